@@ -1,0 +1,413 @@
+"""Printed numbers: text as it stands in a paper, parsed once into value, decimals and interval.
+
+A printed ``"8.60"`` is not the float 8.6: it says the true value lies in [8.595, 8.605]
+(under the rounding convention in force), while ``"8.6"`` says [8.55, 8.65].  Everything in
+this module keeps the digits exact: a printed number is held as an integer ``scaled`` and a
+power of ten ``decimals`` (value = scaled * 10**-decimals), so interval ends are exact
+rationals and granularity checks can be done in integer arithmetic.
+
+Rounding conventions (:class:`Rounding`)
+----------------------------------------
+``nearest`` (default)
+    Rounded to the nearest printed unit, a tie (an exact half) rounded either way:
+    the closed interval [v - h, v + h], h = half a unit in the last printed place.
+``half_up`` / ``half_down``
+    Ties away from / towards zero: half-open intervals.
+``half_even``
+    Ties to the even last digit (IEEE, R's ``round``): closed when the last digit is even,
+    open when odd.
+``truncate``
+    Digits beyond the last printed place dropped: [v, v + 2h) for v >= 0, (v - 2h, v] below.
+``ceiling`` / ``floor``
+    Rounded up: (v - 2h, v]; rounded down: [v, v + 2h).
+"""
+
+from __future__ import annotations
+
+import enum
+import math
+import re
+from dataclasses import dataclass
+from fractions import Fraction
+
+import numpy as np
+
+__all__ = [
+    "Rounding",
+    "PrintedNumber",
+    "PrintedP",
+    "PrintedNumberError",
+    "parse_number",
+    "parse_p",
+    "half_unit_bounds",
+]
+
+
+class PrintedNumberError(ValueError):
+    """A text that cannot be read as a printed number or p-value.
+
+    Parameters
+    ----------
+    text : str
+        The text as given.
+    problem : str
+        What is wrong with it.
+    hint : str
+        How to write it instead.
+    """
+
+    def __init__(self, text: str, problem: str, hint: str):
+        self.text = text
+        self.problem = problem
+        self.hint = hint
+        super().__init__(f"{problem}: {text!r} ({hint})")
+
+
+class Rounding(str, enum.Enum):
+    """How a printed number was rounded from the true value (see the module docstring)."""
+
+    NEAREST = "nearest"
+    HALF_UP = "half_up"
+    HALF_DOWN = "half_down"
+    HALF_EVEN = "half_even"
+    TRUNCATE = "truncate"
+    CEILING = "ceiling"
+    FLOOR = "floor"
+
+    @classmethod
+    def parse(cls, name: "str | Rounding") -> "Rounding":
+        """Return the convention called ``name``, with the list of names on failure."""
+        if isinstance(name, Rounding):
+            return name
+        try:
+            return cls(str(name).strip().lower().replace("-", "_"))
+        except ValueError:
+            names = ", ".join(member.value for member in cls)
+            raise ValueError(f"unknown rounding convention {name!r}; use one of: {names}") from None
+
+
+def half_unit_bounds(scaled, decimals, rounding: "Rounding | str" = Rounding.NEAREST):
+    """Exact interval of true values for printed numbers, in half units of the last place.
+
+    Vectorised over numpy integer arrays (or plain ints).  The interval of true values for the
+    printed ``scaled * 10**-decimals`` is ``[lower, upper] * 10**-decimals / 2`` with the ends
+    included where ``lower_closed`` / ``upper_closed`` are true.
+
+    Parameters
+    ----------
+    scaled : int or array of int
+        The printed digits as an integer (``"8.60"`` -> 860).
+    decimals : int or array of int
+        Digits after the decimal point (``"8.60"`` -> 2).  Only used for ``half_even``
+        through the parity of ``scaled``; kept in the signature so that callers pass both.
+    rounding : Rounding or str
+        The convention.
+
+    Returns
+    -------
+    lower, upper : array of int
+        Interval ends in half units.
+    lower_closed, upper_closed : array of bool
+        Whether each end belongs to the interval.
+    """
+    rounding = Rounding.parse(rounding)
+    scaled = np.asarray(scaled, dtype=np.int64)
+    twice = 2 * scaled
+    positive = scaled > 0
+    negative = scaled < 0
+    true = np.ones_like(scaled, dtype=bool)
+    if rounding is Rounding.NEAREST:
+        return twice - 1, twice + 1, true, true.copy()
+    if rounding is Rounding.HALF_EVEN:
+        even = scaled % 2 == 0
+        return twice - 1, twice + 1, even, even.copy()
+    if rounding is Rounding.HALF_UP:  # ties away from zero
+        return twice - 1, twice + 1, ~negative | (scaled == 0), negative | (scaled == 0)
+    if rounding is Rounding.HALF_DOWN:  # ties towards zero
+        return twice - 1, twice + 1, negative | (scaled == 0), ~negative | (scaled == 0)
+    if rounding is Rounding.CEILING:
+        return twice - 2, twice, ~true, true
+    if rounding is Rounding.FLOOR:
+        return twice, twice + 2, true, ~true
+    # TRUNCATE: towards zero; a printed 0 came from (-1, 1) units.
+    lower = np.where(positive, twice, twice - 2)
+    upper = np.where(negative, twice, twice + 2)
+    lower_closed = positive
+    upper_closed = negative
+    return lower, upper, lower_closed, upper_closed
+
+
+_NUMBER = re.compile(
+    r"""^(?P<sign>[-+]?)
+        (?P<int>\d*)
+        (?:\.(?P<frac>\d*))?
+        (?:[eE](?P<exp>[-+]?\d+))?$""",
+    re.VERBOSE,
+)
+_MINUS_SIGNS = "\u2212\u2013\u2014\u2012\ufe63\uff0d"
+
+
+def _normalise_text(text: str) -> str:
+    cleaned = text.strip()
+    for sign in _MINUS_SIGNS:
+        cleaned = cleaned.replace(sign, "-")
+    cleaned = cleaned.replace(" ", "").replace("\u00a0", "").replace("\u2009", "")
+    # "1.2 x 10^-5" and "1.2×10−5" scientific notation
+    cleaned = re.sub(r"[x×·]10\^?", "e", cleaned)
+    if "," in cleaned:
+        head, _, tail = cleaned.partition(",")
+        if "," in tail or "." in cleaned or len(tail) == 3 or not tail.isdigit():
+            raise PrintedNumberError(
+                text,
+                "ambiguous comma in a number",
+                "a comma before exactly three digits may separate thousands; write the number "
+                "with a decimal point, e.g. 2.1 or 2100",
+            )
+        cleaned = f"{head}.{tail}"
+    return cleaned
+
+
+@dataclass(frozen=True)
+class PrintedNumber:
+    """A number as printed, with the interval of true values it stands for.
+
+    Attributes
+    ----------
+    text : str
+        The text as written in the source (kept for reports).
+    scaled : int
+        The printed digits as an integer, sign included.
+    decimals : int
+        Power of ten: ``value = scaled * 10**-decimals`` (negative for "1.2e3").
+    rounding : Rounding
+        The convention under which the interval is read.
+    """
+
+    text: str
+    scaled: int
+    decimals: int
+    rounding: Rounding = Rounding.NEAREST
+
+    @property
+    def value(self) -> float:
+        """The printed value as a float."""
+        return float(self.exact)
+
+    @property
+    def exact(self) -> Fraction:
+        """The printed value as an exact fraction."""
+        return Fraction(self.scaled) / Fraction(10) ** self.decimals
+
+    @property
+    def unit(self) -> Fraction:
+        """One unit in the last printed place."""
+        return Fraction(1) / Fraction(10) ** self.decimals
+
+    def bounds_exact(self) -> tuple[Fraction, Fraction, bool, bool]:
+        """Exact interval ``(lower, upper, lower_closed, upper_closed)`` of true values."""
+        lower, upper, lower_closed, upper_closed = half_unit_bounds(
+            self.scaled, self.decimals, self.rounding
+        )
+        half = self.unit / 2
+        return int(lower) * half, int(upper) * half, bool(lower_closed), bool(upper_closed)
+
+    @property
+    def lower(self) -> float:
+        """Lower end of the interval of true values."""
+        return float(self.bounds_exact()[0])
+
+    @property
+    def upper(self) -> float:
+        """Upper end of the interval of true values."""
+        return float(self.bounds_exact()[1])
+
+    @property
+    def interval(self) -> tuple[float, float]:
+        """``(lower, upper)`` as floats; whether ends are included is in :meth:`bounds_exact`."""
+        lower, upper, _, _ = self.bounds_exact()
+        return float(lower), float(upper)
+
+    @property
+    def is_integer(self) -> bool:
+        """Whether the printed value is a whole number (``"60"``, not ``"60.5"``)."""
+        return self.exact.denominator == 1
+
+    def contains(self, true_value: float | Fraction) -> bool:
+        """Whether ``true_value`` would print as this number under its rounding convention."""
+        lower, upper, lower_closed, upper_closed = self.bounds_exact()
+        x = Fraction(true_value)
+        above = x > lower or (lower_closed and x == lower)
+        below = x < upper or (upper_closed and x == upper)
+        return above and below
+
+    def with_rounding(self, rounding: "Rounding | str") -> "PrintedNumber":
+        """The same printed text read under another rounding convention."""
+        return PrintedNumber(self.text, self.scaled, self.decimals, Rounding.parse(rounding))
+
+    def __str__(self) -> str:
+        return self.text
+
+    def to_dict(self) -> dict:
+        """JSON-ready form: the text, value, decimals and interval."""
+        lower, upper = self.interval
+        return {"text": self.text, "value": self.value, "decimals": self.decimals,
+                "lower": lower, "upper": upper, "rounding": self.rounding.value}
+
+
+def parse_number(text, rounding: "Rounding | str" = Rounding.NEAREST) -> PrintedNumber:
+    """Parse a printed number, keeping its decimals.
+
+    Accepts a plain decimal (``"8.60"``, ``".034"``, ``"-2.1"``), a unicode minus
+    (``"−2.1"``), a decimal comma where it cannot mean thousands (``"2,1"``), and scientific
+    notation (``"2.3e-5"``, ``"2.3 × 10^-5"``).
+
+    Parameters
+    ----------
+    text : str or int
+        The number as printed.  Floats are refused: they have already lost trailing zeros.
+    rounding : Rounding or str
+        The rounding convention the interval is read under.
+
+    Raises
+    ------
+    PrintedNumberError
+        If the text is not a number, or a float was given.
+    """
+    if isinstance(text, bool) or isinstance(text, float):
+        raise PrintedNumberError(
+            str(text), "a float has lost its printed decimals",
+            "pass the number as text exactly as printed, e.g. '8.60'",
+        )
+    if isinstance(text, (int, np.integer)):
+        text = str(int(text))
+    if not isinstance(text, str):
+        raise PrintedNumberError(repr(text), "not a number", "give the number as printed text")
+    cleaned = _normalise_text(text)
+    match = _NUMBER.match(cleaned)
+    if not match or not (match["int"] or match["frac"]):
+        raise PrintedNumberError(text, "not a number", "write digits with an optional sign and "
+                                 "decimal point, e.g. '-2.10' or '.034'")
+    digits = (match["int"] or "") + (match["frac"] or "")
+    decimals = len(match["frac"] or "") - int(match["exp"] or 0)
+    scaled = int(digits) * (-1 if match["sign"] == "-" else 1)
+    return PrintedNumber(text.strip(), scaled, decimals, Rounding.parse(rounding))
+
+
+_P_RELATIONS = {"=": "=", "==": "=", "<": "<", ">": ">", "<=": "<=", ">=": ">=",
+                "≤": "<=", "≥": ">=", "=<": "<=", "=>": ">="}
+_NOT_SIGNIFICANT = {"ns", "n.s.", "n.s", "nonsignificant", "non-significant", "not significant"}
+_P_TEXT = re.compile(r"^\s*(?:p\s*)?(?P<rel>==|<=|>=|=<|=>|[=<>≤≥])?\s*(?P<num>.+?)\s*$",
+                     re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class PrintedP:
+    """A printed p-value: an exact value (``= .034``), a bound (``< .05``) or ``ns``.
+
+    Attributes
+    ----------
+    text : str
+        The text as printed.
+    relation : str
+        One of ``"="``, ``"<"``, ``"<="``, ``">"``, ``">="``, ``"ns"``.
+    number : PrintedNumber or None
+        The printed number (None for ``ns``).
+    """
+
+    text: str
+    relation: str
+    number: PrintedNumber | None
+
+    @property
+    def value(self) -> float | None:
+        """The printed number as a float (None for ``ns``)."""
+        return None if self.number is None else self.number.value
+
+    @property
+    def is_zero(self) -> bool:
+        """Whether the p was printed as zero (``".000"``), which no test can give."""
+        return self.number is not None and self.number.scaled == 0
+
+    def interval(self, alpha: float) -> tuple[float, float]:
+        """Interval of true p-values the printed p stands for.
+
+        ``= .034`` gives its rounding interval; ``< .05`` gives [0, .05]; ``> .05`` gives
+        [.05, 1]; ``ns`` gives [alpha, 1].  ``= .000`` is read as ``< .0005`` (a p rounded
+        to zero), with :attr:`is_zero` set so that a report can say it was misprinted.
+        """
+        if self.relation == "ns":
+            return alpha, 1.0
+        lower, upper = self.number.interval
+        if self.relation in ("<", "<="):
+            return 0.0, self.number.value
+        if self.relation in (">", ">="):
+            return self.number.value, 1.0
+        return max(lower, 0.0), min(upper, 1.0)
+
+    def significant(self, alpha: float, *, p_equal_alpha_significant: bool = True) -> bool | None:
+        """The decision the printed p states at ``alpha`` (None when it does not state one).
+
+        ``= alpha`` counts as significant by default, as statcheck does; ``< x`` with x <= alpha
+        is significant, ``> x`` with x >= alpha is not, ``ns`` is not.
+        """
+        if self.relation == "ns":
+            return False
+        value = self.number.value
+        if self.relation == "=":
+            return value < alpha or (p_equal_alpha_significant and value == alpha)
+        if self.relation in ("<", "<="):
+            return True if value <= alpha else None
+        return False if value >= alpha else None
+
+    def consistent_with(self, p_low: float, p_high: float, alpha: float) -> bool:
+        """Whether some true p in ``[p_low, p_high]`` could have been printed as this p."""
+        low, high = self.interval(alpha)
+        if self.relation == "<":
+            return p_low < high
+        if self.relation == ">":
+            return p_high > low
+        return p_low <= high and p_high >= low
+
+    def __str__(self) -> str:
+        return self.text
+
+    def to_dict(self) -> dict:
+        """JSON-ready form."""
+        return {"text": self.text, "relation": self.relation,
+                "value": None if self.number is None else self.number.value}
+
+
+def parse_p(text, rounding: "Rounding | str" = Rounding.NEAREST) -> PrintedP:
+    """Parse a p-value as printed: ``"0.034"``, ``"= .034"``, ``"< .05"``, ``"<.001"``,
+    ``"> .05"``, ``"ns"``, ``".000"``, ``"P = 0.034"``, ``"p ≤ .05"``.
+
+    Raises
+    ------
+    PrintedNumberError
+        If the text is not a p-value, or the number lies outside [0, 1].
+    """
+    if isinstance(text, float) or isinstance(text, bool):
+        raise PrintedNumberError(str(text), "a float has lost its printed decimals",
+                                 "pass the p-value as text exactly as printed, e.g. '0.030'")
+    raw = str(text).strip()
+    if raw.lower().rstrip(".") in {s.rstrip(".") for s in _NOT_SIGNIFICANT}:
+        return PrintedP(raw, "ns", None)
+    match = _P_TEXT.match(raw)
+    if not match:
+        raise PrintedNumberError(raw, "not a p-value", "write it as printed, e.g. '= .034', "
+                                 "'< .05' or 'ns'")
+    try:
+        number = parse_number(match["num"], rounding)
+    except PrintedNumberError as error:
+        raise PrintedNumberError(raw, "not a p-value", "write it as printed, e.g. '= .034', "
+                                 "'< .05' or 'ns'") from error
+    if not 0 <= number.exact <= 1:
+        raise PrintedNumberError(raw, "p-value outside 0 to 1",
+                                 "a p-value lies between 0 and 1; check the source")
+    relation = _P_RELATIONS[match["rel"] or "="]
+    return PrintedP(raw, relation, number)
+
+
+def is_finite_number(value: float | None) -> bool:
+    """Whether ``value`` is a finite float (not None or NaN)."""
+    return value is not None and math.isfinite(value)
