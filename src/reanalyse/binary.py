@@ -1,0 +1,241 @@
+"""Tests of binary outcomes rebuilt from each arm's printed n and events (or percentage).
+
+A printed percentage with its n stands for every integer count k whose k / n, rounded as
+printed, gives that percentage (:func:`feasible_events`); none means the percentage is
+impossible for that n.  Each test is evaluated for every feasible (treat, control) count pair,
+and its p-interval spans them all.
+
+Tests of H0: equal event proportions in the two arms (independent binomial samples):
+
+``pearson_chi2``
+    Pearson's chi-square on the 2 x 2 table, no continuity correction (R ``chisq.test(correct =
+    FALSE)``).
+``yates_chi2``
+    With Yates' correction, capped at |O - E| as in R and scipy.
+``fisher_exact``
+    Fisher's exact test, conditional on both margins; two-sided p sums tables no more probable
+    than the observed one (R ``fisher.test``).
+``boschloo_exact``
+    Boschloo's unconditional exact test (more powerful than Fisher's: its p never exceeds
+    Fisher's).  See :mod:`reanalyse.exact` for how it is computed and when it is skipped.
+``z_pooled``
+    The two-proportion z-test with pooled variance (two-sided p equals Pearson's).
+
+One-sided alternatives refer to treat proportion minus control proportion.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from fractions import Fraction
+
+import numpy as np
+from scipy import stats
+
+from reanalyse import exact
+from reanalyse.printed import PrintedNumber, half_unit_bounds
+from reanalyse.results import Effect, SpecResult, decide
+
+__all__ = ["feasible_events", "CountPairs", "binary_tests", "risk_effects", "BOSCHLOO_POLICIES"]
+
+#: ``when_needed``: compute Boschloo's p only where Fisher's p is above alpha (where it is at or
+#: below, Boschloo's decision is known: its p is no larger); ``always``; ``never``.
+BOSCHLOO_POLICIES = ("when_needed", "always", "never")
+
+
+def feasible_events(n: int, percent: PrintedNumber) -> np.ndarray:
+    """Every event count k in 0..n whose percentage 100 k / n would print as ``percent``.
+
+    Exact: compares 100 k / n with the rounding interval in integer arithmetic.
+    """
+    lower, upper, lower_closed, upper_closed = (
+        x.item() for x in half_unit_bounds(percent.scaled, percent.decimals, percent.rounding))
+    # Python integers (object arrays) keep the products exact however many decimals are printed
+    k = np.arange(n + 1).astype(object)
+    # percentage in half units of the last printed place: 100 k / n * 2 * 10**decimals
+    scale = 2 * 100 * Fraction(10) ** percent.decimals
+    numerator = k * scale.numerator
+    denominator = n * scale.denominator
+    above = numerator > lower * denominator
+    below = numerator < upper * denominator
+    if lower_closed:
+        above |= numerator == lower * denominator
+    if upper_closed:
+        below |= numerator == upper * denominator
+    return np.asarray(k[np.asarray(above & below, dtype=bool)], dtype=np.int64)
+
+
+@dataclass(frozen=True)
+class CountPairs:
+    """Feasible event counts of two arms and the pair closest to the printed figures."""
+
+    treat_n: int
+    control_n: int
+    treat_events: tuple[int, ...]
+    control_events: tuple[int, ...]
+    treat_printed: int
+    control_printed: int
+
+    @classmethod
+    def from_arms(cls, treat_n, treat_events, treat_percent, control_n, control_events,
+                  control_percent) -> "CountPairs":
+        """Build from printed events (exact) or percentages (reconstructed)."""
+        arms = []
+        for n, events, percent in ((treat_n, treat_events, treat_percent),
+                                   (control_n, control_events, control_percent)):
+            if events is not None:
+                arms.append(((events,), events))
+                continue
+            options = tuple(int(k) for k in feasible_events(n, percent))
+            closest = min(options, key=lambda k: abs(100 * k / n - percent.value)) if options \
+                else None
+            arms.append((options, closest))
+        (treat_options, treat_closest), (control_options, control_closest) = arms
+        return cls(treat_n, control_n, treat_options, control_options, treat_closest,
+                   control_closest)
+
+    @property
+    def feasible(self) -> bool:
+        """Whether both arms have at least one feasible count."""
+        return bool(self.treat_events) and bool(self.control_events)
+
+    def pairs(self) -> tuple[np.ndarray, np.ndarray]:
+        """All pairs as two arrays, the printed pair first."""
+        grid_t, grid_c = np.meshgrid(self.treat_events, self.control_events, indexing="ij")
+        treat, control = grid_t.ravel(), grid_c.ravel()
+        first = np.flatnonzero((treat == self.treat_printed) & (control == self.control_printed))
+        order = np.concatenate([first, np.setdiff1d(np.arange(treat.size), first)])
+        return treat[order], control[order]
+
+
+def _chi_square(a, n1, c, n2, *, yates: bool):
+    """Pearson's X**2 for 2x2 tables [[a, n1-a], [c, n2-c]], vectorised; NaN when a margin is 0."""
+    a, c = a.astype(float), c.astype(float)
+    total = n1 + n2
+    events = a + c
+    expected_a = n1 * events / total
+    deviation = np.abs(a - expected_a)
+    if yates:
+        deviation = deviation - np.minimum(0.5, deviation)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        inverse_sum = (1 / expected_a + 1 / (n1 - expected_a) + 1 / (n2 * events / total)
+                       + 1 / (n2 - n2 * events / total))
+        return deviation**2 * inverse_sum
+
+
+def _chi_square_p(x2, direction, alternative):
+    if alternative == "two-sided":
+        return stats.chi2.sf(x2, 1)
+    z = direction * np.sqrt(x2)
+    return stats.norm.sf(z) if alternative == "greater" else stats.norm.cdf(z)
+
+
+def binary_tests(pairs: CountPairs, *, alternative: str = "two-sided", alpha: float = 0.05,
+                 boschloo: str = "when_needed") -> tuple[SpecResult, ...]:
+    """Pearson, Yates, Fisher, Boschloo and pooled-z tests over every feasible count pair.
+
+    Returns
+    -------
+    tuple of SpecResult
+        ``pearson_chi2``, ``yates_chi2``, ``fisher_exact``, ``boschloo_exact``, ``z_pooled``.
+    """
+    a, c = pairs.pairs()
+    n1, n2 = pairs.treat_n, pairs.control_n
+    events = a + c
+    degenerate = (events == 0) | (events == n1 + n2)
+    direction = np.sign(a / n1 - c / n2)
+    count = a.size
+    note = None if count == 1 else f"{count} count pairs are consistent with the printed numbers"
+    results = []
+
+    for name, label, yates in (("pearson_chi2", "Pearson's chi-square", False),
+                               ("yates_chi2", "Yates-corrected chi-square", True)):
+        x2 = np.where(degenerate, 0.0, _chi_square(a, n1, c, n2, yates=yates))
+        p = np.where(degenerate, 1.0, _chi_square_p(x2, direction, alternative))
+        results.append(_spec(name, label, x2, p, alpha, (1.0,), count, note))
+
+    fisher_matrix = exact.fisher_pvalues(n1, n2, alternative)
+    fisher_p = fisher_matrix[a, c]
+    results.append(_spec("fisher_exact", "Fisher's exact test", None, fisher_p, alpha, (), count,
+                         note))
+    results.append(_boschloo(a, c, n1, n2, fisher_p, alternative, alpha, boschloo, count, note))
+
+    p1, p2 = a / n1, c / n2
+    pooled = events / (n1 + n2)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        z = np.where(degenerate, 0.0, (p1 - p2) / np.sqrt(pooled * (1 - pooled) * (1 / n1 + 1 / n2)))
+    if alternative == "two-sided":
+        p = 2 * stats.norm.sf(np.abs(z))
+    else:
+        p = stats.norm.sf(z) if alternative == "greater" else stats.norm.cdf(z)
+    results.append(_spec("z_pooled", "two-proportion z-test (pooled)", z, p, alpha, (), count,
+                         note))
+    return tuple(results)
+
+
+def _spec(name, label, statistic, p, alpha, df, count, note) -> SpecResult:
+    p_min, p_max = float(np.min(p)), float(np.max(p))
+    return SpecResult(
+        name=name, label=label, statistic=None if statistic is None else float(statistic[0]),
+        p=float(p[0]), p_min=p_min, p_max=p_max, significant=decide(p_min, p_max, alpha),
+        statistic_min=None if statistic is None else float(np.min(statistic)),
+        statistic_max=None if statistic is None else float(np.max(statistic)),
+        df=df, tables=count, note=note)
+
+
+def _boschloo(a, c, n1, n2, fisher_p, alternative, alpha, policy, count, note) -> SpecResult:
+    label = "Boschloo's exact test"
+    if policy == "never":
+        return SpecResult("boschloo_exact", label, None, None, None, None, None, tables=count,
+                          note="not computed (switched off)")
+    values = np.full(a.size, np.nan)
+    for i in range(a.size):
+        if policy == "always" or fisher_p[i] > alpha:
+            values[i] = exact.boschloo_exact(int(a[i]), n1, int(c[i]), n2, alternative).pvalue
+    skipped = np.isnan(values)
+    if not skipped.any():
+        return _spec("boschloo_exact", label, None, values, alpha, (), count, note)
+    # Where skipped, Fisher's p bounds Boschloo's p from above (Boschloo 1970).
+    upper = np.where(skipped, fisher_p, values)
+    lower = np.where(skipped, 0.0, values)
+    p_min, p_max = float(lower.min()), float(upper.max())
+    reason = ("not computed where Fisher's p is at or below alpha: Boschloo's p is never larger, "
+              "so the test is significant there; the interval's lower end is then unknown (0)")
+    return SpecResult("boschloo_exact", label, None, None if skipped[0] else float(values[0]),
+                      p_min, p_max, decide(p_min, p_max, alpha), tables=count,
+                      note=reason if note is None else f"{note}; {reason}")
+
+
+def risk_effects(treat_events: int, treat_n: int, control_events: int, control_n: int, *,
+                 confidence_level: float = 0.95) -> tuple[Effect, Effect, Effect]:
+    """Risk difference, risk ratio and odds ratio (treat vs control) with Wald intervals.
+
+    RR and OR are the sample ratios with log-scale Wald intervals; when a cell is zero, 0.5 is
+    added to every cell for the ratios only (metafor's default ``add = 1/2, to = "only0"``).  The
+    OR is the sample odds ratio, not the conditional MLE that R's ``fisher.test`` prints.  The
+    risk difference is never corrected (adding 0.5 can flip its sign) and uses the unpooled
+    Wald interval.
+    """
+    z = stats.norm.ppf((1 + confidence_level) / 2)
+    a, b = treat_events, treat_n - treat_events
+    c, d = control_events, control_n - control_events
+    p1, p2 = a / treat_n, c / control_n
+    rd = p1 - p2
+    rd_half = z * math.sqrt(p1 * (1 - p1) / treat_n + p2 * (1 - p2) / control_n)
+    risk_difference = Effect("RD", rd, rd - rd_half, rd + rd_half, confidence_level,
+                             "Wald interval, no continuity correction")
+    corrected = min(a, b, c, d) == 0
+    if corrected:
+        a, b, c, d = a + 0.5, b + 0.5, c + 0.5, d + 0.5
+    method_note = "0.5 added to every cell (a cell is zero)" if corrected else None
+    log_rr = math.log((a / (a + b)) / (c / (c + d)))
+    se_rr = math.sqrt(1 / a - 1 / (a + b) + 1 / c - 1 / (c + d))
+    log_or = math.log(a * d / (b * c))
+    se_or = math.sqrt(1 / a + 1 / b + 1 / c + 1 / d)
+    ratio = []
+    for measure, log_value, se, method in (("RR", log_rr, se_rr, "log-scale Wald interval"),
+                                           ("OR", log_or, se_or, "sample OR, Woolf interval")):
+        ratio.append(Effect(measure, math.exp(log_value), math.exp(log_value - z * se),
+                            math.exp(log_value + z * se), confidence_level, method, method_note))
+    return risk_difference, ratio[0], ratio[1]

@@ -1,0 +1,323 @@
+"""Check every claim of a study: rebuild the defensible tests and give one verdict per claim.
+
+>>> from reanalyse.check import check_file
+>>> result = check_file("data/raisi-dehkordi-2019.yaml")      # doctest: +SKIP
+>>> [(c.claim.id, c.verdict.value) for c in result.claims]     # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field, replace
+
+from reanalyse import __version__
+from reanalyse.binary import BOSCHLOO_POLICIES, CountPairs, binary_tests, risk_effects
+from reanalyse.continuous import ArmBox, hedges_g, k_sample_tests, mean_difference, \
+    two_sample_tests
+from reanalyse.printed import PrintedNumber, Rounding
+from reanalyse.reported import ci_p, statistic_family, statistic_p
+from reanalyse.results import Effect, SpecResult
+from reanalyse.study import BinaryArm, Claim, ContinuousArm, Outcome, Study
+from reanalyse.studyfile import load_study
+from reanalyse.verdicts import Verdict, decide_verdict
+
+__all__ = ["CheckOptions", "ClaimCheck", "StudyCheck", "check_claim", "check_study",
+           "check_file", "SPEC_NAMES"]
+
+SPEC_NAMES = ("student_t", "welch_t", "anova_f", "welch_anova", "pearson_chi2", "yates_chi2",
+              "fisher_exact", "boschloo_exact", "z_pooled", "reported_statistic", "ci_to_p")
+
+#: Printed test -> the rebuilt spec that is primary for it.  Tests that cannot be rebuilt from
+#: summaries (models with covariates, rank tests) make every rebuilt spec ``context``.
+_PRIMARY = {"t": "student_t", "student_t": "student_t", "welch_t": "welch_t",
+            "F": "anova_f", "anova_f": "anova_f", "welch_anova": "welch_anova",
+            "chi2": "pearson_chi2", "pearson_chi2": "pearson_chi2", "yates_chi2": "yates_chi2",
+            "fisher_exact": "fisher_exact", "boschloo_exact": "boschloo_exact",
+            "z": "z_pooled", "z_pooled": "z_pooled"}
+_NOT_REBUILDABLE = ("regression", "ancova", "logistic", "mann_whitney")
+#: For a two-arm continuous outcome F = t**2, so a printed F is a t-test's.
+_SAME_FAMILY = {"t": ("student_t", "welch_t"), "F": ("anova_f", "welch_anova", "student_t",
+                                                      "welch_t"),
+                "chi2": ("pearson_chi2", "yates_chi2"), "z": ("z_pooled",), "r": ()}
+
+
+@dataclass(frozen=True)
+class CheckOptions:
+    """Options of a check.
+
+    Attributes
+    ----------
+    alpha : float or None
+        Significance level; None uses each claim's own, else the study's.
+    rounding : Rounding
+        How printed numbers were rounded.
+    defensible : tuple of str or None
+        Spec names counted as defensible tests; the others are shown as context.  None: all.
+    boschloo : str
+        ``when_needed`` (default), ``always`` or ``never``; see :mod:`reanalyse.binary`.
+    """
+
+    alpha: float | None = None
+    rounding: Rounding = Rounding.NEAREST
+    defensible: tuple[str, ...] | None = None
+    boschloo: str = "when_needed"
+
+    def __post_init__(self):
+        object.__setattr__(self, "rounding", Rounding.parse(self.rounding))
+        if self.boschloo not in BOSCHLOO_POLICIES:
+            raise ValueError(f"boschloo must be one of {BOSCHLOO_POLICIES}, got {self.boschloo!r}")
+        if self.alpha is not None and not 0 < self.alpha < 1:
+            raise ValueError(f"alpha must lie between 0 and 1, got {self.alpha!r}")
+        unknown = set(self.defensible or ()) - set(SPEC_NAMES)
+        if unknown:
+            raise ValueError(f"unknown spec names in defensible: {sorted(unknown)}; "
+                             f"known: {', '.join(SPEC_NAMES)}")
+
+    def to_dict(self) -> dict:
+        """JSON-ready form."""
+        return {"alpha": self.alpha, "rounding": self.rounding.value,
+                "defensible": None if self.defensible is None else list(self.defensible),
+                "boschloo": self.boschloo}
+
+
+@dataclass(frozen=True)
+class ClaimCheck:
+    """A claim's verdict, its reason, and everything it was based on."""
+
+    claim: Claim
+    verdict: Verdict
+    reason: str
+    alpha: float
+    specs: tuple[SpecResult, ...] = ()
+    effects: tuple[Effect, ...] = ()
+    missing: tuple[str, ...] = ()
+    impossible: tuple[str, ...] = ()
+    matched_spec: str | None = None
+    sensitivity: object | None = None
+    notes: tuple[str, ...] = field(default=())
+
+    def spec(self, name: str) -> SpecResult | None:
+        """The spec called ``name`` (None if it was not rebuilt)."""
+        return next((spec for spec in self.specs if spec.name == name), None)
+
+    def to_dict(self) -> dict:
+        """JSON-ready form (the shape of ``reanalyse check --format json``)."""
+        reported = self.claim.reported
+        return {
+            "id": self.claim.id, "outcome": self.claim.outcome, "text": self.claim.text,
+            "verdict": self.verdict.value, "reason": self.reason,
+            "claimed_significant": self.claim.significant, "alpha": self.alpha,
+            "alternative": self.claim.alternative, "population": self.claim.population,
+            "reported": {"test": reported.test,
+                         "statistic": None if reported.statistic is None
+                         else reported.statistic.text,
+                         "df": [d.text for d in reported.df],
+                         "p": None if reported.p is None else reported.p.text},
+            "matched_spec": self.matched_spec,
+            "specs": [spec.to_dict() for spec in self.specs],
+            "effects": [effect.to_dict() for effect in self.effects],
+            "missing": list(self.missing), "impossible": list(self.impossible),
+            "notes": list(self.notes),
+            "sensitivity": None if self.sensitivity is None else self.sensitivity.to_dict(),
+        }
+
+
+@dataclass(frozen=True)
+class StudyCheck:
+    """Every claim of one study, checked."""
+
+    study: Study
+    options: CheckOptions
+    claims: tuple[ClaimCheck, ...]
+
+    def to_dict(self) -> dict:
+        """``{"study": id, "claims": [...], ...}`` as printed by ``check --format json``."""
+        return {"study": self.study.id, "citation": self.study.citation, "doi": self.study.doi,
+                "path": None if self.study.path is None else str(self.study.path),
+                "reanalyse_version": __version__, "options": self.options.to_dict(),
+                "claims": [claim.to_dict() for claim in self.claims]}
+
+
+def _continuous_box(summary: ContinuousArm, rounding: Rounding) -> ArmBox:
+    summary = _with_rounding(summary, rounding)
+    mean, mean_low, mean_high = summary.mean_bounds()
+    sd, sd_low, sd_high = summary.sd_bounds()
+    return ArmBox(summary.n, mean, mean_low, mean_high, sd, max(sd_low, 1e-12), sd_high)
+
+
+def _with_rounding(summary, rounding: Rounding):
+    changes = {}
+    for name in ("mean", "sd", "se", "percent"):
+        value = getattr(summary, name, None)
+        if isinstance(value, PrintedNumber):
+            changes[name] = value.with_rounding(rounding)
+    if getattr(summary, "ci", None) is not None:
+        changes["ci"] = tuple(end.with_rounding(rounding) for end in summary.ci)
+    return replace(summary, **changes)
+
+
+def _missing(outcome: Outcome, arm_ids, study: Study) -> tuple[str, ...]:
+    gaps = []
+    for arm_id in arm_ids:
+        names = outcome.arms[arm_id].missing()
+        if names:
+            gaps.append(f"{' and '.join(names)} for {study.arm(arm_id).label}")
+    return tuple(gaps)
+
+
+def _sd_impossible(outcome: Outcome, arm_ids, study: Study) -> list[str]:
+    """SDs larger than the scale allows (Bhatia-Davis bound on the variance)."""
+    scale = outcome.scale
+    if scale is None or scale.min is None or scale.max is None:
+        return []
+    problems = []
+    for arm_id in arm_ids:
+        summary = outcome.arms[arm_id]
+        if summary.mean is None or summary.sd is None or summary.n is None or summary.n < 2:
+            continue
+        mean = min(max(summary.mean.lower, scale.min), scale.max)
+        farthest = max((scale.max - mean) * (mean - scale.min),
+                       (scale.max - min(summary.mean.upper, scale.max))
+                       * (min(summary.mean.upper, scale.max) - scale.min))
+        largest_sd = math.sqrt(summary.n / (summary.n - 1) * farthest)
+        if summary.sd.lower > largest_sd:
+            problems.append(f"the SD {summary.sd} for {study.arm(arm_id).label} exceeds "
+                            f"{largest_sd:.3g}, the largest a mean of {summary.mean} allows on a "
+                            f"{scale.min:g} to {scale.max:g} scale")
+    return problems
+
+
+def _rebuild(study: Study, claim: Claim, outcome: Outcome, arm_ids, alpha: float,
+             options: CheckOptions):
+    """Specs and effects rebuilt from the arms' summaries, and impossibilities found."""
+    summaries = outcome.summaries(arm_ids)
+    if outcome.type == "continuous":
+        boxes = tuple(_continuous_box(s, options.rounding) for s in summaries)
+        impossible = _sd_impossible(outcome, arm_ids, study)
+        if len(boxes) == 2:
+            specs = two_sample_tests(*boxes, alternative=claim.alternative, alpha=alpha)
+            effects = (mean_difference(*boxes), mean_difference(*boxes, equal_var=False),
+                       hedges_g(*boxes))
+        else:
+            specs, effects = k_sample_tests(boxes, alpha=alpha), ()
+        return specs, effects, impossible
+    if len(summaries) != 2:
+        raise ValueError("binary outcomes are compared two arms at a time; name them with "
+                         "the claim's arms: [treatment, control]")
+    treat, control = (_with_rounding(s, options.rounding) for s in summaries)
+    pairs = CountPairs.from_arms(treat.n, treat.events, treat.percent, control.n,
+                                 control.events, control.percent)
+    impossible = [f"{summary.percent}% of {summary.n} is not a whole number of participants "
+                  f"for {study.arm(arm_id).label}"
+                  for arm_id, summary, options_ in ((arm_ids[0], treat, pairs.treat_events),
+                                                    (arm_ids[1], control, pairs.control_events))
+                  if not options_]
+    if impossible:
+        return (), (), impossible
+    specs = binary_tests(pairs, alternative=claim.alternative, alpha=alpha,
+                         boschloo=options.boschloo)
+    effects = risk_effects(pairs.treat_printed, pairs.treat_n, pairs.control_printed,
+                           pairs.control_n)
+    return specs, effects, []
+
+
+def _assign_roles(specs, claim: Claim, options: CheckOptions):
+    test = claim.reported.test
+    adjusted = claim.reported.estimate is not None and claim.reported.estimate.adjusted
+    if test in _NOT_REBUILDABLE or adjusted:
+        return tuple(replace(spec, role="context") for spec in specs)
+    primary = _PRIMARY.get(test) if test else None
+    names = [spec.name for spec in specs]
+    if primary not in names:
+        primary = names[0] if names else None  # the design's default test comes first
+    defensible = set(options.defensible) if options.defensible is not None else set(names)
+    return tuple(replace(spec, role="context" if spec.name not in defensible else
+                         "primary" if spec.name == primary else "alternative")
+                 for spec in specs)
+
+
+def _reported_specs(study: Study, claim: Claim, outcome: Outcome, arm_ids, alpha: float,
+                    notes: list[str]) -> list[SpecResult]:
+    reported = claim.reported
+    specs = []
+    family = statistic_family(reported.test)
+    if family is None and reported.statistic is not None and reported.test is None:
+        family = "t" if outcome.type == "continuous" and len(arm_ids) == 2 else (
+            "F" if outcome.type == "continuous" else "chi2")
+        notes.append(f"the printed statistic was read as {family} (the study file names no test)")
+    if reported.statistic is not None and family is not None:
+        df = reported.df
+        if not df:
+            df = _default_df(family, outcome, arm_ids)
+            if df:
+                notes.append(f"df for the printed {family} taken from the design: "
+                             + ", ".join(d.text for d in df))
+        try:
+            specs.append(statistic_p(family, reported.statistic, df,
+                                     alternative=claim.alternative, alpha=alpha))
+        except ValueError as error:
+            notes.append(f"the printed statistic could not be checked: {error}")
+    if reported.estimate is not None and reported.estimate.ci is not None:
+        specs.append(ci_p(reported.estimate, alpha=alpha))
+    if reported.p is not None and reported.p.is_zero:
+        notes.append(f"p printed as {reported.p}: no test gives p = 0; read as p < 0.0005")
+    return specs
+
+
+def _default_df(family: str, outcome: Outcome, arm_ids) -> tuple[PrintedNumber, ...]:
+    ns = [outcome.arms[arm_id].n for arm_id in arm_ids]
+    if family == "chi2" and outcome.type == "binary":
+        return (PrintedNumber("1", 1, 0),)
+    if None in ns:
+        return ()
+    total, k = sum(ns), len(ns)
+    if family == "t" and k == 2:
+        return (PrintedNumber(str(total - 2), total - 2, 0),)
+    if family == "F":
+        return (PrintedNumber(str(k - 1), k - 1, 0), PrintedNumber(str(total - k), total - k, 0))
+    return ()
+
+
+def check_claim(study: Study, claim: Claim, options: CheckOptions = CheckOptions()) -> ClaimCheck:
+    """Rebuild every defensible test for ``claim`` and decide its verdict."""
+    alpha = options.alpha if options.alpha is not None else study.claim_alpha(claim)
+    outcome = study.outcome(claim.outcome)
+    arm_ids = study.claim_arms(claim)
+    notes: list[str] = []
+    missing = _missing(outcome, arm_ids, study)
+    specs, effects, impossible = (), (), []
+    if not missing:
+        specs, effects, impossible = _rebuild(study, claim, outcome, arm_ids, alpha, options)
+        specs = _assign_roles(specs, claim, options)
+    specs = tuple(specs) + tuple(_reported_specs(study, claim, outcome, arm_ids, alpha, notes))
+    claimed = claim.significant
+    printed_p = claim.reported.p
+    if claimed is None and printed_p is not None:
+        claimed = printed_p.significant(alpha)
+        if claimed is not None:
+            notes.append(f"the claimed significance was read from the printed p ({printed_p})")
+    if claimed is None:
+        return ClaimCheck(claim, Verdict.INSUFFICIENT_INFORMATION,
+                          "The study file does not say whether the paper claims a significant "
+                          "result; add 'significant: true' or 'false' to the claim.", alpha,
+                          specs, tuple(effects), missing, tuple(impossible), notes=tuple(notes))
+    family = statistic_family(claim.reported.test) or ("chi2" if outcome.type == "binary"
+                                                       else "t")
+    result = decide_verdict(
+        claimed=claimed, specs=specs, alpha=alpha, printed_p=printed_p,
+        printed_statistic=claim.reported.statistic,
+        statistic_specs=_SAME_FAMILY.get(family, ()), impossible=tuple(impossible),
+        missing=missing, fragile_reasons=())
+    return ClaimCheck(claim, result.verdict, result.reason, alpha, specs, tuple(effects), missing,
+                      tuple(impossible), result.matched_spec, notes=tuple(notes))
+
+
+def check_study(study: Study, options: CheckOptions = CheckOptions()) -> StudyCheck:
+    """Check every claim of ``study``."""
+    return StudyCheck(study, options, tuple(check_claim(study, claim, options)
+                                            for claim in study.claims))
+
+
+def check_file(path, options: CheckOptions = CheckOptions()) -> StudyCheck:
+    """Load the study file at ``path`` and check every claim."""
+    return check_study(load_study(path), options)

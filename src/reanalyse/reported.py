@@ -1,0 +1,153 @@
+"""p-values rebuilt from what a paper printed as its result: a test statistic, or an estimate's CI.
+
+``reported_statistic``
+    The p a printed statistic gives with its degrees of freedom (t, F, chi2, z, r), over the
+    rounding interval of the statistic (and of the df, when printed with decimals), as statcheck
+    defines consistency (Nuijten et al. 2016): a printed p is consistent when some statistic
+    that rounds to the printed one gives a p that rounds to (or satisfies) the printed p.
+    Differences from statcheck: a one-sided p is taken as half the two-sided p only when the
+    study file declares the claim one-sided (statcheck also looks for "one-tailed" in the text);
+    ``p = .000`` is read as ``p < .0005`` and flagged in the note (statcheck counts it as an
+    error); a p exactly at alpha counts as significant, as in statcheck.
+``ci_to_p``
+    The p implied by a printed confidence interval (Altman & Bland, BMJ 2011;343:d2090): the
+    estimate is taken as the interval's centre (on the log scale for ratios), its standard error
+    as the width over 2 z, and p from the normal distribution.  The printed estimate itself is
+    only compared with that centre, since a printed point estimate that is off-centre already
+    says the interval was not made the way it is assumed to be.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from scipy import stats
+
+from reanalyse.printed import PrintedNumber
+from reanalyse.results import SpecResult, decide
+from reanalyse.study import Estimate
+
+__all__ = ["TEST_FAMILIES", "statistic_family", "statistic_p", "ci_p", "estimate_off_centre"]
+
+#: Printed test name -> distribution family of its statistic.
+TEST_FAMILIES = {
+    "t": "t", "student_t": "t", "welch_t": "t",
+    "F": "F", "anova_f": "F", "welch_anova": "F",
+    "chi2": "chi2", "pearson_chi2": "chi2", "yates_chi2": "chi2",
+    "z": "z", "z_pooled": "z",
+    "r": "r",
+}
+
+
+def statistic_family(test: str | None) -> str | None:
+    """The distribution family of a printed test name (None for tests without one)."""
+    return TEST_FAMILIES.get(test) if test else None
+
+
+def _two_sided_p(family: str, magnitude: np.ndarray, df1: np.ndarray, df2: np.ndarray):
+    if family == "t":
+        return 2 * stats.t.sf(magnitude, df1)
+    if family == "F":
+        return stats.f.sf(magnitude, df1, df2)
+    if family == "chi2":
+        return stats.chi2.sf(magnitude, df1)
+    if family == "z":
+        return 2 * stats.norm.sf(magnitude)
+    # r with df = n - 2: t = r sqrt(df / (1 - r^2))
+    with np.errstate(divide="ignore"):
+        t = magnitude * np.sqrt(df1 / (1 - magnitude**2))
+    return 2 * stats.t.sf(t, df1)
+
+
+def statistic_p(family: str, statistic: PrintedNumber, df: tuple[PrintedNumber, ...], *,
+                alternative: str = "two-sided", alpha: float = 0.05) -> SpecResult:
+    """p from a printed statistic, over its rounding interval.
+
+    Tests the hypothesis the statistic was computed for; ``alternative`` other than
+    ``two-sided`` halves the two-sided p (t, z, r only), the direction being the claim's.
+
+    Parameters
+    ----------
+    family : {"t", "F", "chi2", "z", "r"}
+        Distribution of the statistic.
+    statistic : PrintedNumber
+        As printed (its sign is ignored: the direction is the claim's).
+    df : tuple of PrintedNumber
+        One df (t, chi2, r), two (F) or none (z).
+    """
+    needed = {"t": 1, "F": 2, "chi2": 1, "r": 1, "z": 0}[family]
+    if len(df) != needed:
+        raise ValueError(f"a {family} statistic needs {needed} degree(s) of freedom, "
+                         f"got {len(df)}")
+    low, high = statistic.lower, statistic.upper
+    magnitudes = [abs(statistic.value), abs(low), abs(high)]
+    if low < 0 < high:
+        magnitudes.append(0.0)
+    if family == "r":
+        magnitudes = [min(m, 1.0) for m in magnitudes]
+    df_options = [(d.value, d.lower, d.upper) if not d.is_integer else (d.value,) * 3 for d in df]
+    while len(df_options) < 2:
+        df_options.append((1.0, 1.0, 1.0))
+    magnitude = np.array(magnitudes)
+    grid = np.array([(m, d1, d2) for m in magnitude for d1 in df_options[0]
+                     for d2 in df_options[1]])
+    p = _two_sided_p(family, grid[:, 0], grid[:, 1], grid[:, 2])
+    if alternative != "two-sided" and family in ("t", "z", "r"):
+        p = p / 2
+    p_min, p_max = float(p.min()), float(p.max())
+    return SpecResult(
+        name="reported_statistic", label=f"p from the printed {family} statistic",
+        statistic=statistic.value, p=float(p[0]), p_min=p_min, p_max=p_max,
+        significant=decide(p_min, p_max, alpha), statistic_min=low, statistic_max=high,
+        df=tuple(d.value for d in df), role="reported")
+
+
+def ci_p(estimate: Estimate, *, alpha: float = 0.05) -> SpecResult:
+    """Two-sided p implied by a printed confidence interval (normal approximation).
+
+    Tests H0: the measure equals its null value (1 for ratios, 0 for differences).
+    """
+    low, high = estimate.ci
+    z_crit = stats.norm.ppf((1 + estimate.level) / 2)
+    transform = math.log if estimate.is_ratio else float
+    corners = [(low.value, high.value)] + [(lo, hi) for lo in (low.lower, low.upper)
+                                           for hi in (high.lower, high.upper)]
+    z_values = []
+    for lo, hi in corners:
+        if estimate.is_ratio and lo <= 0:
+            lo = low.value  # a ratio's rounded-down lower end cannot reach 0
+        t_lo, t_hi = transform(lo), transform(hi)
+        z_values.append(z_crit * (t_lo + t_hi) / (t_hi - t_lo) if t_hi > t_lo else math.inf)
+    z = np.abs(np.array(z_values))
+    straddles = min(z_values) < 0 < max(z_values)
+    p = 2 * stats.norm.sf(z)
+    p_min, p_max = float(p.min()), 1.0 if straddles else float(p.max())
+    return SpecResult(
+        name="ci_to_p", label=f"p implied by the {estimate.measure}'s {estimate.level:.0%} CI",
+        statistic=float(z_values[0]), p=float(p[0]), p_min=p_min, p_max=p_max,
+        significant=decide(p_min, p_max, alpha), statistic_min=float(min(z_values)),
+        statistic_max=float(max(z_values)), role="reported",
+        note=estimate_off_centre(estimate))
+
+
+def estimate_off_centre(estimate: Estimate) -> str | None:
+    """A sentence when the printed estimate cannot be the centre of its printed interval."""
+    if estimate.value is None or estimate.ci is None:
+        return None
+    low, high = estimate.ci
+    if estimate.is_ratio:
+        centre_low = math.sqrt(max(low.lower, 1e-300) * high.lower)
+        centre_high = math.sqrt(low.upper * high.upper)
+        centre = math.sqrt(low.value * high.value)
+        scale = "geometric "
+    else:
+        centre_low = (low.lower + high.lower) / 2
+        centre_high = (low.upper + high.upper) / 2
+        centre = (low.value + high.value) / 2
+        scale = ""
+    if estimate.value.upper < centre_low or estimate.value.lower > centre_high:
+        return (f"the printed {estimate.measure} {estimate.value} is not the {scale}centre of its "
+                f"interval ({centre:.3g}), so the interval is not a symmetric Wald interval "
+                "around it")
+    return None

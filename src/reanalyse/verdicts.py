@@ -1,0 +1,194 @@
+"""One verdict per claim, with a one-sentence reason a commissioner can read.
+
+The rules, in order (the first that applies decides):
+
+1. ``impossible_input``: the printed numbers cannot all be true (a percentage no count of n gives,
+   an SD larger than the scale allows, a mean off the granularity of its n).
+2. ``insufficient_information``: no test can be rebuilt from what was printed; the reason names
+   the missing numbers.
+3. ``decision_flip``: no defensible test, anywhere in the rounding box, gives the claimed
+   significance.
+4. ``fragile``: some defensible tests (or some corners of the rounding box) give the claimed
+   significance and others do not; or a robustness analysis (fragility index below the number
+   lost to follow-up, attrition bounds) overturns it.
+5. Every defensible test gives the claimed significance everywhere in the box.  Then:
+   ``inconsistent`` when the printed statistic or p cannot be rebuilt (by any defensible test, or
+   from the paper's own statistic or CI); ``reproduced`` when the test the paper named (or the
+   default test for the design) rebuilds them; ``reproduced_with_alternative`` when only another
+   defensible test does (it is named).
+
+"Defensible" tests are the spec roles ``primary`` and ``alternative``; ``reported`` specs
+(p from the printed statistic or CI) check the printed p; ``context`` specs are shown, not judged.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+
+from reanalyse.printed import PrintedNumber, PrintedP
+from reanalyse.results import SpecResult
+
+__all__ = ["Verdict", "VerdictResult", "decide_verdict", "format_p", "format_p_interval"]
+
+
+class Verdict(str, enum.Enum):
+    """The stable verdict vocabulary."""
+
+    REPRODUCED = "reproduced"
+    REPRODUCED_WITH_ALTERNATIVE = "reproduced_with_alternative"
+    INCONSISTENT = "inconsistent"
+    DECISION_FLIP = "decision_flip"
+    FRAGILE = "fragile"
+    IMPOSSIBLE_INPUT = "impossible_input"
+    INSUFFICIENT_INFORMATION = "insufficient_information"
+
+
+@dataclass(frozen=True)
+class VerdictResult:
+    """A verdict, its reason, and the spec that matched the printed result (if any)."""
+
+    verdict: Verdict
+    reason: str
+    matched_spec: str | None = None
+
+
+def format_p(p: float | None) -> str:
+    """A p-value for a sentence: three decimals, or two significant digits below 0.001."""
+    if p is None:
+        return "not computed"
+    if p < 0.001:
+        return f"{p:.2g}"
+    return f"{p:.3f}"
+
+
+def format_p_interval(spec: SpecResult) -> str:
+    """``p = 0.034`` or ``p 0.031 to 0.037`` for a spec."""
+    if spec.p_min is None:
+        return "p not computed"
+    if format_p(spec.p_min) == format_p(spec.p_max):
+        return f"p = {format_p(spec.p_min)}"
+    return f"p {format_p(spec.p_min)} to {format_p(spec.p_max)}"
+
+
+def _names(specs) -> str:
+    labels = [f"{spec.label} ({format_p_interval(spec)})" for spec in specs]
+    if len(labels) <= 1:
+        return "".join(labels)
+    return ", ".join(labels[:-1]) + " and " + labels[-1]
+
+
+def _statistic_matches(spec: SpecResult, printed: PrintedNumber | None) -> bool:
+    """Whether the printed statistic's interval meets the spec's range (sign ignored)."""
+    if printed is None or spec.statistic_min is None:
+        return True
+    low, high = sorted((abs(spec.statistic_min), abs(spec.statistic_max)))
+    if spec.statistic_min < 0 < spec.statistic_max:
+        low = 0.0
+    printed_low, printed_high = sorted((abs(printed.lower), abs(printed.upper)))
+    if printed.lower < 0 < printed.upper:
+        printed_low = 0.0
+    return printed_low <= high and printed_high >= low
+
+
+def _p_matches(spec: SpecResult, printed: PrintedP | None, alpha: float) -> bool:
+    return printed is None or printed.consistent_with(spec.p_min, spec.p_max, alpha)
+
+
+def decide_verdict(*, claimed: bool, specs: tuple[SpecResult, ...], alpha: float,
+                   printed_p: PrintedP | None, printed_statistic: PrintedNumber | None,
+                   statistic_specs: tuple[str, ...], impossible: tuple[str, ...],
+                   missing: tuple[str, ...], fragile_reasons: tuple[str, ...]) -> VerdictResult:
+    """Apply the rules of the module docstring.
+
+    Parameters
+    ----------
+    claimed : bool
+        The significance the paper claims.
+    specs : tuple of SpecResult
+        Every rebuilt spec, with roles.
+    printed_p, printed_statistic
+        The paper's printed p and statistic (None when not printed).
+    statistic_specs : tuple of str
+        Names of the specs whose statistic is of the printed statistic's kind (a printed chi2 is
+        compared with Pearson's and Yates' chi-square, not with Fisher's test).
+    impossible : tuple of str
+        Sentences saying which printed numbers cannot be true.
+    missing : tuple of str
+        The numbers that were not printed.
+    fragile_reasons : tuple of str
+        Sentences from robustness analyses that overturn the claim.
+    """
+    claim_word = "significant" if claimed else "not significant"
+    if impossible:
+        return VerdictResult(Verdict.IMPOSSIBLE_INPUT, "The printed numbers cannot all be true: "
+                             + "; ".join(impossible) + ".")
+    judged = [s for s in specs if s.role in ("primary", "alternative") and s.computed]
+    reported = [s for s in specs if s.role == "reported" and s.computed]
+    basis = judged or reported
+    if not basis:
+        return VerdictResult(Verdict.INSUFFICIENT_INFORMATION,
+                             "No test can be rebuilt: the paper does not print "
+                             + ", ".join(missing) + ".")
+    agree = [s for s in basis if s.significant is claimed]
+    against = [s for s in basis if s.significant is (not claimed)]
+    straddle = [s for s in basis if s.significant is None]
+    what = "defensible test" if judged else "rebuilt p"
+    if not agree and not straddle:
+        return VerdictResult(Verdict.DECISION_FLIP,
+                             f"The claim is {claim_word} at alpha = {alpha:g}, but no {what} "
+                             f"gives that over the rounding of the printed numbers: "
+                             f"{_names(against)}.")
+    if against or straddle:
+        parts = []
+        if agree:
+            parts.append(f"{_names(agree)} support it")
+        if against:
+            parts.append(f"{_names(against)} do not")
+        if straddle:
+            parts.append(f"{_names(straddle)} cross alpha within the rounding of the "
+                         "printed numbers")
+        if against and straddle:
+            cause = "the choice of test and the rounding of the printed numbers"
+        elif against:
+            cause = "the choice of test"
+        else:
+            cause = "the rounding of the printed numbers"
+        return VerdictResult(Verdict.FRAGILE,
+                             f"Whether the result is {claim_word} depends on {cause}: "
+                             + "; ".join(parts) + ".")
+    if fragile_reasons:
+        return VerdictResult(Verdict.FRAGILE, "Every rebuilt test agrees, but "
+                             + "; ".join(fragile_reasons) + ".")
+
+    def matches(spec):
+        statistic_ok = spec.name not in statistic_specs or _statistic_matches(spec,
+                                                                             printed_statistic)
+        return statistic_ok and _p_matches(spec, printed_p, alpha)
+
+    unreproducible = [s for s in reported if not _p_matches(s, printed_p, alpha)]
+    if unreproducible:
+        spec = unreproducible[0]
+        return VerdictResult(Verdict.INCONSISTENT,
+                             f"The decision holds, but the printed p ({printed_p}) does not "
+                             f"follow from the paper's own numbers: the {spec.label} gives "
+                             f"{format_p_interval(spec)}.")
+    if not judged:
+        return VerdictResult(Verdict.REPRODUCED, f"The printed p follows from the paper's own "
+                             f"{'and '.join(s.label for s in reported)}, and is {claim_word}.",
+                             reported[0].name)
+    primary = [s for s in judged if s.role == "primary" and matches(s)]
+    if primary:
+        return VerdictResult(Verdict.REPRODUCED,
+                             f"{_names(primary[:1])} rebuilds the printed result, and every "
+                             f"defensible test is {claim_word}.", primary[0].name)
+    alternative = [s for s in judged if s.role == "alternative" and matches(s)]
+    if alternative:
+        return VerdictResult(Verdict.REPRODUCED_WITH_ALTERNATIVE,
+                             f"Only {_names(alternative[:1])} rebuilds the printed result (not "
+                             f"the test the paper names); every defensible test is "
+                             f"{claim_word}.", alternative[0].name)
+    printed = ", ".join(str(x) for x in (printed_statistic, printed_p) if x is not None)
+    return VerdictResult(Verdict.INCONSISTENT,
+                         f"Every defensible test is {claim_word}, as claimed, but none rebuilds "
+                         f"the printed {printed}: {_names(judged)}.")
