@@ -128,7 +128,7 @@ def decide_verdict(*, claimed: bool, specs: tuple[SpecResult, ...], alpha: float
     basis = judged or reported
     if not basis:
         return VerdictResult(Verdict.INSUFFICIENT_INFORMATION,
-                             "No test can be rebuilt: the paper does not print "
+                             "No test can be rebuilt: the study file lacks "
                              + ", ".join(missing) + ".")
     agree = [s for s in basis if s.significant is claimed]
     against = [s for s in basis if s.significant is (not claimed)]
