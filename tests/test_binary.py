@@ -1,0 +1,114 @@
+"""Binary tests rebuilt from counts or percentages, against R (tests/oracles/r_oracles.json)."""
+
+import numpy as np
+import pytest
+
+from oracle_values import r_oracle
+from reanalyse.binary import CountPairs, binary_tests, feasible_events, risk_effects
+from reanalyse.printed import parse_number
+
+ALTERNATIVES = {"two.sided": "two-sided", "less": "less", "greater": "greater"}
+
+
+def pairs_of(treat_events, treat_n, control_events, control_n):
+    return CountPairs.from_arms(treat_n, treat_events, None, control_n, control_events, None)
+
+
+def spec(results, name):
+    return next(result for result in results if result.name == name)
+
+
+@pytest.mark.parametrize("case", r_oracle("two_by_two", test="chisq_pearson"),
+                         ids=lambda c: c["case"])
+def test_pearson_chi_square_matches_r(case):
+    results = binary_tests(pairs_of(case["treat_events"], case["treat_n"],
+                                    case["control_events"], case["control_n"]), boschloo="never")
+    pearson = spec(results, "pearson_chi2")
+    if case["p_value"] is None or case["p_value"] != case["p_value"]:  # R: NaN (a zero margin)
+        assert pearson.p == 1.0
+        return
+    assert pearson.statistic == pytest.approx(case["statistic"], rel=1e-9), case["r_call"]
+    assert pearson.p == pytest.approx(case["p_value"], rel=1e-9), case["r_call"]
+    # the pooled z-test's two-sided p equals Pearson's (prop.test(correct = FALSE))
+    assert spec(results, "z_pooled").p == pytest.approx(case["p_value"], rel=1e-9)
+
+
+@pytest.mark.parametrize("case", r_oracle("two_by_two", test="chisq_yates"),
+                         ids=lambda c: c["case"])
+def test_yates_chi_square_matches_r(case):
+    results = binary_tests(pairs_of(case["treat_events"], case["treat_n"],
+                                    case["control_events"], case["control_n"]), boschloo="never")
+    yates = spec(results, "yates_chi2")
+    if case["p_value"] is None or case["p_value"] != case["p_value"]:
+        assert yates.p == 1.0
+        return
+    # R's statistic can be an exact 0 where ours is ~1e-33: compare with an absolute tolerance
+    assert yates.statistic == pytest.approx(case["statistic"], rel=1e-9, abs=1e-12), case["r_call"]
+    assert yates.p == pytest.approx(case["p_value"], rel=1e-9), case["r_call"]
+
+
+@pytest.mark.parametrize("case", r_oracle("two_by_two", test="fisher"),
+                         ids=lambda c: f"{c['case']}-{c['alternative']}")
+def test_fisher_matches_r(case):
+    results = binary_tests(pairs_of(case["treat_events"], case["treat_n"],
+                                    case["control_events"], case["control_n"]),
+                           alternative=ALTERNATIVES[case["alternative"]], boschloo="never")
+    assert spec(results, "fisher_exact").p == pytest.approx(case["p_value"], rel=1e-7), \
+        case["r_call"]
+
+
+@pytest.mark.parametrize("case", [c for c in r_oracle("escalc") if c["measure"] in ("OR", "RR", "RD")
+                                  and c["variant"] == "default"],
+                         ids=lambda c: f"{c['case']}-{c['measure']}")
+def test_risk_effects_match_metafor(case):
+    rd, rr, odds = risk_effects(case["treat_events"], case["treat_n"], case["control_events"],
+                                case["control_n"])
+    effect = {"RD": rd, "RR": rr, "OR": odds}[case["measure"]]
+    if case["measure"] == "RD" and case["has_zero_cell"]:
+        # metafor adds 1/2 to every cell for RD too (which can flip its sign); we never correct
+        # RD, so compare with the raw proportions instead: a hand calculation.
+        raw = case["treat_events"] / case["treat_n"] - case["control_events"] / case["control_n"]
+        assert effect.estimate == pytest.approx(raw, rel=1e-12)
+        return
+    expected = case["yi"] if case["measure"] == "RD" else np.exp(case["yi"])
+    assert effect.estimate == pytest.approx(expected, rel=1e-9), case["r_call"]
+    assert (effect.ci_low, effect.ci_high) == pytest.approx(
+        (case["conf_low"], case["conf_high"]), rel=1e-9), case["r_call"]
+
+
+@pytest.mark.parametrize("n, percent, expected", [
+    (60, "43.3", [26]),            # 26/60 = 43.33%
+    (60, "25", [15]),              # 15/60 = 25%
+    (60, "43", [26]),              # 25/60 = 41.7, 26/60 = 43.3: only 26 rounds to 43
+    (7, "50", []),                 # 3/7 = 42.9%, 4/7 = 57.1%: no count gives 50%
+    (200, "43", [85, 86, 87]),     # 42.5% (tie: either way), 43.0%, 43.5% (tie)
+    (31, "0", [0]),
+    (31, "100", [31]),
+])
+def test_feasible_counts(n, percent, expected):
+    assert list(feasible_events(n, parse_number(percent))) == expected
+
+
+def test_tie_handling_depends_on_the_rounding_convention():
+    # 85/200 = 42.5% and 87/200 = 43.5% are ties; half-even rounds both to even (42, 44)
+    assert list(feasible_events(200, parse_number("43", "half_even"))) == [86]
+    assert list(feasible_events(200, parse_number("43", "half_up"))) == [85, 86]
+
+
+def test_every_feasible_pair_is_evaluated():
+    # "43%" of 200 admits 85, 86 or 87 events; 25/60 is printed exactly
+    pairs = CountPairs.from_arms(200, None, parse_number("43"), 60, 25, None)
+    results = binary_tests(pairs, boschloo="never")
+    assert all(result.tables == 3 for result in results)
+    pearson = spec(results, "pearson_chi2")
+    assert pearson.p_min <= pearson.p <= pearson.p_max and pearson.p_min < pearson.p_max
+
+
+def test_boschloo_is_never_above_fisher_and_skipping_says_so():
+    pairs = pairs_of(3, 31, 11, 31)   # Fisher's p about 0.03: at or below alpha
+    results = binary_tests(pairs)
+    boschloo, fisher = spec(results, "boschloo_exact"), spec(results, "fisher_exact")
+    assert boschloo.p is None and "not computed" in boschloo.note
+    assert boschloo.p_max == fisher.p and boschloo.significant is True
+    computed = spec(binary_tests(pairs, boschloo="always"), "boschloo_exact")
+    assert computed.p <= fisher.p
