@@ -54,12 +54,13 @@ class VerdictResult:
 
 
 def format_p(p: float | None) -> str:
-    """A p-value for a sentence: three decimals, or two significant digits below 0.001."""
+    """A p-value for a sentence: 3 decimals from 0.1, 4 below (to show which side of 0.05 or
+    0.01 it falls), two significant digits below 0.001."""
     if p is None:
         return "not computed"
     if p < 0.001:
         return f"{p:.2g}"
-    return f"{p:.3f}"
+    return f"{p:.4f}" if p < 0.1 else f"{p:.3f}"
 
 
 def format_p_interval(spec: SpecResult) -> str:
@@ -76,6 +77,24 @@ def _names(specs) -> str:
     if len(labels) <= 1:
         return "".join(labels)
     return ", ".join(labels[:-1]) + " and " + labels[-1]
+
+
+def _every(claimed: bool) -> str:
+    return "every" if claimed else "no"
+
+
+def _verb(specs, singular: str, plural: str) -> str:
+    return singular if len(specs) == 1 else plural
+
+
+def _printed_result(statistic: PrintedNumber | None, p: PrintedP | None) -> str:
+    """``statistic 2.02 and p = .05`` as printed."""
+    parts = [] if statistic is None else [f"statistic {statistic}"]
+    if p is not None:
+        text = p.text.lstrip().lower()
+        parts.append(("p " if text[:1] in "=<>≤≥" else "p = ") + p.text.strip()
+                     if not text.startswith("p") else p.text.strip())
+    return " and ".join(parts)
 
 
 def _statistic_matches(spec: SpecResult, printed: PrintedNumber | None) -> bool:
@@ -142,12 +161,12 @@ def decide_verdict(*, claimed: bool, specs: tuple[SpecResult, ...], alpha: float
     if against or straddle:
         parts = []
         if agree:
-            parts.append(f"{_names(agree)} support it")
+            parts.append(f"{_names(agree)} {_verb(agree, 'supports', 'support')} it")
         if against:
-            parts.append(f"{_names(against)} do not")
+            parts.append(f"{_names(against)} {_verb(against, 'does', 'do')} not")
         if straddle:
-            parts.append(f"{_names(straddle)} cross alpha within the rounding of the "
-                         "printed numbers")
+            parts.append(f"{_names(straddle)} {_verb(straddle, 'crosses', 'cross')} alpha "
+                         "within the rounding of the printed numbers")
         if against and straddle:
             cause = "the choice of test and the rounding of the printed numbers"
         elif against:
@@ -170,8 +189,8 @@ def decide_verdict(*, claimed: bool, specs: tuple[SpecResult, ...], alpha: float
     if unreproducible:
         spec = unreproducible[0]
         return VerdictResult(Verdict.INCONSISTENT,
-                             f"The decision holds, but the printed p ({printed_p}) does not "
-                             f"follow from the paper's own numbers: the {spec.label} gives "
+                             f"The decision holds, but the printed {_printed_result(None, printed_p)} "
+                             f"does not follow from the paper's own numbers: the {spec.label} gives "
                              f"{format_p_interval(spec)}.")
     if not judged:
         return VerdictResult(Verdict.REPRODUCED, f"The printed p follows from the paper's own "
@@ -180,15 +199,16 @@ def decide_verdict(*, claimed: bool, specs: tuple[SpecResult, ...], alpha: float
     primary = [s for s in judged if s.role == "primary" and matches(s)]
     if primary:
         return VerdictResult(Verdict.REPRODUCED,
-                             f"{_names(primary[:1])} rebuilds the printed result, and every "
-                             f"defensible test is {claim_word}.", primary[0].name)
+                             f"{_names(primary[:1])} rebuilds the printed result, and "
+                             f"{_every(claimed)} defensible test is significant.", primary[0].name)
     alternative = [s for s in judged if s.role == "alternative" and matches(s)]
     if alternative:
         return VerdictResult(Verdict.REPRODUCED_WITH_ALTERNATIVE,
                              f"Only {_names(alternative[:1])} rebuilds the printed result (not "
-                             f"the test the paper names); every defensible test is "
-                             f"{claim_word}.", alternative[0].name)
-    printed = ", ".join(str(x) for x in (printed_statistic, printed_p) if x is not None)
+                             f"the test the paper names); {_every(claimed)} defensible test is "
+                             "significant.", alternative[0].name)
     return VerdictResult(Verdict.INCONSISTENT,
-                         f"Every defensible test is {claim_word}, as claimed, but none rebuilds "
-                         f"the printed {printed}: {_names(judged)}.")
+                         f"{_every(claimed).capitalize()} defensible test is significant, as "
+                         "claimed, but none rebuilds "
+                         f"the printed {_printed_result(printed_statistic, printed_p)}: "
+                         f"{_names(judged)}.")

@@ -1,0 +1,133 @@
+"""One verdict per claim: the shipped Raisi Dehkordi study and synthetic edge cases.
+
+Expected verdicts follow from hand calculations (in the comments) or from R values in
+tests/oracles/r_oracles.json; none is read off the code under test.
+"""
+
+from pathlib import Path
+
+import pytest
+from scipy import stats
+
+from oracle_values import r_oracle
+from reanalyse.check import CheckOptions, check_file
+
+HERE = Path(__file__).parent
+DATA = HERE.parent / "data"
+
+
+@pytest.fixture(scope="module")
+def raisi():
+    result = check_file(DATA / "raisi-dehkordi-2019.yaml")
+    return {claim.claim.id: claim for claim in result.claims}
+
+
+@pytest.fixture(scope="module")
+def edge():
+    result = check_file(HERE / "studies" / "synthetic-edge-cases.yaml")
+    return {claim.claim.id: claim for claim in result.claims}
+
+
+def test_raisi_chi_square_is_fragile_because_yates_and_fisher_disagree(raisi):
+    claim = raisi["fewer-depressed"]
+    (pearson,) = r_oracle("two_by_two", case="raisi_dehkordi", test="chisq_pearson")
+    (yates,) = r_oracle("two_by_two", case="raisi_dehkordi", test="chisq_yates")
+    (fisher,) = r_oracle("two_by_two", case="raisi_dehkordi", test="fisher",
+                         alternative="two.sided")
+    # R: chisq.test(correct = FALSE) p = 0.0342 rebuilds the printed 4.48 / 0.034;
+    # chisq.test(correct = TRUE) p = 0.0543 and fisher.test p = 0.0536 are above 0.05.
+    assert claim.spec("pearson_chi2").p == pytest.approx(pearson["p_value"], rel=1e-9)
+    assert claim.spec("yates_chi2").p == pytest.approx(yates["p_value"], rel=1e-9)
+    assert claim.spec("fisher_exact").p == pytest.approx(fisher["p_value"], rel=1e-7)
+    assert claim.verdict.value == "fragile"
+    assert "Yates" in claim.reason and "Fisher" in claim.reason
+    assert claim.matched_spec is None
+
+
+def test_raisi_odds_ratio_ci_implies_p_near_003_not_0003(raisi):
+    claim = raisi["adjusted-odds"]
+    # hand calculation in test_reported.py: the CI [0.2, 0.94] implies p = 0.034
+    assert claim.verdict.value == "inconsistent"
+    assert 0.025 < claim.spec("ci_to_p").p_min < claim.spec("ci_to_p").p_max < 0.045
+    # the unadjusted tests are shown, not judged, beside an adjusted model
+    assert claim.spec("pearson_chi2").role == "context"
+
+
+def test_raisi_mean_scores_reproduced(raisi):
+    claim = raisi["lower-epds"]
+    (student,) = r_oracle("t_two_sample", case="raisi_dehkordi_epds_post", method="student",
+                          alternative="two.sided")
+    assert claim.spec("student_t").p == pytest.approx(student["p_value"], rel=1e-9)
+    assert claim.verdict.value == "reproduced" and claim.matched_spec == "student_t"
+
+
+def test_raisi_baseline_names_the_missing_numbers(raisi):
+    claim = raisi["baseline-similar"]
+    assert claim.verdict.value == "insufficient_information"
+    assert "mean and sd for Infant massage" in claim.reason
+
+
+@pytest.mark.parametrize("claim_id, verdict", [
+    # t = -2 / (2 * sqrt(2/50)) = -5.0 on 98 df, p = 2.5e-6: printed "-5.00, p < .001"
+    ("reproduced", "reproduced"),
+    # same data, but printed p = .02: the decision holds, the p does not
+    ("inconsistent-p", "inconsistent"),
+    # t = -0.5 / (3 * sqrt(2/20)) = -0.53, p = 0.60: no test is significant
+    ("decision-flip", "decision_flip"),
+    # Student: sp = sqrt((9 + 39*16)/48) = 3.631, t = 3 / (3.631 * sqrt(1/10 + 1/40)) = 2.34;
+    # Welch: t = 3 / sqrt(1/10 + 16/40) = 4.24 = the printed t: both significant
+    ("with-welch", "reproduced_with_alternative"),
+    # Student: t = 2 / 1.284 = 1.56, p = 0.13; Welch: t = 2 / 0.707 = 2.83, p = 0.007
+    ("test-choice", "fragile"),
+    # Bhatia-Davis: var <= (30 - 2)(2 - 0) * 20/19 = 58.9, so SD <= 7.68 < 9.0
+    ("impossible-sd", "impossible_input"),
+    # 3/7 = 42.9% and 4/7 = 57.1%: no count of 7 prints as 50.0%
+    ("impossible-percent", "impossible_input"),
+    # t(40) in [2.015, 2.025]: 2*pt(-2.015, 40) = 0.0507 > .05 > 2*pt(-2.025, 40) = 0.0496
+    ("t-straddles-alpha", "fragile"),
+    # z in [1.955, 1.965]: p from 0.0494 to 0.0506, around alpha; the printed p = .05 counts
+    # as significant (statcheck's convention) but the rounding leaves the decision open
+    ("z-at-alpha", "fragile"),
+    # R oneway.test(var.equal = TRUE) on 10/2, 11/2.2, 12.5/2.1 (n = 20): F = 7.84, p = 0.001
+    ("anova", "reproduced"),
+    # one-sided (less): t = -0.53 on 38 df, p = pt(-0.527, 38) = 0.30
+    ("one-sided", "reproduced"),
+    # fisher.test 3/31 vs 11/31: p = 0.031 (R two_by_two block): significant at 0.05, not 0.01
+    ("strict-alpha", "reproduced"),
+])
+def test_edge_case_verdicts(edge, claim_id, verdict):
+    assert edge[claim_id].verdict.value == verdict, edge[claim_id].reason
+
+
+def test_hand_calculations_behind_the_edge_cases():
+    # the rounding interval of t(40) = 2.02 straddles alpha
+    assert 2 * stats.t.sf(2.015, 40) > 0.05 > 2 * stats.t.sf(2.025, 40)
+    assert 2 * stats.norm.sf(1.955) > 0.05 > 2 * stats.norm.sf(1.965)
+
+
+def test_anova_matches_r(edge):
+    (case,) = r_oracle("oneway", case="three_equal_n_similar_sd", method="fisher_anova")
+    spec = edge["anova"].spec("anova_f")
+    # the study prints means as integers ("10", "11"), so the box is wide; at the printed
+    # values the F is R's
+    assert spec.statistic == pytest.approx(case["statistic"], rel=1e-9)
+
+
+def test_strict_alpha_flips_the_decision(edge):
+    claim = edge["strict-alpha"]
+    (fisher,) = r_oracle("two_by_two", test="fisher", alternative="two.sided",
+                         treat_events=3, treat_n=31, control_events=11, control_n=31)
+    assert claim.alpha == 0.01
+    assert claim.spec("fisher_exact").p == pytest.approx(fisher["p_value"], rel=1e-7)
+    assert 0.01 < fisher["p_value"] < 0.05
+
+
+def test_options_override_alpha_and_defensible_tests():
+    path = HERE / "studies" / "synthetic-edge-cases.yaml"
+    only_welch = check_file(path, CheckOptions(defensible=("welch_t",)))
+    claim = next(c for c in only_welch.claims if c.claim.id == "test-choice")
+    # with Student's test not counted as defensible, Welch alone decides
+    assert claim.verdict.value == "reproduced"
+    assert claim.spec("student_t").role == "context"
+    with pytest.raises(ValueError, match="unknown spec names"):
+        CheckOptions(defensible=("studnet_t",))
