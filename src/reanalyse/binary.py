@@ -31,9 +31,9 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 import numpy as np
-from scipy import stats
 
 from reanalyse import exact
+from reanalyse.distributions import chi2_sf, norm_cdf, norm_ppf, norm_sf
 from reanalyse.printed import PrintedNumber, half_unit_bounds
 from reanalyse.results import Effect, SpecResult, decide
 
@@ -126,9 +126,9 @@ def _chi_square(a, n1, c, n2, *, yates: bool):
 
 def _chi_square_p(x2, direction, alternative):
     if alternative == "two-sided":
-        return stats.chi2.sf(x2, 1)
+        return chi2_sf(x2, 1)
     z = direction * np.sqrt(x2)
-    return stats.norm.sf(z) if alternative == "greater" else stats.norm.cdf(z)
+    return norm_sf(z) if alternative == "greater" else norm_cdf(z)
 
 
 def binary_tests(pairs: CountPairs, *, alternative: str = "two-sided", alpha: float = 0.05,
@@ -166,9 +166,9 @@ def binary_tests(pairs: CountPairs, *, alternative: str = "two-sided", alpha: fl
     with np.errstate(divide="ignore", invalid="ignore"):
         z = np.where(degenerate, 0.0, (p1 - p2) / np.sqrt(pooled * (1 - pooled) * (1 / n1 + 1 / n2)))
     if alternative == "two-sided":
-        p = 2 * stats.norm.sf(np.abs(z))
+        p = 2 * norm_sf(np.abs(z))
     else:
-        p = stats.norm.sf(z) if alternative == "greater" else stats.norm.cdf(z)
+        p = norm_sf(z) if alternative == "greater" else norm_cdf(z)
     results.append(_spec("z_pooled", "two-proportion z-test (pooled)", z, p, alpha, (), count,
                          note))
     return tuple(results)
@@ -217,7 +217,7 @@ def risk_effects(treat_events: int, treat_n: int, control_events: int, control_n
     risk difference is never corrected (adding 0.5 can flip its sign) and uses the unpooled
     Wald interval.
     """
-    z = stats.norm.ppf((1 + confidence_level) / 2)
+    z = norm_ppf((1 + confidence_level) / 2)
     a, b = treat_events, treat_n - treat_events
     c, d = control_events, control_n - control_events
     p1, p2 = a / treat_n, c / control_n

@@ -27,8 +27,9 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import special, stats
+from scipy import special
 
+from reanalyse.distributions import f_sf, norm_ppf, t_cdf, t_ppf, t_sf
 from reanalyse.results import Effect, SpecResult, decide
 
 __all__ = ["ArmBox", "two_sample_tests", "k_sample_tests", "mean_difference", "hedges_g",
@@ -50,10 +51,10 @@ class ArmBox:
 
 def _p_from_t(t, df, alternative):
     if alternative == "two-sided":
-        return 2 * stats.t.sf(np.abs(t), df)
+        return 2 * t_sf(np.abs(t), df)
     if alternative == "greater":
-        return stats.t.sf(t, df)
-    return stats.t.cdf(t, df)
+        return t_sf(t, df)
+    return t_cdf(t, df)
 
 
 def _sd_vertices(arms: tuple[ArmBox, ...]) -> np.ndarray:
@@ -162,7 +163,7 @@ def k_sample_tests(arms: tuple[ArmBox, ...], *, alpha: float = 0.05
     f_printed = (ssb[0] / df1) / (ssw_printed / df2)
     f_min = (ssb[1] / df1) / (ssw_high / df2)
     f_max = (ssb[2:].max() / df1) / (ssw_low / df2)
-    p_printed, p_min, p_max = stats.f.sf([f_printed, f_max, f_min], df1, df2)
+    p_printed, p_min, p_max = f_sf([f_printed, f_max, f_min], df1, df2)
     anova = SpecResult(name="anova_f", label="one-way ANOVA", statistic=float(f_printed),
                        p=float(p_printed), p_min=float(p_min), p_max=float(p_max),
                        significant=decide(float(p_min), float(p_max), alpha),
@@ -174,7 +175,7 @@ def k_sample_tests(arms: tuple[ArmBox, ...], *, alpha: float = 0.05
     means = np.repeat(mean_rows, len(sd_rows), axis=0)
     sds = np.tile(sd_rows, (len(mean_rows), 1))
     f, df2_welch = _welch_anova(means, sds, n)
-    p = stats.f.sf(f, df1, df2_welch)
+    p = f_sf(f, df1, df2_welch)
     welch = SpecResult(name="welch_anova", label="Welch's ANOVA", statistic=float(f[0]),
                        p=float(p[0]), p_min=float(p.min()), p_max=float(p.max()),
                        significant=decide(float(p.min()), float(p.max()), alpha),
@@ -215,7 +216,7 @@ def mean_difference(treat: ArmBox, control: ArmBox, *, equal_var: bool = True,
         se = math.sqrt(v1 + v2)
         df = (v1 + v2) ** 2 / (v1**2 / (n1 - 1) + v2**2 / (n2 - 1))
         method = "Welch t interval"
-    half = stats.t.ppf((1 + confidence_level) / 2, df) * se
+    half = t_ppf((1 + confidence_level) / 2, df) * se
     return Effect("MD", diff, float(diff - half), float(diff + half), confidence_level, method)
 
 
@@ -236,6 +237,6 @@ def hedges_g(treat: ArmBox, control: ArmBox, *, confidence_level: float = 0.95) 
     pooled_sd = math.sqrt(((n1 - 1) * treat.sd**2 + (n2 - 1) * control.sd**2) / df)
     g = hedges_correction(df) * (treat.mean - control.mean) / pooled_sd
     variance = 1 / n1 + 1 / n2 + g**2 / (2 * (n1 + n2))
-    half = stats.norm.ppf((1 + confidence_level) / 2) * math.sqrt(variance)
+    half = norm_ppf((1 + confidence_level) / 2) * math.sqrt(variance)
     return Effect("SMD", g, float(g - half), float(g + half), confidence_level,
                   "Hedges' g, exact correction; normal interval (as metafor escalc SMD)")

@@ -25,10 +25,10 @@ Rounding conventions (:class:`Rounding`)
 from __future__ import annotations
 
 import enum
-import math
 import re
 from dataclasses import dataclass
 from fractions import Fraction
+from functools import cached_property
 
 import numpy as np
 
@@ -188,7 +188,7 @@ class PrintedNumber:
     decimals: int
     rounding: Rounding = Rounding.NEAREST
 
-    @property
+    @cached_property
     def value(self) -> float:
         """The printed value as a float."""
         return float(self.exact)
@@ -211,21 +211,21 @@ class PrintedNumber:
         half = self.unit / 2
         return int(lower) * half, int(upper) * half, bool(lower_closed), bool(upper_closed)
 
-    @property
-    def lower(self) -> float:
-        """Lower end of the interval of true values."""
-        return float(self.bounds_exact()[0])
-
-    @property
-    def upper(self) -> float:
-        """Upper end of the interval of true values."""
-        return float(self.bounds_exact()[1])
-
-    @property
+    @cached_property
     def interval(self) -> tuple[float, float]:
         """``(lower, upper)`` as floats; whether ends are included is in :meth:`bounds_exact`."""
         lower, upper, _, _ = self.bounds_exact()
         return float(lower), float(upper)
+
+    @property
+    def lower(self) -> float:
+        """Lower end of the interval of true values."""
+        return self.interval[0]
+
+    @property
+    def upper(self) -> float:
+        """Upper end of the interval of true values."""
+        return self.interval[1]
 
     @property
     def is_integer(self) -> bool:
@@ -406,8 +406,3 @@ def parse_p(text, rounding: "Rounding | str" = Rounding.NEAREST) -> PrintedP:
                                  "a p-value lies between 0 and 1; check the source")
     relation = _P_RELATIONS[match["rel"] or "="]
     return PrintedP(raw, relation, number)
-
-
-def is_finite_number(value: float | None) -> bool:
-    """Whether ``value`` is a finite float (not None or NaN)."""
-    return value is not None and math.isfinite(value)

@@ -22,8 +22,8 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from scipy import stats
 
+from reanalyse.distributions import chi2_sf, f_sf, norm_ppf, norm_sf, t_sf
 from reanalyse.printed import PrintedNumber
 from reanalyse.results import SpecResult, decide
 from reanalyse.study import Estimate
@@ -47,17 +47,17 @@ def statistic_family(test: str | None) -> str | None:
 
 def _two_sided_p(family: str, magnitude: np.ndarray, df1: np.ndarray, df2: np.ndarray):
     if family == "t":
-        return 2 * stats.t.sf(magnitude, df1)
+        return 2 * t_sf(magnitude, df1)
     if family == "F":
-        return stats.f.sf(magnitude, df1, df2)
+        return f_sf(magnitude, df1, df2)
     if family == "chi2":
-        return stats.chi2.sf(magnitude, df1)
+        return chi2_sf(magnitude, df1)
     if family == "z":
-        return 2 * stats.norm.sf(magnitude)
+        return 2 * norm_sf(magnitude)
     # r with df = n - 2: t = r sqrt(df / (1 - r^2))
     with np.errstate(divide="ignore"):
         t = magnitude * np.sqrt(df1 / (1 - magnitude**2))
-    return 2 * stats.t.sf(t, df1)
+    return 2 * t_sf(t, df1)
 
 
 def statistic_p(family: str, statistic: PrintedNumber, df: tuple[PrintedNumber, ...], *,
@@ -109,7 +109,7 @@ def ci_p(estimate: Estimate, *, alpha: float = 0.05) -> SpecResult:
     Tests H0: the measure equals its null value (1 for ratios, 0 for differences).
     """
     low, high = estimate.ci
-    z_crit = stats.norm.ppf((1 + estimate.level) / 2)
+    z_crit = norm_ppf((1 + estimate.level) / 2)
     transform = math.log if estimate.is_ratio else float
     corners = [(low.value, high.value)] + [(lo, hi) for lo in (low.lower, low.upper)
                                            for hi in (high.lower, high.upper)]
@@ -121,7 +121,7 @@ def ci_p(estimate: Estimate, *, alpha: float = 0.05) -> SpecResult:
         z_values.append(z_crit * (t_lo + t_hi) / (t_hi - t_lo) if t_hi > t_lo else math.inf)
     z = np.abs(np.array(z_values))
     straddles = min(z_values) < 0 < max(z_values)
-    p = 2 * stats.norm.sf(z)
+    p = 2 * norm_sf(z)
     p_min, p_max = float(p.min()), 1.0 if straddles else float(p.max())
     return SpecResult(
         name="ci_to_p", label=f"p implied by the {estimate.measure}'s {estimate.level:.0%} CI",

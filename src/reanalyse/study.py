@@ -11,8 +11,7 @@ import math
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from scipy import stats
-
+from reanalyse.distributions import t_ppf
 from reanalyse.printed import PrintedNumber, PrintedP
 
 __all__ = [
@@ -83,7 +82,7 @@ class ContinuousArm:
             return self.se.value * root_n, self.se.lower * root_n, self.se.upper * root_n
         if self.ci is not None:
             low, high = self.ci
-            factor = root_n / (2 * stats.t.ppf((1 + self.ci_level) / 2, self.n - 1))
+            factor = root_n / (2 * t_ppf((1 + self.ci_level) / 2, self.n - 1))
             return ((high.value - low.value) * factor,
                     max(high.lower - low.upper, 0.0) * factor,
                     (high.upper - low.lower) * factor)
