@@ -123,3 +123,38 @@ def test_cli_reports_bad_input_without_a_traceback(tmp_path, capsys):
     err = capsys.readouterr().err
     assert f"{path}:12" in err and "outcomes[0].arms.treat.sd" in err and "hint:" in err
     assert "Traceback" not in err
+
+
+def test_binary_claim_over_three_arms_must_name_two(tmp_path):
+    text = GOOD.format(stem="synthetic-study").replace(
+        "  - {id: control, label: Control, randomised: 20}",
+        "  - {id: control, label: Control, randomised: 20}\n  - {id: third, label: Third}").replace(
+        "      control: {n: 20, percent: 45.0}",
+        "      control: {n: 20, percent: 45.0}\n      third: {n: 20, events: 3}").replace(
+        "    outcome: score", "    outcome: event")
+    with pytest.raises(StudyFileError, match="two arms at a time") as caught:
+        load_study(write(tmp_path, text))
+    assert caught.value.field == "claims[0].arms"
+
+
+@pytest.mark.parametrize("text", [
+    "- just\n- a list\n",
+    "plain text\n",
+    "",
+    "id: synthetic-study\ncitation: x\narms: {a: 1}\noutcomes: []\n",
+    "id: synthetic-study\ncitation: x\narms: [{id: a}, {id: a}]\noutcomes: []\n",
+    "id: synthetic-study\ncitation: x\narms: [{id: a}, {id: b}]\noutcomes: [{id: o, type: ordinal, arms: {}}]\n",
+    "id: synthetic-study\ncitation: x\narms: [{id: a}, {id: b}]\noutcomes: [{id: o, type: binary, arms: [a, b]}]\n",
+    "id: synthetic-study\ncitation: x\narms: [{id: a}, {id: b}]\noutcomes: [{id: o, type: continuous, arms: {a: {n: 2.5}}}]\n",
+    "id: synthetic-study\ncitation: x\narms: [{id: a}, {id: b}]\noutcomes: [{id: o, type: continuous, arms: {a: {sd: 1, se: 2}}}]\n",
+    "id: synthetic-study\ncitation: x\nalpha: 5\narms: [{id: a}, {id: b}]\noutcomes: []\n",
+    "id: Bad_ID\ncitation: x\n",
+    "id: synthetic-study\ncitation: x\narms: [{id: a}, {id: b}]\noutcomes: []\nclaims: [{id: c, outcome: o}]\n",
+    "id: synthetic-study\ncitation: x\narms: [{id: a}, {id: b}]\noutcomes: [{id: o, type: continuous, arms: {}}]\nclaims: [{id: c, outcome: o, reported: {df: [1, 2, 3]}}]\n",
+    "id: synthetic-study\ncitation: x\narms: [{id: a}, {id: b}]\noutcomes: [{id: o, type: continuous, arms: {}}]\nclaims: [{id: c, outcome: o, reported: {estimate: {measure: OR, ci: [0.9, 0.2]}}}]\n",
+    "id: synthetic-study\ncitation: x\narms: [{id: a}, {id: b}]\noutcomes: [{id: o, type: continuous, arms: {}}]\nclaims: [{id: c, outcome: o, significant: maybe}]\n",
+])
+def test_malformed_files_give_a_study_file_error(tmp_path, text):
+    with pytest.raises(StudyFileError) as caught:
+        load_study(write(tmp_path, text))
+    assert caught.value.problem and caught.value.hint

@@ -201,9 +201,6 @@ def _rebuild(study: Study, claim: Claim, outcome: Outcome, arm_ids, alpha: float
         else:
             specs, effects = k_sample_tests(boxes, alpha=alpha), ()
         return specs, effects, impossible
-    if len(summaries) != 2:
-        raise ValueError("binary outcomes are compared two arms at a time; name them with "
-                         "the claim's arms: [treatment, control]")
     treat, control = (_with_rounding(s, options.rounding) for s in summaries)
     pairs = CountPairs.from_arms(treat.n, treat.events, treat.percent, control.n,
                                  control.events, control.percent)

@@ -374,6 +374,11 @@ def _claim(reader, item, field, line, outcome_by_id):
             reader.fail("a comparison needs two or more different arms",
                         field=_join(field, "arms"), value=list(arms), line=item.line_of("arms"),
                         hint="e.g. arms: [massage, control]")
+    compared = arms or tuple(outcome.arms)
+    if outcome.type == "binary" and len(compared) != 2:
+        reader.fail("a binary outcome is compared two arms at a time",
+                    field=_join(field, "arms"), value=list(compared), line=item.line,
+                    hint="name the two arms the claim compares, e.g. arms: [massage, control]")
     alternative = reader.choice(item, "alternative", field, ALTERNATIVES, default="two-sided")
     reported = Reported()
     if item.get("reported") is not None:
