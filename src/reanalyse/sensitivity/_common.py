@@ -1,0 +1,81 @@
+"""Pieces shared by the sensitivity analyses: JSON cleaning, wording, and the record of an
+analysis that could not be run."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, fields, is_dataclass
+
+__all__ = ["NotComputed", "clean", "plural", "fmt", "fmt_p"]
+
+
+def clean(value):
+    """A JSON-ready copy: dataclasses via their ``to_dict``, tuples as lists, NaN/inf as None."""
+    if hasattr(value, "to_dict") and is_dataclass(value):
+        return value.to_dict()
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, (tuple, list)):
+        return [clean(item) for item in value]
+    if isinstance(value, dict):
+        return {key: clean(item) for key, item in value.items()}
+    if hasattr(value, "item") and not isinstance(value, (str, bytes)):  # numpy scalars
+        return clean(value.item())
+    return value
+
+
+def record_dict(record) -> dict:
+    """A frozen record's fields, cleaned, plus its ``explanation``."""
+    data = {field.name: clean(getattr(record, field.name)) for field in fields(record)}
+    data["explanation"] = record.explanation
+    return data
+
+
+def plural(count: int, word: str, many: str | None = None) -> str:
+    """``1 participant``, ``7 participants``."""
+    return f"{count} {word if count == 1 else (many or word + 's')}"
+
+
+def fmt(value: float, digits: int = 3) -> str:
+    """A number for a sentence, to ``digits`` significant digits."""
+    return f"{value:.{digits}g}"
+
+
+def fmt_p(p: float | None) -> str:
+    """A p-value for a sentence: three decimals, or two significant digits below 0.001."""
+    if p is None or (isinstance(p, float) and math.isnan(p)):
+        return "not computed"
+    return f"{p:.2g}" if p < 0.001 else f"{p:.3f}"
+
+
+@dataclass(frozen=True)
+class NotComputed:
+    """An analysis that could not be run, and which printed numbers it lacks.
+
+    Attributes
+    ----------
+    analysis : str
+        Which analysis (``fragility``, ``attrition``, ``dichotomisation``, ``baseline``,
+        ``allowance``, ``bayes_factor``).
+    missing : tuple of str
+        The numbers that were not printed (empty when the analysis does not apply).
+    reason : str
+        Why, in one sentence.
+    """
+
+    analysis: str
+    reason: str
+    missing: tuple[str, ...] = ()
+
+    computed = False
+
+    @property
+    def explanation(self) -> str:
+        """``Not computed: <reason> (missing: ...).``"""
+        missing = f" (missing: {'; '.join(self.missing)})" if self.missing else ""
+        return f"Not computed: {self.reason}{missing}."
+
+    def to_dict(self) -> dict:
+        """JSON-ready form."""
+        return {"analysis": self.analysis, "computed": False, "missing": list(self.missing),
+                "reason": self.reason, "explanation": self.explanation}

@@ -1,0 +1,423 @@
+"""What a trial's sample allows it to show, and how to read a non-significant result.
+
+Given only the arm sizes:
+
+* :func:`smallest_significant_smd`: the smallest standardised mean difference (difference over
+  the pooled SD, Cohen's d) that Student's t-test calls significant:
+  d* = t_crit(df) * sqrt(1/n1 + 1/n2), df = n1 + n2 - 2, because t = d / sqrt(1/n1 + 1/n2).
+* :func:`power_t` and :func:`smd_for_power`: the power of Student's two-sample t-test at a
+  given SMD (noncentral t, both rejection tails counted, as ``pwr::pwr.t.test``; R's
+  ``power.t.test`` counts only the tail of the effect unless ``strict = TRUE``), and the SMD it
+  detects with a given power.  Written on scipy's noncentral t because statsmodels'
+  ``TTestIndPower`` returns NaN for large effects, which breaks the root search.
+* :func:`smallest_count_difference`: over every table the arm sizes allow, the smallest
+  difference between the arms' event counts that each two-proportion test (Pearson, Yates,
+  Fisher, pooled z) calls significant, and the largest such smallest difference over the control
+  arm's possible counts (where the test is least sensitive, near 50%).  Differences are ordered
+  by the risk difference, which orders count differences when the arms are equal in size.
+
+For a non-significant result, :func:`bayes_factor_t` turns the summary t statistic into the
+JZS Bayes factor (Rouder et al. 2009; ``pingouin.bayesfactor_ttest``, as R's
+``BayesFactor::ttest.tstat``), so that "no difference" can be read as evidence of absence
+(BF10 <= 1/3), absence of evidence (1/3 < BF10 < 3) or, despite p > alpha, evidence of a
+difference (BF10 >= 3); the thresholds are Jeffreys' (1961) "moderate" bands.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+
+import numpy as np
+import pingouin
+from scipy import optimize, stats
+
+from reanalyse.sensitivity._common import fmt, record_dict
+from reanalyse.sensitivity._pvalues import TEST_LABELS, TESTS, pvalue_matrix, two_sided_only
+
+__all__ = ["smallest_significant_smd", "power_t", "smd_for_power", "SignificantTable",
+           "CountDifference", "CountAllowance", "smallest_count_difference", "Allowance",
+           "minimal_detectable", "BayesFactorResult", "bayes_factor_t", "READINGS"]
+
+#: How a Bayes factor BF10 reads (Jeffreys' bands at 1/3 and 3).
+READINGS = {"evidence_of_absence": "evidence of no difference",
+            "absence_of_evidence": "too little evidence either way",
+            "evidence_of_difference": "evidence of a difference"}
+
+def _check_sizes(treat_n, control_n, minimum=2):
+    for name, n in (("treat_n", treat_n), ("control_n", control_n)):
+        if not (isinstance(n, (int, np.integer)) and n >= minimum):
+            raise ValueError(f"{name} must be a whole number of at least {minimum}, got {n!r}")
+
+
+def _critical_t(treat_n, control_n, alpha, alternative) -> float:
+    df = treat_n + control_n - 2
+    return float(stats.t.isf(alpha / 2 if alternative == "two-sided" else alpha, df))
+
+
+def smallest_significant_smd(treat_n: int, control_n: int, *, alpha: float = 0.05,
+                             alternative: str = "two-sided") -> float:
+    """Smallest |d| that Student's t-test on these arm sizes calls significant at ``alpha``.
+
+    Examples
+    --------
+    31 vs 31: t_crit(60) = 2.0003 (two-sided 0.05), sqrt(2/31) = 0.2540, so d* = 0.508.
+
+    >>> round(smallest_significant_smd(31, 31), 3)
+    0.508
+    """
+    _check_sizes(treat_n, control_n)
+    return _critical_t(treat_n, control_n, alpha, alternative) * float(
+        np.sqrt(1 / treat_n + 1 / control_n))
+
+
+def power_t(smd: float, treat_n: int, control_n: int, *, alpha: float = 0.05,
+            alternative: str = "two-sided") -> float:
+    """Power of Student's two-sample t-test when the true SMD is ``smd``.
+
+    Under the SMD d the t statistic is noncentral t with df = n1 + n2 - 2 and noncentrality
+    d / sqrt(1/n1 + 1/n2); power is its probability beyond the critical values (both tails for
+    a two-sided test).  For one-sided alternatives ``smd`` is signed as treat minus control.
+    """
+    _check_sizes(treat_n, control_n)
+    df = treat_n + control_n - 2
+    noncentrality = smd / float(np.sqrt(1 / treat_n + 1 / control_n))
+    critical = _critical_t(treat_n, control_n, alpha, alternative)
+    upper = float(stats.nct.sf(critical, df, noncentrality))
+    # P(T < -c) as P(-T > c) with -T noncentral t at -noncentrality: scipy's nct.cdf returns NaN
+    # deep in the lower tail, its sf does not
+    lower = float(stats.nct.sf(critical, df, -noncentrality))
+    if alternative == "greater":
+        return upper
+    if alternative == "less":
+        return lower
+    return upper + lower
+
+
+def smd_for_power(treat_n: int, control_n: int, *, power: float = 0.8, alpha: float = 0.05,
+                  alternative: str = "two-sided") -> float:
+    """The SMD (positive; negative for ``less``) Student's t-test detects with ``power``."""
+    _check_sizes(treat_n, control_n)
+    if not alpha < power < 1:
+        raise ValueError(f"power must lie between alpha ({alpha}) and 1, got {power!r}")
+    sign = -1.0 if alternative == "less" else 1.0
+    # power rises from about alpha at d = 0 to 1 - 1e-20 once the noncentrality is 10 past the
+    # critical value
+    upper = (_critical_t(treat_n, control_n, alpha, alternative) + 10) * float(
+        np.sqrt(1 / treat_n + 1 / control_n))
+    return sign * float(optimize.brentq(
+        lambda d: power_t(sign * d, treat_n, control_n, alpha=alpha,
+                          alternative=alternative) - power, 0.0, upper, xtol=1e-12))
+
+
+@dataclass(frozen=True)
+class SignificantTable:
+    """A table ``treat_events/treat_n`` vs ``control_events/control_n`` and its p."""
+
+    treat_events: int
+    control_events: int
+    p: float
+
+    def to_dict(self) -> dict:
+        """JSON-ready form."""
+        return {"treat_events": self.treat_events, "control_events": self.control_events,
+                "p": self.p}
+
+
+@dataclass(frozen=True)
+class CountDifference:
+    """For one test (or ``any``): the smallest differences it calls significant.
+
+    Attributes
+    ----------
+    test : str
+        A test name, or ``any`` (significant by at least one of the tests).
+    smallest : SignificantTable or None
+        The significant table with the smallest risk difference over all tables.
+    hardest : SignificantTable or None
+        At the control count that needs the largest difference, its smallest significant table.
+    needed : tuple of (float or None)
+        For each control count 0..control_n, the smallest |risk difference| of a significant
+        table (None when no table with that control count is significant).
+    """
+
+    test: str
+    smallest: SignificantTable | None
+    hardest: SignificantTable | None
+    needed: tuple[float | None, ...]
+
+    def to_dict(self) -> dict:
+        """JSON-ready form."""
+        return {"test": self.test,
+                "smallest": None if self.smallest is None else self.smallest.to_dict(),
+                "hardest": None if self.hardest is None else self.hardest.to_dict(),
+                "needed_risk_difference_by_control_events": list(self.needed)}
+
+
+def _and(words) -> str:
+    words = list(words)
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+
+
+def _count_difference(name, significant, pvalues, treat_n, control_n) -> CountDifference:
+    a, c = np.indices(significant.shape)
+    risk_gap = np.abs(a / treat_n - c / control_n)
+    masked = np.where(significant, risk_gap, np.inf)
+    best_rows = masked.argmin(axis=0)                     # per control count
+    columns = np.arange(significant.shape[1])
+    # rounded so that mirror-image tables (4/60 vs 0/60 and 60/60 vs 56/60) tie exactly, and
+    # the first (lowest control count) is reported
+    gaps = np.round(masked[best_rows, columns], 12)
+    reachable = np.isfinite(gaps)
+    needed = tuple(float(gap) if ok else None for gap, ok in zip(gaps, reachable))
+    if not reachable.any():
+        return CountDifference(name, None, None, needed)
+
+    def table(col):
+        row = best_rows[col]
+        return SignificantTable(int(row), int(col), float(pvalues[row, col]))
+
+    return CountDifference(name, table(int(np.argmin(gaps))),
+                           table(int(np.argmax(np.where(reachable, gaps, -np.inf)))), needed)
+
+
+@dataclass(frozen=True)
+class CountAllowance:
+    """The smallest count differences each two-proportion test calls significant at given n."""
+
+    treat_n: int
+    control_n: int
+    alpha: float
+    alternative: str
+    by_test: tuple[CountDifference, ...]
+
+    computed = True
+
+    def test(self, name: str) -> CountDifference:
+        """The entry for ``name`` (a test name or ``any``)."""
+        return next(entry for entry in self.by_test if entry.test == name)
+
+    def _difference(self, table: SignificantTable) -> str:
+        if self.treat_n == self.control_n:
+            return str(abs(table.treat_events - table.control_events))
+        gap = abs(table.treat_events / self.treat_n - table.control_events / self.control_n)
+        return f"{100 * gap:.0f} percentage points"
+
+    def _table(self, table: SignificantTable) -> str:
+        return (f"{table.treat_events}/{self.treat_n} vs {table.control_events}/"
+                f"{self.control_n}")
+
+    @property
+    def explanation(self) -> str:
+        """One sentence on the ``any`` entry (counts for equal arms, else percentage points)."""
+        any_test = self.test("any")
+        sizes = f"{self.treat_n} vs {self.control_n}"
+        if any_test.smallest is None:
+            return f"With {sizes}, no table is significant by any of the tests."
+        small, hard = any_test.smallest, any_test.hardest
+        which = [entry.test for entry in self.by_test
+                 if entry.test != "any" and entry.smallest is not None
+                 and entry.needed[entry.smallest.control_events] is not None
+                 and np.isclose(min(x for x in entry.needed if x is not None),
+                                any_test.needed[small.control_events])]
+        unit = "in counts" if self.treat_n == self.control_n else "in proportions"
+        return (f"With {sizes}, the smallest difference {unit} that any of the tests calls "
+                f"significant is {self._difference(small)} ({self._table(small)}, by "
+                f"{_and(TEST_LABELS[name] for name in which)}); at the least favourable event "
+                f"rate a difference of {self._difference(hard)} is needed "
+                f"({self._table(hard)}).")
+
+    def to_dict(self) -> dict:
+        """JSON-ready form."""
+        return {"computed": True, "treat_n": self.treat_n, "control_n": self.control_n,
+                "alpha": self.alpha, "alternative": self.alternative,
+                "by_test": [entry.to_dict() for entry in self.by_test],
+                "explanation": self.explanation}
+
+
+@functools.lru_cache(maxsize=32)
+def smallest_count_difference(treat_n: int, control_n: int, *, alpha: float = 0.05,
+                              alternative: str = "two-sided") -> CountAllowance:
+    """Smallest count differences that Pearson, Yates, Fisher and the pooled z-test call
+    significant, over every table with these arm sizes.
+
+    Each test is of H0: equal event proportions (against ``alternative``; the chi-square tests
+    are two-sided only and are left out of a one-sided search).  All (treat_n + 1) x
+    (control_n + 1) tables are evaluated at once (under 0.1 s at 200 per arm).
+
+    Returns
+    -------
+    CountAllowance
+        Per test and for ``any`` of them.
+    """
+    _check_sizes(treat_n, control_n, minimum=1)
+    tests = [test for test in TESTS if alternative == "two-sided" or not two_sided_only(test)]
+    matrices = {test: pvalue_matrix(test, treat_n, control_n, alternative) for test in tests}
+    entries = [_count_difference(test, matrix <= alpha, matrix, treat_n, control_n)
+               for test, matrix in matrices.items()]
+    smallest_p = np.minimum.reduce(list(matrices.values()))
+    entries.append(_count_difference("any", smallest_p <= alpha, smallest_p, treat_n,
+                                     control_n))
+    return CountAllowance(treat_n, control_n, alpha, alternative, tuple(entries))
+
+
+@dataclass(frozen=True)
+class Allowance:
+    """What the arm sizes allow: smallest significant SMD, SMD for a given power, power at
+    stated SMDs, and the smallest significant count differences.
+
+    Attributes
+    ----------
+    treat_n, control_n : int
+    alpha : float
+    alternative : str
+    smallest_smd : float
+        See :func:`smallest_significant_smd`.
+    power : float
+        The power level of ``smd_at_power``.
+    smd_at_power : float
+        See :func:`smd_for_power`.
+    power_at : tuple of (float, float)
+        ``(smd, power)`` pairs.
+    counts : CountAllowance
+    """
+
+    treat_n: int
+    control_n: int
+    alpha: float
+    alternative: str
+    smallest_smd: float
+    power: float
+    smd_at_power: float
+    power_at: tuple[tuple[float, float], ...]
+    counts: CountAllowance
+
+    computed = True
+
+    @property
+    def explanation(self) -> str:
+        """One sentence on the continuous allowance, then the counts."""
+        powers = ", ".join(f"{power:.0%} at {fmt(smd, 2)}" for smd, power in self.power_at)
+        return (f"A t-test on {self.treat_n} vs {self.control_n} calls a standardised mean "
+                f"difference significant only from {self.smallest_smd:.2f} SD and detects "
+                f"{self.smd_at_power:.2f} SD with {self.power:.0%} power (power {powers}). "
+                + self.counts.explanation)
+
+    def to_dict(self) -> dict:
+        """JSON-ready form."""
+        data = record_dict(self)
+        data["power_at"] = [{"smd": smd, "power": power} for smd, power in self.power_at]
+        data["computed"] = True
+        return data
+
+
+def minimal_detectable(treat_n: int, control_n: int, *, alpha: float = 0.05,
+                       alternative: str = "two-sided", power: float = 0.8,
+                       effects: tuple[float, ...] = (0.2, 0.5, 0.8)) -> Allowance:
+    """Everything :class:`Allowance` holds, for two arms of these sizes.
+
+    ``effects`` are the SMDs at which power is reported (Cohen's small, medium and large by
+    default).
+    """
+    return Allowance(
+        treat_n, control_n, alpha, alternative,
+        smallest_significant_smd(treat_n, control_n, alpha=alpha, alternative=alternative),
+        power, smd_for_power(treat_n, control_n, power=power, alpha=alpha,
+                             alternative=alternative),
+        tuple((float(smd), power_t(smd, treat_n, control_n, alpha=alpha,
+                                   alternative=alternative)) for smd in effects),
+        smallest_count_difference(treat_n, control_n, alpha=alpha, alternative=alternative))
+
+
+def _reading(bf10: float) -> str:
+    if bf10 <= 1 / 3:
+        return "evidence_of_absence"
+    if bf10 >= 3:
+        return "evidence_of_difference"
+    return "absence_of_evidence"
+
+
+@dataclass(frozen=True)
+class BayesFactorResult:
+    """The JZS Bayes factor of a two-sample t statistic (two-sided).
+
+    Attributes
+    ----------
+    t, t_min, t_max : float
+        The t statistic at the printed values and its range over their rounding.
+    treat_n, control_n : int
+    r : float
+        Scale of the Cauchy prior on the standardised effect (0.707: "medium").
+    bf10, bf10_min, bf10_max : float
+        Evidence for a difference over no difference, and its range over the t range.
+    """
+
+    t: float
+    t_min: float
+    t_max: float
+    treat_n: int
+    control_n: int
+    r: float
+    bf10: float
+    bf10_min: float
+    bf10_max: float
+
+    computed = True
+
+    @property
+    def reading(self) -> str:
+        """``evidence_of_absence``, ``absence_of_evidence`` or ``evidence_of_difference``
+        (at the printed values)."""
+        return _reading(self.bf10)
+
+    @property
+    def reading_stable(self) -> bool:
+        """Whether the reading is the same over the whole rounding range."""
+        return _reading(self.bf10_min) == _reading(self.bf10_max)
+
+    @property
+    def explanation(self) -> str:
+        """One sentence."""
+        span = ("" if fmt(self.bf10_min, 2) == fmt(self.bf10_max, 2)
+                else f", {fmt(self.bf10_min, 2)} to {fmt(self.bf10_max, 2)} over the rounding")
+        return (f"The Bayes factor for a difference is BF10 = {fmt(self.bf10, 2)}{span} "
+                f"(t = {self.t:.2f}, Cauchy prior scale {self.r:g}): "
+                f"{READINGS[self.reading]}.")
+
+    def to_dict(self) -> dict:
+        """JSON-ready form."""
+        data = record_dict(self)
+        data.update(computed=True, bf01=1 / self.bf10 if self.bf10 else None,
+                    reading=self.reading, reading_stable=self.reading_stable)
+        return data
+
+
+def bayes_factor_t(t: float, treat_n: int, control_n: int, *, t_min: float | None = None,
+                   t_max: float | None = None, r: float = 0.707) -> BayesFactorResult:
+    """JZS Bayes factor BF10 for a two-sample t statistic (two-sided), via pingouin.
+
+    Compares H1: standardised effect ~ Cauchy(0, r) with H0: no effect (Rouder et al. 2009).
+    BF10 grows with |t|, so over a range [t_min, t_max] its extremes are at the smallest |t|
+    (0 when the range contains 0) and the largest.
+
+    Parameters
+    ----------
+    t : float
+        Student's t at the printed values.
+    treat_n, control_n : int
+    t_min, t_max : float, optional
+        The t range over the rounding of the printed numbers (default: ``t`` itself).
+    r : float
+        Prior scale.
+    """
+    _check_sizes(treat_n, control_n)
+    t_min = t if t_min is None else t_min
+    t_max = t if t_max is None else t_max
+    low = 0.0 if t_min <= 0 <= t_max else min(abs(t_min), abs(t_max))
+    high = max(abs(t_min), abs(t_max))
+
+    def bf(value):
+        return float(pingouin.bayesfactor_ttest(value, int(treat_n), int(control_n), r=r))
+
+    return BayesFactorResult(float(t), float(t_min), float(t_max), int(treat_n), int(control_n),
+                             r, bf(t), bf(low), bf(high))

@@ -1,0 +1,410 @@
+"""Every sensitivity analysis for one claim, from the study model: :func:`claim_sensitivity`.
+
+Which analyses apply, and what they read from the study:
+
+``fragility``
+    Binary outcomes with each arm's n and events (or percentage: then over every feasible
+    count pair).  Compared with the number lost to follow-up.
+``attrition``
+    When an arm's analysed n is below the number randomised to it (``Arm.randomised``).
+``dichotomisation``
+    A binary outcome with ``derived_from`` and ``cutoff`` (or the continuous outcome it is
+    derived from), when both outcomes' per-arm numbers are printed.
+``baseline``
+    The study's ``baseline: true`` outcomes (the same for every claim of the study).
+``allowance``
+    The arm sizes: analysed n, else the number randomised.
+``bayes_factor``
+    Non-significant claims on a continuous outcome (Student's t rebuilt from the printed
+    means and SDs, or the printed t).
+
+Each is either a result object or a :class:`NotComputed` that names what is missing.
+:attr:`ClaimSensitivity.fragile_reasons` collects the analyses that overturn or undermine the
+claim, as clauses the verdict joins into its reason.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from reanalyse.binary import CountPairs
+from reanalyse.continuous import ArmBox, two_sample_tests
+from reanalyse.printed import PrintedNumber, Rounding
+from reanalyse.sensitivity._common import NotComputed, clean, plural
+from reanalyse.sensitivity.allowance import bayes_factor_t, minimal_detectable
+from reanalyse.sensitivity.attrition import attrition_bounds_binary, attrition_bounds_continuous
+from reanalyse.sensitivity.baseline import (baseline_balance, baseline_variable_continuous,
+                                            baseline_variable_counts, baseline_variable_printed)
+from reanalyse.sensitivity.dichotomisation import dichotomisation_coherence, parse_cutoff
+from reanalyse.sensitivity.fragility import fragility_range
+from reanalyse.study import Claim, ContinuousArm, Outcome, Study
+
+__all__ = ["ClaimSensitivity", "claim_sensitivity", "ANALYSES"]
+
+ANALYSES = ("fragility", "attrition", "dichotomisation", "baseline", "allowance", "bayes_factor")
+
+#: The binary test an attrition analysis redoes, by the test the paper names (Fisher's otherwise).
+_BINARY_TEST = {"chi2": "pearson_chi2", "pearson_chi2": "pearson_chi2",
+                "yates_chi2": "yates_chi2", "fisher_exact": "fisher_exact", "z": "z_pooled",
+                "z_pooled": "z_pooled"}
+_T_TESTS = ("t", "student_t", "welch_t")
+_NOT_REBUILT = ("regression", "ancova", "logistic", "mann_whitney")
+
+
+@dataclass(frozen=True)
+class ClaimSensitivity:
+    """The sensitivity analyses of one claim.
+
+    Attributes
+    ----------
+    claim_id : str
+    population : str or None
+        ``itt``, ``per_protocol`` or ``completers`` as the study file marks the claim.
+    arm_labels : tuple of str
+        The compared arms, treatment first.
+    randomised, analysed : tuple of (int or None)
+        Per arm, as printed.
+    fragility, attrition, dichotomisation, baseline, allowance, bayes_factor
+        Each a result object, or :class:`NotComputed` saying what is missing.
+    notes : tuple of str
+        What a reader should know (an ITT label with participants missing, n taken from the
+        number randomised).
+    """
+
+    claim_id: str
+    population: str | None
+    arm_labels: tuple[str, ...]
+    randomised: tuple[int | None, ...]
+    analysed: tuple[int | None, ...]
+    fragility: object
+    attrition: object
+    dichotomisation: object
+    baseline: object
+    allowance: object
+    bayes_factor: object
+    notes: tuple[str, ...] = ()
+    claimed_significant: bool | None = None
+    baseline_claim: bool = False
+    derived_outcome: bool = False
+
+    @property
+    def lost(self) -> tuple[int | None, ...]:
+        """Per arm, randomised minus analysed (None when either is not printed)."""
+        return tuple(None if r is None or a is None or a > r else r - a
+                     for r, a in zip(self.randomised, self.analysed))
+
+    @property
+    def lost_total(self) -> int | None:
+        """Participants lost over the arms whose loss is known (None when no arm's is)."""
+        known = [count for count in self.lost if count is not None]
+        return sum(known) if known else None
+
+    def _fragility_reason(self) -> str | None:
+        result, lost = self.fragility, self.lost_total
+        if not getattr(result, "computed", False) or not lost:
+            return None
+        at_least = "" if None not in self.lost else "at least "
+        index = result.index_min if result.index_min is not None else result.index_any_arm_min
+        if index is None or index >= lost:
+            return None
+        name = "fragility index" if result.kind == "fragility" else "reverse fragility index"
+        high = result.index_max
+        shown = (f"{index}" if high is None or high == index or len(result.results) == 1
+                 else f"{index} to {high} over the count pairs the percentages allow")
+        return (f"the {name} ({shown}) is below the {at_least}{plural(lost, 'participant')} "
+                f"lost to follow-up")
+
+    @property
+    def fragile_reasons(self) -> tuple[str, ...]:
+        """Clauses (lower-case, no final stop) for the analyses that undermine the claim."""
+        reasons = [self._fragility_reason(), getattr(self.attrition, "fragile_reason", None)]
+        if self.derived_outcome:
+            reasons.append(getattr(self.dichotomisation, "fragile_reason", None))
+        if not self.baseline_claim:
+            reasons.append(getattr(self.baseline, "fragile_reason", None))
+        return tuple(reason for reason in reasons if reason)
+
+    def to_dict(self) -> dict:
+        """JSON-ready form: the ``sensitivity`` object of ``reanalyse check --format json``."""
+        return {"claim": self.claim_id, "population": self.population,
+                "arms": list(self.arm_labels), "randomised": list(self.randomised),
+                "analysed": list(self.analysed), "lost": list(self.lost),
+                **{name: clean(getattr(self, name)) for name in ANALYSES},
+                "fragile_reasons": list(self.fragile_reasons), "notes": list(self.notes)}
+
+
+def _rounded(summary, rounding: Rounding):
+    changes = {name: value.with_rounding(rounding) for name in ("mean", "sd", "se", "percent")
+               if isinstance(value := getattr(summary, name, None), PrintedNumber)}
+    if getattr(summary, "ci", None) is not None:
+        changes["ci"] = tuple(end.with_rounding(rounding) for end in summary.ci)
+    return replace(summary, **changes)
+
+
+def _box(summary: ContinuousArm) -> ArmBox | None:
+    if summary.missing():
+        return None
+    mean, mean_low, mean_high = summary.mean_bounds()
+    sd, sd_low, sd_high = summary.sd_bounds()
+    return ArmBox(summary.n, mean, mean_low, mean_high, sd, max(sd_low, 1e-12), sd_high)
+
+
+def _lacking(summaries, labels) -> tuple[str, ...]:
+    return tuple(f"{' and '.join(summary.missing())} for {label}"
+                 for summary, label in zip(summaries, labels) if summary.missing())
+
+
+def _count_pairs(summaries) -> CountPairs:
+    treat, control = summaries
+    return CountPairs.from_arms(treat.n, treat.events, treat.percent, control.n, control.events,
+                                control.percent)
+
+
+def _fragility(outcome, summaries, labels, alpha, claim, significant):
+    if outcome.type != "binary":
+        return NotComputed("fragility", "the fragility index is defined for binary outcomes")
+    lacking = _lacking(summaries, labels)
+    if lacking:
+        return NotComputed("fragility", "the per-arm events and n of this outcome are not "
+                           "printed", lacking)
+    pairs = _count_pairs(summaries)
+    return fragility_range(pairs.treat_events, pairs.treat_n, pairs.control_events,
+                           pairs.control_n, alpha=alpha, alternative=claim.alternative,
+                           significant=significant, arm_labels=labels) if pairs.feasible else \
+        NotComputed("fragility", "no whole number of participants gives a printed percentage")
+
+
+def _ordered_first(options, first):
+    return [first] + [k for k in options if k != first]
+
+
+def _attrition(study_arms, outcome, summaries, labels, lost, alpha, claim, significant):
+    if None in lost:
+        missing = []
+        for arm, summary, label in zip(study_arms, summaries, labels):
+            if arm.randomised is None:
+                missing.append(f"number randomised to {label}")
+            if summary.n is None:
+                missing.append(f"number analysed in {label}")
+        return NotComputed("attrition", "the numbers randomised and analysed in every arm are "
+                           "needed, with no more analysed than randomised", tuple(missing))
+    if not any(lost):
+        return NotComputed("attrition", "everyone randomised was analysed")
+    lacking = _lacking(summaries, labels)
+    if lacking:
+        return NotComputed("attrition", "the per-arm results of this outcome are not printed",
+                           lacking)
+    if outcome.type == "binary":
+        pairs = _count_pairs(summaries)
+        if not pairs.feasible:
+            return NotComputed("attrition", "no whole number of participants gives a printed "
+                               "percentage")
+        test = _BINARY_TEST.get(claim.reported.test, "fisher_exact")
+        if claim.alternative != "two-sided" and test in ("pearson_chi2", "yates_chi2"):
+            test = "z_pooled"
+        return attrition_bounds_binary(pairs.treat_printed, pairs.treat_n, lost[0],
+                                       pairs.control_printed, pairs.control_n, lost[1],
+                                       alpha=alpha, alternative=claim.alternative, test=test,
+                                       significant=significant, arm_labels=labels)
+    treat, control = (_box(s) for s in summaries)
+    scale = outcome.scale
+    return attrition_bounds_continuous(
+        treat.mean, treat.sd, treat.n, lost[0], control.mean, control.sd, control.n, lost[1],
+        scale_min=None if scale is None else scale.min,
+        scale_max=None if scale is None else scale.max, alpha=alpha,
+        alternative=claim.alternative, equal_var=claim.reported.test != "welch_t",
+        significant=significant, arm_labels=labels)
+
+
+def _score_step(outcome: Outcome) -> float | None:
+    """1 for scores that are sums of integer items on a whole-number scale, else None."""
+    scale = outcome.scale
+    if scale is None or scale.items is None or scale.min is None or scale.max is None:
+        return None
+    return 1.0 if float(scale.min).is_integer() and float(scale.max).is_integer() else None
+
+
+def _dichotomisation(study, outcome, arm_ids, labels, rounding):
+    if outcome.type == "binary":
+        binary, source_id = outcome, outcome.derived_from
+        if source_id is None:
+            return NotComputed("dichotomisation", "the study file does not say that this binary "
+                               "outcome is a cut-off of a continuous one (derived_from)")
+        continuous = study.outcome(source_id)
+    else:
+        derived = [o for o in study.outcomes if o.derived_from == outcome.id]
+        if not derived:
+            return NotComputed("dichotomisation", "no binary outcome of the study is derived "
+                               "from this one")
+        binary, continuous = derived[0], outcome
+    if binary.cutoff is None:
+        return NotComputed("dichotomisation", f"the cut-off of '{binary.id}' is not given",
+                           (f"cutoff of {binary.id}",))
+    if any(arm_id not in binary.arms or arm_id not in continuous.arms for arm_id in arm_ids):
+        return NotComputed("dichotomisation", "the binary and continuous outcomes do not both "
+                           "have numbers for the compared arms")
+    binary_arms = [_rounded(binary.arms[a], rounding) for a in arm_ids]
+    continuous_arms = [_rounded(continuous.arms[a], rounding) for a in arm_ids]
+    lacking = (_lacking(binary_arms, [f"{label} ({binary.id})" for label in labels])
+               + _lacking(continuous_arms, [f"{label} ({continuous.id})" for label in labels]))
+    if lacking:
+        return NotComputed("dichotomisation", "the per-arm numbers of both outcomes are needed",
+                           lacking)
+    pairs = _count_pairs(binary_arms)
+    if not pairs.feasible:
+        return NotComputed("dichotomisation", "no whole number of participants gives a printed "
+                           "percentage")
+    treat, control = (_box(s) for s in continuous_arms)
+    scale = continuous.scale
+    return dichotomisation_coherence(
+        treat.mean, treat.sd, treat.n, control.mean, control.sd, control.n,
+        pairs.treat_printed / pairs.treat_n, pairs.control_printed / pairs.control_n,
+        parse_cutoff(binary.cutoff), scale_min=None if scale is None else scale.min,
+        scale_max=None if scale is None else scale.max, score_step=_score_step(continuous))
+
+
+def _baseline(study: Study, arm_ids, rounding):
+    variables, unusable = [], []
+    for outcome in (o for o in study.outcomes if o.baseline):
+        summaries = [_rounded(outcome.arms[a], rounding) for a in arm_ids if a in outcome.arms]
+        variable = None
+        if len(summaries) == 2 and not any(s.missing() for s in summaries):
+            if outcome.type == "continuous":
+                variable = baseline_variable_continuous(outcome.label,
+                                                        *(_box(s) for s in summaries))
+            else:
+                pairs = _count_pairs(summaries)
+                if pairs.feasible:
+                    variable = baseline_variable_counts(
+                        outcome.label, _ordered_first(pairs.treat_events, pairs.treat_printed),
+                        pairs.treat_n, _ordered_first(pairs.control_events,
+                                                      pairs.control_printed), pairs.control_n)
+        if variable is None:
+            printed = [c.reported.p for c in study.claims if c.outcome == outcome.id
+                       and c.reported.p is not None and set(study.claim_arms(c)) == set(arm_ids)]
+            if printed:
+                variable = baseline_variable_printed(outcome.label, printed[0])
+        if variable is None:
+            unusable.append(f"per-arm numbers (or an exact p) for {outcome.label}")
+        else:
+            variables.append(variable)
+    if not variables:
+        if not unusable:
+            return NotComputed("baseline", "the study file marks no outcome as baseline")
+        return NotComputed("baseline", "no baseline variable has usable numbers", tuple(unusable))
+    return baseline_balance(variables)
+
+
+def _sizes(summaries, study_arms, labels, notes):
+    """Analysed n per arm, else the number randomised (with a note), else None."""
+    sizes, substituted = [], []
+    for summary, arm, label in zip(summaries, study_arms, labels):
+        if summary.n is not None:
+            sizes.append(summary.n)
+        elif arm.randomised is not None:
+            sizes.append(arm.randomised)
+            substituted.append(f"{arm.randomised} randomised to {label}")
+        else:
+            sizes.append(None)
+    if substituted:
+        notes.append("what the sample allows uses the numbers randomised where the numbers "
+                     "analysed are not printed (" + "; ".join(substituted) + ")")
+    return sizes
+
+
+def _bayes_factor(outcome, summaries, sizes, claim, significant, rounding):
+    if significant is not False:
+        return NotComputed("bayes_factor", "a Bayes factor is given for claims of no difference")
+    if outcome.type != "continuous":
+        return NotComputed("bayes_factor", "a Bayes factor from a t statistic needs a "
+                           "continuous outcome")
+    boxes = [_box(s) for s in summaries]
+    if None not in boxes:
+        student, _ = two_sample_tests(*boxes)
+        return bayes_factor_t(student.statistic, boxes[0].n, boxes[1].n,
+                              t_min=student.statistic_min, t_max=student.statistic_max)
+    reported = claim.reported
+    if reported.test in _T_TESTS and reported.statistic is not None and None not in sizes:
+        statistic = reported.statistic.with_rounding(rounding)
+        return bayes_factor_t(statistic.value, sizes[0], sizes[1], t_min=statistic.lower,
+                              t_max=statistic.upper)
+    return NotComputed("bayes_factor", "neither the per-arm means and SDs nor a t statistic "
+                       "are printed", _lacking(summaries, ()) or ("means and SDs",))
+
+
+def claim_sensitivity(study: Study, claim: Claim, *, alpha: float | None = None,
+                      rounding: Rounding | str = Rounding.NEAREST) -> ClaimSensitivity:
+    """Run every sensitivity analysis that applies to ``claim``.
+
+    Parameters
+    ----------
+    study : Study
+        The study the claim belongs to.
+    claim : Claim
+    alpha : float, optional
+        Significance level; by default the claim's own, else the study's.
+    rounding : Rounding or str
+        How printed numbers were rounded.
+
+    Returns
+    -------
+    ClaimSensitivity
+        Two-arm claims only; a claim comparing more arms gets every analysis as
+        :class:`NotComputed`.
+    """
+    rounding = Rounding.parse(rounding)
+    alpha = study.claim_alpha(claim) if alpha is None else alpha
+    outcome = study.outcome(claim.outcome)
+    arm_ids = study.claim_arms(claim)
+    study_arms = tuple(study.arm(arm_id) for arm_id in arm_ids)
+    labels = tuple(arm.label for arm in study_arms)
+    summaries = [_rounded(outcome.arms[a], rounding) for a in arm_ids]
+    randomised = tuple(arm.randomised for arm in study_arms)
+    analysed = tuple(summary.n for summary in summaries)
+    significant = claim.significant
+    if significant is None and claim.reported.p is not None:
+        significant = claim.reported.p.significant(alpha)
+    common = dict(claim_id=claim.id, population=claim.population, arm_labels=labels,
+                  randomised=randomised, analysed=analysed, claimed_significant=significant,
+                  baseline_claim=outcome.baseline,
+                  derived_outcome=outcome.type == "binary" and outcome.derived_from is not None)
+    if len(arm_ids) != 2:
+        skipped = NotComputed("all", f"the claim compares {len(arm_ids)} arms; the sensitivity "
+                              "analyses compare two (name them with the claim's arms)")
+        return ClaimSensitivity(**common, **{name: replace(skipped, analysis=name)
+                                             for name in ANALYSES})
+    notes = []
+    lost = tuple(None if r is None or a is None or a > r else r - a
+                 for r, a in zip(randomised, analysed))
+    for label, r, a in zip(labels, randomised, analysed):
+        if r is not None and a is not None and a > r:
+            notes.append(f"more participants analysed ({a}) than randomised ({r}) in the "
+                         f"{label} arm")
+    if claim.population == "itt" and any(lost):
+        notes.append(f"the claim is marked intention-to-treat, but "
+                     f"{plural(sum(x for x in lost if x), 'participant')} randomised "
+                     f"{'was' if sum(x for x in lost if x) == 1 else 'were'} not analysed")
+    reported = claim.reported
+    if reported.test in _NOT_REBUILT or (reported.estimate is not None
+                                         and reported.estimate.adjusted):
+        notes.append("the claim rests on a model the printed summaries cannot rebuild (adjusted "
+                     "or rank-based); these analyses use the unadjusted summaries")
+    if claim.population is None and any(lost):
+        notes.append("the study file does not mark the analysed population; with participants "
+                     "missing it is read as completers")
+    sizes = _sizes(summaries, study_arms, labels, notes)
+    allowance = (minimal_detectable(sizes[0], sizes[1], alpha=alpha,
+                                    alternative=claim.alternative)
+                 if None not in sizes and min(sizes) >= 2 else
+                 NotComputed("allowance", "the arm sizes are needed",
+                             tuple(f"n for {label}" for label, n in zip(labels, sizes)
+                                   if n is None)))
+    return ClaimSensitivity(
+        **common,
+        fragility=_fragility(outcome, summaries, labels, alpha, claim, significant),
+        attrition=_attrition(study_arms, outcome, summaries, labels, lost, alpha, claim, significant),
+        dichotomisation=_dichotomisation(study, outcome, arm_ids, labels, rounding),
+        baseline=_baseline(study, arm_ids, rounding),
+        allowance=allowance,
+        bayes_factor=_bayes_factor(outcome, summaries, sizes, claim, significant, rounding),
+        notes=tuple(notes))
