@@ -29,10 +29,9 @@ import functools
 from dataclasses import dataclass
 
 import numpy as np
-import pingouin
 from scipy import optimize, stats
 
-from reanalyse.sensitivity._common import fmt, record_dict
+from reanalyse.sensitivity._common import clean, fmt, record_dict
 from reanalyse.sensitivity._pvalues import TEST_LABELS, TESTS, pvalue_matrix, two_sided_only
 
 __all__ = ["smallest_significant_smd", "power_t", "smd_for_power", "SignificantTable",
@@ -229,10 +228,10 @@ class CountAllowance:
 
     def to_dict(self) -> dict:
         """JSON-ready form."""
-        return {"computed": True, "treat_n": self.treat_n, "control_n": self.control_n,
-                "alpha": self.alpha, "alternative": self.alternative,
-                "by_test": [entry.to_dict() for entry in self.by_test],
-                "explanation": self.explanation}
+        return clean({"computed": True, "treat_n": self.treat_n, "control_n": self.control_n,
+                      "alpha": self.alpha, "alternative": self.alternative,
+                      "by_test": [entry.to_dict() for entry in self.by_test],
+                      "explanation": self.explanation})
 
 
 @functools.lru_cache(maxsize=32)
@@ -308,7 +307,7 @@ class Allowance:
         data = record_dict(self)
         data["power_at"] = [{"smd": smd, "power": power} for smd, power in self.power_at]
         data["computed"] = True
-        return data
+        return clean(data)
 
 
 def minimal_detectable(treat_n: int, control_n: int, *, alpha: float = 0.05,
@@ -389,7 +388,7 @@ class BayesFactorResult:
         data = record_dict(self)
         data.update(computed=True, bf01=1 / self.bf10 if self.bf10 else None,
                     reading=self.reading, reading_stable=self.reading_stable)
-        return data
+        return clean(data)
 
 
 def bayes_factor_t(t: float, treat_n: int, control_n: int, *, t_min: float | None = None,
@@ -415,6 +414,10 @@ def bayes_factor_t(t: float, treat_n: int, control_n: int, *, t_min: float | Non
     t_max = t if t_max is None else t_max
     low = 0.0 if t_min <= 0 <= t_max else min(abs(t_min), abs(t_max))
     high = max(abs(t_min), abs(t_max))
+
+    # imported here: pingouin takes about two seconds to import, which every `reanalyse check`
+    # would otherwise pay whether or not a Bayes factor is needed
+    import pingouin
 
     def bf(value):
         return float(pingouin.bayesfactor_ttest(value, int(treat_n), int(control_n), r=r))

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 
 from scipy import stats
 
-from reanalyse.sensitivity._common import fmt, fmt_p, plural, record_dict
+from reanalyse.sensitivity._common import clean, fmt, fmt_p, plural, record_dict
 from reanalyse.sensitivity._pvalues import TEST_LABELS, pvalue_matrix
 
 __all__ = ["AttritionScenario", "AttritionResult", "attrition_bounds_binary",
@@ -167,7 +167,7 @@ class AttritionResult:
         data = record_dict(self)
         data.update(computed=True, p_min=self.p_min, p_max=self.p_max, survives=self.survives,
                     fragile_reason=self.fragile_reason)
-        return data
+        return clean(data)
 
 
 _TEST_WORDS = dict(TEST_LABELS, student_t="Student's t-test", welch_t="Welch's t-test")

@@ -28,7 +28,7 @@ from scipy import stats
 
 from reanalyse.continuous import ArmBox, two_sample_tests
 from reanalyse.printed import PrintedP
-from reanalyse.sensitivity._common import fmt_p, record_dict
+from reanalyse.sensitivity._common import clean, fmt_p, record_dict
 from reanalyse.sensitivity._pvalues import pvalue_matrix
 
 __all__ = ["BaselineVariable", "BaselineBalance", "baseline_variable_continuous",
@@ -161,7 +161,7 @@ class BaselineBalance:
         """JSON-ready form."""
         data = record_dict(self)
         data.update(computed=True, flag=self.flag, fragile_reason=self.fragile_reason)
-        return data
+        return clean(data)
 
 
 def baseline_balance(variables, *, imbalance_below: float = 0.01,

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from scipy import stats
 
 from reanalyse.continuous import ArmBox, mean_difference
-from reanalyse.sensitivity._common import fmt, fmt_p, record_dict
+from reanalyse.sensitivity._common import clean, fmt, fmt_p, record_dict
 
 __all__ = ["Cutoff", "parse_cutoff", "ImpliedProportion", "implied_proportion",
            "DichotomisationResult", "dichotomisation_coherence"]
@@ -121,7 +121,7 @@ class ImpliedProportion:
         """JSON-ready form."""
         data = record_dict(self)
         data["cutoff"] = str(self.cutoff)
-        return data
+        return clean(data)
 
 
 def _beta_parameters(mean, sd, scale_min, scale_max):
@@ -228,12 +228,12 @@ class DichotomisationResult:
     def coheres(self) -> bool:
         """Whether the implied mean difference lies in the printed difference's interval."""
         low, high = self.printed_ci
-        return low <= self.implied_difference <= high
+        return bool(low <= self.implied_difference <= high)
 
     def _ci_text(self) -> str:
         low, high = self.printed_ci
-        return (f"the {100 * self.confidence_level:g}% CI of the printed mean difference "
-                f"({fmt(self.printed_difference)}, {fmt(low)} to {fmt(high)})")
+        return (f"the {100 * self.confidence_level:g}% CI of the printed mean difference of "
+                f"{fmt(self.printed_difference)} ({fmt(low)} to {fmt(high)})")
 
     @property
     def explanation(self) -> str:
@@ -260,7 +260,7 @@ class DichotomisationResult:
         data = record_dict(self)
         data.update(computed=True, cutoff=str(self.cutoff), implied_smd=self.implied_smd,
                     coheres=self.coheres, fragile_reason=self.fragile_reason)
-        return data
+        return clean(data)
 
 
 def _implied_mean(proportion, sd, threshold, upper_tail):

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from reanalyse.sensitivity._common import NotComputed, fmt_p, plural, record_dict
+from reanalyse.sensitivity._common import NotComputed, clean, fmt_p, plural, record_dict
 from reanalyse.sensitivity._pvalues import pvalue_matrix
 
 __all__ = ["FragilityResult", "FragilityRange", "fragility_index", "fragility_range"]
@@ -125,7 +125,7 @@ class FragilityResult:
         """JSON-ready form, with the quotient and the explanation."""
         data = record_dict(self)
         data.update(computed=True, test=self.test, quotient=self.quotient)
-        return data
+        return clean(data)
 
 
 def _lower_arm(treat_events, treat_n, control_events, control_n, alternative) -> str:
@@ -285,13 +285,13 @@ class FragilityRange:
 
     def to_dict(self) -> dict:
         """JSON-ready form: the printed pair's result, the range and every pair's index."""
-        return {"computed": True, "kind": self.kind, "printed": self.results[0].to_dict(),
+        return clean({"computed": True, "kind": self.kind, "printed": self.results[0].to_dict(),
                 "pairs": len(self.results), "index_min": self.index_min,
                 "index_max": self.index_max, "index_any_arm_min": self.index_any_arm_min,
                 "by_pair": [{"treat_events": r.treat_events, "control_events": r.control_events,
                              "p_value": r.p_value, "kind": r.kind, "index": r.index,
                              "index_any_arm": r.index_any_arm} for r in self.results],
-                "explanation": self.explanation}
+                "explanation": self.explanation})
 
 
 def fragility_range(treat_events, treat_n: int, control_events, control_n: int, *,
