@@ -159,8 +159,8 @@ class AttritionResult:
                    else "would become significant")
         if self.claimed_significant and worst.significant:
             outcome = "would be significant in the opposite direction"
-        return (f"if {worst.description}, the difference {outcome} (p = {fmt_p(worst.p)}), "
-                f"with the {self._lost()}")
+        return (f"with {self._lost()}, the difference {outcome} if {worst.description} "
+                f"(p = {fmt_p(worst.p)})")
 
     def to_dict(self) -> dict:
         """JSON-ready form with the range, survival and the explanation."""
