@@ -216,6 +216,9 @@ def test_percentages_give_a_fragility_range(tmp_path):
     # "8" % of 120 allows 9 or 10 events (10 closest); R (test_sensitivity_fragility):
     # Walsh's index 3 for 10/120 vs 25/120, 4 for 9/120 vs 25/120
     assert (result.fragility.index_min, result.fragility.index_max) == (3, 4)
+    # the printed pair (closest to 8%: 10/120 = 8.3%) is reported first
+    assert result.fragility.results[0].treat_events == 10
+    assert result.to_dict()["fragility"]["printed"]["index"] == 3
     # 5 lost from the treatment arm, 0 from control: index 3 is below 5
     assert ("the fragility index (3 to 4 over the count pairs the percentages allow) is below "
             "the 5 participants lost to follow-up") in result.fragile_reasons

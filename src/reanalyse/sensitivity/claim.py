@@ -69,6 +69,11 @@ class ClaimSensitivity:
     notes : tuple of str
         What a reader should know (an ITT label with participants missing, n taken from the
         number randomised).
+    claimed_significant : bool or None
+        The decision the analyses test (the claim's, else the printed p's).
+    baseline_claim, derived_outcome : bool
+        Whether the claim is about a baseline outcome (it gets no baseline reason), and about
+        a binary outcome cut from a continuous one (it gets the dichotomisation reason).
     """
 
     claim_id: str
@@ -89,9 +94,9 @@ class ClaimSensitivity:
 
     @property
     def lost(self) -> tuple[int | None, ...]:
-        """Per arm, randomised minus analysed (None when either is not printed)."""
-        return tuple(None if r is None or a is None or a > r else r - a
-                     for r, a in zip(self.randomised, self.analysed))
+        """Per arm, randomised minus analysed (None when either is not printed, or when more
+        were analysed than randomised)."""
+        return _lost(self.randomised, self.analysed)
 
     @property
     def lost_total(self) -> int | None:
@@ -127,10 +132,16 @@ class ClaimSensitivity:
     def to_dict(self) -> dict:
         """JSON-ready form: the ``sensitivity`` object of ``reanalyse check --format json``."""
         return {"claim": self.claim_id, "population": self.population,
+                "claimed_significant": self.claimed_significant,
                 "arms": list(self.arm_labels), "randomised": list(self.randomised),
                 "analysed": list(self.analysed), "lost": list(self.lost),
                 **{name: clean(getattr(self, name)) for name in ANALYSES},
                 "fragile_reasons": list(self.fragile_reasons), "notes": list(self.notes)}
+
+
+def _lost(randomised, analysed) -> tuple[int | None, ...]:
+    return tuple(None if r is None or a is None or a > r else r - a
+                 for r, a in zip(randomised, analysed))
 
 
 def _rounded(summary, rounding: Rounding):
@@ -168,14 +179,19 @@ def _fragility(outcome, summaries, labels, alpha, claim, significant):
         return NotComputed("fragility", "the per-arm events and n of this outcome are not "
                            "printed", lacking)
     pairs = _count_pairs(summaries)
-    return fragility_range(pairs.treat_events, pairs.treat_n, pairs.control_events,
+    if not pairs.feasible:
+        return NotComputed("fragility", "no whole number of participants gives a printed "
+                           "percentage")
+    return fragility_range(_printed_first(pairs.treat_events, pairs.treat_printed),
+                           pairs.treat_n,
+                           _printed_first(pairs.control_events, pairs.control_printed),
                            pairs.control_n, alpha=alpha, alternative=claim.alternative,
-                           significant=significant, arm_labels=labels) if pairs.feasible else \
-        NotComputed("fragility", "no whole number of participants gives a printed percentage")
+                           significant=significant, arm_labels=labels)
 
 
-def _ordered_first(options, first):
-    return [first] + [k for k in options if k != first]
+def _printed_first(options, printed) -> list[int]:
+    """Feasible counts with the printed (or closest) one first."""
+    return [printed] + [k for k in options if k != printed]
 
 
 def _attrition(study_arms, outcome, summaries, labels, lost, alpha, claim, significant):
@@ -276,8 +292,8 @@ def _baseline(study: Study, arm_ids, rounding):
                 pairs = _count_pairs(summaries)
                 if pairs.feasible:
                     variable = baseline_variable_counts(
-                        outcome.label, _ordered_first(pairs.treat_events, pairs.treat_printed),
-                        pairs.treat_n, _ordered_first(pairs.control_events,
+                        outcome.label, _printed_first(pairs.treat_events, pairs.treat_printed),
+                        pairs.treat_n, _printed_first(pairs.control_events,
                                                       pairs.control_printed), pairs.control_n)
         if variable is None:
             printed = [c.reported.p for c in study.claims if c.outcome == outcome.id
@@ -374,8 +390,7 @@ def claim_sensitivity(study: Study, claim: Claim, *, alpha: float | None = None,
         return ClaimSensitivity(**common, **{name: replace(skipped, analysis=name)
                                              for name in ANALYSES})
     notes = []
-    lost = tuple(None if r is None or a is None or a > r else r - a
-                 for r, a in zip(randomised, analysed))
+    lost = _lost(randomised, analysed)
     for label, r, a in zip(labels, randomised, analysed):
         if r is not None and a is not None and a > r:
             notes.append(f"more participants analysed ({a}) than randomised ({r}) in the "
