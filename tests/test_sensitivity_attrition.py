@@ -53,11 +53,13 @@ def test_binary_survives_when_every_corner_keeps_the_decision():
 
 
 def test_binary_direction_reversal_does_not_survive():
-    # 1/10 vs 9/20 analysed (the first arm lower), 40 lost from the first arm.  If all 40 had
-    # the event: 41/50 vs 9/20, R fisher.test p = 0.003360205 -- significant the other way.
-    result = attrition_bounds_binary(1, 10, 40, 9, 20, 0, significant=True)
+    # 0/10 vs 8/20 analysed, R fisher.test p = 0.02875742 (significant, first arm lower); 60
+    # lost from the first arm.  If all 60 had the event: 60/70 vs 8/20, R fisher.test
+    # p = 0.0001039427 -- significant, but the other way round.
+    result = attrition_bounds_binary(0, 10, 60, 8, 20, 0)
+    assert result.observed_p == pytest.approx(0.028757416163713, rel=1e-9)
     reversed_ = scenario(result, "all_had_event")
-    assert reversed_.p == pytest.approx(0.003360205, rel=1e-6)
+    assert reversed_.p == pytest.approx(0.000103942666874365, rel=1e-9)
     assert reversed_.significant and not reversed_.survives
     assert "significant in the opposite direction" in result.fragile_reason
 
@@ -127,3 +129,12 @@ def test_continuous_without_scale_uses_k_sd_only_and_clips_to_the_scale():
 def test_negative_missing_is_refused():
     with pytest.raises(ValueError, match="treat_missing"):
         attrition_bounds_binary(2, 12, -1, 9, 15, 0)
+
+
+def test_no_attrition_reason_when_the_analysed_already_disagree():
+    # 8/12 vs 4/15: R fisher.test p = 0.05740491, so a claim of significance fails before any
+    # imputation; that is the rebuilt tests' finding, and attrition adds no reason of its own
+    result = attrition_bounds_binary(8, 12, 7, 4, 15, 0, significant=True)
+    assert not result.observed_agrees
+    assert result.fragile_reason is None
+    assert "the participants analysed already give p = 0.057" in result.explanation

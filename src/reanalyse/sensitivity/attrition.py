@@ -126,6 +126,11 @@ class AttritionResult:
         return all(s.survives for s in self.scenarios)
 
     @property
+    def observed_agrees(self) -> bool:
+        """Whether the test on the participants analysed gives the claimed decision."""
+        return (self.observed_p <= self.alpha) == self.claimed_significant
+
+    @property
     def failing(self) -> tuple[AttritionScenario, ...]:
         """The scenarios under which the claim does not hold, the furthest from it first."""
         failing = [s for s in self.scenarios if not s.survives]
@@ -143,16 +148,22 @@ class AttritionResult:
         test = _TEST_WORDS.get(self.test, self.test)
         text = (f"Imputing the {self._lost()} under {len(self.scenarios)} extreme assumptions "
                 f"gives p from {fmt_p(self.p_min)} to {fmt_p(self.p_max)} ({test})")
+        claimed = "significant" if self.claimed_significant else "not significant"
+        if not self.observed_agrees:
+            return text + (f"; the participants analysed already give p = "
+                           f"{fmt_p(self.observed_p)}, so the claim that the difference is "
+                           f"{claimed} does not rest on them by this test.")
         if self.survives:
-            return text + (f", so the claim that the difference is "
-                           f"{'' if self.claimed_significant else 'not '}significant survives.")
+            return text + f", so the claim that the difference is {claimed} survives."
         worst = self.failing[0]
         return text + f"; the claim does not survive if {worst.description} (p = {fmt_p(worst.p)})."
 
     @property
     def fragile_reason(self) -> str | None:
-        """A clause for the verdict when the claim does not survive, else None."""
-        if self.survives:
+        """A clause for the verdict when the claim does not survive, else None (also when the
+        analysed participants do not give the claimed decision: that is the rebuilt tests'
+        finding, not attrition's)."""
+        if self.survives or not self.observed_agrees:
             return None
         worst = self.failing[0]
         outcome = ("would no longer be significant" if self.claimed_significant
@@ -166,7 +177,7 @@ class AttritionResult:
         """JSON-ready form with the range, survival and the explanation."""
         data = record_dict(self)
         data.update(computed=True, p_min=self.p_min, p_max=self.p_max, survives=self.survives,
-                    fragile_reason=self.fragile_reason)
+                    observed_agrees=self.observed_agrees, fragile_reason=self.fragile_reason)
         return clean(data)
 
 
@@ -224,9 +235,9 @@ def attrition_bounds_binary(treat_events: int, treat_n: int, treat_missing: int,
         ("all_had_event", "all the missing participants had the event",
          treat_missing, control_missing),
         ("treat_all_control_none", f"every missing participant of the {treat_label} arm had the "
-         f"event and none of the {control_label} arm", treat_missing, 0),
-        ("treat_none_control_all", f"none of the missing participants of the {treat_label} arm "
-         f"had the event and all of the {control_label} arm", 0, control_missing),
+         f"event and none of those of the {control_label} arm did", treat_missing, 0),
+        ("treat_none_control_all", f"no missing participant of the {treat_label} arm had the "
+         f"event and every one of the {control_label} arm did", 0, control_missing),
     )
     scenarios, seen = [], set()
     for name, description, extra_t, extra_c in corners:

@@ -414,6 +414,9 @@ def claim_sensitivity(study: Study, claim: Claim, *, alpha: float | None = None,
                  NotComputed("allowance", "the arm sizes are needed",
                              tuple(f"n for {label}" for label, n in zip(labels, sizes)
                                    if n is None)))
+    bayes_factor = _bayes_factor(outcome, summaries, sizes, claim, significant, rounding)
+    if bayes_factor.computed and claim.alternative != "two-sided":
+        notes.append("the Bayes factor is two-sided; the claim's test is one-sided")
     return ClaimSensitivity(
         **common,
         fragility=_fragility(outcome, summaries, labels, alpha, claim, significant),
@@ -421,5 +424,4 @@ def claim_sensitivity(study: Study, claim: Claim, *, alpha: float | None = None,
         dichotomisation=_dichotomisation(study, outcome, arm_ids, labels, rounding),
         baseline=_baseline(study, arm_ids, rounding),
         allowance=allowance,
-        bayes_factor=_bayes_factor(outcome, summaries, sizes, claim, significant, rounding),
-        notes=tuple(notes))
+        bayes_factor=bayes_factor, notes=tuple(notes))
