@@ -349,7 +349,8 @@ def _bayes_factor(outcome, summaries, sizes, claim, significant, rounding):
 
 
 def claim_sensitivity(study: Study, claim: Claim, *, alpha: float | None = None,
-                      rounding: Rounding | str = Rounding.NEAREST) -> ClaimSensitivity:
+                      rounding: Rounding | str = Rounding.NEAREST,
+                      effects: tuple[float, ...] = (0.2, 0.5, 0.8)) -> ClaimSensitivity:
     """Run every sensitivity analysis that applies to ``claim``.
 
     Parameters
@@ -361,6 +362,9 @@ def claim_sensitivity(study: Study, claim: Claim, *, alpha: float | None = None,
         Significance level; by default the claim's own, else the study's.
     rounding : Rounding or str
         How printed numbers were rounded.
+    effects : tuple of float
+        Standardised mean differences at which the power of the trial's arms is reported (for
+        the effect a paper's sample-size calculation assumed, pass it here).
 
     Returns
     -------
@@ -409,7 +413,7 @@ def claim_sensitivity(study: Study, claim: Claim, *, alpha: float | None = None,
                      "missing it is read as completers")
     sizes = _sizes(summaries, study_arms, labels, notes)
     allowance = (minimal_detectable(sizes[0], sizes[1], alpha=alpha,
-                                    alternative=claim.alternative)
+                                    alternative=claim.alternative, effects=tuple(effects))
                  if None not in sizes and min(sizes) >= 2 else
                  NotComputed("allowance", "the arm sizes are needed",
                              tuple(f"n for {label}" for label, n in zip(labels, sizes)
