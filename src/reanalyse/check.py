@@ -17,6 +17,7 @@ from reanalyse.continuous import ArmBox, hedges_g, k_sample_tests, mean_differen
 from reanalyse.printed import PrintedNumber, Rounding
 from reanalyse.reported import ci_p, statistic_family, statistic_p
 from reanalyse.results import Effect, SpecResult
+from reanalyse.sensitivity import ClaimSensitivity, claim_sensitivity
 from reanalyse.study import BinaryArm, Claim, ContinuousArm, Outcome, Study
 from reanalyse.studyfile import load_study
 from reanalyse.verdicts import Verdict, decide_verdict
@@ -93,7 +94,7 @@ class ClaimCheck:
     missing: tuple[str, ...] = ()
     impossible: tuple[str, ...] = ()
     matched_spec: str | None = None
-    sensitivity: object | None = None
+    sensitivity: ClaimSensitivity | None = None
     notes: tuple[str, ...] = field(default=())
 
     def spec(self, name: str) -> SpecResult | None:
@@ -297,16 +298,20 @@ def check_claim(study: Study, claim: Claim, options: CheckOptions = CheckOptions
         return ClaimCheck(claim, Verdict.INSUFFICIENT_INFORMATION,
                           "The study file does not say whether the paper claims a significant "
                           "result; add 'significant: true' or 'false' to the claim.", alpha,
-                          specs, tuple(effects), missing, tuple(impossible), notes=tuple(notes))
+                          specs, tuple(effects), missing, tuple(impossible),
+                          sensitivity=claim_sensitivity(study, claim, alpha=alpha,
+                                                        rounding=options.rounding),
+                          notes=tuple(notes))
+    sensitivity = claim_sensitivity(study, claim, alpha=alpha, rounding=options.rounding)
     family = statistic_family(claim.reported.test) or ("chi2" if outcome.type == "binary"
                                                        else "t")
     result = decide_verdict(
         claimed=claimed, specs=specs, alpha=alpha, printed_p=printed_p,
         printed_statistic=claim.reported.statistic,
         statistic_specs=_SAME_FAMILY.get(family, ()), impossible=tuple(impossible),
-        missing=missing, fragile_reasons=())
+        missing=missing, fragile_reasons=sensitivity.fragile_reasons)
     return ClaimCheck(claim, result.verdict, result.reason, alpha, specs, tuple(effects), missing,
-                      tuple(impossible), result.matched_spec, notes=tuple(notes))
+                      tuple(impossible), result.matched_spec, sensitivity, tuple(notes))
 
 
 def check_study(study: Study, options: CheckOptions = CheckOptions()) -> StudyCheck:
