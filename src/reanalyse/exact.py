@@ -327,11 +327,12 @@ def default_grid_points(total_n: int) -> int:
 # --------------------------------------------------------------------------------------------
 
 def _check_integer(name: str, value) -> int:
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+    if not isinstance(value, bool):
+        if isinstance(value, numbers.Integral):
+            return int(value)
         if isinstance(value, numbers.Real) and float(value).is_integer():
             return int(value)
-        raise ValueError(f"{name} = {value!r} is not a whole number")
-    return int(value)
+    raise ValueError(f"{name} = {value!r} is not a whole number")
 
 
 def _check_size(name: str, value) -> int:
