@@ -1,0 +1,206 @@
+"""Exact integer arithmetic shared by the granularity checks (GRIM, percentages, GRIMMER, DEBIT).
+
+A printed number is an interval of true values in half units of its last place
+(:func:`reanalyse.printed.half_unit_bounds`); a mean of integer data is a ratio of integers.
+Whether some ratio falls in the interval is decided by comparing integer products, so no
+floating-point tolerance enters a verdict.  Products are formed in int64 where they fit and
+in Python integers (numpy object arrays, same code) for the rare rows where they would not.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Callable
+
+import numpy as np
+
+from reanalyse.screens.columns import POW10, PrintedColumn
+
+__all__ = ["split_exact", "sum_range", "round_ratio", "ceil_div", "floor_div", "representable",
+           "is_square", "interval_bounds", "printed_ratio", "pow10"]
+
+#: Largest magnitude of an intermediate product computed in int64.
+_INT64_SAFE = 2.0**62
+
+
+def floor_div(numerator, denominator):
+    """Floor of ``numerator / denominator`` (denominator > 0), exact for int64 or object."""
+    return numerator // denominator
+
+
+def ceil_div(numerator, denominator):
+    """Ceiling of ``numerator / denominator`` (denominator > 0), exact for int64 or object."""
+    return -((-numerator) // denominator)
+
+
+def round_ratio(numerator, denominator):
+    """``numerator / denominator`` rounded to the nearest integer, halves up (denominator > 0)."""
+    return (2 * numerator + denominator) // (2 * denominator)
+
+
+def is_square(value):
+    """Whether each non-negative integer is a perfect square (int64 or Python ints)."""
+    value = np.asarray(value)
+    if value.dtype == object:
+        return np.array([v >= 0 and math.isqrt(v) ** 2 == v for v in value], dtype=bool)
+    root = np.floor(np.sqrt(np.maximum(value, 0).astype(np.float64))).astype(np.int64)
+    for step in (-1, 0, 1):  # float sqrt may be off by one for values near 2**53 and above
+        candidate = np.maximum(root + step, 0)
+        found = candidate * candidate == value
+        if step == -1:
+            exact = found
+        else:
+            exact |= found
+    return exact & (value >= 0)
+
+
+def interval_bounds(column: PrintedColumn, rounding):
+    """Half-unit bounds of a printed column as int64 arrays (see ``half_unit_bounds``)."""
+    lower, upper, lower_closed, upper_closed = column.bounds(rounding)
+    return (np.asarray(lower, dtype=np.int64), np.asarray(upper, dtype=np.int64),
+            np.asarray(lower_closed, dtype=bool), np.asarray(upper_closed, dtype=bool))
+
+
+def split_exact(magnitude: np.ndarray, compute: Callable[..., dict], *arrays) -> dict:
+    """Run ``compute(*arrays)`` in int64 where ``magnitude`` fits, in Python ints elsewhere.
+
+    Parameters
+    ----------
+    magnitude : ndarray of float
+        A bound on the largest intermediate product of each row.
+    compute : callable
+        Takes the arrays (int64 or object) and returns a dict of equally long arrays.
+
+    Returns
+    -------
+    dict
+        The outputs, merged in row order (object arrays where any row needed Python ints).
+    """
+    big = ~(np.asarray(magnitude, dtype=np.float64) < _INT64_SAFE)
+    if not big.any():
+        return compute(*arrays)
+    small_out = compute(*(a[~big] for a in arrays))
+    big_out = compute(*(_as_python_ints(a[big]) for a in arrays))
+    merged = {}
+    for name, small in small_out.items():
+        small = np.asarray(small)
+        large = np.asarray(big_out[name])
+        dtype = small.dtype if small.dtype == large.dtype else object
+        out = np.empty(len(big), dtype=dtype)
+        out[~big] = small
+        out[big] = large
+        merged[name] = out
+    return merged
+
+
+def _as_python_ints(array: np.ndarray) -> np.ndarray:
+    if array.dtype.kind in "iu":
+        return np.array([int(v) for v in array], dtype=object)
+    return array
+
+
+def sum_range(lower, upper, lower_closed, upper_closed, decimals, count, scale=1):
+    """Smallest and largest integer sum k with ``scale * k / count`` in the printed interval.
+
+    The interval is ``[lower, upper] / (2 * 10**decimals)`` (half units), ends included where
+    ``lower_closed`` / ``upper_closed``.  No such k exists where ``k_low > k_high``.
+
+    Parameters
+    ----------
+    lower, upper : int arrays
+        Interval ends in half units of the last printed place.
+    lower_closed, upper_closed : bool arrays
+    decimals : int array
+        Printed decimals (0 to 18).
+    count : int array
+        Number of integer values averaged (n, or n x items).
+    scale : int
+        100 when the printed number is a percentage of the count.
+
+    Returns
+    -------
+    k_low, k_high : int arrays
+    """
+    unit = 2 * scale * pow10(decimals, lower)
+    low_num = lower * count
+    high_num = upper * count
+    k_low = np.where(lower_closed, ceil_div(low_num, unit), floor_div(low_num, unit) + 1)
+    k_high = np.where(upper_closed, floor_div(high_num, unit), ceil_div(high_num, unit) - 1)
+    return k_low, k_high
+
+
+def pow10(decimals, like):
+    """10**decimals as int64, or as Python ints when ``like`` holds Python ints."""
+    if np.asarray(like).dtype == object:
+        return np.array([10 ** int(d) for d in decimals], dtype=object)
+    return POW10[decimals]
+
+
+def printed_ratio(numerator, denominator, decimals, scale=1):
+    """The printed digits of ``scale * numerator / denominator`` at ``decimals`` places
+    (halves up)."""
+    return round_ratio(scale * numerator * pow10(decimals, numerator), denominator)
+
+
+def representable(n, total, squares):
+    """Whether some n integers have sum ``total`` and sum of squares ``squares``.
+
+    Exact.  Necessary for every n: ``squares >= q**2 n + r (2 q + 1)`` (the spread-out minimum,
+    ``total = q n + r``) and ``squares`` of the parity of ``total`` (y**2 and y share parity);
+    for n >= 5 these suffice.  Below five values the lattice has gaps, closed by:
+
+    * n = 2: ``2 squares - total**2`` is a perfect square (the squared difference);
+    * n = 3: ``(3 squares - total**2) / 2`` is of the form x**2 + x w + w**2 (the three pairwise
+      differences a - b, b - c, a - c);
+    * n = 4: for even totals, ``squares - (total / 2)**2`` is a sum of three squares, i.e. not
+      of the form 4**a (8 b + 7) (Legendre); odd totals have no further condition.
+
+    These were checked against enumeration of every integer vector (tests/test_screens_*).
+    """
+    n, total, squares = np.asarray(n), np.asarray(total), np.asarray(squares)
+    quotient, remainder = np.divmod(total, n)
+    minimum = quotient * quotient * n + remainder * (2 * quotient + 1)
+    ok = (squares >= minimum) & ((squares - total) % 2 == 0)
+    two = ok & (n == 2)
+    if two.any():
+        ok[two] = is_square(2 * squares[two] - total[two] ** 2)
+    three = ok & (n == 3)
+    if three.any():
+        ok[three] = _loeschian((3 * squares[three] - total[three] ** 2) // 2)
+    four = ok & (n == 4) & (total % 2 == 0)
+    if four.any():
+        rest = squares[four] - (total[four] // 2) ** 2
+        ok[four] = ~_three_square_exception(rest)
+    return ok
+
+
+def _loeschian(m):
+    """Whether each m >= 0 is x**2 + x w + w**2 for integers x, w.
+
+    m = x**2 + x w + w**2 has an integer w for a given x exactly when 4 m - 3 x**2 is a square,
+    and |x| <= sqrt(4 m / 3); the x are tried together for every row.
+    """
+    m = np.asarray(m)
+    found = m == 0
+    x = 0
+    limit = 2 * math.isqrt(int(m.max()) if len(m) else 0) + 2
+    while x <= limit and not found.all():
+        rest = 4 * m - 3 * x * x
+        open_rows = ~found & (rest >= 0)
+        if not open_rows.any():
+            break
+        found[open_rows] = is_square(rest[open_rows])
+        x += 1
+    return found
+
+
+def _three_square_exception(value):
+    """Whether each value >= 0 has the form 4**a (8 b + 7) (not a sum of three squares)."""
+    value = np.array(value, copy=True)
+    positive = value > 0
+    while True:
+        divisible = positive & (value % 4 == 0)
+        if not divisible.any():
+            break
+        value[divisible] //= 4
+    return positive & (value % 8 == 7)

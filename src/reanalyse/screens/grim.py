@@ -1,0 +1,122 @@
+"""GRIM: can a printed mean be the mean of n integer values (Brown & Heathers 2017)?
+
+The mean of n responses on an integer scale, each the sum of ``items`` integer items, is an
+integer sum divided by ``n * items``.  A printed mean is *consistent* when some integer sum
+gives a true mean inside the printed number's rounding interval.  With ``n * items`` at least
+``10**decimals`` every printed mean is possible (the check is not ``testable``).
+
+Brown NJL, Heathers JAJ. The GRIM test: a simple technique detects numerous anomalies in the
+reporting of results in psychology. Soc Psychol Personal Sci 2017;8:363-369.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from reanalyse.screens.columns import POW10, format_scaled, join_text, to_text
+from reanalyse.screens.factory import Check, CheckResult, Field, table_mapper
+from reanalyse.screens.granularity import interval_bounds, printed_ratio, split_exact, \
+    sum_range
+
+__all__ = ["GRIM", "grim", "grim_map", "grim_sums"]
+
+
+def grim_sums(mean, count, rounding):
+    """Integer sums consistent with printed means, and the printed means of the nearest sums.
+
+    Parameters
+    ----------
+    mean : PrintedColumn
+        The printed means.
+    count : int array
+        Number of integer values averaged (n x items).
+    rounding : Rounding
+
+    Returns
+    -------
+    dict
+        ``sum_low``, ``sum_high`` (no sum fits where low > high), and ``below``, ``above``:
+        the printed digits of ``sum_high / count`` and ``sum_low / count`` at the mean's
+        decimals (the nearest possible means when no sum fits).
+    """
+    lower, upper, lower_closed, upper_closed = interval_bounds(mean, rounding)
+    magnitude = (np.abs(lower) + np.abs(upper) + 4.0) * count * 4
+
+    def compute(lower, upper, lower_closed, upper_closed, decimals, count):
+        low, high = sum_range(lower, upper, lower_closed, upper_closed, decimals, count)
+        return {"sum_low": low, "sum_high": high,
+                "below": printed_ratio(high, count, decimals),
+                "above": printed_ratio(low, count, decimals)}
+
+    return split_exact(magnitude, compute, lower, upper, lower_closed, upper_closed,
+                       mean.decimals, np.asarray(count, dtype=np.int64))
+
+
+def _run(columns, options):
+    mean, n, items = columns["mean"], columns["n"], columns["items"]
+    count = n * items
+    sums = grim_sums(mean, count, options["rounding"])
+    consistent = sums["sum_low"] <= sums["sum_high"]
+    status = np.where(consistent, "consistent", "inconsistent").astype(object)
+    reason = np.full(len(count), None, dtype=object)
+    bad = ~consistent
+    if bad.any():
+        decimals = mean.decimals[bad]
+        total = to_text(count[bad])
+        reason[bad] = join_text(
+            "no sum of ", total, " integer values has a mean that rounds to ", mean.text[bad],
+            "; nearest possible means ", format_scaled(sums["below"][bad], decimals),
+            " (", sums["sum_high"][bad], "/", total, ") and ",
+            format_scaled(sums["above"][bad], decimals), " (", sums["sum_low"][bad], "/",
+            total, ")")
+    testable = count < POW10[np.minimum(mean.decimals, 18)]
+    return {"status": status, "reason": reason, "testable": testable}
+
+
+GRIM = Check(
+    name="grim",
+    title="GRIM: is a printed mean possible for n integer responses",
+    reference="Brown & Heathers (2017), Soc Psychol Personal Sci 8:363-369",
+    fields=(
+        Field("mean", "printed", "the printed mean (text, trailing zeros kept)"),
+        Field("n", "whole", "number of participants", minimum=1),
+        Field("items", "whole", "number of integer items summed or averaged per participant",
+              default="1", minimum=1),
+    ),
+    outputs={"testable": "whether n x items < 10**decimals, so that GRIM can fail at all"},
+    run=_run,
+)
+
+grim_map = table_mapper(GRIM)
+
+
+def grim(mean: str, n: int, *, items: int = 1, rounding: str = "nearest") -> CheckResult:
+    """GRIM for one printed mean.
+
+    Tests whether a mean printed as ``mean`` can arise from ``n`` responses that are each the
+    mean (or sum) of ``items`` integer items: some integer total T must give T / (n x items)
+    inside the printed mean's rounding interval.
+
+    Parameters
+    ----------
+    mean : str
+        The mean as printed (text keeps trailing zeros: ``"5.20"``).
+    n : int
+        Number of participants.
+    items : int
+        Items per participant's score.
+    rounding : str
+        Rounding convention of the printed mean (:class:`reanalyse.printed.Rounding`).
+
+    Returns
+    -------
+    CheckResult
+        ``status`` ``consistent`` or ``inconsistent`` (with the nearest possible means in
+        ``reason``), ``details["testable"]``.
+
+    Examples
+    --------
+    >>> grim("5.19", 28).status
+    'inconsistent'
+    """
+    return GRIM.scalar({"mean": mean, "n": n, "items": items}, {"rounding": rounding})

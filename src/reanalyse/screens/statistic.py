@@ -1,0 +1,222 @@
+"""A printed test statistic with its df against the printed p (statcheck's rules, rounding-aware).
+
+"t(28) = 2.20, p = .06": the p a t of 28 df gives is recomputed over the rounding interval of
+the printed statistic (and of printed df with decimals, as Welch's), and the printed p is judged
+by the rules of :mod:`reanalyse.screens.pvalues` (Nuijten et al. 2016).  Two-sided p throughout,
+except on rows that declare ``one_sided`` (t, z and r only), where the two-sided p is halved as
+for a result in the predicted direction.  How this differs from statcheck 1.4: rounding follows
+the named convention (statcheck: half-up); a statistic printed as ``< 1`` or ``> 4`` is read as
+the interval it states; ``p_zero`` and ``p_equal_alpha`` are options with statcheck's defaults;
+no sentence is searched for "one-tailed" (see :mod:`reanalyse.extract`).
+
+Nuijten MB, Hartgerink CHJ, van Assen MALM, Epskamp S, Wicherts JM. The prevalence of
+statistical reporting errors in psychology (1985-2013). Behav Res Methods 2016;48:1205-1226.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from reanalyse.reported import _two_sided_p
+from reanalyse.screens.columns import join_text
+from reanalyse.screens.factory import Check, CheckResult, Field, table_mapper
+from reanalyse.screens.pvalues import P_OPTIONS, compare_printed_p
+
+__all__ = ["STATISTIC", "statistic_consistency", "statistic_map", "STATISTIC_NAMES",
+           "pvalue_interval"]
+
+#: Accepted spellings (lower case) -> statistic.
+STATISTIC_NAMES = {
+    "t": "t", "f": "F", "z": "z", "r": "r",
+    "chi2": "chi2", "χ2": "chi2", "χ²": "chi2", "chi²": "chi2", "chi^2": "chi2", "x2": "chi2",
+    "chisq": "chi2", "chi-square": "chi2", "chi-squared": "chi2", "chi square": "chi2",
+}
+
+
+def pvalue_interval(statistic, magnitude_low, magnitude, magnitude_high, df1, df2, one_sided,
+                    df_rounded=None):
+    """Two-sided (or declared one-sided) p over an interval of |statistic|.
+
+    Parameters
+    ----------
+    statistic : object array
+        ``"t"``, ``"F"``, ``"chi2"``, ``"r"`` or ``"z"`` per row.
+    magnitude_low, magnitude, magnitude_high : float arrays
+        Smallest, printed and largest |statistic| (r already bounded by 1).
+    df1, df2 : tuple of float arrays
+        ``(low, printed, high)`` for each df (equal where printed as whole numbers).
+    one_sided : bool array
+        Halve the p of t, z and r.
+
+    Returns
+    -------
+    p_min, p_computed, p_max : float arrays
+        p is decreasing in |statistic| for fixed df; over df printed with decimals the corners
+        of the df interval are evaluated as well.
+    """
+    rows = len(statistic)
+    p_min, p_at, p_max = np.empty(rows), np.empty(rows), np.empty(rows)
+    for family in np.unique(statistic):
+        at = statistic == family
+        d1 = [d[at] for d in df1]
+        d2 = [d[at] for d in df2]
+        p_at[at] = _two_sided_p(family, magnitude[at], d1[1], d2[1])
+        smallest = _two_sided_p(family, magnitude_high[at], d1[1], d2[1])
+        largest = _two_sided_p(family, magnitude_low[at], d1[1], d2[1])
+        corners = (d1[0] != d1[2]) | (d2[0] != d2[2])
+        if corners.any():
+            for a in (d1[0], d1[2]):
+                for b in (d2[0], d2[2]):
+                    smallest[corners] = np.minimum(smallest[corners], _two_sided_p(
+                        family, magnitude_high[at][corners], a[corners], b[corners]))
+                    largest[corners] = np.maximum(largest[corners], _two_sided_p(
+                        family, magnitude_low[at][corners], a[corners], b[corners]))
+        p_min[at], p_max[at] = smallest, largest
+    halve = one_sided & np.isin(statistic, ("t", "z", "r"))
+    for p in (p_min, p_at, p_max):
+        p[halve] /= 2
+    return p_min, p_at, p_max
+
+
+def _df_triplet(column, rounding):
+    low, high = column.interval(rounding)
+    value = column.value
+    whole = column.decimals <= 0
+    return (np.where(whole, value, low), value, np.where(whole, value, high))
+
+
+def _run(columns, options):
+    statistic, value, p = columns["statistic"], columns["value"], columns["p"]
+    df1, df2, one_sided = columns["df1"], columns["df2"], columns["one_sided"]
+    rounding = options["rounding"]
+    rows = len(statistic)
+    needed = np.select([statistic == "F", statistic == "z"], [2, 0], default=1)
+    has_df1, has_df2 = df1.text != "", df2.text != ""
+    number = value.number
+    low, high = number.interval(rounding)
+    printed = number.value
+    problems = [
+        ((needed >= 1) & ~has_df1, "df1 is empty: a t, F, chi2 or r statistic needs its degrees "
+                                    "of freedom"),
+        ((needed == 2) & ~has_df2, "df2 is empty: an F statistic needs two degrees of freedom"),
+        ((needed >= 1) & has_df1 & (df1.value <= 0), "df1 must be positive"),
+        ((needed == 2) & has_df2 & (df2.value <= 0), "df2 must be positive"),
+        (np.isin(statistic, ("F", "chi2")) & (printed < 0), "an F or chi2 statistic cannot be "
+                                                           "negative"),
+        ((statistic == "r") & (np.abs(printed) > 1), "a correlation lies between -1 and 1"),
+        (one_sided & np.isin(statistic, ("F", "chi2")), "one-sided applies to t, z and r only"),
+    ]
+    reason = np.full(rows, None, dtype=object)
+    for mask, message in reversed(problems):
+        reason[mask] = message
+    bad = ~np.equal(reason, None)
+
+    # |statistic| interval: a printed "< v" means below v's upper end, "> v" above its lower end
+    relation = value.relation
+    straddles = (low <= 0) & (high >= 0)
+    magnitude_low = np.where(straddles, 0.0, np.minimum(np.abs(low), np.abs(high)))
+    magnitude_high = np.maximum(np.abs(low), np.abs(high))
+    magnitude_low = np.where(relation == "<", 0.0, magnitude_low)
+    magnitude_high = np.where(relation == ">", np.inf, magnitude_high)
+    magnitude = np.abs(printed)
+    is_r = statistic == "r"
+    for array in (magnitude_low, magnitude, magnitude_high):
+        array[is_r] = np.minimum(array[is_r], 1.0)
+    ones = np.ones(rows)
+    first = _df_triplet(df1, rounding) if rows else (ones,) * 3
+    second = _df_triplet(df2, rounding) if rows else (ones,) * 3
+    first = tuple(np.where(bad | (needed < 1), 1.0, d) for d in first)
+    second = tuple(np.where(bad | (needed < 2), 1.0, d) for d in second)
+    p_min, p_computed, p_max = pvalue_interval(statistic, magnitude_low, magnitude,
+                                               magnitude_high, first, second, one_sided)
+    status, p_reason = compare_printed_p(p_min, p_computed, p_max, p, options)
+    status = np.where(bad, "bad_input", status).astype(object)
+    reason = np.where(bad, reason, p_reason)
+    flagged = ~bad & (status != "consistent")
+    if flagged.any():
+        label = _label(statistic[flagged], df1.text[flagged], df2.text[flagged],
+                       value.number.text[flagged], one_sided[flagged])
+        reason[flagged] = join_text(label, ": ", reason[flagged])
+    for array in (p_min, p_computed, p_max):
+        array[bad] = np.nan
+    return {"status": status, "reason": reason, "p_min": p_min, "p_computed": p_computed,
+            "p_max": p_max}
+
+
+def _label(statistic, df1, df2, value, one_sided):
+    """``t(28) = 2.20`` for the rows of a reason."""
+    dfs = np.where(statistic == "F", join_text("(", df1, ", ", df2, ")"),
+                   np.where(statistic == "z", "", join_text("(", df1, ")")))
+    sided = np.where(one_sided, " (one-sided)", "")
+    return join_text(statistic, dfs, " = ", value, sided)
+
+
+STATISTIC = Check(
+    name="statistic",
+    title="printed test statistic versus printed p (t, F, chi2, z, r with df)",
+    reference="statcheck's rules (Nuijten et al. 2016, Behav Res Methods 48:1205-1226)",
+    fields=(
+        Field("statistic", "label", "statistic", labels=STATISTIC_NAMES),
+        Field("df1", "printed", "first (or only) degrees of freedom; empty for z",
+              default="", blank_ok=True),
+        Field("df2", "printed", "second degrees of freedom (F only)", default="", blank_ok=True),
+        Field("value", "related", "the printed statistic (text; \"< 1\" allowed)"),
+        Field("p", "p", "the printed p (\"= .034\", \"< .05\", \"ns\")"),
+        Field("one_sided", "flag", "true where the paper declares the test one-sided",
+              default="false"),
+    ),
+    outputs={"p_min": "smallest p over the rounding of the statistic (and df)",
+             "p_computed": "p at the printed statistic",
+             "p_max": "largest p over the rounding of the statistic (and df)"},
+    run=_run,
+    options=P_OPTIONS,
+)
+
+statistic_map = table_mapper(STATISTIC)
+
+
+def statistic_consistency(statistic: str, value: str, p: str, *, df1=None, df2=None,
+                          one_sided: bool = False, alpha: float = 0.05,
+                          p_equal_alpha: str = "significant", p_zero: str = "error",
+                          rounding: str = "nearest") -> CheckResult:
+    """Whether a printed p fits the printed statistic and its degrees of freedom.
+
+    Tests the printed result of a test of H0 (no effect) by recomputing its two-sided p (halved
+    where ``one_sided``) over the rounding interval of the printed statistic.
+
+    Parameters
+    ----------
+    statistic : {"t", "F", "chi2", "z", "r"}
+    value : str
+        The statistic as printed (``"2.20"``, ``"-2.35"``, ``"< 1"``).
+    p : str
+        The p as printed (``"= .06"``, ``"< .05"``, ``"ns"``).
+    df1, df2 : str or int, optional
+        Degrees of freedom (``df1`` for t, chi2, r; both for F; none for z).
+    one_sided : bool
+        The paper declares a one-sided test.
+    alpha : float
+        Significance level for decision errors and ``ns``.
+    p_equal_alpha : {"significant", "not_significant"}
+        How a printed p equal to alpha is read.
+    p_zero : {"error", "rounded"}
+        Whether ``p = .000`` is an error or reads as p < .0005.
+    rounding : str
+        Rounding convention of the printed numbers.
+
+    Returns
+    -------
+    CheckResult
+        ``status`` ``consistent``, ``inconsistent`` or ``decision_error``; ``details`` holds
+        ``p_min``, ``p_computed``, ``p_max``.
+
+    Examples
+    --------
+    >>> statistic_consistency("t", "2.20", "= .06", df1=28).status
+    'decision_error'
+    """
+    values = {"statistic": statistic, "value": value, "p": p,
+              "df1": "" if df1 is None else df1, "df2": "" if df2 is None else df2,
+              "one_sided": "true" if one_sided else "false"}
+    return STATISTIC.scalar(values, {"alpha": alpha, "p_equal_alpha": p_equal_alpha,
+                                     "p_zero": p_zero, "rounding": rounding})

@@ -1,0 +1,205 @@
+"""Reading a table to screen, choosing its check, and writing what a screen found.
+
+Tables are read as text so that printed numbers keep their trailing zeros: CSV cells are never
+converted, and an Excel cell holding a number is written out with the decimals of its number
+format (``0.00`` gives ``"5.20"``); numbers in the ``General`` format have lost them, which the
+screen reports with :class:`reanalyse.screens.factory.LostDecimalsWarning`.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import math
+import re
+from pathlib import Path
+
+import pandas as pd
+
+from reanalyse.errors import InputFileError
+from reanalyse.screens.baseline import BaselineScreen
+
+__all__ = ["read_table", "infer_check", "summarise", "flagged_rows", "write_result",
+           "CHECK_COLUMNS", "FORMATS"]
+
+FORMATS = ("csv", "json", "html")
+
+#: The columns that identify each check's tables, in the order :func:`infer_check` tries them.
+#: DEBIT reads the same columns as GRIMMER and is only run when asked for.
+CHECK_COLUMNS = {
+    "baseline": ("trial", "variable", "n", "mean"),
+    "statistic": ("statistic", "value", "p"),
+    "rebuilt_t": ("treat_mean", "treat_sd", "treat_n", "control_mean", "control_sd",
+                  "control_n", "p"),
+    "rebuilt_anova": ("comparison", "mean", "sd", "n", "p"),
+    "grimmer": ("mean", "sd", "n"),
+    "percent": ("percent", "n"),
+    "grim": ("mean", "n"),
+}
+
+_DECIMAL_FORMAT = re.compile(r"^[#,]*0(?:\.(0+))?(?:;.*)?$")
+
+
+def read_table(path, *, sheet: str | int | None = None) -> pd.DataFrame:
+    """Read a CSV or Excel table with every cell as text.
+
+    Parameters
+    ----------
+    path : str or Path
+        ``.csv`` (or ``.txt``, ``.tsv``: separator sniffed) or ``.xlsx``.
+    sheet : str or int, optional
+        Excel sheet (the first by default).
+
+    Raises
+    ------
+    InputFileError
+        If the file cannot be read, or has no rows.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise InputFileError(path, "no such file", hint="give the path of a .csv or .xlsx table")
+    suffix = path.suffix.lower()
+    try:
+        if suffix in (".xlsx", ".xlsm"):
+            table = _read_excel(path, sheet)
+        elif suffix in (".csv", ".tsv", ".txt"):
+            table = pd.read_csv(path, dtype=str, keep_default_na=False, sep=None,
+                                engine="python", encoding="utf-8-sig")
+        else:
+            raise InputFileError(path, f"cannot read a {suffix or 'suffix-less'} file as a table",
+                                 hint="give a .csv or .xlsx file")
+    except InputFileError:
+        raise
+    except (OSError, ValueError, KeyError, pd.errors.ParserError, UnicodeDecodeError) as error:
+        raise InputFileError(path, f"cannot read the table: {error}",
+                             hint="save it as UTF-8 CSV or as .xlsx") from None
+    if table.empty:
+        raise InputFileError(path, "the table has no rows", hint="one row per result to screen")
+    table.columns = [str(c).strip() for c in table.columns]
+    return table
+
+
+def _read_excel(path: Path, sheet) -> pd.DataFrame:
+    from openpyxl import load_workbook
+
+    book = load_workbook(path, read_only=True, data_only=True)
+    sheet_name = book.sheetnames[0] if sheet is None else (
+        book.sheetnames[sheet] if isinstance(sheet, int) else sheet)
+    rows = [[_cell_text(cell) for cell in row] for row in book[sheet_name].iter_rows()]
+    book.close()
+    if not rows:
+        return pd.DataFrame()
+    header, body = rows[0], rows[1:]
+    frame = pd.DataFrame(body, columns=[h if h != "" else f"column {i + 1}"
+                                        for i, h in enumerate(header)], dtype=object)
+    return frame
+
+
+def _cell_text(cell):
+    """A cell as text; a number with its number format's decimals, or as a float when the
+    format does not say (the screen then warns that trailing zeros may be lost)."""
+    value = cell.value
+    if value is None:
+        return ""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return str(value).strip()
+    match = _DECIMAL_FORMAT.match(cell.number_format or "")
+    if match:
+        return f"{value:.{len(match[1] or '')}f}"
+    if isinstance(value, int) or float(value).is_integer():
+        return str(int(value))
+    return float(value)
+
+
+def infer_check(columns) -> str:
+    """The check a table's columns call for (see :data:`CHECK_COLUMNS`).
+
+    Raises
+    ------
+    ValueError
+        If no check's columns are all present; the message lists each check's columns.
+    """
+    present = set(columns)
+    for name, needed in CHECK_COLUMNS.items():
+        if present.issuperset(needed):
+            return name
+    listing = "; ".join(f"{name}: {', '.join(needed)}" for name, needed in CHECK_COLUMNS.items())
+    raise ValueError(f"no screen matches the columns {', '.join(map(str, columns))}; "
+                     f"expected one of these sets of columns: {listing}")
+
+
+def summarise(result) -> dict:
+    """Counts of a screen's outcome: per status for a check's table, or the baseline summary."""
+    if isinstance(result, BaselineScreen):
+        return result.summary()
+    counts = result["status"].value_counts()
+    summary = {"rows": int(len(result))}
+    summary.update({status: int(counts.get(status, 0)) for status in
+                    ("consistent", "inconsistent", "decision_error", "bad_input")})
+    summary["flagged"] = summary["inconsistent"] + summary["decision_error"]
+    return summary
+
+
+def flagged_rows(result) -> pd.DataFrame:
+    """The rows a screen flags: inconsistent or decision errors, or flagged trials."""
+    if isinstance(result, BaselineScreen):
+        return result.trials[result.trials["flagged"]]
+    return result[result["status"].isin(("inconsistent", "decision_error"))]
+
+
+def _json_ready(frame: pd.DataFrame) -> list[dict]:
+    records = frame.astype(object).where(frame.notna(), None).to_dict(orient="records")
+    for record in records:
+        for key, value in record.items():
+            if isinstance(value, float) and not math.isfinite(value):
+                record[key] = str(value)
+    return records
+
+
+def write_result(result, check: str, fmt: str, stream, *, level: str = "trial") -> None:
+    """Write a screen's result to ``stream`` as CSV, JSON or HTML.
+
+    For the baseline screen, ``level`` picks the ``trial`` table or the ``variable`` table
+    (CSV); JSON and HTML hold both.
+    """
+    if fmt not in FORMATS:
+        raise ValueError(f"format must be one of {', '.join(FORMATS)}, not {fmt!r}")
+    if isinstance(result, BaselineScreen):
+        tables = {"trials": result.trials, "variables": result.variables}
+        main = tables["trials" if level == "trial" else "variables"]
+    else:
+        tables = {"rows": result}
+        main = result
+    if fmt == "csv":
+        main.to_csv(stream, index=False)
+        return
+    summary = summarise(result)
+    if fmt == "json":
+        document = {"check": check, "summary": summary}
+        document.update({name: _json_ready(frame) for name, frame in tables.items()})
+        json.dump(document, stream, indent=1, ensure_ascii=False)
+        stream.write("\n")
+        return
+    stream.write(_html_page(check, summary, flagged_rows(result), tables))
+
+
+def _html_page(check: str, summary: dict, flagged: pd.DataFrame, tables: dict) -> str:
+    summary_rows = "".join(f"<tr><th>{html.escape(str(k))}</th><td>{html.escape(str(v))}</td>"
+                           "</tr>" for k, v in summary.items())
+    parts = [
+        "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">",
+        f"<title>reanalyse screen: {html.escape(check)}</title>",
+        "<style>body{font-family:sans-serif;margin:1.5em}table{border-collapse:collapse;"
+        "margin-bottom:1.5em}td,th{border:1px solid #ccc;padding:2px 6px;font-size:90%}"
+        "th{background:#f3f3f3;text-align:left}</style></head><body>",
+        f"<h1>Consistency screen: {html.escape(check)}</h1>",
+        f"<h2>Summary</h2><table>{summary_rows}</table>",
+        f"<h2>Flagged ({len(flagged)})</h2>",
+        flagged.to_html(index=False, na_rep="", escape=True) if len(flagged) else
+        "<p>Nothing flagged.</p>",
+    ]
+    for name, frame in tables.items():
+        parts.append(f"<h2>All {html.escape(name)} ({len(frame)})</h2>")
+        parts.append(frame.to_html(index=False, na_rep="", escape=True))
+    parts.append("</body></html>\n")
+    return "\n".join(parts)
