@@ -1,0 +1,368 @@
+"""Analysis files (``analyses/<name>.yaml``): which study, which notebook, which options.
+
+An analysis file names a study file, a notebook template, the options of the check and the
+verdicts the evidence team has recorded for each claim::
+
+    # Paths are relative to this file.
+    study: ../data/raisi-dehkordi-2019.yaml
+    notebook: ../notebooks/claim_check.ipynb
+    title: Infant massage and postpartum depression (Raisi Dehkordi 2019)   # optional
+    options:                       # optional; see reanalyse.check.CheckOptions
+      alpha: 0.05                  # default: each claim's own, else the study's
+      rounding: nearest            # how the paper rounded its numbers
+      defensible: [student_t, welch_t]   # spec names counted as defensible; default: all
+      boschloo: when_needed        # when_needed, always or never
+    parameters: {}                 # optional extra notebook parameters (scalars)
+    expected:                      # claim id -> verdict, written by `reanalyse run --record`
+      lower-epds: reproduced
+
+:func:`load_analysis` reads and checks a file without importing the statistics stack (it is
+fast enough to read every analysis before deciding which ones to run); the spec names in
+``defensible`` are checked by :meth:`Analysis.check_options`.  Every problem is an
+:class:`~reanalyse.errors.AnalysisFileError` naming the file, line, field and value with a hint.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import re
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from reanalyse.errors import AnalysisFileError, ReanalyseError
+from reanalyse.printed import Rounding
+from reanalyse.verdicts import Verdict
+from reanalyse.yamltext import Located, Text, read_yaml
+
+__all__ = ["Analysis", "load_analysis", "find_analyses", "analysis_from_parameters",
+           "record_expected", "ANALYSIS_KEYS", "OPTION_KEYS", "VERDICTS"]
+
+ANALYSIS_KEYS = ("study", "notebook", "title", "options", "parameters", "expected")
+OPTION_KEYS = ("alpha", "rounding", "defensible", "boschloo")
+VERDICTS = tuple(verdict.value for verdict in Verdict)
+#: The notebook parameters the runner itself passes; ``parameters:`` may not override them.
+RESERVED_PARAMETERS = ("analysis_path", "study_path")
+
+_NAME = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
+_PARAMETER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+_PLAIN_KEY = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*$")
+_INT = re.compile(r"^[-+]?[0-9]+$")
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """One reanalysis: a study checked with some options, presented by a notebook.
+
+    Attributes
+    ----------
+    name : str
+        The file's stem; names the report files (``<name>.html``, ``<name>.json``).
+    path : Path or None
+        The analysis file (absolute), or None for an analysis made from a study alone.
+    study : Path
+        The study file (absolute).
+    notebook : Path or None
+        The notebook template (absolute).
+    title : str or None
+        A title for the report; the study's citation is used when absent.
+    alpha, rounding, defensible, boschloo
+        The options of the check (see :class:`reanalyse.check.CheckOptions`).
+    parameters : dict
+        Extra notebook parameters (names to scalars).
+    expected : dict
+        Claim id -> recorded verdict.
+    """
+
+    name: str
+    path: Path | None
+    study: Path
+    notebook: Path | None = None
+    title: str | None = None
+    alpha: float | None = None
+    rounding: Rounding = Rounding.NEAREST
+    defensible: tuple[str, ...] | None = None
+    boschloo: str = "when_needed"
+    parameters: dict = field(default_factory=dict)
+    expected: dict = field(default_factory=dict)
+
+    def check_options(self):
+        """The :class:`~reanalyse.check.CheckOptions` of this analysis.
+
+        Raises
+        ------
+        AnalysisFileError
+            When the options are refused by the check (an unknown spec name in
+            ``defensible``, an unknown Boschloo policy).
+        """
+        from reanalyse.check import SPEC_NAMES, CheckOptions
+
+        for name in self.defensible or ():
+            if name not in SPEC_NAMES:
+                close = difflib.get_close_matches(name, SPEC_NAMES, n=1)
+                raise AnalysisFileError(
+                    self.path or self.study, "unknown test name", field="options.defensible",
+                    value=name, hint=(f"did you mean '{close[0]}'? " if close else "")
+                    + "known tests: " + ", ".join(SPEC_NAMES))
+        try:
+            return CheckOptions(alpha=self.alpha, rounding=self.rounding,
+                                defensible=self.defensible, boschloo=self.boschloo)
+        except ValueError as error:
+            raise AnalysisFileError(self.path or self.study, str(error), field="options",
+                                    hint="see the options in docs/running.md") from None
+
+    def options_dict(self) -> dict:
+        """The options as written (JSON-ready)."""
+        return {"alpha": self.alpha, "rounding": self.rounding.value,
+                "defensible": None if self.defensible is None else list(self.defensible),
+                "boschloo": self.boschloo}
+
+    def to_dict(self) -> dict:
+        """JSON-ready form."""
+        return {"name": self.name, "path": None if self.path is None else str(self.path),
+                "study": str(self.study),
+                "notebook": None if self.notebook is None else str(self.notebook),
+                "title": self.title, "options": self.options_dict(),
+                "parameters": dict(self.parameters), "expected": dict(self.expected)}
+
+
+class _Reader:
+    """Checks the values of one analysis file, raising errors that say where they are."""
+
+    def __init__(self, path: Path):
+        self.path = path
+
+    def fail(self, problem, *, field=None, value=None, line=None, hint=None):
+        raise AnalysisFileError(self.path, problem, field=field, value=value, line=line,
+                                hint=hint)
+
+    def mapping(self, value, field, line, keys) -> Located:
+        if not isinstance(value, Located):
+            self.fail("expected a mapping of 'key: value' lines", field=field, value=value,
+                      line=line, hint="allowed keys: " + ", ".join(keys))
+        for key in value:
+            if key not in keys:
+                close = difflib.get_close_matches(str(key), keys, n=1)
+                self.fail("unknown key", field=_join(field, key), value=key,
+                          line=value.line_of(key),
+                          hint=f"did you mean '{close[0]}'?" if close
+                          else "allowed keys: " + ", ".join(keys))
+        return value
+
+    def text(self, mapping: Located, key, field, *, required=False) -> str | None:
+        value = mapping.get(key)
+        if value is None:
+            if required:
+                self.fail(f"missing required field '{key}'", field=_join(field, key),
+                          line=mapping.line, hint=f"add '{key}:'")
+            return None
+        if isinstance(value, (Located, list, bool)):
+            self.fail("expected text", field=_join(field, key), value=value,
+                      line=mapping.line_of(key), hint="quote the text")
+        return str(value)
+
+    def file(self, mapping: Located, key, *, suffixes) -> Path:
+        written = self.text(mapping, key, "", required=True)
+        path = Path(written).expanduser()
+        if not path.is_absolute():
+            path = self.path.parent / path
+        path = Path(os.path.normpath(path))
+        if not path.is_file():
+            self.fail("file not found", field=key, value=written, line=mapping.line_of(key),
+                      hint=f"paths are relative to the analysis file's folder "
+                           f"({self.path.parent}); e.g. ../data/<study>.yaml")
+        if path.suffix not in suffixes:
+            self.fail(f"expected a {' or '.join(suffixes)} file", field=key, value=written,
+                      line=mapping.line_of(key))
+        return path
+
+
+def _join(field: str | None, key) -> str:
+    return f"{field}.{key}" if field else str(key)
+
+
+def load_analysis(path) -> Analysis:
+    """Read and check the analysis file at ``path``.
+
+    Relative paths in the file are taken from the file's own folder; the study file and the
+    notebook must exist.
+
+    Raises
+    ------
+    AnalysisFileError
+        Naming the file, line, field, value and a hint, for any problem in the file.
+    """
+    path = Path(os.path.abspath(path))
+    data = read_yaml(path, AnalysisFileError)
+    reader = _Reader(path)
+    if not _NAME.match(path.stem):
+        reader.fail("the file name cannot name report files", value=path.name,
+                    hint="use lower-case letters, digits, '.', '_' and '-', e.g. "
+                         "raisi-dehkordi-2019.yaml")
+    top = reader.mapping(data, None, 1, ANALYSIS_KEYS)
+    study = reader.file(top, "study", suffixes=(".yaml", ".yml"))
+    notebook = reader.file(top, "notebook", suffixes=(".ipynb",))
+    return Analysis(name=path.stem, path=path, study=study, notebook=notebook,
+                    title=reader.text(top, "title", None), **_options(reader, top),
+                    parameters=_parameters(reader, top), expected=_expected(reader, top))
+
+
+def _options(reader: _Reader, top: Located) -> dict:
+    if top.get("options") is None:
+        return {}
+    options = reader.mapping(top["options"], "options", top.line_of("options"), OPTION_KEYS)
+    found = {}
+    if options.get("alpha") is not None:
+        value = options["alpha"]
+        try:
+            alpha = float(value) if isinstance(value, Text) else None
+        except ValueError:
+            alpha = None
+        if alpha is None or not 0 < alpha < 1:
+            reader.fail("alpha must be a number strictly between 0 and 1",
+                        field="options.alpha", value=value, line=options.line_of("alpha"),
+                        hint="e.g. alpha: 0.05")
+        found["alpha"] = alpha
+    rounding = reader.text(options, "rounding", "options")
+    if rounding is not None:
+        try:
+            found["rounding"] = Rounding.parse(rounding)
+        except ValueError as error:
+            reader.fail("unknown rounding convention", field="options.rounding", value=rounding,
+                        line=options.line_of("rounding"), hint=str(error).split("; ")[-1])
+    if options.get("defensible") is not None:
+        names = options["defensible"]
+        if not isinstance(names, list) or not all(isinstance(n, str) for n in names) \
+                or not names:
+            reader.fail("expected a list of test names", field="options.defensible",
+                        value=names, line=options.line_of("defensible"),
+                        hint="e.g. defensible: [student_t, welch_t]")
+        found["defensible"] = tuple(str(name) for name in names)
+    boschloo = reader.text(options, "boschloo", "options")
+    if boschloo is not None:
+        found["boschloo"] = boschloo
+    return found
+
+
+def _parameters(reader: _Reader, top: Located) -> dict:
+    if top.get("parameters") is None:
+        return {}
+    written = top["parameters"]
+    if not isinstance(written, Located):
+        reader.fail("expected a mapping of parameter names to values", field="parameters",
+                    value=written, line=top.line_of("parameters"),
+                    hint="e.g. parameters: {sweep_points: 21}")
+    parameters = {}
+    for name, value in written.items():
+        line = written.line_of(name)
+        if not isinstance(name, str) or not _PARAMETER.match(name):
+            reader.fail("not a Python name", field=f"parameters.{name}", value=name, line=line)
+        if name in RESERVED_PARAMETERS:
+            reader.fail("set by the runner", field=f"parameters.{name}", value=name, line=line,
+                        hint="the study is named by 'study:'; remove this parameter")
+        if isinstance(value, Text):  # a number as written: an int or a float
+            value = int(value) if _INT.match(value) else float(value)
+        elif isinstance(value, (Located, list)):
+            reader.fail("expected a single value", field=f"parameters.{name}", value=value,
+                        line=line, hint="parameters are text, numbers, true/false or null")
+        parameters[name] = value
+    return parameters
+
+
+def _expected(reader: _Reader, top: Located) -> dict:
+    if top.get("expected") is None:
+        return {}
+    written = top["expected"]
+    if not isinstance(written, Located):
+        reader.fail("expected a mapping of claim ids to verdicts", field="expected",
+                    value=written, line=top.line_of("expected"),
+                    hint="run `reanalyse run --record` to write it")
+    expected = {}
+    for claim, verdict in written.items():
+        if str(verdict) not in VERDICTS:
+            close = difflib.get_close_matches(str(verdict), VERDICTS, n=1)
+            reader.fail("unknown verdict", field=f"expected.{claim}", value=verdict,
+                        line=written.line_of(claim),
+                        hint=(f"did you mean '{close[0]}'? " if close else "")
+                        + "verdicts: " + ", ".join(VERDICTS))
+        expected[str(claim)] = str(verdict)
+    return expected
+
+
+def find_analyses(directory) -> list[Path]:
+    """The analysis files (``*.yaml``, ``*.yml``) directly in ``directory``, sorted by name."""
+    directory = Path(directory)
+    return sorted(p for p in directory.iterdir()
+                  if p.suffix in (".yaml", ".yml") and p.is_file() and not p.name.startswith("."))
+
+
+def analysis_from_parameters(analysis_path=None, study_path=None) -> Analysis:
+    """The analysis a notebook was given: by its file, by a study file alone, or both.
+
+    This is what a notebook template calls with its papermill parameters.  With only
+    ``study_path`` the study is checked with the default options and no recorded verdicts;
+    with both, ``study_path`` takes the place of the study the analysis names.  Relative paths
+    are taken from the working directory.
+
+    Raises
+    ------
+    AnalysisFileError
+        For a bad analysis file.
+    ReanalyseError
+        When neither path is given.
+    """
+    if analysis_path:
+        analysis = load_analysis(analysis_path)
+        if study_path:
+            analysis = replace(analysis, study=Path(os.path.abspath(study_path)))
+        return analysis
+    if study_path:
+        study = Path(os.path.abspath(study_path))
+        return Analysis(name=study.stem, path=None, study=study)
+    raise ReanalyseError("no analysis given: pass -p analysis_path analyses/<name>.yaml "
+                         "(or -p study_path data/<study>.yaml) to the notebook")
+
+
+def record_expected(path, verdicts: dict) -> bool:
+    """Write ``verdicts`` (claim id -> verdict) as the ``expected:`` block of the file at ``path``.
+
+    The rest of the file (comments included) is kept as written; the block is replaced, or
+    added at the end.  The file is replaced atomically.
+
+    Returns
+    -------
+    bool
+        Whether the file changed.
+    """
+    path = Path(path)
+    source = path.read_text(encoding="utf-8")
+    lines = source.splitlines(keepends=True)
+    start = next((i for i, line in enumerate(lines) if re.match(r"^expected\s*:", line)), None)
+    if start is None:
+        kept_before, kept_after = lines, []
+        if kept_before and not kept_before[-1].endswith("\n"):
+            kept_before[-1] += "\n"
+    else:
+        end = start + 1
+        while end < len(lines) and (not lines[end].strip() or lines[end][0] in " \t#"):
+            end += 1
+        # keep blank lines and comments that lead into the next top-level key
+        while end > start + 1 and (not lines[end - 1].strip() or lines[end - 1][0] == "#"):
+            end -= 1
+        kept_before, kept_after = lines[:start], lines[end:]
+    block = ["expected:\n"] if verdicts else ["expected: {}\n"]
+    block += [f"  {_yaml_key(claim)}: {verdict}\n" for claim, verdict in verdicts.items()]
+    text = "".join(kept_before + block + kept_after)
+    if text == source:
+        return False
+    from reanalyse.runner.outputs import write_atomic
+
+    write_atomic(path, text)
+    return True
+
+
+def _yaml_key(claim: str) -> str:
+    if _PLAIN_KEY.match(claim) and claim.lower() not in ("true", "false", "yes", "no", "null",
+                                                          "on", "off", "y", "n"):
+        return claim
+    return '"' + claim.replace("\\", "\\\\").replace('"', '\\"') + '"'

@@ -1,0 +1,23 @@
+"""``reanalyse run``: execute every analysis as a papermill notebook and write shareable reports.
+
+Modules:
+
+:mod:`~reanalyse.runner.batch`
+    :func:`run_analyses`: what runs, the report folder, verdicts compared with ``expected:``.
+:mod:`~reanalyse.runner.execution`
+    One analysis in a worker: input checks, papermill, the HTML.
+:mod:`~reanalyse.runner.kernels`, :mod:`~reanalyse.runner.zygote`
+    New kernels of this interpreter, forked from a warm process or spawned.
+:mod:`~reanalyse.runner.local`, :mod:`~reanalyse.runner.dask`
+    A pool of worker processes on this machine, or a Dask cluster.
+:mod:`~reanalyse.runner.outputs`, :mod:`~reanalyse.runner.index`
+    Report files written atomically; ``index.html`` and ``verdicts.csv``.
+:mod:`~reanalyse.runner.hashing`
+    Content hashes that make runs incremental.
+
+Importing this package does not import papermill, nbconvert or scipy.
+"""
+
+from reanalyse.runner.batch import AnalysisRun, RunOptions, RunReport, run_analyses
+
+__all__ = ["run_analyses", "RunOptions", "RunReport", "AnalysisRun"]

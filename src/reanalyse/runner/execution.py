@@ -1,0 +1,373 @@
+"""Run one analysis: check its inputs, execute its notebook with papermill, render the HTML.
+
+:func:`execute_task` is what a worker process (local pool or Dask worker) calls for each
+analysis.  It never raises for a problem of the analysis: a bad input, a cell that raises, a
+kernel that dies or does not start, a notebook that runs past its timeout all come back as an
+:class:`Outcome` with ``status`` ``bad_input`` or ``failed``, so one analysis cannot stop the
+others.
+
+Each notebook runs in a new kernel (see :mod:`reanalyse.runner.kernels`).  A kernel that
+fails to start (the start-up races of parallel papermill runs) is started again, up to
+``Task.start_attempts`` times.  Study data reach the notebook as file paths, never as
+values: papermill's ``-p`` would turn a printed ``8.60`` into ``8.6``.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import socket
+import sys
+import threading
+import time
+import traceback
+from dataclasses import dataclass, field
+from pathlib import Path
+
+__all__ = ["Task", "Outcome", "execute_task", "start_worker", "published_result",
+           "KERNEL_PRELOAD", "WORKER_PRELOAD", "KERNEL_STARTS", "default_kernel_start", "OK",
+           "FAILED", "BAD_INPUT"]
+
+OK, FAILED, BAD_INPUT = "ok", "failed", "bad_input"
+
+#: How a worker starts kernels: ``fork`` from a warm zygote, or ``spawn`` a new interpreter.
+KERNEL_STARTS = ("fork", "spawn")
+
+
+def default_kernel_start() -> str:
+    """``fork`` on Linux, ``spawn`` elsewhere (macOS system libraries are not fork-safe)."""
+    return "fork" if sys.platform.startswith("linux") else "spawn"
+
+#: Modules the kernel fork server imports once for all kernels (what the templates import).
+KERNEL_PRELOAD = ("reanalyse.report", "reanalyse.plots", "reanalyse.check", "reanalyse.analysis",
+                  "reanalyse.studyfile")
+
+_ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
+
+
+@dataclass(frozen=True)
+class Task:
+    """What a worker needs to run one analysis (plain data: it is pickled to the worker).
+
+    Paths are absolute; a worker on another machine must see them at the same place.
+    """
+
+    name: str
+    analysis_path: str
+    study_path: str
+    notebook_path: str
+    title: str
+    parameters: dict = field(default_factory=dict)
+    show_code: bool = False
+    timeout: float = 600.0
+    kernel_start: str = "fork"
+    start_attempts: int = 3
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What came of one analysis.
+
+    Attributes
+    ----------
+    status : str
+        ``ok``, ``failed`` (the notebook or its kernel failed) or ``bad_input`` (the analysis,
+        study or notebook is not valid; nothing was executed).
+    result : dict or None
+        The check the notebook published (``StudyCheck.to_dict()``).
+    notebook, html : str or None
+        The executed notebook (nbformat JSON) and its HTML.
+    error : dict or None
+        ``summary`` (one line), ``message``, and where known ``kind``, ``cell``, ``hint``.
+    study : dict or None
+        ``id``, ``citation`` and ``path`` of the study, when it could be read.
+    """
+
+    name: str
+    status: str
+    result: dict | None = None
+    notebook: str | None = None
+    html: str | None = None
+    error: dict | None = None
+    study: dict | None = None
+    started: float = 0.0
+    duration: float = 0.0
+    kernel_attempts: int = 0
+    worker: str = ""
+
+
+#: What a worker imports to run analyses (before forking, a pool imports them once for all).
+WORKER_PRELOAD = ("papermill", "nbconvert", "nbclient", "jupyter_client", "reanalyse.check",
+                  "reanalyse.studyfile", "reanalyse.runner.kernels", "reanalyse.runner.outputs")
+
+
+class _Worker:
+    """Per-process state kept between analyses: where kernels come from.
+
+    ``zygote`` is the address of a kernel fork server: one shared by a whole pool, or (for a
+    Dask worker, or when the shared one stops answering) one this worker starts for itself.
+    """
+
+    def __init__(self, kernel_start: str, zygote: str | None = None):
+        self.kernel_start = kernel_start
+        self.lock = threading.Lock()
+        self.own = None
+        self.zygote = zygote
+        if kernel_start == "fork" and zygote is None:
+            self._start_own()
+
+    def _start_own(self):
+        from reanalyse.runner.kernels import Zygote
+
+        if self.own is not None:
+            self.own.close()
+        self.own = Zygote(KERNEL_PRELOAD)
+        self.zygote = self.own.address
+
+    def replace_zygote(self):
+        """After a fork server failed: use one of this worker's own from now on."""
+        with self.lock:
+            if self.own is None or not self.own.alive:
+                self._start_own()
+
+    def close(self):
+        if self.own is not None:
+            self.own.close()
+
+
+_WORKERS: dict[str, _Worker] = {}
+_WORKERS_LOCK = threading.Lock()
+
+
+def start_worker(kernel_start: str = "fork", zygote: str | None = None) -> None:
+    """Prepare this process to run analyses (a pool's initializer, a Dask worker plugin).
+
+    Parameters
+    ----------
+    kernel_start : str
+        ``fork`` or ``spawn``.
+    zygote : str, optional
+        Address of a kernel fork server to share; without one, a ``fork`` worker starts its
+        own.
+    """
+    import importlib
+
+    for module in WORKER_PRELOAD:
+        importlib.import_module(module)
+    _worker(kernel_start, zygote)
+
+
+def _worker(kernel_start: str, zygote: str | None = None) -> _Worker:
+    with _WORKERS_LOCK:
+        if kernel_start not in _WORKERS:
+            import atexit
+
+            worker = _WORKERS[kernel_start] = _Worker(kernel_start, zygote)
+            atexit.register(worker.close)
+        return _WORKERS[kernel_start]
+
+
+def _where() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def execute_task(task: Task) -> Outcome:
+    """Run one analysis and return its :class:`Outcome` (never raises for the analysis)."""
+    started, clock = time.time(), time.monotonic()
+
+    def outcome(status, **values):
+        return Outcome(task.name, status, started=started, duration=time.monotonic() - clock,
+                       worker=_where(), **values)
+
+    study = None
+    try:
+        problem, study = _check_inputs(task)
+        if problem is not None:
+            from reanalyse.runner.outputs import error_page
+
+            return outcome(BAD_INPUT, error=problem, study=study,
+                           html=error_page(task.name, problem))
+        notebook, error, attempts = _execute(task)
+        result = published_result(notebook) if notebook is not None else None
+        if error is None and result is None:
+            error = {"kind": "no_result", "summary": "the notebook published no verdicts",
+                     "message": "No output carried the check's result.",
+                     "hint": "display reanalyse.report.verdict_table(result) in the notebook"}
+        html = None
+        if notebook is not None:
+            from reanalyse.runner.outputs import render_html
+
+            html = render_html(notebook, title=task.title, show_code=task.show_code)
+        elif error is not None:
+            from reanalyse.runner.outputs import error_page
+
+            html = error_page(task.name, error)
+        import nbformat
+
+        text = None if notebook is None else nbformat.writes(notebook)
+        return outcome(OK if error is None else FAILED, result=result, notebook=text, html=html,
+                       error=error, study=study, kernel_attempts=attempts)
+    except Exception as unexpected:  # noqa: BLE001 - one analysis must not stop the batch
+        from reanalyse.runner.outputs import error_page
+
+        error = {"kind": "internal", "summary": f"{type(unexpected).__name__}: {unexpected}",
+                 "message": traceback.format_exc()}
+        return outcome(FAILED, error=error, study=study, html=error_page(task.name, error))
+
+
+def _check_inputs(task: Task):
+    """``(problem, study)``: a problem dict for bad input (else None) and the study's identity."""
+    import nbformat
+    from papermill import inspect_notebook
+
+    from reanalyse.analysis import load_analysis
+    from reanalyse.errors import InputFileError
+    from reanalyse.studyfile import load_study
+
+    for path in (task.analysis_path, task.study_path, task.notebook_path):
+        if not os.path.isfile(path):
+            return {"kind": "missing_file", "summary": f"{path} not found on {_where()}",
+                    "message": f"{path}: file not found",
+                    "hint": "workers must see the analyses, studies and notebooks at the same "
+                            "paths as the machine that starts the run"}, None
+    study = None
+    try:
+        load_analysis(task.analysis_path).check_options()
+        loaded = load_study(task.study_path)
+        study = {"id": loaded.id, "citation": loaded.citation, "path": task.study_path}
+    except InputFileError as error:
+        return {**error.to_dict(), "summary": f"bad {error.kind}: {error.problem}",
+                "message": str(error)}, study
+    notebook = nbformat.read(task.notebook_path, as_version=4)
+    if not any("parameters" in cell.get("metadata", {}).get("tags", ())
+               for cell in notebook.cells):
+        return {"kind": "notebook", "path": task.notebook_path,
+                "summary": "the notebook has no cell tagged 'parameters'",
+                "message": f"{task.notebook_path}: no cell is tagged 'parameters'",
+                "hint": "tag the cell that sets analysis_path and study_path 'parameters'"}, study
+    declared = set(inspect_notebook(task.notebook_path))
+    unknown = sorted(set(_parameters(task)) - declared)
+    if unknown:
+        return {"kind": "notebook", "path": task.notebook_path,
+                "summary": "unknown notebook parameters: " + ", ".join(unknown),
+                "message": f"{task.notebook_path} does not declare "
+                           + ", ".join(unknown) + " in its parameters cell "
+                           f"(it declares: {', '.join(sorted(declared)) or 'nothing'})",
+                "hint": "declare them in the notebook's parameters cell, or remove them from "
+                        "the analysis file's parameters"}, study
+    return None, study
+
+
+def _parameters(task: Task) -> dict:
+    return {"analysis_path": task.analysis_path, "study_path": task.study_path,
+            **task.parameters}
+
+
+def _execute(task: Task):
+    """``(notebook, error, attempts)``: run the notebook in a new kernel, retrying its start."""
+    worker = _worker(task.kernel_start)
+    deadline = time.monotonic() + task.timeout
+    attempt = 0
+    while True:
+        attempt += 1
+        notebook, error, started = _attempt(task, worker, deadline)
+        if started or error is None or attempt >= task.start_attempts \
+                or time.monotonic() > deadline:
+            if error is not None and not started:
+                error["summary"] = f"the kernel did not start ({attempt} attempts)"
+            return notebook, error, attempt
+        if error.get("zygote") and worker.kernel_start == "fork":
+            worker.replace_zygote()
+        time.sleep(0.2 * attempt)  # let a start-up race settle
+
+
+def _attempt(task: Task, worker: _Worker, deadline: float):
+    """``(notebook, error, started)``: one execution in a new kernel; ``started`` says whether
+    any cell began (if not, the kernel failed to start and may be started again)."""
+    import papermill
+    from jupyter_core.utils import run_sync
+    from nbclient.exceptions import CellTimeoutError, DeadKernelError
+    from papermill.exceptions import PapermillExecutionError
+
+    from reanalyse.runner.kernels import (KERNEL_NAME, ZygoteError, new_kernel_manager,
+                                          stop_kernel)
+
+    seen = {"cell": None, "notebook": None}
+
+    def cell_started(cell, cell_index):
+        seen["cell"] = cell_index
+
+    def notebook_done(notebook):
+        seen["notebook"] = notebook
+
+    km = new_kernel_manager(worker.zygote if worker.kernel_start == "fork" else None)
+    try:
+        notebook = papermill.execute_notebook(
+            task.notebook_path, None, parameters=_parameters(task), kernel_name=KERNEL_NAME,
+            progress_bar=False, log_output=False, km=km,
+            start_timeout=max(1.0, min(60.0, deadline - time.monotonic())),
+            timeout_func=lambda cell: max(1.0, deadline - time.monotonic()),
+            on_cell_start=cell_started, on_notebook_complete=notebook_done,
+            resources={"metadata": {"path": str(Path(task.notebook_path).parent)}})
+        return notebook, None, True
+    except PapermillExecutionError as error:
+        first = f"{error.ename}: {error.evalue}".strip()
+        return seen["notebook"], {
+            "kind": "cell", "cell": error.cell_index, "execution_count": error.exec_count,
+            "ename": error.ename, "evalue": error.evalue,
+            "summary": f"cell [{error.exec_count}] raised {first}",
+            "message": _ANSI.sub("", "\n".join(error.traceback)), "source": error.source}, True
+    except CellTimeoutError:
+        summary = f"the notebook ran past its {task.timeout:g} s timeout"
+        return _mark(seen, "TimeoutError", summary), {
+            "kind": "timeout", "cell": seen["cell"], "summary": summary,
+            "message": summary}, True
+    except DeadKernelError:
+        summary = "the kernel died while the notebook ran"
+        return _mark(seen, "DeadKernelError", summary), {
+            "kind": "dead_kernel", "cell": seen["cell"], "summary": summary,
+            "message": summary + "\n\nKernel output:\n" + _tail(km.kernel_log)}, True
+    except Exception as error:  # noqa: BLE001 - e.g. a kernel that did not start
+        summary = f"{type(error).__name__}: {error}"
+        return _mark(seen, type(error).__name__, summary), {
+            "kind": "kernel", "cell": seen["cell"], "summary": summary,
+            "zygote": isinstance(error, ZygoteError),
+            "message": summary + "\n\nKernel output:\n" + _tail(km.kernel_log)}, \
+            seen["cell"] is not None
+    finally:
+        run_sync(stop_kernel)(km)
+        Path(km.kernel_log).unlink(missing_ok=True)
+
+
+def _tail(path: str, lines: int = 40) -> str:
+    """The last ``lines`` lines a kernel wrote."""
+    try:
+        text = Path(path).read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return "(none)"
+    return "\n".join(text.splitlines()[-lines:]) or "(none)"
+
+
+def _mark(seen: dict, ename: str, message: str):
+    """The partly executed notebook, with an error output on the cell that was running."""
+    import nbformat
+
+    notebook = seen["notebook"]
+    if notebook is not None and seen["cell"] is not None:
+        cell = notebook.cells[seen["cell"]]
+        cell.setdefault("outputs", []).append(
+            nbformat.v4.new_output("error", ename=ename, evalue=message, traceback=[message]))
+    return notebook
+
+
+def published_result(notebook) -> dict | None:
+    """The check result a notebook published (the last output carrying it), or None."""
+    from reanalyse.report import CHECK_MIMETYPE
+
+    found = None
+    for cell in notebook.cells:
+        for output in cell.get("outputs", ()):
+            if output.get("output_type") in ("display_data", "execute_result") \
+                    and CHECK_MIMETYPE in output.get("data", {}):
+                found = output["data"][CHECK_MIMETYPE]
+    return None if found is None else dict(found)

@@ -1,0 +1,127 @@
+"""A fork server for IPython kernels: import once, fork a fresh kernel per notebook.
+
+Starting an IPython kernel and importing the statistics stack into it (scipy, statsmodels,
+matplotlib, reanalyse) costs a couple of seconds of CPU, paid again for every notebook when
+each kernel is a new interpreter.  This process pays it once: it imports ``ipykernel`` and the
+modules named on its command line, then serves requests on a Unix socket.  For each request it
+forks; the child becomes an IPython kernel on the given connection file, as
+``python -m ipykernel_launcher -f FILE`` would, and the parent replies with the child's pid.
+
+Every kernel is a new process forked from a zygote in which no notebook code has ever run,
+so notebooks do not share state: only the imported library modules are already in
+``sys.modules`` (as after ``import`` in a fresh kernel).  Fork is only safe in a
+single-threaded process, which this one is (nothing here starts threads).
+
+Protocol: a client connects to the socket and sends one JSON line
+``{"connection_file": path, "cwd": path, "log": path}``; the reply is one JSON line,
+``{"pid": pid}``, or ``{"error": text}`` when the modules could not be imported.  Requests
+queue on the socket while the zygote is still importing.  The zygote exits when its stdin
+closes (its owner went away); a kernel exits when the zygote goes away, through ipykernel's
+parent poller.
+
+Run as ``python -m reanalyse.runner.zygote SOCKET MODULE...``.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import os
+import select
+import signal
+import socket
+import sys
+import traceback
+from pathlib import Path
+
+#: What a kernel imports while it starts (its shell, the debugger, IPython's magics): imported
+#: once here rather than in every kernel.
+_KERNEL_MODULES = ("ipykernel.kernelapp", "ipykernel.ipkernel", "ipykernel.zmqshell",
+                   "ipykernel.debugger", "IPython.core.magics", "IPython.core.history",
+                   "IPython.core.completer", "matplotlib_inline.backend_inline")
+
+
+def main(address: str, modules: list[str]) -> None:
+    """Listen on ``address``, import ``modules``, then fork kernels on request until stdin closes."""
+    # The kernel's cwd is not importable during start-up (as in ipykernel_launcher).
+    if sys.path and (sys.path[0] == "" or Path(sys.path[0]) == Path.cwd()):
+        del sys.path[0]
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the owner decides when to stop
+    signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # kernels are reaped automatically
+    server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    server.bind(address)
+    server.listen(64)
+    # What ipykernel would choose; matplotlib reads it on import.
+    os.environ.setdefault("MPLBACKEND", "module://matplotlib_inline.backend_inline")
+    failure = None
+    try:
+        for module in (*_KERNEL_MODULES, *modules):
+            importlib.import_module(module)
+    except Exception:  # noqa: BLE001 - every request is answered with the reason
+        failure = traceback.format_exc()
+        print(failure, file=sys.stderr, flush=True)
+    from ipykernel.kernelapp import IPKernelApp
+
+    while True:
+        ready, _, _ = select.select([server, sys.stdin], [], [])
+        if sys.stdin in ready and not os.read(sys.stdin.fileno(), 1024):
+            return  # the owner has gone
+        if server not in ready:
+            continue
+        connection, _ = server.accept()
+        request = json.loads(_read_line(connection))
+        if failure is not None:
+            connection.sendall(json.dumps({"error": failure}).encode() + b"\n")
+            connection.close()
+            continue
+        pid = os.fork()
+        if pid == 0:
+            server.close()
+            connection.close()
+            _become_kernel(IPKernelApp, request)  # never returns
+        connection.sendall(json.dumps({"pid": pid}).encode() + b"\n")
+        connection.close()
+
+
+def _read_line(connection: socket.socket) -> bytes:
+    data = b""
+    while not data.endswith(b"\n"):
+        chunk = connection.recv(4096)
+        if not chunk:
+            break
+        data += chunk
+    return data
+
+
+def _become_kernel(app_class, request: dict) -> None:
+    """In the forked child: run an IPython kernel on the requested connection file, then exit.
+
+    Leaves by ``sys.exit`` so that the interpreter's exit handlers run as in any kernel.
+    """
+    try:
+        signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+        os.setsid()  # its own process group, as jupyter_client starts kernels
+        null = os.open(os.devnull, os.O_RDONLY)
+        os.dup2(null, 0)
+        os.close(null)
+        if request.get("log"):
+            log = os.open(request["log"], os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+            os.dup2(log, 1)
+            os.dup2(log, 2)
+            os.close(log)
+        os.chdir(request["cwd"])
+        # The parent poller ends the kernel when the zygote goes away.
+        argv = ["-f", request["connection_file"], f"--IPKernelApp.parent_handle={os.getppid()}"]
+        sys.argv = [sys.executable, *argv]
+        app_class.launch_instance(argv=argv)
+    except SystemExit:
+        raise
+    except BaseException:  # noqa: BLE001 - the kernel could not start: say why, exit
+        traceback.print_exc()
+        sys.exit(1)
+    sys.exit(0)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1], sys.argv[2:])
