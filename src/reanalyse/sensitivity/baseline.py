@@ -24,8 +24,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import stats
 
+from reanalyse.combine import stouffer
 from reanalyse.continuous import ArmBox, two_sample_tests
 from reanalyse.printed import PrintedP
 from reanalyse.sensitivity._common import clean, fmt_p, record_dict
@@ -92,9 +92,9 @@ def baseline_variable_printed(name: str, printed: PrintedP) -> BaselineVariable 
 
 
 def _stouffer(pvalues) -> float:
-    """Stouffer's combined p (upper tail): 1 - Phi(sum Phi^-1(1 - p_i) / sqrt(k))."""
-    clipped = np.clip(np.asarray(pvalues, dtype=float), _P_FLOOR, 1 - _P_FLOOR)
-    return float(stats.combine_pvalues(clipped, method="stouffer").pvalue)
+    """Stouffer's combined p (upper tail), :func:`reanalyse.combine.stouffer`, of p-values
+    kept inside [_P_FLOOR, 1 - _P_FLOOR]."""
+    return stouffer(np.clip(np.asarray(pvalues, dtype=float), _P_FLOOR, 1 - _P_FLOOR)).pvalue
 
 
 @dataclass(frozen=True)
