@@ -12,7 +12,9 @@ Pearson's chi-square from counts (binary), each over the rounding of the printed
 :mod:`reanalyse.continuous` and the feasible counts of a printed percentage).  Where the paper
 prints only a p-value for a baseline variable, its rounding interval is used.  Stouffer's
 combined p increases with every p_i, so its extremes over the rounding are the combination of
-the per-variable lower ends and of the upper ends.
+the per-variable lower ends and of the upper ends.  A variable whose printed values give p = 1
+exactly (means printed equal) enters the central combination at the midpoint of its p-interval,
+as in :mod:`reanalyse.screens.baseline`, the table-based screen of many trials.
 
 The flag thresholds (combined p below 0.01 for imbalance, above 0.99 for similarity, both across
 the whole rounding interval) are a choice, stricter than the 0.05 bands Carlisle tabulated:
@@ -35,7 +37,7 @@ __all__ = ["BaselineVariable", "BaselineBalance", "baseline_variable_continuous"
            "baseline_variable_counts", "baseline_variable_printed", "baseline_balance"]
 
 #: p-values are kept inside [_P_FLOOR, 1 - _P_FLOOR] before Stouffer's z: a p of exactly 0 or 1
-#: (identical means printed in both arms) has an infinite z, and a mix of both is undefined.
+#: has an infinite z, and a mix of both is undefined.
 _P_FLOOR = 1e-15
 
 
@@ -62,6 +64,14 @@ class BaselineVariable:
     def to_dict(self) -> dict:
         """JSON-ready form."""
         return {key: value for key, value in record_dict(self).items() if key != "explanation"}
+
+    @property
+    def p_combined(self) -> float:
+        """The p entering the trial's central combination: ``p``, or the midpoint of
+        [p_min, p_max] where ``p`` is exactly 0 or 1 (means printed equal: a tie that rounding
+        made, whose infinite z would decide the combination on its own), as
+        :mod:`reanalyse.screens.baseline` does."""
+        return (self.p_min + self.p_max) / 2 if self.p in (0.0, 1.0) else self.p
 
     @property
     def explanation(self) -> str:
@@ -185,7 +195,7 @@ def baseline_balance(variables, *, imbalance_below: float = 0.01,
     variables = tuple(variables)
     if not variables:
         raise ValueError("baseline_balance needs at least one baseline variable")
-    return BaselineBalance(variables, _stouffer([v.p for v in variables]),
+    return BaselineBalance(variables, _stouffer([v.p_combined for v in variables]),
                            _stouffer([v.p_min for v in variables]),
                            _stouffer([v.p_max for v in variables]), imbalance_below,
                            similarity_above)
