@@ -104,17 +104,18 @@ def test_flag_needs_the_whole_rounding_interval_beyond_the_threshold():
 
 
 def test_identical_printed_means_enter_at_the_midpoint_of_their_interval():
-    # 160 (5) vs 160 (5), n = 20 each: p = 1 at the printed values.  Its lowest p, R:
-    #   t.test(make(20, 160.5, 4.95), make(20, 159.5, 4.95), var.equal = TRUE)$p.value
-    #   = 0.5267566, so it enters at (0.5267566 + 1) / 2 = 0.7633783; with a second p of 0.5:
-    #   pnorm(sum(qnorm(c(0.7633783, 0.5), lower.tail = FALSE)) / sqrt(2), lower.tail = FALSE)
-    #   = 0.6939736
+    # 160 (5) vs 160 (5), n = 20 each: p = 1 at the printed values.  Printed to whole units,
+    # the box reaches 160.5 vs 159.5 with SDs 4.5; its lowest p, R:
+    #   t.test(make(20, 160.5, 4.5), make(20, 159.5, 4.5), var.equal = TRUE)$p.value
+    #   = 0.4865080, so it enters at (0.4865080 + 1) / 2 = 0.7432540; with a second p of 0.5:
+    #   pnorm(sum(qnorm(c(0.7432540, 0.5), lower.tail = FALSE)) / sqrt(2), lower.tail = FALSE)
+    #   = 0.6779703
     variable = baseline_variable_continuous("height", box(20, "160", "5"), box(20, "160", "5"))
     assert variable.p == 1.0
-    assert variable.p_min == pytest.approx(0.526756585094876, rel=1e-9)
-    assert variable.p_combined == pytest.approx(0.763378292547438, rel=1e-9)
+    assert variable.p_min == pytest.approx(0.4865080054412, rel=1e-9)
+    assert variable.p_combined == pytest.approx(0.7432540027206, rel=1e-9)
     result = baseline_balance([variable, fixed(0.5)])
-    assert result.combined_p == pytest.approx(0.693973575342387, rel=1e-9)
+    assert result.combined_p == pytest.approx(0.67797032629963, rel=1e-9)
     assert result.combined_p_max == pytest.approx(1.0)
 
 
