@@ -85,7 +85,7 @@ def test_trial_combination_with_rounding_range():
 
 def test_suspicious_similarity_and_imbalance():
     # R: pnorm(sum(qnorm(c(0.98, 0.99, 0.97, 0.995), lower.tail = FALSE)) / 2,
-    #   lower.tail = FALSE) = 0.999995 -> above 0.99
+    #   lower.tail = FALSE) = 0.999995 -> above 0.999
     similar = baseline_balance([fixed(p) for p in (0.98, 0.99, 0.97, 0.995)])
     assert similar.combined_p == pytest.approx(0.999995027363086, rel=1e-9)
     assert similar.flag == "similarity"
@@ -97,9 +97,13 @@ def test_suspicious_similarity_and_imbalance():
 
 
 def test_flag_needs_the_whole_rounding_interval_beyond_the_threshold():
-    straddling = baseline_balance([BaselineVariable("x", "printed_p", 0.995, 0.985, 0.9999),
-                                   BaselineVariable("y", "printed_p", 0.99, 0.5, 0.999)])
-    assert straddling.combined_p_min < 0.99 < straddling.combined_p_max
+    # hand: at the printed p (0.9999, 0.999) Stouffer's z = (-3.719 - 3.090) / sqrt(2) = -4.81,
+    # combined p 0.9999993 (beyond 0.999); at the lower ends (0.999, 0.5) z = -2.185, R:
+    # pnorm(sum(qnorm(c(0.999, 0.5), lower.tail = FALSE)) / sqrt(2), lower.tail = FALSE) = 0.98556
+    straddling = baseline_balance([BaselineVariable("x", "printed_p", 0.9999, 0.999, 0.99999),
+                                   BaselineVariable("y", "printed_p", 0.999, 0.5, 0.9999)])
+    assert straddling.combined_p > 0.999
+    assert straddling.combined_p_min == pytest.approx(0.98556013, rel=1e-7)
     assert straddling.flag is None
 
 

@@ -16,9 +16,11 @@ the per-variable lower ends and of the upper ends.  A variable whose printed val
 exactly (means printed equal) enters the central combination at the midpoint of its p-interval,
 as in :mod:`reanalyse.screens.baseline`, the table-based screen of many trials.
 
-The flag thresholds (combined p below 0.01 for imbalance, above 0.99 for similarity, both across
-the whole rounding interval) are a choice, stricter than the 0.05 bands Carlisle tabulated:
-with a handful of variables a trial falls in either 1% band by chance 2% of the time.
+The flag thresholds (combined p below 0.001 for imbalance, above 0.999 for similarity, both
+across the whole rounding interval) are those of the table screen's default ``flag_alpha``, far
+stricter than the 0.05 bands Carlisle tabulated: a flag becomes a reason on every claim of the
+study, and baseline variables are rarely independent, which spreads trial p-values towards 0
+and 1 more than chance alone would.
 """
 
 from __future__ import annotations
@@ -124,8 +126,8 @@ class BaselineBalance:
     combined_p: float
     combined_p_min: float
     combined_p_max: float
-    imbalance_below: float = 0.01
-    similarity_above: float = 0.99
+    imbalance_below: float = 0.001
+    similarity_above: float = 0.999
 
     computed = True
 
@@ -174,8 +176,8 @@ class BaselineBalance:
         return clean(data)
 
 
-def baseline_balance(variables, *, imbalance_below: float = 0.01,
-                     similarity_above: float = 0.99) -> BaselineBalance:
+def baseline_balance(variables, *, imbalance_below: float = 0.001,
+                     similarity_above: float = 0.999) -> BaselineBalance:
     """Stouffer's combination of baseline p-values (Carlisle 2017), with its rounding interval.
 
     Tests H0: the arms are samples from one population at baseline (randomisation worked and the
