@@ -81,6 +81,8 @@ def test_raisi_baseline_names_the_missing_numbers(raisi):
     ("test-choice", "fragile"),
     # Bhatia-Davis: var <= (30 - 2)(2 - 0) * 20/19 = 58.9, so SD <= 7.68 < 9.0
     ("impossible-sd", "impossible_input"),
+    # GRIM: 5.19 * 28 = 145.32; 145/28 = 5.179 and 146/28 = 5.214 round to 5.18 and 5.21
+    ("impossible-mean", "impossible_input"),
     # 3/7 = 42.9% and 4/7 = 57.1%: no count of 7 prints as 50.0%
     ("impossible-percent", "impossible_input"),
     # t(40) in [2.015, 2.025]: 2*pt(-2.015, 40) = 0.0507 > .05 > 2*pt(-2.025, 40) = 0.0496

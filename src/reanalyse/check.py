@@ -17,6 +17,8 @@ from reanalyse.continuous import ArmBox, hedges_g, k_sample_tests, mean_differen
 from reanalyse.printed import PrintedNumber, Rounding
 from reanalyse.reported import ci_p, statistic_family, statistic_p
 from reanalyse.results import Effect, SpecResult
+from reanalyse.screens.grim import grim
+from reanalyse.screens.grimmer import grimmer
 from reanalyse.sensitivity import ClaimSensitivity, claim_sensitivity
 from reanalyse.study import BinaryArm, Claim, ContinuousArm, Outcome, Study
 from reanalyse.studyfile import load_study
@@ -188,13 +190,43 @@ def _sd_impossible(outcome: Outcome, arm_ids, study: Study) -> list[str]:
     return problems
 
 
+def _granularity_impossible(outcome: Outcome, arm_ids, study: Study,
+                            rounding: Rounding) -> list[str]:
+    """Means (GRIM) and SDs (GRIMMER) that no set of whole-number item scores can give.
+
+    Applies only where the study file declares the scale's ``items`` (each participant's score
+    is the sum or mean of that many integer items).
+    """
+    scale = outcome.scale
+    if scale is None or scale.items is None:
+        return []
+    problems = []
+    for arm_id in arm_ids:
+        summary = outcome.arms[arm_id]
+        if summary.mean is None or summary.n is None:
+            continue
+        label = study.arm(arm_id).label
+        result = grim(summary.mean.text, summary.n, items=scale.items, rounding=rounding.value)
+        if result.status == "inconsistent":
+            problems.append(f"the mean {summary.mean} for {label} (n = {summary.n}) fails GRIM: "
+                            f"{result.reason}")
+        elif summary.sd is not None:
+            result = grimmer(summary.mean.text, summary.sd.text, summary.n, items=scale.items,
+                             rounding=rounding.value)
+            if result.status == "inconsistent":
+                problems.append(f"the SD {summary.sd} for {label} (n = {summary.n}) fails "
+                                f"GRIMMER: {result.reason}")
+    return problems
+
+
 def _rebuild(study: Study, claim: Claim, outcome: Outcome, arm_ids, alpha: float,
              options: CheckOptions):
     """Specs and effects rebuilt from the arms' summaries, and impossibilities found."""
     summaries = outcome.summaries(arm_ids)
     if outcome.type == "continuous":
         boxes = tuple(_continuous_box(s, options.rounding) for s in summaries)
-        impossible = _sd_impossible(outcome, arm_ids, study)
+        impossible = (_sd_impossible(outcome, arm_ids, study)
+                      + _granularity_impossible(outcome, arm_ids, study, options.rounding))
         if len(boxes) == 2:
             specs = two_sample_tests(*boxes, alternative=claim.alternative, alpha=alpha)
             effects = (mean_difference(*boxes), mean_difference(*boxes, equal_var=False),
