@@ -173,6 +173,28 @@ def test_fisher_two_sided_keeps_tables_equally_probable_by_symmetry():
     assert fisher_pvalues(6, 6, "two-sided")[4, 2] == pytest.approx(524 / 924, rel=1e-13)
 
 
+@pytest.mark.parametrize("alternative", ALTERNATIVES)
+def test_fisher_rounding_error_stays_below_the_tie_tolerances_at_500_per_arm(alternative):
+    # Exact integer arithmetic on a few totals (Python's int / int is correctly rounded).  The
+    # module documents errors below 3e-12 here, far below STATISTIC_TOLERANCE (1e-9), so
+    # tables tied in exact arithmetic stay tied.
+    treat_n = control_n = 500
+    pvalues = fisher_pvalues(treat_n, control_n, alternative)
+    for total in (3, 180, 500, 733, 996):
+        support = range(max(0, total - control_n), min(total, treat_n) + 1)
+        weight = {a: comb(treat_n, a) * comb(control_n, total - a) for a in support}
+        denominator = comb(treat_n + control_n, total)
+        for a in support:
+            if alternative == "less":
+                numerator = sum(w for x, w in weight.items() if x <= a)
+            elif alternative == "greater":
+                numerator = sum(w for x, w in weight.items() if x >= a)
+            else:
+                numerator = sum(w for w in weight.values() if w <= weight[a])
+            assert pvalues[a, total - a] == pytest.approx(numerator / denominator, rel=3e-12,
+                                                          abs=0), (a, total - a)
+
+
 def test_fisher_matrix_is_cached_and_read_only():
     first = fisher_pvalues(33, 35, "less")
     assert fisher_pvalues(33, 35, "less") is first
