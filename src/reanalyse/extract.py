@@ -49,7 +49,7 @@ _TWO_DF = rf"\(\s*(?P<df1>{_NUMBER})\s*[,;]\s*(?P<df2>{_NUMBER})\s*\)"
 _CHI_DF = rf"\(\s*(?P<df1>{_NUMBER})\s*(?:[,;]\s*[Nn]\s*=\s*\d[\d,]*\s*)?\)"
 _VALUE = r"\s*(?P<relation>[=<>≤≥])\s*(?P<value>-?\s?(?:\d+\.?\d*|\.\d+))"
 _P = (r"\s*[,;]\s*(?P<p>[pP]\s*(?:<=|>=|[=<>≤≥])\s*(?:\d*\.\d+|\d+)"
-      r"(?:\s*[x×]\s*10\s*\^?\s*-\s*\d+)?|n\.?\s?s\.?(?![A-Za-z]))")
+      r"(?:\s*[x×]\s*10\s*\^?\s*-\s*\d+)?|n\.\s?s\.|ns(?![A-Za-z]))")
 _CHI = r"(?:χ\s*(?:\^?2|²)|[Cc]hi\s*(?:\^?2|²)|[Cc]hi[- ]?squared?|X\s*(?:\^?2|²))"
 
 _PATTERNS = {

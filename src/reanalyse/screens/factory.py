@@ -477,9 +477,11 @@ def _map_groups(check, table, names, options) -> pd.DataFrame:
         pick = np.zeros(groups, dtype=np.int64)
         pick[first.index.to_numpy()] = first.to_numpy()
         chosen[f.name] = _take(read[f.name], pick)
+        empty = np.setdiff1d(np.arange(groups), first.index.to_numpy())
         problem = problems[index][pick].copy()
-        problem[np.setdiff1d(np.arange(groups), first.index.to_numpy())] = "empty cell"
-        text = texts[index][pick]
+        problem[empty] = "empty cell"
+        text = texts[index][pick].copy()
+        text[empty] = ""
         message = describe_problems([names[f.name]], [text], [problem])
         group_reason = np.where(pd.isna(group_reason), message, group_reason)
     ok_groups = np.flatnonzero(pd.isna(group_reason))

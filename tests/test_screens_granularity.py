@@ -1,0 +1,303 @@
+"""GRIM, percentage-versus-n, GRIMMER and DEBIT screens.
+
+Oracles: hand calculations written out beside each value, published worked examples, and
+brute-force enumeration of every integer data set, with rounding implemented here from each
+convention's definition (independently of ``reanalyse.printed``).
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import random
+from fractions import Fraction
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from reanalyse.screens import debit, debit_map, grim, grim_map, grimmer, grimmer_map, \
+    percent_map, percent_n
+from reanalyse.screens.granularity import representable
+
+CONVENTIONS = ("nearest", "half_up", "half_down", "half_even", "truncate", "ceiling", "floor")
+
+
+# -- rounding from the definitions, for the brute-force oracles ---------------------------------
+
+def prints_as(true_value: Fraction, text: str, convention: str) -> bool:
+    """Whether ``true_value`` would be printed as ``text`` under ``convention``."""
+    decimals = len(text.partition(".")[2])
+    printed = Fraction(text)
+    y = true_value * 10**decimals
+    target = printed * 10**decimals  # an integer
+    floor, ceil = math.floor(y), math.ceil(y)
+    sign = 1 if y >= 0 else -1
+    if convention == "nearest":  # either neighbour of an exact half
+        return abs(y - target) <= Fraction(1, 2)
+    if convention == "half_up":  # halves away from zero
+        return sign * math.floor(abs(y) + Fraction(1, 2)) == target
+    if convention == "half_down":  # halves towards zero
+        return sign * math.ceil(abs(y) - Fraction(1, 2)) == target
+    if convention == "half_even":
+        nearest = round(y)  # Python rounds Fractions half to even
+        return nearest == target
+    if convention == "truncate":
+        return sign * math.floor(abs(y)) == target
+    if convention == "ceiling":
+        return ceil == target
+    return floor == target  # floor
+
+
+def sd_prints_as(variance: Fraction, text: str, convention: str) -> bool:
+    """Whether an SD with this exact variance prints as ``text`` (compared through squares)."""
+    decimals = len(text.partition(".")[2])
+    target = Fraction(text)
+    unit = Fraction(1, 10**decimals)
+    # the SD prints as target when it lies in target's rounding interval; the interval ends,
+    # squared, bound the variance (ends at or below zero bound nothing)
+    low, high, low_in, high_in = {
+        "nearest": (target - unit / 2, target + unit / 2, True, True),
+        "half_up": (target - unit / 2, target + unit / 2, True, False),
+        "half_down": (target - unit / 2, target + unit / 2, False, True),
+        "half_even": (target - unit / 2, target + unit / 2,
+                      int(target / unit) % 2 == 0, int(target / unit) % 2 == 0),
+        "truncate": (target, target + unit, True, False),
+        "ceiling": (target - unit, target, False, True),
+        "floor": (target, target + unit, True, False),
+    }[convention]
+    above = low <= 0 or variance > low * low or (low_in and variance == low * low)
+    below = variance < high * high or (high_in and variance == high * high)
+    return above and below
+
+
+# -- GRIM -----------------------------------------------------------------------------------------
+
+def test_grim_hand_example():
+    # 145 / 28 = 5.1786 -> 5.18 and 146 / 28 = 5.2143 -> 5.21: no sum gives 5.19
+    result = grim("5.19", 28)
+    assert result.status == "inconsistent"
+    assert "5.18 (145/28)" in result.reason and "5.21 (146/28)" in result.reason
+    assert grim("5.18", 28).status == "consistent"
+    assert result.details["testable"] is True
+
+
+def test_grim_published_examples():
+    # INSPECT-SR guidance, check 4.8 (https://inspect.sr/chapters/check_4_8.html): Apgar means
+    # 8.96 and 9.96 are impossible with 30 infants (8.96 x 30 = 268.8: 268/30 = 8.93,
+    # 269/30 = 8.97; 9.96 x 30 = 298.8: 298/30 = 9.93, 299/30 = 9.97)
+    assert grim("8.96", 30).status == "inconsistent"
+    assert grim("9.96", 30).status == "inconsistent"
+    # the die example of the GRIM test's Wikipedia article: 20 rolls cannot average 3.48
+    # (k / 20 has 0 or 5 in the second decimal)
+    assert grim("3.48", 20).status == "inconsistent"
+    assert grim("3.45", 20).status == "consistent"
+
+
+def test_grim_items_multiply_the_granularity():
+    # 28 participants x 2 items = 56 values: 291/56 = 5.1964 -> 5.20; with one item,
+    # 5.20 x 28 = 145.6 and 145/28 = 5.18, 146/28 = 5.21
+    assert grim("5.20", 28, items=2).status == "consistent"
+    assert grim("5.20", 28).status == "inconsistent"
+
+
+def test_grim_rounding_conventions_at_a_tie():
+    # 41/8 = 5.125 exactly: printed 5.13 when halves go up, 5.12 when they go down;
+    # 40/8 = 5.000 and 42/8 = 5.25 print otherwise
+    assert grim("5.13", 8, rounding="half_up").status == "consistent"
+    assert grim("5.13", 8, rounding="nearest").status == "consistent"
+    assert grim("5.13", 8, rounding="half_down").status == "inconsistent"
+    assert grim("5.12", 8, rounding="half_down").status == "consistent"
+    assert grim("5.12", 8, rounding="truncate").status == "consistent"
+
+
+def test_grim_testable_flag():
+    # 200 values with 2 decimals: every mean is possible (200 >= 10**2)
+    assert grim("5.19", 200).details["testable"] is False
+
+
+def test_grim_trailing_zero_matters():
+    # "5.20" says [5.195, 5.205]: no k/28 there (see above); "5.2" says [5.15, 5.25] (146/28)
+    assert grim("5.20", 28).status == "inconsistent"
+    assert grim("5.2", 28).status == "consistent"
+
+
+def test_grim_against_enumeration():
+    rng = random.Random(11)
+    rows = []
+    for _ in range(400):
+        n, items = rng.randint(1, 40), rng.randint(1, 3)
+        decimals = rng.randint(0, 3)
+        value = rng.uniform(-3, 9)
+        rows.append((f"{value:.{decimals}f}", n, items, rng.choice(CONVENTIONS)))
+    for convention in CONVENTIONS:
+        table = pd.DataFrame([r[:3] for r in rows], columns=["mean", "n", "items"]).astype(str)
+        got = grim_map(table, rounding=convention)["status"].tolist()
+        for (mean, n, items, _), status in zip(rows, got):
+            count = n * items
+            centre = int(Fraction(mean) * count)
+            possible = any(prints_as(Fraction(k, count), mean, convention)
+                           for k in range(centre - count - 2, centre + count + 3))
+            assert (status == "consistent") == possible, (mean, n, items, convention)
+
+
+# -- percentages ----------------------------------------------------------------------------------
+
+def test_percent_hand_examples():
+    # 16/30 = 53.33% -> "53.3"; 15/30 = 50.0 and 17/30 = 56.7 do not print so
+    result = percent_n("53.3", 30)
+    assert result.status == "consistent"
+    assert (result["count_low"], result["count_high"]) == (16, 16)
+    # 3/7 = 42.86% and 4/7 = 57.14%: "50.0" is impossible out of 7
+    bad = percent_n("50.0", 7)
+    assert bad.status == "inconsistent"
+    assert "42.9% (3/7)" in bad.reason and "57.1% (4/7)" in bad.reason
+    # "50" (no decimals) says [49.5, 50.5]: out of 200, 99/200 = 49.5% to 101/200 = 50.5%
+    wide = percent_n("50", 200)
+    assert (wide["count_low"], wide["count_high"]) == (99, 101)
+
+
+def test_percent_against_enumeration():
+    rng = random.Random(5)
+    rows = [(f"{rng.uniform(0, 100):.{rng.randint(0, 2)}f}", rng.randint(1, 150))
+            for _ in range(300)]
+    table = pd.DataFrame(rows, columns=["percent", "n"]).astype(str)
+    out = percent_map(table)
+    for (percent, n), low, high in zip(rows, out["count_low"], out["count_high"]):
+        counts = [k for k in range(n + 1) if prints_as(Fraction(100 * k, n), percent, "nearest")]
+        if counts:
+            assert (low, high) == (min(counts), max(counts))
+        else:
+            assert (low, high) == (-1, -1)
+
+
+# -- GRIMMER --------------------------------------------------------------------------------------
+
+def test_grimmer_published_example():
+    # INSPECT-SR check 4.8: mean 9.93 with SD 0.18 is impossible for 30 Apgar scores.  By hand:
+    # 9.93 x 30 = 297.9, so the sum is 298 (298/30 = 9.933); the smallest sum of squares for
+    # 30 integers summing to 298 is 28 x 10**2 + 2 x 9**2 = 2962, SD = sqrt((2962 - 298**2/30)
+    # / 29) = 0.2537 > 0.185
+    result = grimmer("9.93", "0.18", 30)
+    assert result.status == "inconsistent"
+    assert "0.25" in result.reason  # the smallest possible SD
+    assert grimmer("9.93", "0.25", 30).status == "consistent"
+
+
+def test_grimmer_fails_the_mean_first():
+    result = grimmer("5.19", "1.00", 28)
+    assert result.status == "inconsistent"
+    assert result.reason.startswith("the mean fails GRIM")
+
+
+def test_representable_against_enumeration():
+    # every integer vector of length n with entries in -R..R; (S, Q) pairs within the range
+    # where the enumeration is complete (|y| <= sqrt(Q) <= R)
+    for n, spread, span in [(2, 30, 300), (3, 20, 250), (4, 12, 120), (5, 8, 60), (6, 6, 30)]:
+        reached = {(sum(y), sum(v * v for v in y))
+                   for y in itertools.combinations_with_replacement(range(-spread, spread + 1), n)}
+        totals, squares = [], []
+        for total in range(n):
+            q, r = divmod(total, n)
+            minimum = n * q * q + r * (2 * q + 1)
+            for square in range(minimum, minimum + span):
+                totals.append(total)
+                squares.append(square)
+        got = representable(np.full(len(totals), n), np.array(totals), np.array(squares))
+        expected = [(s, q) in reached for s, q in zip(totals, squares)]
+        assert got.tolist() == expected, n
+
+
+def _grimmer_brute(mean: str, sd: str, n: int, convention: str) -> bool:
+    """Some n integers with mean and SD printing as given: enumeration over every vector whose
+    entries lie within SD_max sqrt(n - 1) of the mean (no entry can lie further)."""
+    reach = (Fraction(sd) + 1) * math.ceil(math.sqrt(n - 1)) + 2
+    centre = Fraction(mean)
+    values = range(math.floor(centre - reach), math.ceil(centre + reach) + 1)
+    for y in itertools.combinations_with_replacement(values, n):
+        total = sum(y)
+        if not prints_as(Fraction(total, n), mean, convention):
+            continue
+        variance = Fraction(n * sum(v * v for v in y) - total * total, n * (n - 1))
+        if sd_prints_as(variance, sd, convention):
+            return True
+    return False
+
+
+@pytest.mark.parametrize("convention", ["nearest", "half_even", "truncate"])
+def test_grimmer_against_enumeration(convention):
+    rng = random.Random(7 + len(convention))
+    rows = []
+    for _ in range(50):
+        n = rng.choice([2, 3, 4])  # where the parity rule alone is not exact
+        data = [rng.randint(0, 5) for _ in range(n)]
+        mean = sum(data) / n
+        sd = math.sqrt(sum((d - mean) ** 2 for d in data) / (n - 1))
+        decimals = rng.choice([1, 2])
+        shifted = max(sd + rng.choice([0, 0, 1, -1, 2]) * 10**-decimals, 0)
+        rows.append((f"{mean:.{decimals}f}", f"{shifted:.{decimals}f}", n))
+    table = pd.DataFrame(rows, columns=["mean", "sd", "n"]).astype(str)
+    got = grimmer_map(table, rounding=convention)["status"]
+    for (mean, sd, n), status in zip(rows, got):
+        assert (status == "consistent") == _grimmer_brute(mean, sd, n, convention), (mean, sd, n)
+
+
+def test_grimmer_items():
+    # two items per score: responses are k/2; 4 people scoring 1, 1.5, 2, 2.5 -> mean 1.75,
+    # SD sqrt(((.75)**2 + (.25)**2) * 2 / 3) = 0.6455 -> "0.65"
+    assert grimmer("1.75", "0.65", 4, items=2).status == "consistent"
+    # with one item the mean 1.75 of 4 integers is possible (7/4) but not with SD 0.65:
+    # sums of squares for sum 7 give SDs 0.50, 0.96, ...
+    assert grimmer("1.75", "0.65", 4).status == "inconsistent"
+
+
+# -- DEBIT ----------------------------------------------------------------------------------------
+
+def test_debit_hand_examples():
+    # 7 ones in 20: mean 0.35, SD sqrt(7 x 13 / (20 x 19)) = sqrt(91/380) = 0.4894 -> 0.49
+    assert debit("0.35", "0.49", 20).status == "consistent"
+    wrong_sd = debit("0.35", "0.45", 20)
+    assert wrong_sd.status == "inconsistent" and "0.49" in wrong_sd.reason
+    # the mean itself: 6/20 = 0.30 and 7/20 = 0.35, so 0.33 is no proportion of 20 (this
+    # GRIM step is the one scrutiny 0.6.1's DEBIT skips)
+    wrong_mean = debit("0.33", "0.48", 20)
+    assert wrong_mean.status == "inconsistent"
+    assert wrong_mean.reason.startswith("no count out of 20")
+
+
+def test_debit_against_enumeration():
+    rng = random.Random(3)
+    rows = []
+    for _ in range(400):
+        n = rng.randint(2, 300)
+        k = rng.randint(0, n)
+        mean_places, sd_places = rng.choice([1, 2, 3]), rng.choice([1, 2, 3])
+        mean = min(max(k / n + rng.choice([0, 0, 0.01, -0.01]), 0), 1)
+        sd = max(math.sqrt(k * (n - k) / (n * (n - 1))) + rng.choice([0, 0, 0.01, -0.001]), 0)
+        rows.append((f"{mean:.{mean_places}f}", f"{sd:.{sd_places}f}", n))
+    table = pd.DataFrame(rows, columns=["mean", "sd", "n"]).astype(str)
+    for convention in ("nearest", "half_up", "ceiling"):
+        got = debit_map(table, rounding=convention)["status"]
+        for (mean, sd, n), status in zip(rows, got):
+            possible = any(
+                prints_as(Fraction(k, n), mean, convention)
+                and sd_prints_as(Fraction(k * (n - k), n * (n - 1)), sd, convention)
+                for k in range(n + 1))
+            assert (status == "consistent") == possible, (mean, sd, n, convention)
+
+
+# -- bad cells ------------------------------------------------------------------------------------
+
+def test_bad_cells_give_per_row_status():
+    table = pd.DataFrame({"mean": ["5.19", "", "n/a", "3.50", "4.1", "5.18", "abc"],
+                          "sd": ["1.0", "1.0", "1.0", "-1", "1.0", "1.00", "1"],
+                          "n": ["28", "28", "28", "28", "-3", "28", "2.5"]})
+    out = grimmer_map(table)
+    assert out["status"].tolist() == ["inconsistent", "bad_input", "bad_input", "bad_input",
+                                      "bad_input", "inconsistent", "bad_input"]
+    assert out["consistent"].isna().tolist() == [False, True, True, True, True, False, True]
+    assert out.loc[1, "reason"] == "mean = '': empty cell"
+    assert out.loc[2, "reason"].startswith("mean = 'n/a': not a number")
+    assert out.loc[3, "reason"] == "sd = '-1': must be at least 0"
+    assert out.loc[4, "reason"] == "n = '-3': must be at least 2"
+    assert "mean = 'abc'" in out.loc[6, "reason"] and "n = '2.5'" in out.loc[6, "reason"]

@@ -1,0 +1,196 @@
+"""Reading columns of printed numbers in bulk, Stouffer's combination, and Carlisle's baseline
+screen.
+
+Oracles: the project's scalar parser for the text forms it defines, R (Stouffer, t-test and
+chi-square records of ``tests/oracles/r_oracles.json``), and hand calculations shown.
+"""
+
+from __future__ import annotations
+
+import warnings
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy import stats
+
+from oracle_values import r_oracle
+from reanalyse.combine import stouffer, stouffer_by_group
+from reanalyse.printed import parse_number
+from reanalyse.screens import LostDecimalsWarning, ScreenColumnsError, baseline_screen, \
+    grim_map, screen
+from reanalyse.screens.baseline import chi_square_counts
+from reanalyse.screens.columns import read_p, read_printed, read_related
+
+CARLISLE = Path(__file__).resolve().parents[2] / "shared" / "data" / "carlisle-2017" / \
+    "baseline.csv"
+
+
+# -- columns --------------------------------------------------------------------------------------
+
+TEXTS = ["8.60", "8.6", "-2.10", "−2.1", "+3", ".034", "0.000", "12", "5.", " 7.25 ",
+         "2,1", "1.2e-3", "1.2 × 10^-3", "123456789012345678"]
+
+
+def test_bulk_reading_agrees_with_the_scalar_parser():
+    column = read_printed(TEXTS)
+    assert column.valid.all()
+    for text, scaled, decimals in zip(TEXTS, column.scaled, column.decimals):
+        number = parse_number(text)
+        assert (scaled, decimals) == (number.scaled, number.decimals), text
+
+
+def test_bad_cells_are_problems_not_errors():
+    column = read_printed(["", None, "n/a", "5-", "1,234", "--5", "1e3", np.nan])
+    assert not column.valid.any()
+    assert column.problem[0] == column.problem[1] == column.problem[7] == "empty cell"
+    assert column.problem[2].startswith("not a number")
+    assert column.problem[4].startswith("ambiguous comma")
+
+
+def test_p_and_related_columns():
+    p = read_p(["= .034", "<.001", "p > .05", "ns", "P=0.06", ".06", "p ≤ .05", "n.s.", "1.5"])
+    assert p.relation.tolist() == ["=", "<", ">", "ns", "=", "=", "<", "ns", "="]
+    assert p.number.scaled.tolist()[:3] == [34, 1, 5]
+    assert p.number.problem[-1].startswith("p-value outside 0 to 1")
+    related = read_related(["2.20", "< 1", "= −2.35", "≥ 3"])
+    assert related.relation.tolist() == ["=", "<", "=", ">"]
+    assert related.number.scaled.tolist() == [220, 1, -235, 3]
+
+
+def test_float_columns_warn_that_decimals_may_be_lost():
+    table = pd.DataFrame({"mean": [5.19, 5.2], "n": [28, 28]})
+    with pytest.warns(LostDecimalsWarning, match="column 'mean' holds numbers"):
+        out = grim_map(table)
+    # 5.2 is read as printed with one decimal: [5.15, 5.25] holds 146/28
+    assert out["status"].tolist() == ["inconsistent", "consistent"]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        grim_map(pd.DataFrame({"mean": ["5.19"], "n": [28]}))  # text and int: no warning
+
+
+def test_missing_columns_are_named():
+    with pytest.raises(ScreenColumnsError) as caught:
+        screen(pd.DataFrame({"mean": ["5.1"]}), "grimmer")
+    assert caught.value.missing == ("sd", "n")
+    assert "items (optional)" in caught.value.expected
+    renamed = grim_map(pd.DataFrame({"Mean": ["5.19"], "N": ["28"]}),
+                       columns={"mean": "Mean", "n": "N"})
+    assert renamed["status"].tolist() == ["inconsistent"]
+
+
+# -- Stouffer -------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("record", [r for r in r_oracle("stouffer")
+                                    if r["form"] in ("upper_tail", "weighted_upper_tail")],
+                         ids=lambda r: r["case"])
+def test_stouffer_matches_r(record):
+    # record["r_call"], e.g. z <- sum(qnorm(p, lower.tail = FALSE)) / sqrt(k);
+    # pnorm(z, lower.tail = FALSE)
+    got = stouffer(record["p_values"], record["weights"])
+    assert got.statistic == pytest.approx(record["z"], rel=1e-12, abs=1e-15)
+    assert got.pvalue == pytest.approx(record["combined_p"], rel=1e-12)
+    assert got.count == len(record["p_values"])
+
+
+def test_stouffer_edges_and_groups():
+    assert stouffer([0.0, 0.5]).pvalue == 0.0        # z = +inf
+    assert stouffer([1.0, 0.5]).pvalue == 1.0        # z = -inf
+    assert np.isnan(stouffer([0.0, 1.0]).pvalue)      # +inf and -inf: no combined p
+    assert stouffer([0.04, np.nan, 0.1, 0.2]).count == 3
+    (three,) = r_oracle("stouffer", case="three_moderate", form="upper_tail")
+    grouped = stouffer_by_group([0.04, 0.5, 0.1, 0.2, np.nan], ["a", "b", "a", "a", "c"])
+    assert grouped.index.tolist() == ["a", "b", "c"]
+    assert grouped.loc["a", "pvalue"] == pytest.approx(three["combined_p"], rel=1e-12)
+    assert grouped.loc["b", "pvalue"] == pytest.approx(0.5)
+    assert grouped.loc["c", "count"] == 0 and np.isnan(grouped.loc["c", "pvalue"])
+    with pytest.raises(ValueError, match="p-values must lie in"):
+        stouffer([1.2])
+
+
+# -- baseline screen ------------------------------------------------------------------------------
+
+def _baseline_table():
+    rows = [
+        # t_two_sample oracle, case raisi_dehkordi_epds_post (two decimals printed)
+        ("A", "epds", 1, "60", "7.75", "2.18", "continuous"),
+        ("A", "epds", 2, "60", "9.20", "2.04", "continuous"),
+        # two_by_two oracle, case raisi_dehkordi: 15/60 = 25.0%, 26/60 = 43.3%
+        ("A", "depressed", 1, "60", "25.0", "", "percent"),
+        ("A", "depressed", 2, "60", "43.3", "", "percent"),
+        # equal printed means: p = 1 at the printed values
+        ("B", "age", 1, "20", "45", "10", "continuous"),
+        ("B", "age", 2, "20", "45", "10", "continuous"),
+        ("B", "weight", 1, "20", "70.1", "x", "continuous"),
+        ("B", "weight", 2, "20", "71.3", "9.9", "continuous"),
+        ("B", "smokers", 1, "20", "130", "", "percent"),
+        ("B", "smokers", 2, "20", "40", "", "percent"),
+    ]
+    return pd.DataFrame(rows, columns=["trial", "variable", "group", "n", "mean", "sd",
+                                       "statistic"]).astype(str)
+
+
+def test_baseline_variables():
+    result = baseline_screen(_baseline_table())
+    variables = result.variables.set_index(["trial", "variable"])
+    (student,) = r_oracle("t_two_sample", case="raisi_dehkordi_epds_post", method="student",
+                          alternative="two.sided")
+    epds = variables.loc[("A", "epds")]
+    assert epds["test"] == "student_t"
+    assert epds["p_computed"] == pytest.approx(student["p_value"], rel=1e-9)
+    assert epds["p_min"] < epds["p_computed"] < epds["p_max"]
+    (pearson,) = r_oracle("two_by_two", case="raisi_dehkordi", test="chisq_pearson")
+    depressed = variables.loc[("A", "depressed")]
+    assert depressed["test"] == "pearson_chi2"
+    # 25.0% and 43.3% of 60 are only 15 and 26: the count box is one table
+    assert depressed["statistic"] == pytest.approx(pearson["statistic"], rel=1e-9)
+    assert depressed["p_min"] == depressed["p_computed"] == depressed["p_max"]
+    assert depressed["p_computed"] == pytest.approx(pearson["p_value"], rel=1e-9)
+    age = variables.loc[("B", "age")]
+    assert age["p_computed"] == 1.0
+    assert age["p_stouffer"] == pytest.approx((age["p_min"] + 1.0) / 2)
+    assert variables.loc[("B", "weight"), "status"] == "bad_input"
+    assert variables.loc[("B", "weight"), "reason"].startswith("sd = 'x'")
+    assert variables.loc[("B", "smokers"), "reason"] == (
+        "mean = '130': a percentage lies between 0 and 100")
+
+
+def test_baseline_trials_combine_by_stouffer():
+    result = baseline_screen(_baseline_table())
+    trials = result.trials.set_index("trial")
+    variables = result.variables.set_index(["trial", "variable"])
+    # hand: Z = (isf(p_epds) + isf(p_depressed)) / sqrt(2), p = sf(Z)
+    p_a = variables.loc[("A", "epds"), "p_computed"], variables.loc[("A", "depressed"),
+                                                                    "p_computed"]
+    z = (stats.norm.isf(p_a[0]) + stats.norm.isf(p_a[1])) / np.sqrt(2)
+    assert trials.loc["A", "p"] == pytest.approx(stats.norm.sf(z), rel=1e-9)
+    assert trials.loc["A", "variables"] == 2 and trials.loc["A", "excluded"] == 0
+    assert trials.loc["B", "variables"] == 1 and trials.loc["B", "excluded"] == 2
+    assert trials.loc["A", "p_min"] <= trials.loc["A", "p"] <= trials.loc["A", "p_max"]
+    summary = result.summary()
+    assert (summary["trials"], summary["variables"], summary["variables_with_p"]) == (2, 5, 3)
+    assert result.distribution(bins=4)["trials"].sum() == 2
+
+
+def test_chi_square_of_k_by_2_tables():
+    # R: chisq.test(matrix(c(15, 45, 26, 34), 2, byrow = TRUE), correct = FALSE) (oracle file);
+    # no events at all: chi-square 0
+    (pearson,) = r_oracle("two_by_two", case="raisi_dehkordi", test="chisq_pearson")
+    values = chi_square_counts(np.array([[15, 26], [0, 0]]), np.array([[60, 60], [10, 12]]))
+    assert values[0] == pytest.approx(pearson["statistic"], rel=1e-12)
+    assert values[1] == 0.0
+
+
+@pytest.mark.skipif(not CARLISLE.is_file(),
+                    reason="the Carlisle (2017) data live outside the project, in "
+                           "../shared/data/carlisle-2017, which is absent here")
+def test_carlisle_baseline_screen_runs_over_every_trial():
+    table = pd.read_csv(CARLISLE, dtype=str, keep_default_na=False)
+    result = baseline_screen(table)
+    summary = result.summary()
+    assert len(table) == 71089  # the data's README
+    assert summary["trials"] == 5066
+    assert summary["trials_with_p"] == summary["trials"]
+    assert set(result.variables["status"]) <= {"computed", "undefined", "bad_input"}
+    assert result.trials["p"].between(0, 1).all()
