@@ -66,7 +66,7 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 from scipy.optimize import minimize_scalar
-from scipy.special import gammaln, xlog1py, xlogy
+from scipy.special import gammaln
 
 __all__ = [
     "ALTERNATIVES",
