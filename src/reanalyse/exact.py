@@ -47,9 +47,10 @@ Costs
     mark its rejection region, O(G N) for the grid of G points (G grows as sqrt(N), see
     :func:`default_grid_points`) and a few dozen O(N) polynomial evaluations for the
     refinement.  The two-sided "doubled" p-value runs the search twice.  Measured by
-    ``benchmarks/exact.py`` at 200 per arm on one core: 0.8 ms per one-sided and 1.5 ms per
-    two-sided table once the arm sizes are cached, 5 ms for the first table at new arm sizes,
-    5.5 ms for the two-sided :func:`fisher_pvalues` matrix; at 500 per arm 2, 4, 33 and 42 ms.
+    ``benchmarks/exact.py`` on one core at 200 per arm: about 0.8 ms per one-sided and
+    1.5 ms per two-sided table once the arm sizes are cached, 4 to 5 ms for the first table
+    at new arm sizes, 3 to 6 ms for the two-sided :func:`fisher_pvalues` matrix; at 500 per
+    arm about 2, 4, 31 to 45 and 37 to 55 ms.
 
 References
 ----------
@@ -181,8 +182,8 @@ def fisher_pvalues(treat_n: int, control_n: int, alternative: str = "two-sided")
     Notes
     -----
     Cost for the first call with a pair of arm sizes: O(N m) time and memory for a one-sided
-    alternative, O(N m log m) for two-sided (N = n1 + n2, m = min(n1, n2)); 5.5 ms for
-    two-sided at 200 per arm, 42 ms at 500 (``benchmarks/exact.py``).  Later calls while
+    alternative, O(N m log m) for two-sided (N = n1 + n2, m = min(n1, n2)); 3 to 6 ms for
+    two-sided at 200 per arm, about 40 ms at 500 (``benchmarks/exact.py``).  Later calls while
     the pair is among the :data:`CACHE_SIZE` most recently used cost nothing.
 
     Examples
