@@ -151,9 +151,13 @@ def start_worker(kernel_start: str = "fork", zygote: str | None = None) -> None:
         own.
     """
     import importlib
+    import logging
 
     for module in WORKER_PRELOAD:
         importlib.import_module(module)
+    # Kernel start-up retries and timeouts are reported in each analysis's outcome; papermill's
+    # and nbclient's log lines about them would only clutter the run's output.
+    logging.getLogger("papermill").setLevel(logging.CRITICAL)
     _worker(kernel_start, zygote)
 
 
@@ -297,7 +301,7 @@ def _attempt(task: Task, worker: _Worker, deadline: float):
     def cell_started(cell, cell_index):
         seen["cell"] = cell_index
 
-    def notebook_done(notebook):
+    def notebook_started(notebook):  # the notebook papermill executes, changed in place
         seen["notebook"] = notebook
 
     km = new_kernel_manager(worker.zygote if worker.kernel_start == "fork" else None)
@@ -305,9 +309,9 @@ def _attempt(task: Task, worker: _Worker, deadline: float):
         notebook = papermill.execute_notebook(
             task.notebook_path, None, parameters=_parameters(task), kernel_name=KERNEL_NAME,
             progress_bar=False, log_output=False, km=km,
-            start_timeout=max(1.0, min(60.0, deadline - time.monotonic())),
+            start_timeout=int(max(1, min(60, deadline - time.monotonic()))),
             timeout_func=lambda cell: max(1.0, deadline - time.monotonic()),
-            on_cell_start=cell_started, on_notebook_complete=notebook_done,
+            on_cell_start=cell_started, on_notebook_start=notebook_started,
             resources={"metadata": {"path": str(Path(task.notebook_path).parent)}})
         return notebook, None, True
     except PapermillExecutionError as error:

@@ -25,10 +25,9 @@ from reanalyse.runner.execution import (FAILED, KERNEL_PRELOAD, WORKER_PRELOAD, 
 __all__ = ["run_local"]
 
 
-def _context(kernel_start: str):
+def _context():
     """``fork`` where it is safe (Linux, a single thread), else ``spawn``."""
-    if kernel_start == "fork" and sys.platform.startswith("linux") \
-            and threading.active_count() == 1:
+    if sys.platform.startswith("linux") and threading.active_count() == 1:
         return multiprocessing.get_context("fork")
     return multiprocessing.get_context("spawn")
 
@@ -48,7 +47,7 @@ def run_local(tasks: list[Task], jobs: int, kernel_start: str):
     from reanalyse.runner.kernels import Zygote
 
     zygote = Zygote(KERNEL_PRELOAD) if kernel_start == "fork" else None
-    context = _context(kernel_start)
+    context = _context()
     if context.get_start_method() == "fork":
         for module in WORKER_PRELOAD:  # inherited by every worker
             importlib.import_module(module)

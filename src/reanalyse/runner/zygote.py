@@ -53,6 +53,8 @@ def main(address: str, modules: list[str]) -> None:
     server.listen(64)
     # What ipykernel would choose; matplotlib reads it on import.
     os.environ.setdefault("MPLBACKEND", "module://matplotlib_inline.backend_inline")
+    # debugpy (imported with ipykernel's debugger) warns on stderr about frozen modules.
+    os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
     failure = None
     try:
         for module in (*_KERNEL_MODULES, *modules):
