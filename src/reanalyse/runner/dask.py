@@ -16,7 +16,10 @@ import uuid
 from reanalyse.errors import ReanalyseError
 from reanalyse.runner.execution import FAILED, Outcome, Task, execute_task, start_worker
 
-__all__ = ["run_dask"]
+__all__ = ["run_dask", "CONNECT_TIMEOUT"]
+
+#: Seconds to wait for a scheduler to answer.
+CONNECT_TIMEOUT = 10
 
 
 def _distributed():
@@ -67,8 +70,8 @@ def run_dask(tasks: list[Task], *, kernel_start: str, scheduler: str | None = No
                                                silence_logs=logging.ERROR)
             client = distributed.Client(cluster)
         else:
-            client = distributed.Client(scheduler, timeout=30)
-    except OSError as error:
+            client = distributed.Client(scheduler, timeout=CONNECT_TIMEOUT)
+    except (OSError, ValueError) as error:
         raise ReanalyseError(f"cannot reach the Dask scheduler at {scheduler}: {error}") from None
     try:
         client.register_plugin(_warm_up_plugin(kernel_start))
