@@ -142,21 +142,10 @@ class StudyCheck:
 
 
 def _continuous_box(summary: ContinuousArm, rounding: Rounding) -> ArmBox:
-    summary = _with_rounding(summary, rounding)
+    summary = summary.with_rounding(rounding)
     mean, mean_low, mean_high = summary.mean_bounds()
     sd, sd_low, sd_high = summary.sd_bounds()
     return ArmBox(summary.n, mean, mean_low, mean_high, sd, max(sd_low, 1e-12), sd_high)
-
-
-def _with_rounding(summary, rounding: Rounding):
-    changes = {}
-    for name in ("mean", "sd", "se", "percent"):
-        value = getattr(summary, name, None)
-        if isinstance(value, PrintedNumber):
-            changes[name] = value.with_rounding(rounding)
-    if getattr(summary, "ci", None) is not None:
-        changes["ci"] = tuple(end.with_rounding(rounding) for end in summary.ci)
-    return replace(summary, **changes)
 
 
 def _missing(outcome: Outcome, arm_ids, study: Study) -> tuple[str, ...]:
@@ -234,7 +223,7 @@ def _rebuild(study: Study, claim: Claim, outcome: Outcome, arm_ids, alpha: float
         else:
             specs, effects = k_sample_tests(boxes, alpha=alpha), ()
         return specs, effects, impossible
-    treat, control = (_with_rounding(s, options.rounding) for s in summaries)
+    treat, control = (s.with_rounding(options.rounding) for s in summaries)
     pairs = CountPairs.from_arms(treat.n, treat.events, treat.percent, control.n,
                                  control.events, control.percent)
     impossible = [f"{summary.percent}% of {summary.n} is not a whole number of participants "

@@ -8,11 +8,11 @@ counts (n, events, randomised) are exact integers.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from reanalyse.distributions import t_ppf
-from reanalyse.printed import PrintedNumber, PrintedP
+from reanalyse.printed import PrintedNumber, PrintedP, Rounding
 
 __all__ = [
     "Arm", "Scale", "ContinuousArm", "BinaryArm", "Outcome", "Estimate", "Reported",
@@ -66,6 +66,14 @@ class ContinuousArm:
     ci: tuple[PrintedNumber, PrintedNumber] | None = None
     ci_level: float = 0.95
 
+    def with_rounding(self, rounding: Rounding | str) -> "ContinuousArm":
+        """The same summary with every printed number read under ``rounding``."""
+        changes = {name: value.with_rounding(rounding) for name in ("mean", "sd", "se")
+                   if (value := getattr(self, name)) is not None}
+        if self.ci is not None:
+            changes["ci"] = tuple(end.with_rounding(rounding) for end in self.ci)
+        return replace(self, **changes)
+
     def sd_bounds(self) -> tuple[float, float, float] | None:
         """``(sd_at_printed, sd_low, sd_high)`` implied by the printed spread, or None.
 
@@ -117,6 +125,12 @@ class BinaryArm:
     n: int | None = None
     events: int | None = None
     percent: PrintedNumber | None = None
+
+    def with_rounding(self, rounding: Rounding | str) -> "BinaryArm":
+        """The same summary with the printed percentage read under ``rounding``."""
+        if self.percent is None:
+            return self
+        return replace(self, percent=self.percent.with_rounding(rounding))
 
     def missing(self) -> tuple[str, ...]:
         """Names of the numbers a rebuilt test needs that were not printed."""
