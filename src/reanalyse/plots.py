@@ -15,6 +15,7 @@ import numpy as np
 from matplotlib.colors import ListedColormap
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
+from matplotlib.ticker import NullLocator
 
 __all__ = ["p_interval_plot", "SignificanceGrid", "significance_grid", "significance_map",
            "SIGNIFICANT_COLOUR", "NOT_SIGNIFICANT_COLOUR", "STRADDLE_COLOUR"]
@@ -75,8 +76,9 @@ def p_interval_plot(check) -> Figure:
         if spec.p is not None:
             axes.plot([max(spec.p, left)], [row], "o", color=colour, mec="black", ms=7, zorder=3,
                       alpha=0.5 if faded else 1.0)
-        role = {"context": " (context)", "reported": " (printed statistic)"}.get(spec.role, "")
+        role = {"context": " (context)", "reported": " (from the printed result)"}.get(spec.role, "")
         labels.append(spec.label + role)
+    axes.xaxis.set_minor_locator(NullLocator())  # decades are enough, and cheaper to draw
     axes.set_yticks(range(len(labels)), labels)
     axes.set_ylim(-0.7, len(labels) - 0.3)
     axes.set_xlim(left, 1.0)
@@ -185,7 +187,12 @@ def significance_map(grid: SignificanceGrid) -> Figure:
     panels = len(grid.tests)
     columns = min(panels, 3)
     rows = -(-panels // columns)
-    figure = Figure(figsize=(3.4 * columns, 3.4 * rows + 0.6), layout="constrained")
+    # Fixed margins rather than a layout engine: laying out five panels costs more than
+    # drawing them, and the labels are short.
+    figure = Figure(figsize=(3.3 * columns + 0.6, 3.2 * rows + 0.8))
+    figure.subplots_adjust(left=0.6 / (3.3 * columns + 0.6), right=0.98, wspace=0.3,
+                           bottom=0.55 / (3.2 * rows + 0.8), top=1 - 0.6 / (3.2 * rows + 0.8),
+                           hspace=0.4)
     colours = ListedColormap(["#eaeef2", SIGNIFICANT_COLOUR])
     extent = (grid.control_events[0] - 0.5, grid.control_events[-1] + 0.5,
               grid.treat_events[-1] + 0.5, grid.treat_events[0] - 0.5)
@@ -198,8 +205,11 @@ def significance_map(grid: SignificanceGrid) -> Figure:
         a, c = grid.printed
         axes.add_patch(Rectangle((c - 0.5, a - 0.5), 1, 1, fill=False, ec="black", lw=2.2))
         axes.set_title(label, fontsize="medium")
-        axes.set_xlabel(f"events, {grid.control_label} (n = {grid.control_n})", fontsize="small")
-        axes.set_ylabel(f"events, {grid.treat_label} (n = {grid.treat_n})", fontsize="small")
+        if index >= panels - columns:
+            axes.set_xlabel(f"{grid.control_label} events (n = {grid.control_n})",
+                            fontsize="small")
+        if index % columns == 0:
+            axes.set_ylabel(f"{grid.treat_label} events (n = {grid.treat_n})", fontsize="small")
         axes.tick_params(labelsize="small")
     figure.suptitle(f"Green: significant at alpha = {grid.alpha:g}; black frame: printed counts",
                     fontsize="medium")
