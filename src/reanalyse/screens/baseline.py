@@ -234,7 +234,7 @@ def baseline_screen(table: pd.DataFrame, *, columns: Mapping[str, str] | None = 
         raise ValueError(f"flag_alpha must lie between 0 and 0.5, not {flag_alpha!r}")
     rounding = Rounding.parse(rounding)
     names = resolve_columns("baseline", BASELINE_FIELDS, table, columns or {})
-    read, problems, texts = read_fields(BASELINE_FIELDS, table, names)
+    read, problems, _, texts = read_fields(BASELINE_FIELDS, table, names)
     field_index = {f.name: i for i, f in enumerate(BASELINE_FIELDS)}
     kind = read["statistic"]
     percent = kind == "percent"

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
@@ -31,6 +32,9 @@ __all__ = ["PrintedColumn", "PColumn", "read_printed", "read_related", "read_p",
 #: Powers of ten that fit an int64.
 POW10 = 10 ** np.arange(19, dtype=np.int64)
 
+_EMPTY = "empty cell"
+#: Cells looked at to decide whether a column repeats enough to be read per distinct cell.
+_SAMPLE = 20_000
 #: Longest cell the fast reader scans; longer cells go to the scalar parser.
 _MAX_WIDTH = 24
 #: Most digits an int64 holds exactly for every value.
@@ -105,12 +109,12 @@ class PrintedColumn:
     decimals: np.ndarray
     problem: np.ndarray
 
-    @property
+    @cached_property
     def valid(self) -> np.ndarray:
         """Whether each cell was read."""
         return pd.isna(self.problem)
 
-    @property
+    @cached_property
     def value(self) -> np.ndarray:
         """The printed values as floats."""
         return self.scaled / 10.0 ** self.decimals
@@ -166,10 +170,15 @@ def as_text(values) -> np.ndarray:
         text = series.astype(str).to_numpy(dtype=object)
         text[series.isna().to_numpy()] = ""
         return text
-    series = series.fillna("")
-    if pd.api.types.infer_dtype(series, skipna=False) not in ("string", "empty"):
-        series = series.astype(str)
-    return series.to_numpy(dtype=object)
+    text = series.to_numpy(dtype=object)
+    if pd.api.types.infer_dtype(text, skipna=False) in ("string", "empty"):
+        return text  # every cell is already text
+    missing = pd.isna(text)
+    text = text.copy()
+    text[missing] = ""
+    if pd.api.types.infer_dtype(text, skipna=False) not in ("string", "empty"):
+        text = np.array([str(cell) for cell in text], dtype=object)
+    return text
 
 
 def lost_decimals(values) -> bool:
@@ -188,8 +197,9 @@ def _scan(text: np.ndarray, *, prefix: bool):
 
     A small state machine runs over the character codes one position at a time, for every row
     at once: it checks the form, counts digits and decimals, and accumulates the digits into an
-    exact int64.  Returns ``scaled, decimals, relation_code, ok`` with ``relation_code`` 0 for
-    none or "=", 1 for "<", 2 for ">".
+    exact int64.  Returns ``scaled, decimals, relation_code, ok, blank`` with
+    ``relation_code`` 0 for none or "=", 1 for "<", 2 for ">", and ``blank`` true for empty
+    or all-space cells.
     """
     rows = len(text)
     lengths = np.fromiter(map(len, text), dtype=np.int64, count=rows)
@@ -230,7 +240,24 @@ def _scan(text: np.ndarray, *, prefix: bool):
         ok &= ~(less & greater)
         relation[less] = 1
         relation[greater] = 2
-    return scaled, decimals, relation, ok
+    blank = (lengths == 0) | (fits & (state == _START))
+    return scaled, decimals, relation, ok, blank
+
+
+def _by_distinct_cells(text: np.ndarray, read):
+    """``read(text)``, done once per distinct cell when cells repeat a lot (counts, SDs and
+    means printed to few decimals do), and spread back to every row."""
+    sample = text[:_SAMPLE]
+    if len(text) < 4 * _SAMPLE or len(pd.unique(sample)) * 20 > len(sample):
+        return read(text)
+    codes, distinct = pd.factorize(text)
+    column = read(np.asarray(distinct, dtype=object))
+    if isinstance(column, PColumn):
+        number = column.number
+        return PColumn(column.relation[codes], PrintedColumn(
+            text, number.scaled[codes], number.decimals[codes], number.problem[codes]))
+    return PrintedColumn(text, column.scaled[codes], column.decimals[codes],
+                         column.problem[codes])
 
 
 def _problem_text(error: PrintedNumberError) -> str:
@@ -251,14 +278,15 @@ def read_printed(values) -> PrintedColumn:
     PrintedColumn
         ``problem`` names what is wrong with each cell that is empty or not a number.
     """
-    text = as_text(values)
-    scaled, decimals, _, ok = _scan(text, prefix=False)
+    return _by_distinct_cells(as_text(values), _read_printed_text)
+
+
+def _read_printed_text(text: np.ndarray) -> PrintedColumn:
+    scaled, decimals, _, ok, blank = _scan(text, prefix=False)
     problem = np.full(len(text), None, dtype=object)
-    for i in np.flatnonzero(~ok):
+    problem[blank] = _EMPTY
+    for i in np.flatnonzero(~ok & ~blank):
         cell = text[i].strip()
-        if not cell or cell.lower() == "nan":
-            problem[i] = "empty cell"
-            continue
         try:
             number = parse_number(cell)
         except PrintedNumberError as error:
@@ -282,15 +310,19 @@ def read_related(values) -> PColumn:
 
     A bare number is read as ``= number``.
     """
-    text = as_text(values)
-    scaled, decimals, code, ok = _scan(text, prefix=True)
+    return _by_distinct_cells(as_text(values), _read_related_text)
+
+
+def _read_related_text(text: np.ndarray) -> PColumn:
+    scaled, decimals, code, ok, blank = _scan(text, prefix=True)
     relation = _RELATION_NAMES[code]
     problem = np.full(len(text), None, dtype=object)
-    for i in np.flatnonzero(~ok):
+    problem[blank] = _EMPTY
+    for i in np.flatnonzero(~ok & ~blank):
         cell = text[i].strip()
         match = _LEADING_RELATION.match(cell)
         if not match[2]:
-            problem[i] = "empty cell"
+            problem[i] = _EMPTY
             continue
         try:
             number = parse_number(match[2])
@@ -308,15 +340,16 @@ def read_p(values) -> PColumn:
     A bare number is read as ``= number``; ``"<="`` counts as ``"<"`` and ``">="`` as ``">"``.
     Cells the fast reader does not accept are read by :func:`reanalyse.printed.parse_p`.
     """
-    text = as_text(values)
-    scaled, decimals, code, ok = _scan(text, prefix=True)
+    return _by_distinct_cells(as_text(values), _read_p_text)
+
+
+def _read_p_text(text: np.ndarray) -> PColumn:
+    scaled, decimals, code, ok, blank = _scan(text, prefix=True)
     relation = _RELATION_NAMES[code]
     problem = np.full(len(text), None, dtype=object)
-    for i in np.flatnonzero(~ok):
+    problem[blank] = _EMPTY
+    for i in np.flatnonzero(~ok & ~blank):
         cell = text[i].strip()
-        if not cell or cell.lower() == "nan":
-            problem[i] = "empty cell"
-            continue
         try:
             printed = parse_p(cell)
         except PrintedNumberError as error:
@@ -349,16 +382,20 @@ _FALSE = {"false", "f", "no", "n", "0", "", "nan", "two-sided", "two_sided", "tw
           "two-tailed", "two tailed"}
 
 
+def _distinct(values) -> tuple[np.ndarray, list[str]]:
+    """Codes of each cell and the distinct cells, stripped and lower case."""
+    codes, uniques = pd.factorize(as_text(values))
+    return codes, [str(u).strip().lower() for u in uniques]
+
+
 def read_flag(values) -> tuple[np.ndarray, np.ndarray]:
     """Read a yes/no column; returns ``(flag, problem)``."""
-    codes, uniques = pd.factorize(pd.Series(as_text(values)).str.strip().str.lower())
+    codes, uniques = _distinct(values)
     known = np.array([u in _TRUE or u in _FALSE for u in uniques], dtype=bool)
     truth = np.array([u in _TRUE for u in uniques], dtype=bool)
-    flag = truth[codes] if len(uniques) else np.zeros(len(codes), dtype=bool)
     problem = np.full(len(codes), None, dtype=object)
-    if len(uniques):
-        problem[~known[codes]] = "not a yes/no value (write true or false)"
-    return flag, problem
+    problem[~known[codes]] = "not a yes/no value (write true or false)"
+    return truth[codes], problem
 
 
 def read_labels(values, vocabulary: dict[str, str], what: str) -> tuple[np.ndarray, np.ndarray]:
@@ -366,7 +403,7 @@ def read_labels(values, vocabulary: dict[str, str], what: str) -> tuple[np.ndarr
 
     Returns ``(label, problem)``.
     """
-    codes, uniques = pd.factorize(pd.Series(as_text(values)).str.strip().str.lower())
+    codes, uniques = _distinct(values)
     label = np.array([vocabulary.get(u) for u in uniques], dtype=object)[codes]
     problem = np.full(len(codes), None, dtype=object)
     names = ", ".join(sorted(set(vocabulary.values())))

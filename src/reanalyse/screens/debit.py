@@ -16,7 +16,7 @@ from __future__ import annotations
 import numpy as np
 
 from reanalyse.screens.columns import format_scaled, join_text, to_text
-from reanalyse.screens.factory import Check, CheckResult, Field, table_mapper
+from reanalyse.screens.factory import Check, CheckResult, Field, status_codes, table_mapper
 from reanalyse.screens.granularity import interval_bounds, pow10, split_exact, sum_range
 
 __all__ = ["DEBIT", "debit", "debit_map"]
@@ -91,7 +91,7 @@ def _run(columns, options):
     out = split_exact(magnitude, _check, *mean_bounds, mean.decimals, n, *sd_bounds,
                       sd.decimals)
     consistent = out["consistent"].astype(bool)
-    status = np.where(consistent, "consistent", "inconsistent").astype(object)
+    status = status_codes(consistent)
     reason = np.full(len(n), None, dtype=object)
     mean_bad = ~out["mean_ok"].astype(bool)
     if mean_bad.any():

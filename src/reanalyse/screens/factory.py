@@ -43,9 +43,12 @@ from reanalyse.screens import columns as readers
 
 __all__ = ["Field", "Check", "CheckResult", "ScreenColumnsError", "LostDecimalsWarning",
            "table_mapper", "resolve_columns", "read_fields", "describe_problems", "group_layout",
-           "STATUSES", "FIELD_KINDS"]
+           "status_codes", "STATUSES", "FIELD_KINDS", "CONSISTENT", "INCONSISTENT",
+           "DECISION_ERROR", "BAD_INPUT"]
 
 STATUSES = ("consistent", "inconsistent", "decision_error", "bad_input")
+#: Codes of :data:`STATUSES`, as a check's ``run`` returns them.
+CONSISTENT, INCONSISTENT, DECISION_ERROR, BAD_INPUT = range(len(STATUSES))
 
 #: How a field's column is read.
 FIELD_KINDS = {
@@ -187,8 +190,9 @@ class Check:
         ``run(columns, options) -> dict of arrays`` over the readable rows only: ``columns``
         maps field names to read columns (``PrintedColumn``, ``PColumn``, int64 or bool or
         label arrays), ``options`` holds the options with ``rounding`` as a :class:`Rounding`.
-        It returns ``status`` and ``reason`` arrays and one array per output; it may set
-        ``bad_input`` itself (a combination of cells that cannot be checked).
+        It returns ``status`` (codes into :data:`STATUSES`) and ``reason`` arrays and one
+        array per output; it may set ``BAD_INPUT`` itself (a combination of cells that
+        cannot be checked).
     options : mapping
         Option name -> default, besides ``rounding``.
     group_key : str or None
@@ -245,6 +249,11 @@ class Check:
         return CheckResult(self.name, row["status"], _plain(row["reason"]), details)
 
 
+def status_codes(consistent: np.ndarray) -> np.ndarray:
+    """``CONSISTENT`` where true, ``INCONSISTENT`` elsewhere."""
+    return np.where(consistent, CONSISTENT, INCONSISTENT).astype(np.int8)
+
+
 def _plain(value):
     """A table cell as a plain Python value (None for missing)."""
     if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)):
@@ -254,43 +263,58 @@ def _plain(value):
     return value
 
 
-def _read(field_spec: Field, values) -> tuple[Any, np.ndarray, np.ndarray]:
-    """Read one column as its kind says; returns ``(column, problem, text)``."""
+def _read(field_spec: Field, values) -> tuple[Any, np.ndarray, np.ndarray, np.ndarray]:
+    """Read one column as its kind says; returns ``(column, problem, bad, text)``."""
     kind = field_spec.kind
     if kind == "printed":
         column = readers.read_printed(values)
-        return column, _range_problems(column, field_spec), column.text
+        return column, *_range_problems(column, field_spec), column.text
     if kind == "related":
         column = readers.read_related(values)
-        return column, _range_problems(column.number, field_spec), column.number.text
+        return column, *_range_problems(column.number, field_spec), column.number.text
     if kind == "p":
         column = readers.read_p(values)
-        return column, column.number.problem.copy(), column.number.text
+        return column, column.number.problem.copy(), ~column.valid, column.number.text
     if kind == "whole":
         column = readers.read_whole(values)
-        return column.scaled, _range_problems(column, field_spec), column.text
+        return column.scaled, *_range_problems(column, field_spec), column.text
     text = readers.as_text(values)
     if kind == "flag":
-        return (*readers.read_flag(text), text)
-    if kind == "label":
-        return (*readers.read_labels(text, dict(field_spec.labels), field_spec.description),
-                text)
-    problem = np.full(len(text), None, dtype=object)
-    problem[text == ""] = "empty cell"
-    return text, problem, text
+        column, problem = readers.read_flag(text)
+    elif kind == "label":
+        column, problem = readers.read_labels(text, dict(field_spec.labels),
+                                              field_spec.description)
+    else:
+        column, problem = text, np.full(len(text), None, dtype=object)
+        problem[text == ""] = "empty cell"
+    return column, problem, ~pd.isna(problem), text
 
 
-def _range_problems(column: readers.PrintedColumn, field_spec: Field) -> np.ndarray:
+def _range_problems(column: readers.PrintedColumn, field_spec: Field):
+    """The column's problems with out-of-range values added, and where there are any."""
     problem = column.problem.copy()
     value = column.value
     valid = column.valid
+    bad = ~valid
     if field_spec.minimum is not None:
         below = valid & (value < field_spec.minimum)
         problem[below] = f"must be at least {field_spec.minimum:g}"
+        bad |= below
     if field_spec.maximum is not None:
         above = valid & (value > field_spec.maximum)
         problem[above] = f"must be at most {field_spec.maximum:g}"
-    return problem
+        bad |= above
+    return problem, bad
+
+
+def _repeat(column, rows: int):
+    """A read column of one cell, repeated ``rows`` times."""
+    if isinstance(column, readers.PColumn):
+        return readers.PColumn(_repeat(column.relation, rows), _repeat(column.number, rows))
+    if isinstance(column, readers.PrintedColumn):
+        return readers.PrintedColumn(*(_repeat(part, rows) for part in (
+            column.text, column.scaled, column.decimals, column.problem)))
+    return np.full(rows, column[0], dtype=column.dtype)
 
 
 def _take(column, index):
@@ -299,12 +323,16 @@ def _take(column, index):
     return column[index]
 
 
-def describe_problems(names, texts, problems) -> np.ndarray:
-    """``reason`` for each row: every bad cell as ``column = 'value': problem``."""
+def describe_problems(names, texts, problems, bads=None) -> np.ndarray:
+    """``reason`` for each row: every bad cell as ``column = 'value': problem``.
+
+    ``bads`` (optional) holds where each ``problems`` array is set, when already known.
+    """
     rows = len(problems[0]) if problems else 0
     reason = np.full(rows, None, dtype=object)
-    for name, text, problem in zip(names, texts, problems):
-        bad = ~pd.isna(problem)
+    if bads is None:
+        bads = [~pd.isna(problem) for problem in problems]
+    for name, text, problem, bad in zip(names, texts, problems, bads):
         if not bad.any():
             continue
         quoted = pd.Series(text[bad]).map(repr).to_numpy(dtype=object)
@@ -345,42 +373,48 @@ def resolve_columns(name: str, fields: tuple[Field, ...], table: pd.DataFrame,
     return names
 
 
-def _field_values(table: pd.DataFrame, field_spec: Field, column: str):
-    if column in table:
-        return table[column]
-    return pd.Series([field_spec.default] * len(table), index=table.index, dtype=object)
-
-
 def read_fields(fields: tuple[Field, ...], table: pd.DataFrame, names: Mapping[str, str]):
-    """Read every field's column; returns ``(read, problems, texts)`` (dict, lists by field)."""
-    read, problems, texts = {}, [], []
+    """Read every field's column.
+
+    Returns ``(read, problems, bads, texts)``: the read columns by field name, and by field
+    the problem of each cell, where there is one, and the cells' text.
+    """
+    read, problems, bads, texts = {}, [], [], []
+    rows = len(table)
     for field_spec in fields:
         column = names[field_spec.name]
-        values = _field_values(table, field_spec, column)
-        if field_spec.kind in ("printed", "related", "p") and column in table and \
-                readers.lost_decimals(values):
-            warnings.warn(LostDecimalsWarning(
-                f"column {column!r} holds numbers, not text: trailing zeros may have been lost "
-                "(8.60 reads as 8.6, a wider rounding interval); read the table as text, e.g. "
-                "pandas.read_csv(path, dtype=str)"), stacklevel=5)
-        read[field_spec.name], problem, text = _read(field_spec, values)
+        if column in table:
+            values = table[column]
+            if field_spec.kind in ("printed", "related", "p") and readers.lost_decimals(values):
+                warnings.warn(LostDecimalsWarning(
+                    f"column {column!r} holds numbers, not text: trailing zeros may have been "
+                    "lost (8.60 reads as 8.6, a wider rounding interval); read the table as "
+                    "text, e.g. pandas.read_csv(path, dtype=str)"), stacklevel=5)
+            read[field_spec.name], problem, bad, text = _read(field_spec, values)
+        else:  # the default, read once and repeated
+            default, problem, bad, text = _read(field_spec, [field_spec.default])
+            read[field_spec.name] = _repeat(default, rows)
+            problem, bad, text = _repeat(problem, rows), _repeat(bad, rows), _repeat(text, rows)
         if field_spec.blank_ok:
-            problem[text == ""] = None
+            blank = text == ""
+            problem[blank] = None
+            bad &= ~blank
         problems.append(problem)
+        bads.append(bad)
         texts.append(text)
-    return read, problems, texts
+    return read, problems, bads, texts
 
 
 def _outputs_frame(check: Check, index, rows: int, ok_index: np.ndarray, outputs: dict,
                    bad_reason: np.ndarray) -> pd.DataFrame:
-    status = np.full(rows, "bad_input", dtype=object)
+    codes = np.full(rows, BAD_INPUT, dtype=np.int8)
     reason = bad_reason.copy()
-    status[ok_index] = outputs["status"]
+    codes[ok_index] = outputs["status"]
     reason[ok_index] = outputs["reason"]
-    missing = status == "bad_input"
-    frame = {"status": status,
-             "consistent": pd.arrays.BooleanArray(status == "consistent", missing),
-             "reason": reason}
+    missing = codes == BAD_INPUT
+    frame = {"status": pd.Categorical.from_codes(codes, categories=STATUSES),
+             "consistent": pd.arrays.BooleanArray(codes == CONSISTENT, missing),
+             "reason": pd.Series(reason, index=index, dtype=object)}
     for name in check.outputs:
         computed = np.asarray(outputs[name])
         if computed.dtype.kind in "iub":
@@ -398,11 +432,13 @@ def _outputs_frame(check: Check, index, rows: int, ok_index: np.ndarray, outputs
 
 
 def _map_rows(check, table, names, options) -> pd.DataFrame:
-    read, problems, texts = read_fields(check.fields, table, names)
-    bad_reason = describe_problems([names[f.name] for f in check.fields], texts, problems)
-    ok_index = np.flatnonzero(pd.isna(bad_reason))
-    outputs = check.run({name: _take(column, ok_index) for name, column in read.items()},
-                        options)
+    read, problems, bads, texts = read_fields(check.fields, table, names)
+    bad_reason = describe_problems([names[f.name] for f in check.fields], texts, problems, bads)
+    ok = ~np.logical_or.reduce(bads)
+    ok_index = np.flatnonzero(ok)
+    every = ok_index if not ok.all() else slice(None)
+    outputs = check.run({name: _take(column, every) if not ok.all() else column
+                         for name, column in read.items()}, options)
     added = _outputs_frame(check, table.index, len(table), ok_index, outputs, bad_reason)
     return _join(table, added)
 
@@ -450,7 +486,7 @@ def _grid(column, row, col, shape):
 
 def _map_groups(check, table, names, options) -> pd.DataFrame:
     key_field = check.field_named(check.group_key)
-    read, problems, texts = read_fields(check.fields, table, names)
+    read, problems, bads, texts = read_fields(check.fields, table, names)
     keys = read[key_field.name]
     uniques, row, col, counts = group_layout(keys)
     groups = len(uniques)
@@ -458,9 +494,10 @@ def _map_groups(check, table, names, options) -> pd.DataFrame:
     per_row = [f for f in check.fields if not f.per_group and f.name != check.group_key]
     per_group = [f for f in check.fields if f.per_group]
     described = [key_field] + per_row
+    places = [check.fields.index(f) for f in described]
     row_reason = describe_problems([names[f.name] for f in described],
-                                    [texts[check.fields.index(f)] for f in described],
-                                    [problems[check.fields.index(f)] for f in described])
+                                   [texts[i] for i in places], [problems[i] for i in places],
+                                   [bads[i] for i in places])
     # a comparison is bad when any of its rows is; the first bad row's reason is given
     bad_rows = np.flatnonzero(~pd.isna(row_reason))
     group_reason = np.full(groups, None, dtype=object)

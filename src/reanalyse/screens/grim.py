@@ -14,7 +14,7 @@ from __future__ import annotations
 import numpy as np
 
 from reanalyse.screens.columns import POW10, format_scaled, join_text, to_text
-from reanalyse.screens.factory import Check, CheckResult, Field, table_mapper
+from reanalyse.screens.factory import Check, CheckResult, Field, status_codes, table_mapper
 from reanalyse.screens.granularity import interval_bounds, printed_ratio, split_exact, \
     sum_range
 
@@ -22,7 +22,7 @@ __all__ = ["GRIM", "grim", "grim_map", "grim_sums"]
 
 
 def grim_sums(mean, count, rounding):
-    """Integer sums consistent with printed means, and the printed means of the nearest sums.
+    """Smallest and largest integer sums whose mean over ``count`` values prints as ``mean``.
 
     Parameters
     ----------
@@ -34,43 +34,51 @@ def grim_sums(mean, count, rounding):
 
     Returns
     -------
-    dict
-        ``sum_low``, ``sum_high`` (no sum fits where low > high), and ``below``, ``above``:
-        the printed digits of ``sum_high / count`` and ``sum_low / count`` at the mean's
-        decimals (the nearest possible means when no sum fits).
+    sum_low, sum_high : int arrays (object where int64 would overflow)
+        No sum fits where ``sum_low > sum_high``.
     """
     lower, upper, lower_closed, upper_closed = interval_bounds(mean, rounding)
     magnitude = (np.abs(lower) + np.abs(upper) + 4.0) * count * 4
 
     def compute(lower, upper, lower_closed, upper_closed, decimals, count):
         low, high = sum_range(lower, upper, lower_closed, upper_closed, decimals, count)
-        return {"sum_low": low, "sum_high": high,
-                "below": printed_ratio(high, count, decimals),
-                "above": printed_ratio(low, count, decimals)}
+        return {"low": low, "high": high}
 
-    return split_exact(magnitude, compute, lower, upper, lower_closed, upper_closed,
-                       mean.decimals, np.asarray(count, dtype=np.int64))
+    out = split_exact(magnitude, compute, lower, upper, lower_closed, upper_closed,
+                      mean.decimals, np.asarray(count, dtype=np.int64))
+    return out["low"], out["high"]
+
+
+def _nearest_means(mean, count, below, above):
+    """Text of the means of the sums ``below`` and ``above``, at the mean's decimals."""
+    magnitude = (np.abs(below).astype(float) + np.abs(above) + 2) * 2 * 10.0 ** mean.decimals
+
+    def compute(below, above, count, decimals):
+        return {"below": printed_ratio(below, count, decimals),
+                "above": printed_ratio(above, count, decimals)}
+
+    out = split_exact(magnitude, compute, below, above, count, mean.decimals)
+    return (format_scaled(out["below"], mean.decimals),
+            format_scaled(out["above"], mean.decimals))
 
 
 def _run(columns, options):
     mean, n, items = columns["mean"], columns["n"], columns["items"]
     count = n * items
-    sums = grim_sums(mean, count, options["rounding"])
-    consistent = sums["sum_low"] <= sums["sum_high"]
-    status = np.where(consistent, "consistent", "inconsistent").astype(object)
+    low, high = grim_sums(mean, count, options["rounding"])
+    consistent = low <= high
     reason = np.full(len(count), None, dtype=object)
     bad = ~consistent
     if bad.any():
-        decimals = mean.decimals[bad]
+        # no sum fits: high is the sum just below the interval and low the one just above
+        below, above = _nearest_means(mean.take(bad), count[bad], high[bad], low[bad])
         total = to_text(count[bad])
         reason[bad] = join_text(
             "no sum of ", total, " integer values has a mean that rounds to ", mean.text[bad],
-            "; nearest possible means ", format_scaled(sums["below"][bad], decimals),
-            " (", sums["sum_high"][bad], "/", total, ") and ",
-            format_scaled(sums["above"][bad], decimals), " (", sums["sum_low"][bad], "/",
-            total, ")")
+            "; nearest possible means ", below, " (", high[bad], "/", total, ") and ", above,
+            " (", low[bad], "/", total, ")")
     testable = count < POW10[np.minimum(mean.decimals, 18)]
-    return {"status": status, "reason": reason, "testable": testable}
+    return {"status": status_codes(consistent), "reason": reason, "testable": testable}
 
 
 GRIM = Check(

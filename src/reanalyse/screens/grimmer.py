@@ -17,7 +17,7 @@ from __future__ import annotations
 import numpy as np
 
 from reanalyse.screens.columns import format_scaled, join_text, to_text
-from reanalyse.screens.factory import Check, CheckResult, Field, table_mapper
+from reanalyse.screens.factory import Check, CheckResult, Field, status_codes, table_mapper
 from reanalyse.screens.granularity import ceil_div, floor_div, interval_bounds, pow10, \
     representable, split_exact
 from reanalyse.screens.grim import grim_sums
@@ -47,20 +47,18 @@ def _sum_of_squares_range(total, n, items, sd_lower, sd_upper, lower_closed, upp
 
 
 def _first_representable(n, total, start, stop):
-    """Smallest Q in start..stop (step 2 from start, which has the right parity) that n
-    integers with sum ``total`` reach; ``stop + 1`` where none does."""
-    found = np.full(len(n), False)
+    """Smallest Q in start..stop (step 2 from ``start``, which must have the parity of
+    ``total`` and be at least the spread-out minimum) that n integers with sum ``total`` reach;
+    ``stop + 1`` where none does.  From n = 5 on that is ``start`` itself."""
     q = start.copy()
-    active = q <= stop
+    found = (n >= 5) & (q <= stop)
+    active = (n <= 4) & (q <= stop)
     while active.any():
         idx = np.flatnonzero(active)
         hit = representable(n[idx], total[idx], q[idx])
         found[idx[hit]] = True
         q[idx[~hit]] += 2
-        active[idx[hit]] = False
-        active[idx] &= q[idx] <= stop[idx]
-        # from n = 5 on, the first Q of the right parity above the minimum is reachable
-        active[idx] &= n[idx] <= 4
+        active[idx] = ~hit & (q[idx] <= stop[idx])
     return np.where(found, q, stop + 1)
 
 
@@ -118,21 +116,20 @@ def _nearest_sds(total, n, items, q_low, q_high, sd_decimals):
 def _run(columns, options):
     mean, sd, n, items = columns["mean"], columns["sd"], columns["n"], columns["items"]
     rounding = options["rounding"]
-    sums = grim_sums(mean, n * items, rounding)
-    mean_ok = sums["sum_low"] <= sums["sum_high"]
+    sum_low, sum_high = grim_sums(mean, n * items, rounding)
+    mean_ok = sum_low <= sum_high
     lower, upper, lower_closed, upper_closed = interval_bounds(sd, rounding)
     # largest product: S**2 * 4 * 10**(2 d) with S up to |mean| n items
-    big_sum = np.maximum(np.abs(sums["sum_low"]), np.abs(sums["sum_high"])).astype(float) + 1
+    big_sum = np.maximum(np.abs(sum_low), np.abs(sum_high)).astype(float) + 1
     magnitude = np.maximum(big_sum**2, (np.abs(upper) + 1.0) ** 2 * (items * n) ** 2) * 8 \
         * 100.0 ** sd.decimals
-    rows = np.flatnonzero(mean_ok)
+    rows = slice(None) if mean_ok.all() else np.flatnonzero(mean_ok)
     consistent = np.zeros(len(n), dtype=bool)
-    if len(rows):
-        args = (sums["sum_low"][rows], sums["sum_high"][rows], n[rows], items[rows],
-                lower[rows], upper[rows], lower_closed[rows], upper_closed[rows],
-                sd.decimals[rows])
+    args = (sum_low[rows], sum_high[rows], n[rows], items[rows], lower[rows], upper[rows],
+            lower_closed[rows], upper_closed[rows], sd.decimals[rows])
+    if len(args[0]):
         consistent[rows] = split_exact(magnitude[rows], _check, *args)["consistent"]
-    status = np.where(consistent, "consistent", "inconsistent").astype(object)
+    status = status_codes(consistent)
     reason = np.full(len(n), None, dtype=object)
     grim_bad = ~mean_ok
     if grim_bad.any():
@@ -141,16 +138,16 @@ def _run(columns, options):
             " integer values has a mean that rounds to ", mean.text[grim_bad])
     sd_bad = mean_ok & ~consistent
     if sd_bad.any():
-        reason[sd_bad] = _sd_reason(mean, sd, n, items, sums, sd_bad, lower, upper, lower_closed,
-                                    upper_closed, magnitude)
+        reason[sd_bad] = _sd_reason(mean, sd, n, items, (sum_low + sum_high) // 2, sd_bad, lower,
+                                    upper, lower_closed, upper_closed, magnitude)
     return {"status": status, "reason": reason}
 
 
-def _sd_reason(mean, sd, n, items, sums, rows, lower, upper, lower_closed, upper_closed,
+def _sd_reason(mean, sd, n, items, centre, rows, lower, upper, lower_closed, upper_closed,
                magnitude):
-    """Reason for rows whose mean passes GRIM but whose SD no integer data give."""
-    # the sum nearest the printed mean, and the reachable SDs on either side of the printed SD
-    centre = (sums["sum_low"][rows] + sums["sum_high"][rows]) // 2
+    """Reason for rows whose mean passes GRIM but whose SD no integer data give: the reachable
+    SDs on either side of the printed SD, for the sum ``centre`` nearest the printed mean."""
+    centre = centre[rows]
 
     def compute(total, n, items, lower, upper, lower_closed, upper_closed, decimals):
         q_low, q_high = _sum_of_squares_range(total, n, items, lower, upper, lower_closed,

@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 from reanalyse.screens.columns import format_scaled, join_text, to_text
-from reanalyse.screens.factory import Check, CheckResult, Field, table_mapper
+from reanalyse.screens.factory import Check, CheckResult, Field, status_codes, table_mapper
 from reanalyse.screens.granularity import interval_bounds, printed_ratio, split_exact, \
     sum_range
 
@@ -51,7 +51,7 @@ def _run(columns, options):
     percent, n = columns["percent"], columns["n"]
     low, high = percent_counts(percent, n, options["rounding"])
     consistent = low <= high
-    status = np.where(consistent, "consistent", "inconsistent").astype(object)
+    status = status_codes(consistent)
     reason = np.full(len(n), None, dtype=object)
     bad = ~consistent
     if bad.any():

@@ -20,6 +20,7 @@ from __future__ import annotations
 import numpy as np
 
 from reanalyse.screens.columns import PColumn, format_scaled, join_text
+from reanalyse.screens.factory import CONSISTENT, DECISION_ERROR, INCONSISTENT
 
 __all__ = ["P_OPTIONS", "compare_printed_p", "format_p"]
 
@@ -75,8 +76,11 @@ def compare_printed_p(p_min, p_computed, p_max, printed: PColumn, options: dict)
 
     Returns
     -------
-    status, reason : object arrays
-        ``consistent``, ``inconsistent`` or ``decision_error``; reason None when consistent.
+    status : int8 array
+        Codes of ``consistent``, ``inconsistent`` or ``decision_error``
+        (:data:`reanalyse.screens.factory.STATUSES`).
+    reason : object array
+        None where consistent.
     """
     _validate(options)
     alpha = float(options["alpha"])
@@ -99,15 +103,15 @@ def compare_printed_p(p_min, p_computed, p_max, printed: PColumn, options: dict)
         [equal, less], [(value < alpha) | (equal_significant & (value == alpha)), value <= alpha],
         default=False)
     claims_not_significant = np.select(
-        [equal, greater, ns], [(value > alpha) | (~equal_significant & (value == alpha)),
+        [equal, greater, ns], [(value > alpha) | ((not equal_significant) & (value == alpha)),
                                value >= alpha, True], default=False)
     computed_significant = (p_computed < alpha) | (equal_significant & (p_computed == alpha))
     computed_known = ~np.isnan(p_computed)
     decision_error = ~consistent & computed_known & (
         (claims_significant & ~computed_significant) | (claims_not_significant
                                                         & computed_significant))
-    status = np.where(consistent, "consistent",
-                      np.where(decision_error, "decision_error", "inconsistent")).astype(object)
+    status = np.select([consistent, decision_error], [CONSISTENT, DECISION_ERROR],
+                       default=INCONSISTENT).astype(np.int8)
     reason = np.full(len(status), None, dtype=object)
     bad = ~consistent
     if bad.any():

@@ -29,7 +29,7 @@ import numpy as np
 from scipy import stats
 
 from reanalyse.screens.columns import PrintedColumn
-from reanalyse.screens.factory import Check, CheckResult, Field, table_mapper
+from reanalyse.screens.factory import BAD_INPUT, Check, CheckResult, Field, table_mapper
 from reanalyse.screens.pvalues import P_OPTIONS, compare_printed_p
 
 __all__ = ["AnovaBounds", "anova_pvalues", "REBUILT_T", "REBUILT_ANOVA", "rebuilt_t",
@@ -110,7 +110,24 @@ def _ssb_min(low, high, n):
     return (n[:, None, :] * distance**2).sum(axis=2).min(axis=1)
 
 
+def _ssb_extremes(low, high, n, total):
+    """Smallest and largest SSB over the box of means.
+
+    For two groups SSB = n1 n2 / N (m1 - m2)**2, whose extremes are at the smallest
+    difference (0 when the intervals meet) and the largest; for more, see the module
+    docstring.
+    """
+    if low.shape[1] == 2:
+        factor = n[:, 0] * n[:, 1] / total
+        gap = np.maximum(np.maximum(low[:, 0] - high[:, 1], low[:, 1] - high[:, 0]), 0.0)
+        spread = np.maximum(high[:, 0] - low[:, 1], high[:, 1] - low[:, 0])
+        return factor * gap**2, factor * spread**2
+    return _ssb_min(low, high, n), _ssb_max(low, high, n, total)
+
+
 def _packed(array, rows, order):
+    if order is None:
+        return array[rows]
     return np.take_along_axis(array[rows], order, axis=1)
 
 
@@ -135,17 +152,18 @@ def anova_pvalues(mean, sd, n, present) -> AnovaBounds:
     rows = len(n)
     fields = {name: np.full(rows, np.nan) for name in AnovaBounds.__dataclass_fields__}
     k_all = present.sum(axis=1)
-    for k in np.unique(k_all[(k_all >= 2) & (k_all <= MAX_GROUPS)]):
-        at = np.flatnonzero(k_all == k)
+    counts = np.bincount(k_all, minlength=MAX_GROUPS + 1)[:MAX_GROUPS + 1]
+    for k in np.flatnonzero(counts[2:]) + 2:
+        at = slice(None) if counts[k] == rows else np.flatnonzero(k_all == k)
         # the k present groups of each comparison, packed to the left
-        order = np.argsort(~present[at], axis=1, kind="stable")[:, :k]
+        order = None if k == present.shape[1] else np.argsort(~present[at], axis=1,
+                                                               kind="stable")[:, :k]
         weight = _packed(n, at, order).astype(float)
         total = weight.sum(axis=1)
         mean_low, mean_at, mean_high = (_packed(m, at, order) for m in mean)
         sd_low, sd_at, sd_high = (_packed(s, at, order) for s in sd)
         ssb_at = _ssb(mean_at, weight, total)
-        ssb_max = _ssb_max(mean_low, mean_high, weight, total)
-        ssb_min = _ssb_min(mean_low, mean_high, weight)
+        ssb_min, ssb_max = _ssb_extremes(mean_low, mean_high, weight, total)
         within = weight - 1
         ssw_low = (within * sd_low**2).sum(axis=1)
         ssw_at = (within * sd_at**2).sum(axis=1)
@@ -171,7 +189,7 @@ def anova_pvalues(mean, sd, n, present) -> AnovaBounds:
 def _compare(bounds: AnovaBounds, p, options, problem):
     status, reason = compare_printed_p(bounds.p_min, bounds.p_computed, bounds.p_max, p, options)
     bad = ~np.equal(problem, None)
-    status = np.where(bad, "bad_input", status).astype(object)
+    status = np.where(bad, BAD_INPUT, status).astype(np.int8)
     reason = np.where(bad, problem, reason)
     return status, reason
 

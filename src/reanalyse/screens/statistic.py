@@ -16,10 +16,12 @@ statistical reporting errors in psychology (1985-2013). Behav Res Methods 2016;4
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 
 from reanalyse.reported import _two_sided_p
 from reanalyse.screens.columns import join_text
-from reanalyse.screens.factory import Check, CheckResult, Field, table_mapper
+from reanalyse.screens.factory import BAD_INPUT, CONSISTENT, Check, CheckResult, Field, \
+    table_mapper
 from reanalyse.screens.pvalues import P_OPTIONS, compare_printed_p
 
 __all__ = ["STATISTIC", "statistic_consistency", "statistic_map", "STATISTIC_NAMES",
@@ -31,6 +33,11 @@ STATISTIC_NAMES = {
     "chi2": "chi2", "χ2": "chi2", "χ²": "chi2", "chi²": "chi2", "chi^2": "chi2", "x2": "chi2",
     "chisq": "chi2", "chi-square": "chi2", "chi-squared": "chi2", "chi square": "chi2",
 }
+
+
+def _one_of(statistic: np.ndarray, *names: str) -> np.ndarray:
+    """Rows whose statistic is one of ``names`` (object arrays: compared, not sorted)."""
+    return np.logical_or.reduce([statistic == name for name in names])
 
 
 def pvalue_interval(statistic, magnitude_low, magnitude, magnitude_high, df1, df2, one_sided,
@@ -56,7 +63,7 @@ def pvalue_interval(statistic, magnitude_low, magnitude, magnitude_high, df1, df
     """
     rows = len(statistic)
     p_min, p_at, p_max = np.empty(rows), np.empty(rows), np.empty(rows)
-    for family in np.unique(statistic):
+    for family in pd.unique(statistic):
         at = statistic == family
         d1 = [d[at] for d in df1]
         d2 = [d[at] for d in df2]
@@ -72,7 +79,7 @@ def pvalue_interval(statistic, magnitude_low, magnitude, magnitude_high, df1, df
                     largest[corners] = np.maximum(largest[corners], _two_sided_p(
                         family, magnitude_low[at][corners], a[corners], b[corners]))
         p_min[at], p_max[at] = smallest, largest
-    halve = one_sided & np.isin(statistic, ("t", "z", "r"))
+    halve = one_sided & _one_of(statistic, "t", "z", "r")
     for p in (p_min, p_at, p_max):
         p[halve] /= 2
     return p_min, p_at, p_max
@@ -101,10 +108,10 @@ def _run(columns, options):
         ((needed == 2) & ~has_df2, "df2 is empty: an F statistic needs two degrees of freedom"),
         ((needed >= 1) & has_df1 & (df1.value <= 0), "df1 must be positive"),
         ((needed == 2) & has_df2 & (df2.value <= 0), "df2 must be positive"),
-        (np.isin(statistic, ("F", "chi2")) & (printed < 0), "an F or chi2 statistic cannot be "
+        (_one_of(statistic, "F", "chi2") & (printed < 0), "an F or chi2 statistic cannot be "
                                                            "negative"),
         ((statistic == "r") & (np.abs(printed) > 1), "a correlation lies between -1 and 1"),
-        (one_sided & np.isin(statistic, ("F", "chi2")), "one-sided applies to t, z and r only"),
+        (one_sided & _one_of(statistic, "F", "chi2"), "one-sided applies to t, z and r only"),
     ]
     reason = np.full(rows, None, dtype=object)
     for mask, message in reversed(problems):
@@ -130,9 +137,9 @@ def _run(columns, options):
     p_min, p_computed, p_max = pvalue_interval(statistic, magnitude_low, magnitude,
                                                magnitude_high, first, second, one_sided)
     status, p_reason = compare_printed_p(p_min, p_computed, p_max, p, options)
-    status = np.where(bad, "bad_input", status).astype(object)
+    status = np.where(bad, BAD_INPUT, status).astype(np.int8)
     reason = np.where(bad, reason, p_reason)
-    flagged = ~bad & (status != "consistent")
+    flagged = ~bad & (status != CONSISTENT)
     if flagged.any():
         label = _label(statistic[flagged], df1.text[flagged], df2.text[flagged],
                        value.number.text[flagged], one_sided[flagged])
