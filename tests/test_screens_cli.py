@@ -113,3 +113,27 @@ def test_notebook_is_committed_without_outputs():
     cells = json.loads(NOTEBOOK.read_text(encoding="utf-8"))["cells"]
     assert all(not cell.get("outputs") for cell in cells if cell["cell_type"] == "code")
     assert sum("parameters" in cell.get("metadata", {}).get("tags", []) for cell in cells) == 1
+
+
+def test_screen_baseline_table(tmp_path, capsys):
+    # two arms of a baseline table: t_two_sample oracle case raisi_dehkordi_epds_post,
+    # R: t.test(..., var.equal = TRUE) p = 0.000264
+    table = tmp_path / "baseline.csv"
+    table.write_text("trial,variable,group,n,mean,sd\nA,epds,1,60,7.75,2.18\n"
+                     "A,epds,2,60,9.20,2.04\nB,age,1,20,45,10\nB,age,2,20,n/a,10\n",
+                     encoding="utf-8")
+    assert main(["screen", str(table)]) == 0
+    out = capsys.readouterr()
+    rows = out.out.strip().splitlines()
+    assert rows[0] == "trial,variables,excluded,statistic,p,p_min,p_max,flagged,direction"
+    assert rows[1].startswith("A,1,0,") and rows[2].startswith("B,0,1,")
+    assert main(["screen", str(table), "--level", "variable"]) == 0
+    variables = capsys.readouterr().out.strip().splitlines()
+    assert variables[1].split(",")[4] == "student_t"
+    assert float(variables[1].split(",")[9]) == pytest.approx(0.0002640548976422175, rel=1e-9)
+    assert "bad_input" in variables[2] and "mean = 'n/a'" in variables[2]
+    assert main(["screen", str(table), "--format", "json"]) == 0
+    document = json.loads(capsys.readouterr().out)
+    assert document["check"] == "baseline"
+    assert [t["trial"] for t in document["trials"]] == ["A", "B"]
+    assert len(document["variables"]) == 2

@@ -31,6 +31,7 @@ controlled trials in anaesthetic and general medical journals. Anaesthesia 2017;
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Mapping
 
@@ -46,7 +47,7 @@ from reanalyse.screens.percent import percent_counts
 from reanalyse.screens.rebuilt import MAX_GROUPS, anova_pvalues, summary_box
 
 __all__ = ["BASELINE_FIELDS", "BaselineScreen", "baseline_screen", "chi_square_counts",
-           "chi_square_bounds"]
+           "chi_square_bounds", "json_records"]
 
 BASELINE_FIELDS = (
     Field("trial", "key", "the trial (a study's identifier)"),
@@ -136,11 +137,17 @@ class BaselineScreen:
     def to_dict(self) -> dict:
         """JSON-ready form: the summary, and both tables as lists of records."""
         return {"summary": self.summary(),
-                "trials": _records(self.trials), "variables": _records(self.variables)}
+                "trials": json_records(self.trials), "variables": json_records(self.variables)}
 
 
-def _records(frame: pd.DataFrame) -> list[dict]:
-    return frame.astype(object).where(frame.notna(), None).to_dict(orient="records")
+def json_records(frame: pd.DataFrame) -> list[dict]:
+    """A table as JSON-ready records: missing values as None, infinities as text."""
+    records = frame.astype(object).where(frame.notna(), None).to_dict(orient="records")
+    for record in records:
+        for key, value in record.items():
+            if isinstance(value, float) and not math.isfinite(value):
+                record[key] = str(value)
+    return records
 
 
 def chi_square_counts(counts: np.ndarray, n: np.ndarray) -> np.ndarray:

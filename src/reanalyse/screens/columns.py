@@ -244,24 +244,56 @@ def _scan(text: np.ndarray, *, prefix: bool):
     return scaled, decimals, relation, ok, blank
 
 
-def _by_distinct_cells(text: np.ndarray, read):
-    """``read(text)``, done once per distinct cell when cells repeat a lot (counts, SDs and
-    means printed to few decimals do), and spread back to every row."""
+def _by_distinct_cells(text: np.ndarray, prefix: bool, fallback) -> PColumn:
+    """:func:`_read_cells`, done once per distinct cell when cells repeat a lot (counts, SDs
+    and means printed to few decimals do), and spread back to every row."""
     sample = text[:_SAMPLE]
     if len(text) < 4 * _SAMPLE or len(pd.unique(sample)) * 20 > len(sample):
-        return read(text)
+        return _read_cells(text, prefix, fallback)
     codes, distinct = pd.factorize(text)
-    column = read(np.asarray(distinct, dtype=object))
-    if isinstance(column, PColumn):
-        number = column.number
-        return PColumn(column.relation[codes], PrintedColumn(
-            text, number.scaled[codes], number.decimals[codes], number.problem[codes]))
-    return PrintedColumn(text, column.scaled[codes], column.decimals[codes],
-                         column.problem[codes])
+    column = _read_cells(np.asarray(distinct, dtype=object), prefix, fallback)
+    number = column.number
+    return PColumn(column.relation[codes], PrintedColumn(
+        text, number.scaled[codes], number.decimals[codes], number.problem[codes]))
 
 
-def _problem_text(error: PrintedNumberError) -> str:
-    return f"{error.problem} ({error.hint})"
+def _read_cells(text: np.ndarray, prefix: bool, fallback) -> PColumn:
+    """Read cells in bulk (:func:`_scan`), and the cells it does not accept one by one with
+    ``fallback(cell) -> (relation, PrintedNumber or None)``."""
+    scaled, decimals, code, ok, blank = _scan(text, prefix=prefix)
+    relation = _RELATION_NAMES[code]
+    problem = np.full(len(text), None, dtype=object)
+    problem[blank] = _EMPTY
+    for i in np.flatnonzero(~ok & ~blank):
+        try:
+            relation[i], number = fallback(text[i].strip())
+        except PrintedNumberError as error:
+            problem[i] = f"{error.problem} ({error.hint})"
+            continue
+        if number is None:  # "ns"
+            continue
+        if number.decimals < 0 or number.decimals > _MAX_DIGITS or abs(number.scaled) >= 10**18:
+            problem[i] = ("too many or too few digits for a screen (write it out in plain "
+                          "decimals, e.g. 1200 or 0.00012)")
+            continue
+        scaled[i], decimals[i] = number.scaled, number.decimals
+    return PColumn(relation, PrintedColumn(text, scaled, decimals, problem))
+
+
+def _plain_number(cell: str):
+    return "=", parse_number(cell)
+
+
+def _related_number(cell: str):
+    match = _LEADING_RELATION.match(cell)
+    if not match[2]:
+        raise PrintedNumberError(cell, "no number after the relation", "write e.g. '< 1'")
+    return _OPERATORS.get(match[1], "="), parse_number(match[2])
+
+
+def _p_value(cell: str):
+    printed = parse_p(cell)
+    return printed.relation.rstrip("=") or "=", printed.number
 
 
 def read_printed(values) -> PrintedColumn:
@@ -278,26 +310,7 @@ def read_printed(values) -> PrintedColumn:
     PrintedColumn
         ``problem`` names what is wrong with each cell that is empty or not a number.
     """
-    return _by_distinct_cells(as_text(values), _read_printed_text)
-
-
-def _read_printed_text(text: np.ndarray) -> PrintedColumn:
-    scaled, decimals, _, ok, blank = _scan(text, prefix=False)
-    problem = np.full(len(text), None, dtype=object)
-    problem[blank] = _EMPTY
-    for i in np.flatnonzero(~ok & ~blank):
-        cell = text[i].strip()
-        try:
-            number = parse_number(cell)
-        except PrintedNumberError as error:
-            problem[i] = _problem_text(error)
-            continue
-        if number.decimals < 0 or number.decimals > _MAX_DIGITS or abs(number.scaled) >= 10**18:
-            problem[i] = ("too many or too few digits for a screen (write it out in plain "
-                          "decimals, e.g. 1200 or 0.00012)")
-            continue
-        scaled[i], decimals[i] = number.scaled, number.decimals
-    return PrintedColumn(text, scaled, decimals, problem)
+    return _by_distinct_cells(as_text(values), False, _plain_number).number
 
 
 _RELATION_NAMES = np.array(["=", "<", ">"], dtype=object)
@@ -310,28 +323,7 @@ def read_related(values) -> PColumn:
 
     A bare number is read as ``= number``.
     """
-    return _by_distinct_cells(as_text(values), _read_related_text)
-
-
-def _read_related_text(text: np.ndarray) -> PColumn:
-    scaled, decimals, code, ok, blank = _scan(text, prefix=True)
-    relation = _RELATION_NAMES[code]
-    problem = np.full(len(text), None, dtype=object)
-    problem[blank] = _EMPTY
-    for i in np.flatnonzero(~ok & ~blank):
-        cell = text[i].strip()
-        match = _LEADING_RELATION.match(cell)
-        if not match[2]:
-            problem[i] = _EMPTY
-            continue
-        try:
-            number = parse_number(match[2])
-        except PrintedNumberError as error:
-            problem[i] = _problem_text(error)
-            continue
-        relation[i] = _OPERATORS.get(match[1], "=")
-        scaled[i], decimals[i] = number.scaled, number.decimals
-    return PColumn(relation, PrintedColumn(text, scaled, decimals, problem))
+    return _by_distinct_cells(as_text(values), True, _related_number)
 
 
 def read_p(values) -> PColumn:
@@ -340,27 +332,17 @@ def read_p(values) -> PColumn:
     A bare number is read as ``= number``; ``"<="`` counts as ``"<"`` and ``">="`` as ``">"``.
     Cells the fast reader does not accept are read by :func:`reanalyse.printed.parse_p`.
     """
-    return _by_distinct_cells(as_text(values), _read_p_text)
-
-
-def _read_p_text(text: np.ndarray) -> PColumn:
-    scaled, decimals, code, ok, blank = _scan(text, prefix=True)
-    relation = _RELATION_NAMES[code]
-    problem = np.full(len(text), None, dtype=object)
-    problem[blank] = _EMPTY
-    for i in np.flatnonzero(~ok & ~blank):
-        cell = text[i].strip()
-        try:
-            printed = parse_p(cell)
-        except PrintedNumberError as error:
-            problem[i] = _problem_text(error)
-            continue
-        relation[i] = printed.relation.rstrip("=") or "="
-        if printed.number is not None:
-            scaled[i], decimals[i] = printed.number.scaled, printed.number.decimals
-    bad_range = ok & ((scaled < 0) | (scaled > POW10[np.minimum(decimals, 18)]))
-    problem[bad_range] = "p-value outside 0 to 1 (a p-value lies between 0 and 1; check the source)"
-    return PColumn(relation, PrintedColumn(text, scaled, decimals, problem))
+    column = _by_distinct_cells(as_text(values), True, _p_value)
+    number = column.number
+    outside = number.valid & ((number.scaled < 0) | (
+        number.scaled > POW10[np.minimum(number.decimals, 18)]))
+    if outside.any():
+        problem = number.problem.copy()
+        problem[outside] = ("p-value outside 0 to 1 (a p-value lies between 0 and 1; check the "
+                            "source)")
+        column = PColumn(column.relation, PrintedColumn(number.text, number.scaled,
+                                                        number.decimals, problem))
+    return column
 
 
 def read_whole(values) -> PrintedColumn:

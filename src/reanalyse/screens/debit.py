@@ -101,13 +101,19 @@ def _run(columns, options):
     if sd_bad.any():
         k_low = out["k_low"][sd_bad].astype(np.int64)
         k_high = out["k_high"][sd_bad].astype(np.int64)
+        size = n[sd_bad]
+        # the SD is largest for k nearest n / 2 and smallest for the k furthest from it
+        nearest = np.clip(size // 2, k_low, k_high)
+        furthest = np.where(np.abs(2 * k_low - size) >= np.abs(2 * k_high - size), k_low,
+                            k_high)
         places = sd.decimals[sd_bad]
-        low_sd = format_scaled(np.rint(_binary_sd(k_low, n[sd_bad]) * 10.0 ** places), places)
-        high_sd = format_scaled(np.rint(_binary_sd(k_high, n[sd_bad]) * 10.0 ** places), places)
-        counts = to_text(n[sd_bad])
+        low_sd = format_scaled(np.rint(_binary_sd(furthest, size) * 10.0 ** places), places)
+        high_sd = format_scaled(np.rint(_binary_sd(nearest, size) * 10.0 ** places), places)
+        counts = np.where(k_low == k_high, to_text(k_low), join_text(k_low, " to ", k_high))
+        sds = np.where(low_sd == high_sd, low_sd, join_text(low_sd, " to ", high_sd))
         reason[sd_bad] = join_text(
-            "binary data with mean ", mean.text[sd_bad], " (", k_low, " to ", k_high,
-            " of ", counts, ") have SD ", low_sd, " to ", high_sd, ", not ", sd.text[sd_bad])
+            "binary data with mean ", mean.text[sd_bad], " (", counts, " of ", size,
+            ") have SD ", sds, ", not ", sd.text[sd_bad])
     return {"status": status, "reason": reason}
 
 

@@ -436,9 +436,9 @@ def _map_rows(check, table, names, options) -> pd.DataFrame:
     bad_reason = describe_problems([names[f.name] for f in check.fields], texts, problems, bads)
     ok = ~np.logical_or.reduce(bads)
     ok_index = np.flatnonzero(ok)
-    every = ok_index if not ok.all() else slice(None)
-    outputs = check.run({name: _take(column, every) if not ok.all() else column
-                         for name, column in read.items()}, options)
+    if not ok.all():  # the check sees the readable rows only
+        read = {name: _take(column, ok_index) for name, column in read.items()}
+    outputs = check.run(read, options)
     added = _outputs_frame(check, table.index, len(table), ok_index, outputs, bad_reason)
     return _join(table, added)
 

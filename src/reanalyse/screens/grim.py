@@ -21,16 +21,18 @@ from reanalyse.screens.granularity import interval_bounds, printed_ratio, split_
 __all__ = ["GRIM", "grim", "grim_map", "grim_sums"]
 
 
-def grim_sums(mean, count, rounding):
+def grim_sums(mean, count, rounding, *, scale: int = 1):
     """Smallest and largest integer sums whose mean over ``count`` values prints as ``mean``.
 
     Parameters
     ----------
     mean : PrintedColumn
-        The printed means.
+        The printed means (percentages with ``scale=100``).
     count : int array
         Number of integer values averaged (n x items).
     rounding : Rounding
+    scale : int
+        What the printed number is the mean times: 100 for a percentage.
 
     Returns
     -------
@@ -41,7 +43,7 @@ def grim_sums(mean, count, rounding):
     magnitude = (np.abs(lower) + np.abs(upper) + 4.0) * count * 4
 
     def compute(lower, upper, lower_closed, upper_closed, decimals, count):
-        low, high = sum_range(lower, upper, lower_closed, upper_closed, decimals, count)
+        low, high = sum_range(lower, upper, lower_closed, upper_closed, decimals, count, scale)
         return {"low": low, "high": high}
 
     out = split_exact(magnitude, compute, lower, upper, lower_closed, upper_closed,

@@ -13,8 +13,8 @@ import numpy as np
 
 from reanalyse.screens.columns import format_scaled, join_text, to_text
 from reanalyse.screens.factory import Check, CheckResult, Field, status_codes, table_mapper
-from reanalyse.screens.granularity import interval_bounds, printed_ratio, split_exact, \
-    sum_range
+from reanalyse.screens.granularity import printed_ratio
+from reanalyse.screens.grim import grim_sums
 
 __all__ = ["PERCENT", "percent_n", "percent_map", "percent_counts"]
 
@@ -35,16 +35,8 @@ def percent_counts(percent, n, rounding):
     count_low, count_high : int arrays
         The consistent counts (none where ``count_low > count_high``).
     """
-    lower, upper, lower_closed, upper_closed = interval_bounds(percent, rounding)
-    magnitude = (np.abs(lower) + np.abs(upper) + 4.0) * n * 4
-
-    def compute(lower, upper, lower_closed, upper_closed, decimals, n):
-        low, high = sum_range(lower, upper, lower_closed, upper_closed, decimals, n, scale=100)
-        return {"low": np.maximum(low, 0), "high": np.minimum(high, n)}
-
-    out = split_exact(magnitude, compute, lower, upper, lower_closed, upper_closed,
-                      percent.decimals, np.asarray(n, dtype=np.int64))
-    return out["low"].astype(np.int64), out["high"].astype(np.int64)
+    low, high = grim_sums(percent, n, rounding, scale=100)
+    return np.maximum(low, 0).astype(np.int64), np.minimum(high, n).astype(np.int64)
 
 
 def _run(columns, options):

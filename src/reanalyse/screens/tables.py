@@ -10,14 +10,13 @@ from __future__ import annotations
 
 import html
 import json
-import math
 import re
 from pathlib import Path
 
 import pandas as pd
 
 from reanalyse.errors import InputFileError
-from reanalyse.screens.baseline import BaselineScreen
+from reanalyse.screens.baseline import BaselineScreen, json_records
 
 __all__ = ["read_table", "infer_check", "summarise", "flagged_rows", "write_result",
            "CHECK_COLUMNS", "FORMATS"]
@@ -147,15 +146,6 @@ def flagged_rows(result) -> pd.DataFrame:
     return result[result["status"].isin(("inconsistent", "decision_error"))]
 
 
-def _json_ready(frame: pd.DataFrame) -> list[dict]:
-    records = frame.astype(object).where(frame.notna(), None).to_dict(orient="records")
-    for record in records:
-        for key, value in record.items():
-            if isinstance(value, float) and not math.isfinite(value):
-                record[key] = str(value)
-    return records
-
-
 def write_result(result, check: str, fmt: str, stream, *, level: str = "trial") -> None:
     """Write a screen's result to ``stream`` as CSV, JSON or HTML.
 
@@ -176,7 +166,7 @@ def write_result(result, check: str, fmt: str, stream, *, level: str = "trial") 
     summary = summarise(result)
     if fmt == "json":
         document = {"check": check, "summary": summary}
-        document.update({name: _json_ready(frame) for name, frame in tables.items()})
+        document.update({name: json_records(frame) for name, frame in tables.items()})
         json.dump(document, stream, indent=1, ensure_ascii=False)
         stream.write("\n")
         return
