@@ -33,9 +33,14 @@ TEXTS = ["8.60", "8.6", "-2.10", "−2.1", "+3", ".034", "0.000", "12", "5.", " 
          "2,1", "1.2e-3", "1.2 × 10^-3", "123456789012345678"]
 
 
-def test_bulk_reading_agrees_with_the_scalar_parser():
+def test_bulk_reading_keeps_the_printed_digits():
     column = read_printed(TEXTS)
     assert column.valid.all()
+    # by hand: value = scaled * 10**-decimals with the printed decimals kept
+    assert list(zip(column.scaled.tolist(), column.decimals.tolist())) == [
+        (860, 2), (86, 1), (-210, 2), (-21, 1), (3, 0), (34, 3), (0, 3), (12, 0), (5, 0),
+        (725, 2), (21, 1), (12, 4), (12, 4), (123456789012345678, 0)]
+    # and the same reading as the scalar parser, cell by cell
     for text, scaled, decimals in zip(TEXTS, column.scaled, column.decimals):
         number = parse_number(text)
         assert (scaled, decimals) == (number.scaled, number.decimals), text
@@ -194,3 +199,19 @@ def test_carlisle_baseline_screen_runs_over_every_trial():
     assert summary["trials_with_p"] == summary["trials"]
     assert set(result.variables["status"]) <= {"computed", "undefined", "bad_input"}
     assert result.trials["p"].between(0, 1).all()
+
+
+@pytest.mark.parametrize("rows", [0, 3])
+def test_every_check_survives_empty_and_unreadable_tables(rows):
+    from reanalyse.screens import CHECKS, MAPPERS
+    for name, mapper in MAPPERS.items():
+        required = [f.name for f in CHECKS[name].fields if f.required]
+        table = pd.DataFrame({column: ["n/a"] * rows for column in required}, dtype=object)
+        out = mapper(table)
+        # one row per input row (per comparison for rebuilt_anova: all rows share "n/a")
+        assert len(out) == (min(rows, 1) if name == "rebuilt_anova" else rows), name
+        assert (out["status"] == "bad_input").all(), name
+    result = baseline_screen(pd.DataFrame({c: ["n/a"] * rows for c in
+                                           ("trial", "variable", "n", "mean", "sd")}))
+    assert len(result.trials) == min(rows, 1)
+    assert (result.variables["status"] == "bad_input").all()

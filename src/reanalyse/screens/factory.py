@@ -464,7 +464,7 @@ def group_layout(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, 
     codes, uniques = pd.factorize(pd.Series(keys, copy=False), sort=False)
     order = np.argsort(codes, kind="stable")
     counts = np.bincount(codes, minlength=len(uniques))
-    starts = np.concatenate([[0], np.cumsum(counts)[:-1]])
+    starts = np.cumsum(counts) - counts
     position = np.empty(len(codes), dtype=np.int64)
     position[order] = np.arange(len(codes)) - np.repeat(starts, counts)
     return np.asarray(uniques, dtype=object), codes, position, counts

@@ -17,7 +17,7 @@ import numpy as np
 from reanalyse.screens.columns import POW10, PrintedColumn
 
 __all__ = ["split_exact", "sum_range", "round_ratio", "ceil_div", "floor_div", "representable",
-           "is_square", "interval_bounds", "printed_ratio", "pow10"]
+           "is_square", "interval_bounds", "printed_ratio", "pow10", "least_squares"]
 
 #: Largest magnitude of an intermediate product computed in int64.
 _INT64_SAFE = 2.0**62
@@ -142,6 +142,13 @@ def printed_ratio(numerator, denominator, decimals, scale=1):
     return round_ratio(scale * numerator * pow10(decimals, numerator), denominator)
 
 
+def least_squares(n, total):
+    """Smallest sum of squares of n integers summing to ``total``: as even a spread as can be,
+    q + 1 for r of them and q for the rest (``total = q n + r``)."""
+    quotient, remainder = np.divmod(total, n)
+    return quotient * quotient * n + remainder * (2 * quotient + 1)
+
+
 def representable(n, total, squares):
     """Whether some n integers have sum ``total`` and sum of squares ``squares``.
 
@@ -158,9 +165,7 @@ def representable(n, total, squares):
     These were checked against enumeration of every integer vector (tests/test_screens_*).
     """
     n, total, squares = np.asarray(n), np.asarray(total), np.asarray(squares)
-    quotient, remainder = np.divmod(total, n)
-    minimum = quotient * quotient * n + remainder * (2 * quotient + 1)
-    ok = (squares >= minimum) & ((squares - total) % 2 == 0)
+    ok = (squares >= least_squares(n, total)) & ((squares - total) % 2 == 0)
     two = ok & (n == 2)
     if two.any():
         ok[two] = is_square(2 * squares[two] - total[two] ** 2)

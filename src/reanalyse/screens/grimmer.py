@@ -15,11 +15,12 @@ variability. PeerJ Preprints 2016;4:e2400v1.
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 
 from reanalyse.screens.columns import format_scaled, join_text, to_text
 from reanalyse.screens.factory import Check, CheckResult, Field, status_codes, table_mapper
-from reanalyse.screens.granularity import ceil_div, floor_div, interval_bounds, pow10, \
-    representable, split_exact
+from reanalyse.screens.granularity import ceil_div, floor_div, interval_bounds, \
+    least_squares, pow10, representable, split_exact
 from reanalyse.screens.grim import grim_sums
 
 __all__ = ["GRIMMER", "grimmer", "grimmer_map"]
@@ -46,20 +47,22 @@ def _sum_of_squares_range(total, n, items, sd_lower, sd_upper, lower_closed, upp
     return q_low, q_high
 
 
-def _first_representable(n, total, start, stop):
+def _first_representable(n, total, start, stop=None):
     """Smallest Q in start..stop (step 2 from ``start``, which must have the parity of
-    ``total`` and be at least the spread-out minimum) that n integers with sum ``total`` reach;
-    ``stop + 1`` where none does.  From n = 5 on that is ``start`` itself."""
+    ``total`` and be at least :func:`least_squares`) that n integers with sum ``total`` reach;
+    ``stop + 1`` where none does.  From n = 5 on that is ``start`` itself.  Without ``stop``
+    the search goes on until it finds one (there always is one further up)."""
     q = start.copy()
-    found = (n >= 5) & (q <= stop)
-    active = (n <= 4) & (q <= stop)
+    within = np.ones(len(q), dtype=bool) if stop is None else q <= stop
+    found = (n >= 5) & within
+    active = (n <= 4) & within
     while active.any():
         idx = np.flatnonzero(active)
         hit = representable(n[idx], total[idx], q[idx])
         found[idx[hit]] = True
         q[idx[~hit]] += 2
-        active[idx] = ~hit & (q[idx] <= stop[idx])
-    return np.where(found, q, stop + 1)
+        active[idx] = ~hit if stop is None else ~hit & (q[idx] <= stop[idx])
+    return q if stop is None else np.where(found, q, stop + 1)
 
 
 def _check(mean_low_sum, mean_high_sum, n, items, sd_lower, sd_upper, lower_closed,
@@ -75,9 +78,7 @@ def _check(mean_low_sum, mean_high_sum, n, items, sd_lower, sd_upper, lower_clos
         q_low, q_high = _sum_of_squares_range(s, n[idx], items[idx], sd_lower[idx],
                                               sd_upper[idx], lower_closed[idx],
                                               upper_closed[idx], sd_decimals[idx])
-        quotient, remainder = np.divmod(s, n[idx])
-        minimum = quotient * quotient * n[idx] + remainder * (2 * quotient + 1)
-        start = np.maximum(q_low, minimum)
+        start = np.maximum(q_low, least_squares(n[idx], s))
         start = start + (start - s) % 2
         first = _first_representable(n[idx], s, start, q_high)
         hit = first <= q_high
@@ -90,8 +91,7 @@ def _check(mean_low_sum, mean_high_sum, n, items, sd_lower, sd_upper, lower_clos
 
 def _nearest_sds(total, n, items, q_low, q_high, sd_decimals):
     """Printed SDs of the reachable Q just below ``q_low`` and just above ``q_high``."""
-    quotient, remainder = np.divmod(total, n)
-    minimum = quotient * quotient * n + remainder * (2 * quotient + 1)
+    minimum = least_squares(n, total)
     below = q_low - 1
     below = below - (below - total) % 2
     while True:
@@ -101,16 +101,13 @@ def _nearest_sds(total, n, items, q_low, q_high, sd_decimals):
         below = np.where(missing, below - 2, below)
     above = q_high + 1
     above = above + (above - total) % 2
-    above = np.maximum(above, minimum)
-    # every gap of n <= 4 ends: n = 2 reaches the next perfect square, 3 and 4 sooner
-    above = _first_representable(n, total, above, above + 4 * (above - minimum) + 8)
+    above = _first_representable(n, total, np.maximum(above, minimum))
     squares = total.astype(float) ** 2
     sd_below = np.sqrt(np.maximum(n * below - squares, 0) / (n * (n - 1.0))) / items
     sd_above = np.sqrt((n * above - squares) / (n * (n - 1.0))) / items
     text_below = format_scaled(np.rint(sd_below * 10.0 ** sd_decimals), sd_decimals)
     text_above = format_scaled(np.rint(sd_above * 10.0 ** sd_decimals), sd_decimals)
-    text_below[below < minimum] = "none"
-    return text_below, text_above
+    return np.where(below < minimum, None, text_below), text_above
 
 
 def _run(columns, options):
@@ -157,9 +154,12 @@ def _sd_reason(mean, sd, n, items, centre, rows, lower, upper, lower_closed, upp
 
     near = split_exact(magnitude[rows], compute, centre, n[rows], items[rows], lower[rows],
                        upper[rows], lower_closed[rows], upper_closed[rows], sd.decimals[rows])
+    below = near["below"]
+    nearest = np.where(pd.isna(below), join_text("; the smallest possible SD is ", near["above"]),
+                       join_text("; nearest possible SDs ", np.where(pd.isna(below), "", below),
+                                 " and ", near["above"]))
     return join_text("no ", to_text(n[rows]), " integer values with mean ", mean.text[rows],
-                     " have SD ", sd.text[rows], "; nearest possible SDs ", near["below"],
-                     " and ", near["above"])
+                     " have SD ", sd.text[rows], nearest)
 
 
 GRIMMER = Check(
