@@ -41,8 +41,8 @@ from scipy import stats
 
 from reanalyse.combine import stouffer_by_group
 from reanalyse.printed import Rounding
-from reanalyse.screens.factory import Field, describe_problems, group_layout, read_fields, \
-    resolve_columns
+from reanalyse.screens.factory import Field, describe_problems, first_by_group, group_layout, \
+    read_fields, resolve_columns
 from reanalyse.screens.percent import percent_counts
 from reanalyse.screens.rebuilt import MAX_GROUPS, anova_pvalues, summary_box
 
@@ -258,8 +258,7 @@ def baseline_screen(table: pd.DataFrame, *, columns: Mapping[str, str] | None = 
     keys = pd.Series(trial_text).str.cat(pd.Series(variable_text), sep="\x1f").to_numpy()
     uniques, row, col, counts = group_layout(keys)
     variables = len(uniques)
-    first_row = np.full(variables, -1, dtype=np.int64)
-    first_row[row[::-1]] = np.arange(len(row))[::-1]
+    first_row = first_by_group(row, np.ones(len(row), dtype=bool), variables)
     reason = _variable_reasons(row, row_reason, percent, counts, variables)
     shape = (variables, int(counts.max()) if variables else 0)
     present = np.zeros(shape, dtype=bool)
@@ -312,10 +311,8 @@ def baseline_screen(table: pd.DataFrame, *, columns: Mapping[str, str] | None = 
 
 def _variable_reasons(row, row_reason, percent, counts, variables):
     reason = np.full(variables, None, dtype=object)
-    bad_rows = np.flatnonzero(~pd.isna(row_reason))
-    if len(bad_rows):
-        first_bad = pd.Series(bad_rows).groupby(row[bad_rows]).first()
-        reason[first_bad.index.to_numpy()] = row_reason[first_bad.to_numpy()]
+    first_bad = first_by_group(row, ~pd.isna(row_reason), variables)
+    reason[first_bad >= 0] = row_reason[first_bad[first_bad >= 0]]
     mixed = np.bincount(row, weights=percent, minlength=variables)
     mixed = (mixed > 0) & (mixed < counts)
     reason[mixed & pd.isna(reason)] = "mixes continuous and percent rows"

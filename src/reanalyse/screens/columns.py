@@ -27,7 +27,7 @@ from reanalyse.printed import PrintedNumberError, Rounding, half_unit_bounds, pa
 
 __all__ = ["PrintedColumn", "PColumn", "read_printed", "read_related", "read_p", "read_whole",
            "read_flag", "read_labels", "as_text", "lost_decimals", "format_scaled", "join_text",
-           "to_text",            "POW10"]
+           "to_text", "POW10"]
 
 #: Powers of ten that fit an int64.
 POW10 = 10 ** np.arange(19, dtype=np.int64)

@@ -40,9 +40,11 @@ import pandas as pd
 from reanalyse.errors import ReanalyseError
 from reanalyse.printed import PrintedNumberError, Rounding
 from reanalyse.screens import columns as readers
+from reanalyse.screens.columns import join_text
 
 __all__ = ["Field", "Check", "CheckResult", "ScreenColumnsError", "LostDecimalsWarning",
            "table_mapper", "resolve_columns", "read_fields", "describe_problems", "group_layout",
+           "first_by_group",
            "status_codes", "STATUSES", "FIELD_KINDS", "CONSISTENT", "INCONSISTENT",
            "DECISION_ERROR", "BAD_INPUT"]
 
@@ -470,6 +472,14 @@ def group_layout(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, 
     return np.asarray(uniques, dtype=object), codes, position, counts
 
 
+def first_by_group(group_of_row: np.ndarray, chosen: np.ndarray, groups: int) -> np.ndarray:
+    """Per group, the first of its rows where ``chosen`` is true (-1 where none is)."""
+    rows = np.flatnonzero(chosen)
+    first = np.full(groups, -1, dtype=np.int64)
+    first[group_of_row[rows][::-1]] = rows[::-1]  # the last write, the earliest row, wins
+    return first
+
+
 def _grid(column, row, col, shape):
     """A read column scattered into a 2-D grid (missing places hold zeros / None)."""
     if isinstance(column, readers.PColumn):
@@ -499,22 +509,19 @@ def _map_groups(check, table, names, options) -> pd.DataFrame:
                                    [texts[i] for i in places], [problems[i] for i in places],
                                    [bads[i] for i in places])
     # a comparison is bad when any of its rows is; the first bad row's reason is given
-    bad_rows = np.flatnonzero(~pd.isna(row_reason))
+    first_bad = first_by_group(row, ~pd.isna(row_reason), groups)
     group_reason = np.full(groups, None, dtype=object)
-    first_bad = pd.Series(bad_rows).groupby(row[bad_rows]).first()
-    group_reason[first_bad.index.to_numpy()] = (
-        "row " + (first_bad.to_numpy() + 1).astype(str).astype(object) + ": "
-        + row_reason[first_bad.to_numpy()].astype(object))
+    has_bad = first_bad >= 0
+    group_reason[has_bad] = join_text("row ", first_bad[has_bad] + 1, ": ",
+                                      row_reason[first_bad[has_bad]])
     # per-comparison fields: the first non-empty cell of each comparison
     chosen = {}
     for f in per_group:
         index = check.fields.index(f)
-        filled = np.flatnonzero(texts[index] != "")
-        first = pd.Series(filled).groupby(row[filled]).first()
-        pick = np.zeros(groups, dtype=np.int64)
-        pick[first.index.to_numpy()] = first.to_numpy()
+        first = first_by_group(row, texts[index] != "", groups)
+        empty = first < 0
+        pick = np.maximum(first, 0)
         chosen[f.name] = _take(read[f.name], pick)
-        empty = np.setdiff1d(np.arange(groups), first.index.to_numpy())
         problem = problems[index][pick].copy()
         problem[empty] = "empty cell"
         text = texts[index][pick].copy()
