@@ -8,9 +8,11 @@ directly.  ``tests/test_distributions.py`` compares them with scipy.stats.
 
 from __future__ import annotations
 
+import numpy as np
 from scipy import special
 
-__all__ = ["t_sf", "t_cdf", "t_ppf", "f_sf", "chi2_sf", "norm_sf", "norm_cdf", "norm_ppf"]
+__all__ = ["t_sf", "t_cdf", "t_ppf", "t_isf", "nct_sf", "f_sf", "chi2_sf", "norm_sf", "norm_cdf",
+           "norm_ppf"]
 
 
 def t_sf(x, df):
@@ -26,6 +28,28 @@ def t_cdf(x, df):
 def t_ppf(q, df):
     """The ``q`` quantile of Student's t with ``df`` degrees of freedom."""
     return special.stdtrit(df, q)
+
+
+def t_isf(q, df):
+    """The value Student's t with ``df`` degrees of freedom exceeds with probability ``q``."""
+    return -special.stdtrit(df, q)
+
+
+def nct_sf(x, df, noncentrality):
+    """P(T > x) for the noncentral t with ``df`` degrees of freedom and ``noncentrality``.
+
+    Computed as P(-T < -x), -T being noncentral t at ``-noncentrality``, so that the upper tail
+    is a lower-tail probability of ``special.nctdtr`` and suffers no cancellation.  Where
+    ``nctdtr`` cannot evaluate the series (it returns NaN) the probability is 0 or 1 to double
+    precision: 1 when ``x`` lies below the noncentrality, else 0, which is what
+    ``scipy.stats.nct.sf`` returns there.
+    """
+    p = special.nctdtr(df, -noncentrality, -x)
+    unresolved = np.isnan(p)
+    if not np.count_nonzero(unresolved):
+        return p
+    unresolved &= ~(np.isnan(x) | np.isnan(df) | np.isnan(noncentrality))
+    return np.where(unresolved, np.where(np.less(x, noncentrality), 1.0, 0.0), p)
 
 
 def f_sf(x, df1, df2):
