@@ -4,8 +4,10 @@ import numpy as np
 import pytest
 
 from oracle_values import r_oracle
-from reanalyse.binary import CountPairs, binary_tests, feasible_events, risk_effects
-from reanalyse.printed import parse_number
+from reanalyse.binary import (CountPairs, binary_tests, feasible_events, risk_effects,
+                              two_proportion_chi2, two_proportion_z)
+from reanalyse.printed import Rounding, parse_number
+from reanalyse.study import BinaryArm
 
 ALTERNATIVES = {"two.sided": "two-sided", "less": "less", "greater": "greater"}
 
@@ -112,3 +114,73 @@ def test_boschloo_is_never_above_fisher_and_skipping_says_so():
     assert boschloo.p_max == fisher.p and boschloo.significant is True
     computed = spec(binary_tests(pairs, boschloo="always"), "boschloo_exact")
     assert computed.p <= fisher.p
+
+
+@pytest.mark.parametrize("test, correction", [("chisq_pearson", False), ("chisq_yates", True)])
+def test_vectorised_chi_square_over_every_oracle_table_at_once(test, correction):
+    cases = [c for c in r_oracle("two_by_two", test=test) if c["p_value"] == c["p_value"]
+             and c["p_value"] is not None]
+    columns = {key: np.array([case[key] for case in cases])
+               for key in ("treat_events", "treat_n", "control_events", "control_n")}
+    statistic, p = two_proportion_chi2(columns["treat_events"], columns["treat_n"],
+                                       columns["control_events"], columns["control_n"],
+                                       correction=correction)
+    # R: chisq.test(m, correct = FALSE / TRUE), one call per table (r_call of each record)
+    assert statistic == pytest.approx([case["statistic"] for case in cases], rel=1e-9,
+                                      abs=1e-12)
+    assert p == pytest.approx([case["p_value"] for case in cases], rel=1e-9)
+
+
+@pytest.mark.parametrize("table, correction, alternative, expected", [
+    # R: prop.test(x = c(15, 26), n = c(60, 60), alternative = "less", correct = FALSE)
+    ((15, 60, 26, 60), False, "less", (4.482865081815375, 0.017118140942892)),
+    # R: prop.test(x = c(15, 26), n = c(60, 60), alternative = "less", correct = TRUE)
+    ((15, 60, 26, 60), True, "less", (3.7048471750540291, 0.0271273198531412)),
+    # R: prop.test(x = c(7, 2), n = c(12, 12), alternative = "greater", correct = TRUE)
+    ((7, 12, 2, 12), True, "greater", (2.8444444444444441, 0.0458451407747146)),
+])
+def test_one_sided_chi_square_is_the_signed_root_as_prop_test(table, correction, alternative,
+                                                               expected):
+    statistic, p = two_proportion_chi2(*table, correction=correction, alternative=alternative)
+    assert (statistic, p) == pytest.approx(expected, rel=1e-9)
+
+
+def test_pooled_z_over_arrays_of_tables():
+    # R: prop.test(x = c(15, 26), n = c(60, 60), alternative = "less", correct = FALSE):
+    #   X-squared = 4.482865, p = 0.01711814, and z is minus its root (fewer treat events);
+    #   prop.test(x = c(7, 2), n = c(12, 12), alternative = "greater", correct = FALSE):
+    #   X-squared = 4.444444, p = 0.01750749, so against "less" p = 1 - 0.01750749
+    z, p = two_proportion_z(np.array([15, 7]), np.array([60, 12]), np.array([26, 2]),
+                            np.array([60, 12]), alternative="less")
+    assert z == pytest.approx([-np.sqrt(4.482865081815375), np.sqrt(4.4444444444444446)],
+                              rel=1e-12)
+    assert p[0] == pytest.approx(0.017118140942892, rel=1e-9)
+    assert p[1] == pytest.approx(1 - 0.0175074905098313, rel=1e-9)
+
+
+def test_tables_without_variation_have_p_one():
+    # 0/10 vs 0/12 and 10/10 vs 12/12: no events or no non-events at all, nothing to test
+    for alternative in ("two-sided", "greater", "less"):
+        z, p = two_proportion_z(np.array([0, 10]), 10, np.array([0, 12]), 12,
+                                alternative=alternative)
+        assert list(z) == [0.0, 0.0] and list(p) == [1.0, 1.0]
+    statistic, p = two_proportion_chi2(np.array([0, 10]), 10, np.array([0, 12]), 12,
+                                       correction=True)
+    assert list(statistic) == [0.0, 0.0] and list(p) == [1.0, 1.0]
+
+
+def test_unknown_alternative_is_refused():
+    with pytest.raises(ValueError, match="alternative"):
+        two_proportion_z(3, 10, 5, 10, alternative="two.sided")
+
+
+def test_binary_arm_read_under_another_rounding():
+    # "43" % of 200: 85/200 = 42.5% and 87/200 = 43.5% are ties that half-even rounding sends
+    # to 42 and 44, so only 86 remains (hand calculation, as in the tie test above)
+    arm = BinaryArm(200, percent=parse_number("43"))
+    rounded = arm.with_rounding("half_even")
+    assert rounded.percent.rounding is Rounding.HALF_EVEN and rounded.percent.text == "43"
+    assert list(feasible_events(rounded.n, rounded.percent)) == [86]
+    assert arm.with_rounding(Rounding.NEAREST) is arm       # already read that way
+    counted = BinaryArm(200, events=86)
+    assert counted.with_rounding("half_even") is counted   # nothing printed to re-read

@@ -21,7 +21,10 @@ Tests of H0: equal event proportions in the two arms (independent binomial sampl
 ``z_pooled``
     The two-proportion z-test with pooled variance (two-sided p equals Pearson's).
 
-One-sided alternatives refer to treat proportion minus control proportion.
+One-sided alternatives refer to treat proportion minus control proportion.  The closed-form
+tests are also public as vectorised functions over arrays of counts,
+:func:`two_proportion_chi2` and :func:`two_proportion_z`, which the sensitivity analyses apply
+to every table at given arm sizes.
 """
 
 from __future__ import annotations
@@ -33,11 +36,13 @@ from fractions import Fraction
 import numpy as np
 
 from reanalyse import exact
-from reanalyse.distributions import chi2_sf, norm_cdf, norm_ppf, norm_sf
+from reanalyse.distributions import norm_cdf, norm_ppf, norm_sf
 from reanalyse.printed import PrintedNumber, half_unit_bounds
 from reanalyse.results import Effect, SpecResult, decide
+from reanalyse.study import ALTERNATIVES
 
-__all__ = ["feasible_events", "CountPairs", "binary_tests", "risk_effects", "BOSCHLOO_POLICIES"]
+__all__ = ["feasible_events", "CountPairs", "binary_tests", "two_proportion_chi2",
+           "two_proportion_z", "risk_effects", "BOSCHLOO_POLICIES"]
 
 #: ``when_needed``: compute Boschloo's p only where Fisher's p is above alpha (where it is at or
 #: below, Boschloo's decision is known: its p is no larger); ``always``; ``never``.
@@ -109,26 +114,92 @@ class CountPairs:
         return treat[order], control[order]
 
 
-def _chi_square(a, n1, c, n2, *, yates: bool):
-    """Pearson's X**2 for 2x2 tables [[a, n1-a], [c, n2-c]], vectorised; NaN when a margin is 0."""
-    a, c = a.astype(float), c.astype(float)
-    total = n1 + n2
-    events = a + c
-    expected_a = n1 * events / total
-    deviation = np.abs(a - expected_a)
-    if yates:
-        deviation = deviation - np.minimum(0.5, deviation)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        inverse_sum = (1 / expected_a + 1 / (n1 - expected_a) + 1 / (n2 * events / total)
-                       + 1 / (n2 - n2 * events / total))
-        return deviation**2 * inverse_sum
+def _tables(treat_events, treat_n, control_events, control_n, alternative):
+    if alternative not in ALTERNATIVES:
+        raise ValueError(f"alternative must be one of {ALTERNATIVES}, got {alternative!r}")
+    treat_events = np.asarray(treat_events, dtype=float)
+    control_events = np.asarray(control_events, dtype=float)
+    total = treat_n + control_n
+    events = treat_events + control_events
+    return treat_events, control_events, total, events, (events == 0) | (events == total)
 
 
-def _chi_square_p(x2, direction, alternative):
+def _normal_p(z, alternative):
     if alternative == "two-sided":
-        return chi2_sf(x2, 1)
-    z = direction * np.sqrt(x2)
+        return 2 * norm_sf(np.abs(z))
     return norm_sf(z) if alternative == "greater" else norm_cdf(z)
+
+
+def two_proportion_chi2(treat_events, treat_n, control_events, control_n, *,
+                        correction: bool = False, alternative: str = "two-sided"):
+    """Pearson's chi-square test of 2 x 2 tables, vectorised over arrays of counts.
+
+    Tests H0: equal event proportions in the two arms.  For the table
+    ``[[a, b], [c, d]]`` (``a = treat_events``, ``b = treat_n - a``; ``c = control_events``,
+    ``d = control_n - c``) every cell deviates from its expected count by the same
+    ``|ad - bc| / N``, so X**2 = N (|ad - bc| - k)**2 / (r1 r2 c1 c2) with ``k = 0``, or with
+    Yates' correction ``k = min(N / 2, |ad - bc|)`` (capped at ``|O - E|``, as R's
+    ``chisq.test`` and scipy).  Chi-square with one df is a squared standard normal, so the
+    two-sided p is ``2 * norm_sf(sqrt(X**2))`` (the normal tail is also far quicker than the
+    chi-square one over a whole grid of tables); one-sided alternatives use the root signed as
+    treat minus control proportion.  A table with no events or no non-events has X**2 = 0 and
+    p = 1.
+
+    Parameters
+    ----------
+    treat_events, control_events : array_like of int
+        Event counts; broadcast together.
+    treat_n, control_n : int
+    correction : bool
+        Yates' continuity correction.
+    alternative : {'two-sided', 'greater', 'less'}
+
+    Returns
+    -------
+    statistic, pvalue : ndarray
+        X**2 and its p for every table.
+    """
+    a, c, total, events, degenerate = _tables(treat_events, treat_n, control_events,
+                                              control_n, alternative)
+    cross = a * control_n - c * treat_n                       # ad - bc
+    excess = np.abs(cross)
+    if correction:
+        excess = excess - np.minimum(total / 2, excess)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        statistic = np.where(degenerate, 0.0, total * excess**2
+                             / (treat_n * control_n * events * (total - events)))
+    pvalue = _normal_p(np.sign(cross) * np.sqrt(statistic), alternative)
+    return statistic, np.where(degenerate, 1.0, pvalue)
+
+
+def two_proportion_z(treat_events, treat_n, control_events, control_n, *,
+                     alternative: str = "two-sided"):
+    """The pooled two-proportion z-test of 2 x 2 tables, vectorised over arrays of counts.
+
+    Tests H0: equal event proportions, with z = (p1 - p2) / sqrt(p (1 - p) (1/n1 + 1/n2)) for
+    the pooled proportion p (R ``prop.test(correct = FALSE)``; z**2 is Pearson's X**2).  A
+    table with no events or no non-events has z = 0 and p = 1.
+
+    Parameters
+    ----------
+    treat_events, control_events : array_like of int
+        Event counts; broadcast together.
+    treat_n, control_n : int
+    alternative : {'two-sided', 'greater', 'less'}
+        For treat minus control proportion.
+
+    Returns
+    -------
+    statistic, pvalue : ndarray
+        z and its p for every table.
+    """
+    a, c, total, events, degenerate = _tables(treat_events, treat_n, control_events,
+                                              control_n, alternative)
+    pooled = events / total
+    with np.errstate(divide="ignore", invalid="ignore"):
+        statistic = np.where(degenerate, 0.0, (a / treat_n - c / control_n) / np.sqrt(
+            pooled * (1 - pooled) * (1 / treat_n + 1 / control_n)))
+    return statistic, np.where(degenerate, 1.0, _normal_p(statistic, alternative))
 
 
 def binary_tests(pairs: CountPairs, *, alternative: str = "two-sided", alpha: float = 0.05,
@@ -142,17 +213,14 @@ def binary_tests(pairs: CountPairs, *, alternative: str = "two-sided", alpha: fl
     """
     a, c = pairs.pairs()
     n1, n2 = pairs.treat_n, pairs.control_n
-    events = a + c
-    degenerate = (events == 0) | (events == n1 + n2)
-    direction = np.sign(a / n1 - c / n2)
     count = a.size
     note = None if count == 1 else f"{count} count pairs are consistent with the printed numbers"
     results = []
 
-    for name, label, yates in (("pearson_chi2", "Pearson's chi-square", False),
-                               ("yates_chi2", "Yates-corrected chi-square", True)):
-        x2 = np.where(degenerate, 0.0, _chi_square(a, n1, c, n2, yates=yates))
-        p = np.where(degenerate, 1.0, _chi_square_p(x2, direction, alternative))
+    for name, label, correction in (("pearson_chi2", "Pearson's chi-square", False),
+                                    ("yates_chi2", "Yates-corrected chi-square", True)):
+        x2, p = two_proportion_chi2(a, n1, c, n2, correction=correction,
+                                    alternative=alternative)
         results.append(_spec(name, label, x2, p, alpha, (1.0,), count, note))
 
     fisher_matrix = exact.fisher_pvalues(n1, n2, alternative)
@@ -161,14 +229,7 @@ def binary_tests(pairs: CountPairs, *, alternative: str = "two-sided", alpha: fl
                          note))
     results.append(_boschloo(a, c, n1, n2, fisher_p, alternative, alpha, boschloo, count, note))
 
-    p1, p2 = a / n1, c / n2
-    pooled = events / (n1 + n2)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        z = np.where(degenerate, 0.0, (p1 - p2) / np.sqrt(pooled * (1 - pooled) * (1 / n1 + 1 / n2)))
-    if alternative == "two-sided":
-        p = 2 * norm_sf(np.abs(z))
-    else:
-        p = norm_sf(z) if alternative == "greater" else norm_cdf(z)
+    z, p = two_proportion_z(a, n1, c, n2, alternative=alternative)
     results.append(_spec("z_pooled", "two-proportion z-test (pooled)", z, p, alpha, (), count,
                          note))
     return tuple(results)

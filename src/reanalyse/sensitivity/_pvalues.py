@@ -8,17 +8,13 @@ computed once, vectorised, and cached.
 
 Tests (H0: equal event proportions; one-sided alternatives refer to treat minus control):
 
-``pearson_chi2``
-    Pearson's X**2 without correction, two-sided only.  For a 2 x 2 table X**2 equals the square
-    of the pooled z statistic, which is how it is computed here.
-``yates_chi2``
-    With Yates' correction capped at |O - E| (as R's ``chisq.test`` and scipy): every cell of a
-    2 x 2 table has the same |O - E| = |ad - bc| / N, so X**2 = N (|ad - bc| - min(N/2,
-    |ad - bc|))**2 / (r1 r2 c1 c2).  Two-sided only.
+``pearson_chi2``, ``yates_chi2``
+    Pearson's X**2 without and with Yates' correction, two-sided only:
+    :func:`reanalyse.binary.two_proportion_chi2`, the function the check's ``binary_tests`` uses.
 ``fisher_exact``
     Fisher's exact test, from :func:`reanalyse.exact.fisher_pvalues`.
 ``z_pooled``
-    The two-proportion z-test with pooled variance.
+    The two-proportion z-test with pooled variance: :func:`reanalyse.binary.two_proportion_z`.
 
 A table with no events or no non-events at all has no variation to test: its p is 1.
 """
@@ -28,9 +24,9 @@ from __future__ import annotations
 import functools
 
 import numpy as np
-from scipy import stats
 
 from reanalyse import exact
+from reanalyse.binary import two_proportion_chi2, two_proportion_z
 
 __all__ = ["TESTS", "TEST_LABELS", "pvalue_matrix", "two_sided_only"]
 
@@ -44,38 +40,18 @@ def two_sided_only(test: str) -> bool:
     return test in ("pearson_chi2", "yates_chi2")
 
 
-def _grid(treat_n: int, control_n: int):
-    a, c = np.meshgrid(np.arange(treat_n + 1, dtype=float), np.arange(control_n + 1, dtype=float),
-                       indexing="ij")
-    total = treat_n + control_n
-    events = a + c
-    degenerate = (events == 0) | (events == total)
-    return a, c, total, events, degenerate
-
-
 @functools.lru_cache(maxsize=64)
 def _matrix(test: str, treat_n: int, control_n: int, alternative: str) -> np.ndarray:
     if test == "fisher_exact":
-        matrix = np.array(exact.fisher_pvalues(treat_n, control_n, alternative), dtype=float)
+        return exact.fisher_pvalues(treat_n, control_n, alternative)    # cached, read-only
+    treat_events = np.arange(treat_n + 1)[:, np.newaxis]
+    control_events = np.arange(control_n + 1)[np.newaxis, :]
+    if test == "z_pooled":
+        _, matrix = two_proportion_z(treat_events, treat_n, control_events, control_n,
+                                     alternative=alternative)
     else:
-        a, c, total, events, degenerate = _grid(treat_n, control_n)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            if test == "yates_chi2":
-                cross = np.abs(a * (control_n - c) - c * (treat_n - a))
-                corrected = cross - np.minimum(total / 2, cross)
-                x2 = total * corrected**2 / (treat_n * control_n * events * (total - events))
-                p = stats.chi2.sf(x2, 1)
-            else:
-                pooled = events / total
-                z = (a / treat_n - c / control_n) / np.sqrt(
-                    pooled * (1 - pooled) * (1 / treat_n + 1 / control_n))
-                if alternative == "two-sided":
-                    p = 2 * stats.norm.sf(np.abs(z))
-                elif alternative == "greater":
-                    p = stats.norm.sf(z)
-                else:
-                    p = stats.norm.cdf(z)
-        matrix = np.where(degenerate, 1.0, p)
+        _, matrix = two_proportion_chi2(treat_events, treat_n, control_events, control_n,
+                                        correction=test == "yates_chi2", alternative=alternative)
     matrix.setflags(write=False)
     return matrix
 
