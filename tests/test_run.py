@@ -279,10 +279,39 @@ def test_show_code_keeps_the_code(workspace):
     assert "analysis_from_parameters" in shown
 
 
-def test_spawned_kernels_give_the_same_verdicts(workspace):
+def test_spawned_kernels_are_this_interpreters_whatever_kernelspecs_say(workspace, monkeypatch,
+                                                                      tmp_path_factory):
+    """A python3 kernelspec that points elsewhere (as a user-wide one can from a virtual
+    environment) is not used: the kernel is this interpreter's."""
+    specs = tmp_path_factory.mktemp("jupyter") / "kernels" / "python3"
+    specs.mkdir(parents=True)
+    (specs / "kernel.json").write_text(json.dumps({
+        "argv": ["/nonexistent/python", "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+        "display_name": "a stale kernel", "language": "python"}))
+    monkeypatch.setenv("JUPYTER_PATH", str(specs.parent.parent))
+    from jupyter_client.kernelspec import KernelSpecManager
+
+    assert KernelSpecManager().get_kernel_spec("python3").argv[0] == "/nonexistent/python"
     report, _ = run(workspace, paths=[workspace / "analyses" / "synthetic-counts.yaml"],
                     kernel_start="spawn")
-    assert report.runs[0].verdicts == VERDICTS["synthetic-counts"]
+    assert report.runs[0].verdicts == VERDICTS["synthetic-counts"], report.runs[0].error
+    notebook = json.loads((workspace / "reports" / "synthetic-counts.ipynb").read_text())
+    assert notebook["metadata"]["language_info"]["version"] == \
+        ".".join(map(str, sys.version_info[:3]))
+
+
+def test_duplicate_analysis_names_are_bad_input(workspace):
+    other = workspace / "other"
+    other.mkdir()
+    shutil.copy(workspace / "analyses" / "synthetic-counts.yaml", other)  # same relative paths
+    report, _ = run(workspace, paths=[workspace / "analyses" / "synthetic-counts.yaml",
+                                      other / "synthetic-counts.yaml"])
+    first, second = report.runs
+    assert first.status == "ran"
+    assert second.status == "bad_input"
+    assert "same name" in second.error["summary"]
+    assert second.files == {}
+    assert report.exit_code == 2
 
 
 def test_kernel_start_failure_is_retried(workspace, monkeypatch):

@@ -377,8 +377,9 @@ class _Plan:
         details = error.to_dict() if isinstance(error, InputFileError) else {}
         problem = getattr(error, "problem", str(error))
         error = {**details, "summary": f"bad analysis file: {problem}", "message": str(error)}
-        if path.stem not in self.runs:  # a duplicate name must not overwrite the first's page
-            write_atomic(failed_files(self.out, path.stem)["html"], error_page(path.stem, error))
+        if self._paths.get(path.stem) != path:  # a duplicate name: the files are the other's
+            return AnalysisRun(path.stem, path, BAD_INPUT, error=error)
+        write_atomic(failed_files(self.out, path.stem)["html"], error_page(path.stem, error))
         return AnalysisRun(path.stem, path, BAD_INPUT, error=error,
                            files=_existing(self.out, path.stem))
 

@@ -110,6 +110,7 @@ class _Worker:
 
     def __init__(self, kernel_start: str, zygote: str | None = None):
         self.kernel_start = kernel_start
+        self.pid = os.getpid()  # a forked child inherits this object but does not own it
         self.lock = threading.Lock()
         self.own = None
         self.zygote = zygote
@@ -131,7 +132,7 @@ class _Worker:
                 self._start_own()
 
     def close(self):
-        if self.own is not None:
+        if self.own is not None and self.pid == os.getpid():
             self.own.close()
 
 
@@ -158,12 +159,14 @@ def start_worker(kernel_start: str = "fork", zygote: str | None = None) -> None:
     # Kernel start-up retries and timeouts are reported in each analysis's outcome; papermill's
     # and nbclient's log lines about them would only clutter the run's output.
     logging.getLogger("papermill").setLevel(logging.CRITICAL)
+    with _WORKERS_LOCK:  # state inherited from a parent process is not this worker's
+        _WORKERS.pop(kernel_start, None)
     _worker(kernel_start, zygote)
 
 
 def _worker(kernel_start: str, zygote: str | None = None) -> _Worker:
     with _WORKERS_LOCK:
-        if kernel_start not in _WORKERS:
+        if kernel_start not in _WORKERS or _WORKERS[kernel_start].pid != os.getpid():
             import atexit
 
             worker = _WORKERS[kernel_start] = _Worker(kernel_start, zygote)
