@@ -7,6 +7,14 @@ half one binary claim (two arms up to ``--max-n`` per arm; a third of them print
 so counts are reconstructed).  Every spec and rounding box is included; Boschloo's test runs
 under the default policy (only where Fisher's p is above alpha), and the figures say how often
 that was.  Each claim also states a printed statistic and p, so the reported-statistic spec runs.
+Half the claims are claims of no difference, which get a Bayes factor.
+
+Rates are given in wall-clock time and in the process's CPU time (which other work on the
+machine does not inflate).  The last lines time the per-claim sensitivity analyses
+(``claim_sensitivity``, part of every check) alone, on a second batch drawn with ``--seed`` + 1
+so that none of their caches is warm, and the Bayes factors' share of them: the three
+``pingouin.bayesfactor_ttest`` calls (at t and at the ends of its rounding range) of each claim
+of no difference, repeated on the same values.
 """
 
 from __future__ import annotations
@@ -18,6 +26,7 @@ import numpy as np
 
 from reanalyse.check import check_study
 from reanalyse.printed import parse_number, parse_p
+from reanalyse.sensitivity import claim_sensitivity
 from reanalyse.study import Arm, BinaryArm, Claim, ContinuousArm, Outcome, Reported, Study
 
 
@@ -62,10 +71,40 @@ def _study(index, kind, arms, reported, n1, n2) -> Study:
                  claims=(claim,))
 
 
-def measure(studies) -> tuple[float, list]:
-    start = time.perf_counter()
-    results = [check_study(study) for study in studies]
-    return time.perf_counter() - start, results
+def measure(task, studies) -> tuple[float, float, list]:
+    """Wall-clock and CPU seconds of ``task`` over ``studies``, and its results."""
+    wall, cpu = time.perf_counter(), time.process_time()
+    results = [task(study) for study in studies]
+    return time.perf_counter() - wall, time.process_time() - cpu, results
+
+
+def sensitivity(study: Study):
+    return claim_sensitivity(study, study.claims[0])
+
+
+def rates(count: int, wall: float, cpu: float) -> str:
+    return (f"{count:>6} claims in {wall:7.2f} s = {count / wall:8.0f} claims/s "
+            f"(CPU {cpu:6.2f} s = {count / cpu:6.0f}/s)")
+
+
+def batch(seed: int, studies: int, max_n: int) -> tuple[list, list]:
+    rng = np.random.default_rng(seed)
+    half = studies // 2
+    return ([continuous_study(rng, i) for i in range(half)],
+            [binary_study(rng, i, max_n) for i in range(studies - half)])
+
+
+def bayes_factor_seconds(factors) -> float:
+    """CPU seconds of the three pingouin calls behind each Bayes factor."""
+    import pingouin
+
+    cpu = time.process_time()
+    for factor in factors:
+        low = 0.0 if factor.t_min <= 0 <= factor.t_max else min(abs(factor.t_min),
+                                                                abs(factor.t_max))
+        for t in (factor.t, low, max(abs(factor.t_min), abs(factor.t_max))):
+            pingouin.bayesfactor_ttest(t, factor.treat_n, factor.control_n, r=factor.r)
+    return time.process_time() - cpu
 
 
 def main() -> None:
@@ -74,21 +113,31 @@ def main() -> None:
     parser.add_argument("--max-n", type=int, default=200)
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args()
-    rng = np.random.default_rng(args.seed)
-    half = args.studies // 2
-    continuous = [continuous_study(rng, i) for i in range(half)]
-    binary = [binary_study(rng, i, args.max_n) for i in range(args.studies - half)]
+    continuous, binary = batch(args.seed, args.studies, args.max_n)
     check_study(continuous[0]), check_study(binary[0])  # imports and first-call caches
 
-    seconds, _ = measure(continuous)
-    print(f"continuous: {len(continuous):>6} claims in {seconds:7.2f} s = "
-          f"{len(continuous) / seconds:8.0f} claims/s (target >= 2000)")
-    seconds, results = measure(binary)
+    wall, cpu, results = measure(check_study, continuous)
+    bayes = sum(1 for r in results if r.claims[0].sensitivity.bayes_factor.computed)
+    print(f"continuous: {rates(len(continuous), wall, cpu)} (target >= 2000); "
+          f"{bayes} with a Bayes factor")
+    wall, cpu, results = measure(check_study, binary)
     computed = sum(1 for r in results for s in r.claims[0].specs
                    if s.name == "boschloo_exact" and s.p is not None)
-    print(f"binary:     {len(binary):>6} claims in {seconds:7.2f} s = "
-          f"{len(binary) / seconds:8.0f} claims/s (target >= 100); n per arm 10-{args.max_n}, "
-          f"Boschloo computed for {computed} claims, bounded by Fisher's p for the rest")
+    print(f"binary:     {rates(len(binary), wall, cpu)} (target >= 100); n per arm "
+          f"10-{args.max_n}, Boschloo computed for {computed} claims, bounded by Fisher's p for "
+          f"the rest")
+
+    continuous, binary = batch(args.seed + 1, args.studies, args.max_n)
+    analyses = {}
+    for kind, studies in (("continuous", continuous), ("binary", binary)):
+        wall, cpu, analyses[kind] = measure(sensitivity, studies)
+        print(f"claim_sensitivity alone, {kind + ':':11} {rates(len(studies), wall, cpu)}, "
+              f"{1e3 * cpu / len(studies):.3f} ms CPU per claim")
+    factors = [r.bayes_factor for r in analyses["continuous"] if r.bayes_factor.computed]
+    cpu = bayes_factor_seconds(factors)
+    print(f"  of which pingouin's Bayes factors: {1e3 * cpu / len(continuous):.3f} ms CPU per "
+          f"continuous claim ({len(factors)} claims of no difference, "
+          f"{1e3 * cpu / (3 * len(factors)):.3f} ms per pingouin call)")
 
 
 if __name__ == "__main__":

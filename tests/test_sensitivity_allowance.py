@@ -76,6 +76,29 @@ def test_smd_for_power():
     assert smd_for_power(12, 15) == pytest.approx(1.12902658530838, rel=1e-9)
 
 
+@pytest.mark.parametrize("treat_n, control_n, alpha, power, expected", [
+    # R: f <- function(d) pwr::pwr.t2n.test(n1, n2, d = d, sig.level = alpha)$power - power
+    #    uniroot(f, c(0.1, 30), tol = 1e-13)$root
+    (2, 2, 0.05, 0.8, 5.65348926619228),
+    (2, 2, 0.05, 0.1, 1.05312449669422),      # power near alpha
+    (2, 2, 0.01, 0.5, 8.28570752661407),
+    (3, 40, 0.01, 0.9, 2.40764859568573),
+])
+def test_smd_for_power_in_tiny_and_unequal_samples(treat_n, control_n, alpha, power, expected):
+    assert smd_for_power(treat_n, control_n, alpha=alpha, power=power) == pytest.approx(
+        expected, rel=1e-9)
+
+
+def test_power_over_an_array_of_effects():
+    # R: sapply(c(0.2, 0.5, 0.8), function(d) pwr::pwr.t2n.test(n1 = 45, n2 = 52, d = d)$power)
+    assert power_t(np.array([0.2, 0.5, 0.8]), 45, 52) == pytest.approx(
+        [0.163367657786789, 0.681164612614163, 0.973152357668036], rel=1e-9)
+    # R: sapply(c(-0.8, -0.2, 0.3), function(d) pwr::pwr.t2n.test(n1 = 45, n2 = 52, d = d,
+    #                                                             alternative = "less")$power)
+    assert power_t([-0.8, -0.2, 0.3], 45, 52, alternative="less") == pytest.approx(
+        [0.987971564725790508, 0.251579989986790986, 0.000942048251219019], rel=1e-9)
+
+
 @pytest.mark.parametrize("case", r_oracle("power_bf", quantity="delta"),
                          ids=lambda c: c["r_call"])
 def test_smd_for_power_near_power_t_test_default(case):
@@ -139,6 +162,27 @@ def test_minimal_detectable_bundle():
     assert "significant only from 0.51 SD" in result.explanation
     assert "detects 0.72 SD with 80% power" in result.explanation
     json.dumps(result.to_dict(), allow_nan=False)
+
+
+def test_minimal_detectable_parts():
+    smd_only = minimal_detectable(31, 31, counts=False)
+    assert smd_only.counts is None
+    # R: qt(0.975, 60) * sqrt(2 / 31) = 0.5080762
+    assert smd_only.smallest_smd == pytest.approx(0.508076154868031, rel=1e-12)
+    assert smd_only.explanation.startswith("A t-test on 31 vs 31 calls")
+    assert "tests calls significant" not in smd_only.explanation
+    counts_only = minimal_detectable(31, 31, smd=False)
+    assert counts_only.smallest_smd is None and counts_only.smd_at_power is None
+    assert counts_only.power_at == ()
+    # R loop (R_NEEDED_31 above): 4/31 vs 0/31 is the smallest significant difference
+    assert counts_only.explanation.startswith(
+        "With 31 vs 31, the smallest difference in counts that any of the tests calls "
+        "significant is 4")
+    data = counts_only.to_dict()
+    assert data["smallest_smd"] is None and data["power_at"] == []
+    json.dumps(data, allow_nan=False)
+    with pytest.raises(ValueError, match="at least one part"):
+        minimal_detectable(31, 31, smd=False, counts=False)
 
 
 @pytest.mark.parametrize("case", r_oracle("power_bf", quantity="bf10", rscale="0.707"),

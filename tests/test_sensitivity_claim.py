@@ -9,7 +9,9 @@ import textwrap
 
 import pytest
 
+from reanalyse.printed import Rounding, parse_number
 from reanalyse.sensitivity import ANALYSES, NotComputed, claim_sensitivity
+from reanalyse.study import ContinuousArm
 from reanalyse.studyfile import load_study
 
 # The shape: 7 of 19 lost from the massage arm, completers analysed, a binary
@@ -206,8 +208,25 @@ def test_numbers_absent_say_what_the_sample_allows(tmp_path):
     # difference, by Pearson's chi-square (4/31 vs 0/31, p = 0.03865735)
     smallest = allowance.counts.test("any").smallest
     assert (smallest.treat_events, smallest.control_events) == (4, 0)
+    # the continuous outcome printed no numbers either: it gets both parts too
+    assert sensitivity(study, "no-difference").allowance.counts.test("any").smallest == smallest
     assert any("uses the numbers randomised" in note for note in result.notes)
     assert result.fragile_reasons == ()
+
+
+def test_printed_numbers_get_the_allowance_of_their_outcome_type(tmp_path):
+    study = study_from(tmp_path, ATTRITION_STUDY)
+    continuous = sensitivity(study, "lower-epds").allowance
+    # R: qt(0.975, 25) * sqrt(1/12 + 1/15) = 0.7976559
+    assert continuous.smallest_smd == pytest.approx(0.797655851568565, rel=1e-12)
+    assert continuous.counts is None
+    binary = sensitivity(study, "fewer-clinical").allowance
+    assert binary.smallest_smd is None and binary.power_at == ()
+    # R loop over every table of 12 vs 15 (chisq.test with and without correction,
+    # fisher.test; p <= 0.05): the smallest risk difference is 0.25, 3/12 vs 0/15, p = 0.03998
+    smallest = binary.counts.test("any").smallest
+    assert (smallest.treat_events, smallest.control_events) == (3, 0)
+    assert smallest.p == pytest.approx(0.0399796029462568, rel=1e-9)
 
 
 def test_power_at_a_stated_effect(tmp_path):
@@ -270,3 +289,17 @@ def test_to_dict_is_strict_json_with_every_analysis(tmp_path):
             assert set(ANALYSES) <= set(data)
             assert all("explanation" in data[name] for name in ANALYSES)
             assert json.loads(text_out)["claim"] == claim.id
+
+
+def test_arm_summaries_are_read_under_the_claims_rounding():
+    # "8.60" truncated stands for [8.60, 8.61), "2.1" for [2.1, 2.2); to the nearest for
+    # [8.595, 8.605] and [2.05, 2.15] (hand calculation)
+    arm = ContinuousArm(n=20, mean=parse_number("8.60"), sd=parse_number("2.1"))
+    truncated = arm.with_rounding("truncate")
+    assert truncated.mean.interval == pytest.approx((8.60, 8.61))
+    assert truncated.sd_bounds() == pytest.approx((2.1, 2.1, 2.2))
+    assert truncated.n == 20 and truncated.mean.text == "8.60"
+    assert arm.with_rounding(Rounding.NEAREST) is arm        # already read that way
+    interval = ContinuousArm(n=16, ci=(parse_number("9.0"), parse_number("11.0")))
+    assert [end.rounding for end in interval.with_rounding("ceiling").ci] == [
+        Rounding.CEILING, Rounding.CEILING]

@@ -67,12 +67,14 @@ class ContinuousArm:
     ci_level: float = 0.95
 
     def with_rounding(self, rounding: Rounding | str) -> "ContinuousArm":
-        """The same summary with every printed number read under ``rounding``."""
+        """The same summary with every printed number read under ``rounding`` (itself when
+        they already are, so that their computed intervals are kept)."""
+        rounding = Rounding.parse(rounding)
         changes = {name: value.with_rounding(rounding) for name in ("mean", "sd", "se")
-                   if (value := getattr(self, name)) is not None}
-        if self.ci is not None:
+                   if (value := getattr(self, name)) is not None and value.rounding != rounding}
+        if self.ci is not None and any(end.rounding != rounding for end in self.ci):
             changes["ci"] = tuple(end.with_rounding(rounding) for end in self.ci)
-        return replace(self, **changes)
+        return replace(self, **changes) if changes else self
 
     def sd_bounds(self) -> tuple[float, float, float] | None:
         """``(sd_at_printed, sd_low, sd_high)`` implied by the printed spread, or None.
@@ -127,8 +129,10 @@ class BinaryArm:
     percent: PrintedNumber | None = None
 
     def with_rounding(self, rounding: Rounding | str) -> "BinaryArm":
-        """The same summary with the printed percentage read under ``rounding``."""
-        if self.percent is None:
+        """The same summary with the printed percentage read under ``rounding`` (itself when
+        it already is, or when no percentage is printed)."""
+        rounding = Rounding.parse(rounding)
+        if self.percent is None or self.percent.rounding == rounding:
             return self
         return replace(self, percent=self.percent.with_rounding(rounding))
 

@@ -13,7 +13,10 @@ Which analyses apply, and what they read from the study:
 ``baseline``
     The study's ``baseline: true`` outcomes (the same for every claim of the study).
 ``allowance``
-    The arm sizes: analysed n, else the number randomised.
+    The arm sizes: analysed n, else the number randomised.  What applies to the outcome: the
+    smallest significant SMD and the power of a t-test for a continuous outcome, the smallest
+    significant count differences for a binary one; both when the outcome's per-arm numbers
+    are not printed, since then the sample is all a reader has to judge the claim by.
 ``bayes_factor``
     Non-significant claims on a continuous outcome (Student's t rebuilt from the printed
     means and SDs, or the printed t).
@@ -29,7 +32,7 @@ from dataclasses import dataclass, replace
 
 from reanalyse.binary import CountPairs
 from reanalyse.continuous import ArmBox, two_sample_tests
-from reanalyse.printed import PrintedNumber, Rounding
+from reanalyse.printed import Rounding
 from reanalyse.sensitivity._common import NotComputed, clean, plural
 from reanalyse.sensitivity.allowance import bayes_factor_t, minimal_detectable
 from reanalyse.sensitivity.attrition import attrition_bounds_binary, attrition_bounds_continuous
@@ -144,14 +147,6 @@ def _lost(randomised, analysed) -> tuple[int | None, ...]:
                  for r, a in zip(randomised, analysed))
 
 
-def _rounded(summary, rounding: Rounding):
-    changes = {name: value.with_rounding(rounding) for name in ("mean", "sd", "se", "percent")
-               if isinstance(value := getattr(summary, name, None), PrintedNumber)}
-    if getattr(summary, "ci", None) is not None:
-        changes["ci"] = tuple(end.with_rounding(rounding) for end in summary.ci)
-    return replace(summary, **changes)
-
-
 def _box(summary: ContinuousArm) -> ArmBox | None:
     if summary.missing():
         return None
@@ -259,8 +254,8 @@ def _dichotomisation(study, outcome, arm_ids, labels, rounding):
     if any(arm_id not in binary.arms or arm_id not in continuous.arms for arm_id in arm_ids):
         return NotComputed("dichotomisation", "the binary and continuous outcomes do not both "
                            "have numbers for the compared arms")
-    binary_arms = [_rounded(binary.arms[a], rounding) for a in arm_ids]
-    continuous_arms = [_rounded(continuous.arms[a], rounding) for a in arm_ids]
+    binary_arms = [binary.arms[a].with_rounding(rounding) for a in arm_ids]
+    continuous_arms = [continuous.arms[a].with_rounding(rounding) for a in arm_ids]
     lacking = (_lacking(binary_arms, [f"{label} ({binary.id})" for label in labels])
                + _lacking(continuous_arms, [f"{label} ({continuous.id})" for label in labels]))
     if lacking:
@@ -282,7 +277,8 @@ def _dichotomisation(study, outcome, arm_ids, labels, rounding):
 def _baseline(study: Study, arm_ids, rounding):
     variables, unusable = [], []
     for outcome in (o for o in study.outcomes if o.baseline):
-        summaries = [_rounded(outcome.arms[a], rounding) for a in arm_ids if a in outcome.arms]
+        summaries = [outcome.arms[a].with_rounding(rounding) for a in arm_ids
+                     if a in outcome.arms]
         variable = None
         if len(summaries) == 2 and not any(s.missing() for s in summaries):
             if outcome.type == "continuous":
@@ -326,6 +322,18 @@ def _sizes(summaries, study_arms, labels, notes):
         notes.append("what the sample allows uses the numbers randomised where the numbers "
                      "analysed are not printed (" + "; ".join(substituted) + ")")
     return sizes
+
+
+def _allowance(outcome, summaries, sizes, labels, alpha, claim, effects):
+    if None in sizes or min(sizes) < 2:
+        return NotComputed("allowance", "the arm sizes are needed",
+                           tuple(f"n for {label}" for label, n in zip(labels, sizes)
+                                 if n is None))
+    unprinted = bool(_lacking(summaries, labels))
+    return minimal_detectable(sizes[0], sizes[1], alpha=alpha, alternative=claim.alternative,
+                              effects=tuple(effects),
+                              smd=unprinted or outcome.type == "continuous",
+                              counts=unprinted or outcome.type == "binary")
 
 
 def _bayes_factor(outcome, summaries, sizes, claim, significant, rounding):
@@ -378,7 +386,7 @@ def claim_sensitivity(study: Study, claim: Claim, *, alpha: float | None = None,
     arm_ids = study.claim_arms(claim)
     study_arms = tuple(study.arm(arm_id) for arm_id in arm_ids)
     labels = tuple(arm.label for arm in study_arms)
-    summaries = [_rounded(outcome.arms[a], rounding) for a in arm_ids]
+    summaries = [outcome.arms[a].with_rounding(rounding) for a in arm_ids]
     randomised = tuple(arm.randomised for arm in study_arms)
     analysed = tuple(summary.n for summary in summaries)
     significant = claim.significant
@@ -412,12 +420,6 @@ def claim_sensitivity(study: Study, claim: Claim, *, alpha: float | None = None,
         notes.append("the study file does not mark the analysed population; with participants "
                      "missing it is read as completers")
     sizes = _sizes(summaries, study_arms, labels, notes)
-    allowance = (minimal_detectable(sizes[0], sizes[1], alpha=alpha,
-                                    alternative=claim.alternative, effects=tuple(effects))
-                 if None not in sizes and min(sizes) >= 2 else
-                 NotComputed("allowance", "the arm sizes are needed",
-                             tuple(f"n for {label}" for label, n in zip(labels, sizes)
-                                   if n is None)))
     bayes_factor = _bayes_factor(outcome, summaries, sizes, claim, significant, rounding)
     if bayes_factor.computed and claim.alternative != "two-sided":
         notes.append("the Bayes factor is two-sided; the claim's test is one-sided")
@@ -427,5 +429,5 @@ def claim_sensitivity(study: Study, claim: Claim, *, alpha: float | None = None,
         attrition=_attrition(study_arms, outcome, summaries, labels, lost, alpha, claim, significant),
         dichotomisation=_dichotomisation(study, outcome, arm_ids, labels, rounding),
         baseline=_baseline(study, arm_ids, rounding),
-        allowance=allowance,
+        allowance=_allowance(outcome, summaries, sizes, labels, alpha, claim, effects),
         bayes_factor=bayes_factor, notes=tuple(notes))
