@@ -168,7 +168,7 @@ def study_header(study, analysis=None) -> Html:
     from reanalyse.runner.hashing import file_digest
 
     title = (analysis.title if analysis is not None and analysis.title else study.citation)
-    parts = [f"<style>{REPORT_STYLE}</style>", f"<h1>{_e(title)}</h1>"]
+    parts = [f"<style>{REPORT_STYLE}</style>", f"<h2>{_e(title)}</h2>"]
     if analysis is not None and analysis.title:
         parts.append(f"<p>{_e(study.citation)}</p>")
     if study.doi:

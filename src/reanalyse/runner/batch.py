@@ -112,6 +112,7 @@ class AnalysisRun:
     study : dict or None
         ``id``, ``citation``, ``path`` of the study when known.
     title : str or None
+        The analysis file's ``title``.
     error : dict or None
         For failures: ``summary``, ``message`` and more (see
         :class:`~reanalyse.runner.execution.Outcome`).
@@ -362,7 +363,7 @@ class _Plan:
             verdicts, reasons = _verdicts(previous)
             self.runs[name] = AnalysisRun(
                 name, path, UP_TO_DATE, verdicts, reasons, analysis.expected,
-                _study_of(previous), _title(analysis),
+                _study_of(previous), analysis.title,
                 duration=previous["run"].get("duration_s"), files=_existing(self.out, name))
             return
         self.tasks.append(Task(
@@ -409,7 +410,7 @@ def _write_outcome(out: Path, analysis: Analysis, outcome, key_inputs: tuple[str
             stale.unlink(missing_ok=True)
         verdicts, reasons = _verdicts(result)
         return AnalysisRun(name, analysis.path, RAN, verdicts, reasons, analysis.expected,
-                           outcome.study or _study_of(result), _title(analysis),
+                           outcome.study or _study_of(result), analysis.title,
                            duration=outcome.duration, files=_existing(out, name))
     if outcome.notebook is not None:
         write_atomic(failed["notebook"], outcome.notebook)
@@ -419,5 +420,5 @@ def _write_outcome(out: Path, analysis: Analysis, outcome, key_inputs: tuple[str
         write_atomic(failed["html"], outcome.html)
     status = BAD_INPUT if outcome.status == BAD_INPUT else FAILED
     return AnalysisRun(name, analysis.path, status, expected=analysis.expected,
-                       study=outcome.study, title=_title(analysis), error=outcome.error,
+                       study=outcome.study, title=analysis.title, error=outcome.error,
                        duration=outcome.duration, files=_existing(out, name))

@@ -83,6 +83,7 @@ def _exporter(show_code: bool):
 
         exporter = HTMLExporter(extra_loaders=[DictLoader({_TEMPLATE_NAME: _TEMPLATE})],
                                 template_file=_TEMPLATE_NAME,
+                                exclude_input_prompt=not show_code,
                                 exclude_output_prompt=not show_code)
         exporter.register_preprocessor(
             TagRemovePreprocessor(remove_input_tags=(HIDE_INPUT_TAG,), enabled=True),
