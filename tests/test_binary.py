@@ -184,3 +184,16 @@ def test_binary_arm_read_under_another_rounding():
     assert arm.with_rounding(Rounding.NEAREST) is arm       # already read that way
     counted = BinaryArm(200, events=86)
     assert counted.with_rounding("half_even") is counted   # nothing printed to re-read
+
+
+def test_two_sided_boschloo_uses_fishers_p_as_statistic_so_it_never_exceeds_fisher():
+    # 14/15 vs 5/9.  Fisher's two-sided p, by exact enumeration of the hypergeometric
+    # tables with 19 events: R fisher.test(matrix(c(14, 1, 5, 4), 2, byrow = TRUE))$p.value
+    # = 0.04743.  scipy.stats.boschloo_exact (doubled one-sided p) gives 0.0537 for the same
+    # table, above alpha; a Boschloo p above Fisher's would make the when_needed policy (skip
+    # Boschloo where Fisher is significant) wrong.
+    specs = {spec.name: spec for spec in binary_tests(
+        pairs_of(14, 15, 5, 9), boschloo="always")}
+    assert specs["fisher_exact"].p == pytest.approx(0.04743083, rel=1e-6)
+    assert specs["boschloo_exact"].p <= specs["fisher_exact"].p
+    assert specs["boschloo_exact"].significant is True
