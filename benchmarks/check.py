@@ -10,7 +10,11 @@ that was.  Each claim also states a printed statistic and p, so the reported-sta
 Half the claims are claims of no difference, which get a Bayes factor.
 
 Rates are given in wall-clock time and in the process's CPU time (which other work on the
-machine does not inflate).  The last lines time the per-claim sensitivity analyses
+machine does not inflate).  The first two lines time ``check_study``: every spec over its
+rounding box, the sensitivity analyses the verdicts use, the verdicts.  The Bayes factors are
+numerical integrals made when first read; the ``as JSON`` lines time a batch of the same design
+(drawn with ``--seed`` + 2) with every result read and serialised (``StudyCheck.to_dict``, what
+``reanalyse check --format json`` prints).  The last lines time the per-claim sensitivity analyses
 (``claim_sensitivity``, part of every check) alone, on a second batch drawn with ``--seed`` + 1
 so that none of their caches is warm, and the Bayes factors' share of them: the three
 ``pingouin.bayesfactor_ttest`` calls (at t and at the ends of its rounding range) of each claim
@@ -78,6 +82,10 @@ def measure(task, studies) -> tuple[float, float, list]:
     return time.perf_counter() - wall, time.process_time() - cpu, results
 
 
+def as_json(study: Study) -> dict:
+    return check_study(study).to_dict()
+
+
 def sensitivity(study: Study):
     return claim_sensitivity(study, study.claims[0])
 
@@ -126,6 +134,11 @@ def main() -> None:
     print(f"binary:     {rates(len(binary), wall, cpu)} (target >= 100); n per arm "
           f"10-{args.max_n}, Boschloo computed for {computed} claims, bounded by Fisher's p for "
           f"the rest")
+
+    continuous, binary = batch(args.seed + 2, args.studies, args.max_n)
+    for kind, studies in (("continuous", continuous), ("binary", binary)):
+        wall, cpu, _ = measure(as_json, studies)
+        print(f"{kind + ' as JSON:':19} {rates(len(studies), wall, cpu)}")
 
     continuous, binary = batch(args.seed + 1, args.studies, args.max_n)
     analyses = {}

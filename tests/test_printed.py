@@ -6,9 +6,11 @@ values within half a unit (10**-d / 2) of it, with ends included as the conventi
 
 from fractions import Fraction
 
+import numpy as np
+
 import pytest
 
-from reanalyse.printed import PrintedNumberError, Rounding, parse_number, parse_p
+from reanalyse.printed import PrintedNumber, PrintedNumberError, Rounding, parse_number, parse_p
 
 
 @pytest.mark.parametrize("text, scaled, decimals, lower, upper", [
@@ -100,3 +102,18 @@ def test_p_printed_as_zero_is_flagged():
 def test_p_outside_zero_one_or_unreadable_is_refused(text):
     with pytest.raises(PrintedNumberError):
         parse_p(text)
+
+
+@pytest.mark.parametrize("rounding", list(Rounding))
+def test_float_value_interval_and_wholeness_agree_with_the_exact_fractions(rounding):
+    # float(Fraction) is correctly rounded (Python's fractions module), so it is the reference
+    # for the integer arithmetic that value and interval use.
+    rng = np.random.default_rng(3)
+    scaled_values = np.concatenate([rng.integers(-10**12, 10**12, 2000),
+                                    rng.integers(-10, 10, 2000) * 10**rng.integers(0, 8, 2000)])
+    for scaled, decimals in zip(scaled_values, rng.integers(-3, 16, 4000)):
+        number = PrintedNumber("x", int(scaled), int(decimals), rounding)
+        lower, upper, _, _ = number.bounds_exact()
+        assert number.value == float(number.exact)
+        assert number.is_integer == (number.exact.denominator == 1)
+        assert number.interval == (float(lower), float(upper))

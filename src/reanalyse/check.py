@@ -315,15 +315,15 @@ def check_claim(study: Study, claim: Claim, options: CheckOptions = CheckOptions
         claimed = printed_p.significant(alpha)
         if claimed is not None:
             notes.append(f"the claimed significance was read from the printed p ({printed_p})")
+    student = next((spec for spec in specs if spec.name == "student_t"), None)
+    sensitivity = claim_sensitivity(study, claim, alpha=alpha, rounding=options.rounding,
+                                    student=student)
     if claimed is None:
         return ClaimCheck(claim, Verdict.INSUFFICIENT_INFORMATION,
                           "The study file does not say whether the paper claims a significant "
                           "result; add 'significant: true' or 'false' to the claim.", alpha,
                           specs, tuple(effects), missing, tuple(impossible),
-                          sensitivity=claim_sensitivity(study, claim, alpha=alpha,
-                                                        rounding=options.rounding),
-                          notes=tuple(notes))
-    sensitivity = claim_sensitivity(study, claim, alpha=alpha, rounding=options.rounding)
+                          sensitivity=sensitivity, notes=tuple(notes))
     family = statistic_family(claim.reported.test) or ("chi2" if outcome.type == "binary"
                                                        else "t")
     result = decide_verdict(

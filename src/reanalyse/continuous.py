@@ -64,14 +64,14 @@ def _sd_vertices(arms: tuple[ArmBox, ...]) -> np.ndarray:
     return np.array([[a.sd_low for a in arms], [a.sd_high for a in arms]])
 
 
-def _t_candidates(treat: ArmBox, control: ArmBox, alternative: str) -> np.ndarray:
+def _t_candidates(treat: ArmBox, control: ArmBox, alternative: str) -> list[float]:
     """Mean differences at which the extremes of p lie (see module docstring)."""
     low = treat.mean_low - control.mean_high
     high = treat.mean_high - control.mean_low
     candidates = [low, high]
     if alternative == "two-sided" and low < 0 < high:
         candidates.append(0.0)
-    return np.array(candidates)
+    return candidates
 
 
 def two_sample_tests(treat: ArmBox, control: ArmBox, *, alternative: str = "two-sided",
@@ -88,12 +88,12 @@ def two_sample_tests(treat: ArmBox, control: ArmBox, *, alternative: str = "two-
         Named ``student_t`` and ``welch_t``.
     """
     n1, n2 = treat.n, control.n
-    diffs = _t_candidates(treat, control, alternative)
-    sds = _sd_vertices((treat, control))
     # grid: every candidate difference with every SD vertex; row 0 = printed values
-    d = np.concatenate([[treat.mean - control.mean], np.repeat(diffs, len(sds))])
-    s1 = np.concatenate([[treat.sd], np.tile(sds[:, 0], len(diffs))])
-    s2 = np.concatenate([[control.sd], np.tile(sds[:, 1], len(diffs))])
+    d, s1, s2 = np.array(
+        [(treat.mean - control.mean, treat.sd, control.sd)]
+        + [(diff, sd1, sd2) for diff in _t_candidates(treat, control, alternative)
+           for sd1 in (treat.sd_low, treat.sd_high) for sd2 in (control.sd_low, control.sd_high)]
+    ).T
     v1, v2 = s1**2 / n1, s2**2 / n2
 
     df_student = n1 + n2 - 2

@@ -167,6 +167,13 @@ def _normalise_text(text: str) -> str:
     return cleaned
 
 
+def _ratio(scaled: int, decimals: int) -> float:
+    """``scaled * 10**-decimals`` correctly rounded to a float (integer true division is)."""
+    if decimals >= 0:
+        return scaled / 10**decimals
+    return float(scaled * 10**-decimals)
+
+
 @dataclass(frozen=True)
 class PrintedNumber:
     """A number as printed, with the interval of true values it stands for.
@@ -190,8 +197,8 @@ class PrintedNumber:
 
     @cached_property
     def value(self) -> float:
-        """The printed value as a float."""
-        return float(self.exact)
+        """The printed value as a float (correctly rounded, as ``float(self.exact)``)."""
+        return _ratio(self.scaled, self.decimals)
 
     @property
     def exact(self) -> Fraction:
@@ -214,8 +221,8 @@ class PrintedNumber:
     @cached_property
     def interval(self) -> tuple[float, float]:
         """``(lower, upper)`` as floats; whether ends are included is in :meth:`bounds_exact`."""
-        lower, upper, _, _ = self.bounds_exact()
-        return float(lower), float(upper)
+        lower, upper, _, _ = half_unit_bounds(self.scaled, self.decimals, self.rounding)
+        return _ratio(int(lower), self.decimals) / 2, _ratio(int(upper), self.decimals) / 2
 
     @property
     def lower(self) -> float:
@@ -230,7 +237,7 @@ class PrintedNumber:
     @property
     def is_integer(self) -> bool:
         """Whether the printed value is a whole number (``"60"``, not ``"60.5"``)."""
-        return self.exact.denominator == 1
+        return self.decimals <= 0 or self.scaled % 10**self.decimals == 0
 
     def contains(self, true_value: float | Fraction) -> bool:
         """Whether ``true_value`` would print as this number under its rounding convention."""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields, is_dataclass
 
 __all__ = ["SpecResult", "Effect", "decide", "ROLES"]
 
@@ -81,7 +81,7 @@ class SpecResult:
 
     def to_dict(self) -> dict:
         """JSON-ready form (NaN becomes None)."""
-        return {key: _clean(value) for key, value in asdict(self).items()}
+        return fields_dict(self)
 
 
 @dataclass(frozen=True)
@@ -103,12 +103,26 @@ class Effect:
 
     def to_dict(self) -> dict:
         """JSON-ready form."""
-        return {key: _clean(value) for key, value in asdict(self).items()}
+        return fields_dict(self)
 
 
-def _clean(value):
-    if isinstance(value, float) and (math.isnan(value) or math.isinf(value)):
-        return None
-    if isinstance(value, tuple):
-        return [_clean(item) for item in value]
+def clean(value):
+    """A JSON-ready copy: dataclasses via their ``to_dict``, tuples as lists, NaN/inf as None."""
+    if value is None or isinstance(value, (str, bool, int)):
+        return value
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, (tuple, list)):
+        return [clean(item) for item in value]
+    if isinstance(value, dict):
+        return {key: clean(item) for key, item in value.items()}
+    if is_dataclass(value) and hasattr(value, "to_dict"):
+        return value.to_dict()
+    if hasattr(value, "item") and not isinstance(value, bytes):  # numpy scalars
+        return clean(value.item())
     return value
+
+
+def fields_dict(record) -> dict:
+    """A frozen record's fields, each made JSON-ready by :func:`clean`."""
+    return {field.name: clean(getattr(record, field.name)) for field in fields(record)}

@@ -4,29 +4,16 @@ analysis that could not be run."""
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, fields, is_dataclass
+from dataclasses import dataclass
+
+from reanalyse.results import clean, fields_dict
 
 __all__ = ["NotComputed", "clean", "plural", "fmt", "fmt_p"]
 
 
-def clean(value):
-    """A JSON-ready copy: dataclasses via their ``to_dict``, tuples as lists, NaN/inf as None."""
-    if hasattr(value, "to_dict") and is_dataclass(value):
-        return value.to_dict()
-    if isinstance(value, float):
-        return value if math.isfinite(value) else None
-    if isinstance(value, (tuple, list)):
-        return [clean(item) for item in value]
-    if isinstance(value, dict):
-        return {key: clean(item) for key, item in value.items()}
-    if hasattr(value, "item") and not isinstance(value, (str, bytes)):  # numpy scalars
-        return clean(value.item())
-    return value
-
-
 def record_dict(record) -> dict:
     """A frozen record's fields, cleaned, plus its ``explanation``."""
-    data = {field.name: clean(getattr(record, field.name)) for field in fields(record)}
+    data = fields_dict(record)
     data["explanation"] = record.explanation
     return data
 

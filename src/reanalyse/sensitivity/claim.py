@@ -33,6 +33,7 @@ from dataclasses import dataclass, replace
 from reanalyse.binary import CountPairs
 from reanalyse.continuous import ArmBox, two_sample_tests
 from reanalyse.printed import Rounding
+from reanalyse.results import SpecResult
 from reanalyse.sensitivity._common import NotComputed, clean, plural
 from reanalyse.sensitivity.allowance import bayes_factor_t, minimal_detectable
 from reanalyse.sensitivity.attrition import attrition_bounds_binary, attrition_bounds_continuous
@@ -336,7 +337,7 @@ def _allowance(outcome, summaries, sizes, labels, alpha, claim, effects):
                               counts=unprinted or outcome.type == "binary")
 
 
-def _bayes_factor(outcome, summaries, sizes, claim, significant, rounding):
+def _bayes_factor(outcome, summaries, sizes, claim, significant, rounding, student):
     if significant is not False:
         return NotComputed("bayes_factor", "a Bayes factor is given for claims of no difference")
     if outcome.type != "continuous":
@@ -344,7 +345,8 @@ def _bayes_factor(outcome, summaries, sizes, claim, significant, rounding):
                            "continuous outcome")
     boxes = [_box(s) for s in summaries]
     if None not in boxes:
-        student, _ = two_sample_tests(*boxes)
+        if student is None:
+            student, _ = two_sample_tests(*boxes)
         return bayes_factor_t(student.statistic, boxes[0].n, boxes[1].n,
                               t_min=student.statistic_min, t_max=student.statistic_max)
     reported = claim.reported
@@ -358,7 +360,8 @@ def _bayes_factor(outcome, summaries, sizes, claim, significant, rounding):
 
 def claim_sensitivity(study: Study, claim: Claim, *, alpha: float | None = None,
                       rounding: Rounding | str = Rounding.NEAREST,
-                      effects: tuple[float, ...] = (0.2, 0.5, 0.8)) -> ClaimSensitivity:
+                      effects: tuple[float, ...] = (0.2, 0.5, 0.8),
+                      student: SpecResult | None = None) -> ClaimSensitivity:
     """Run every sensitivity analysis that applies to ``claim``.
 
     Parameters
@@ -373,6 +376,10 @@ def claim_sensitivity(study: Study, claim: Claim, *, alpha: float | None = None,
     effects : tuple of float
         Standardised mean differences at which the power of the trial's arms is reported (for
         the effect a paper's sample-size calculation assumed, pass it here).
+    student : SpecResult, optional
+        Student's t-test already rebuilt for this claim under the same rounding (as
+        :func:`reanalyse.check.check_claim` has it); the Bayes factor reads t and its rounding
+        range from it instead of rebuilding the test.
 
     Returns
     -------
@@ -420,7 +427,8 @@ def claim_sensitivity(study: Study, claim: Claim, *, alpha: float | None = None,
         notes.append("the study file does not mark the analysed population; with participants "
                      "missing it is read as completers")
     sizes = _sizes(summaries, study_arms, labels, notes)
-    bayes_factor = _bayes_factor(outcome, summaries, sizes, claim, significant, rounding)
+    bayes_factor = _bayes_factor(outcome, summaries, sizes, claim, significant, rounding,
+                                 student)
     if bayes_factor.computed and claim.alternative != "two-sided":
         notes.append("the Bayes factor is two-sided; the claim's test is one-sided")
     return ClaimSensitivity(
