@@ -1,5 +1,7 @@
 """Binary tests rebuilt from counts or percentages, against R (tests/oracles/r_oracles.json)."""
 
+from fractions import Fraction
+
 import numpy as np
 import pytest
 
@@ -95,6 +97,21 @@ def test_tie_handling_depends_on_the_rounding_convention():
     # 85/200 = 42.5% and 87/200 = 43.5% are ties; half-even rounds both to even (42, 44)
     assert list(feasible_events(200, parse_number("43", "half_even"))) == [86]
     assert list(feasible_events(200, parse_number("43", "half_up"))) == [85, 86]
+
+
+@pytest.mark.parametrize("rounding", list(Rounding))
+def test_feasible_counts_by_enumeration(rounding):
+    # Every k in 0..n, its exact percentage 100 k / n as a fraction, kept when the printed
+    # number's exact interval (ends included as the convention says) holds it.
+    for n in (1, 3, 7, 30, 61, 200):
+        for percent in ("0", "12.5", "33.3", "33.33", "43", "50", "66.7", "99.9", "100"):
+            number = parse_number(percent, rounding)
+            low, high, low_closed, high_closed = number.bounds_exact()
+            exact = [Fraction(100 * k, n) for k in range(n + 1)]
+            expected = [k for k, x in enumerate(exact)
+                        if (low < x or low_closed and low == x)
+                        and (x < high or high_closed and high == x)]
+            assert list(feasible_events(n, number)) == expected, (n, percent)
 
 
 def test_every_feasible_pair_is_evaluated():

@@ -37,14 +37,15 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from fractions import Fraction
 
 import numpy as np
 
 from reanalyse import exact
 from reanalyse.distributions import norm_cdf, norm_ppf, norm_sf
-from reanalyse.printed import PrintedNumber, half_unit_bounds
+from reanalyse.printed import PrintedNumber
 from reanalyse.results import Effect, SpecResult, decide
+from reanalyse.screens.columns import PrintedColumn
+from reanalyse.screens.percent import percent_counts
 from reanalyse.study import ALTERNATIVES
 
 __all__ = ["feasible_events", "CountPairs", "binary_tests", "two_proportion_chi2",
@@ -58,23 +59,15 @@ BOSCHLOO_POLICIES = ("when_needed", "always", "never")
 def feasible_events(n: int, percent: PrintedNumber) -> np.ndarray:
     """Every event count k in 0..n whose percentage 100 k / n would print as ``percent``.
 
-    Exact: compares 100 k / n with the rounding interval in integer arithmetic.
+    Exact (integer arithmetic): the percentage screen's count range
+    (:func:`reanalyse.screens.percent.percent_counts`) for this one number.
     """
-    lower, upper, lower_closed, upper_closed = (
-        x.item() for x in half_unit_bounds(percent.scaled, percent.decimals, percent.rounding))
-    # Python integers (object arrays) keep the products exact however many decimals are printed
-    k = np.arange(n + 1).astype(object)
-    # percentage in half units of the last printed place: 100 k / n * 2 * 10**decimals
-    scale = 2 * 100 * Fraction(10) ** percent.decimals
-    numerator = k * scale.numerator
-    denominator = n * scale.denominator
-    above = numerator > lower * denominator
-    below = numerator < upper * denominator
-    if lower_closed:
-        above |= numerator == lower * denominator
-    if upper_closed:
-        below |= numerator == upper * denominator
-    return np.asarray(k[np.asarray(above & below, dtype=bool)], dtype=np.int64)
+    column = PrintedColumn(np.array([percent.text], dtype=object),
+                           np.array([percent.scaled], dtype=np.int64),
+                           np.array([percent.decimals], dtype=np.int64),
+                           np.array([None], dtype=object))
+    low, high = percent_counts(column, np.array([n], dtype=np.int64), percent.rounding)
+    return np.arange(int(low[0]), int(high[0]) + 1, dtype=np.int64)
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,7 @@ from reanalyse.results import Effect, SpecResult
 from reanalyse.screens.grim import grim
 from reanalyse.screens.grimmer import grimmer
 from reanalyse.sensitivity import ClaimSensitivity, claim_sensitivity
-from reanalyse.study import BinaryArm, Claim, ContinuousArm, Outcome, Study
+from reanalyse.study import Claim, ContinuousArm, Outcome, Study
 from reanalyse.studyfile import load_study
 from reanalyse.verdicts import Verdict, decide_verdict
 

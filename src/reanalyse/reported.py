@@ -28,7 +28,8 @@ from reanalyse.printed import PrintedNumber
 from reanalyse.results import SpecResult, decide
 from reanalyse.study import Estimate
 
-__all__ = ["TEST_FAMILIES", "statistic_family", "statistic_p", "ci_p", "estimate_off_centre"]
+__all__ = ["TEST_FAMILIES", "statistic_family", "statistic_two_sided_p", "statistic_p", "ci_p",
+           "estimate_off_centre"]
 
 #: Printed test name -> distribution family of its statistic.
 TEST_FAMILIES = {
@@ -45,7 +46,14 @@ def statistic_family(test: str | None) -> str | None:
     return TEST_FAMILIES.get(test) if test else None
 
 
-def _two_sided_p(family: str, magnitude: np.ndarray, df1: np.ndarray, df2: np.ndarray):
+def statistic_two_sided_p(family: str, magnitude: np.ndarray, df1: np.ndarray,
+                          df2: np.ndarray) -> np.ndarray:
+    """Two-sided p of statistics of one family, vectorised over arrays.
+
+    t and z: both tails of |statistic|; F and chi2: the upper tail (F uses ``df1, df2``, chi2
+    ``df1``); r: the t-test of zero correlation, t = r sqrt(df / (1 - r^2)) on ``df1`` = n - 2
+    df.  ``df2`` is ignored except for F, ``df1`` for z.
+    """
     if family == "t":
         return 2 * t_sf(magnitude, df1)
     if family == "F":
@@ -92,7 +100,7 @@ def statistic_p(family: str, statistic: PrintedNumber, df: tuple[PrintedNumber, 
     magnitude = np.array(magnitudes)
     grid = np.array([(m, d1, d2) for m in magnitude for d1 in df_options[0]
                      for d2 in df_options[1]])
-    p = _two_sided_p(family, grid[:, 0], grid[:, 1], grid[:, 2])
+    p = statistic_two_sided_p(family, grid[:, 0], grid[:, 1], grid[:, 2])
     if alternative != "two-sided" and family in ("t", "z", "r"):
         p = p / 2
     p_min, p_max = float(p.min()), float(p.max())

@@ -18,7 +18,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from reanalyse.reported import _two_sided_p
+from reanalyse.reported import statistic_two_sided_p
 from reanalyse.screens.columns import join_text
 from reanalyse.screens.factory import BAD_INPUT, CONSISTENT, Check, CheckResult, Field, \
     table_mapper
@@ -67,16 +67,16 @@ def pvalue_interval(statistic, magnitude_low, magnitude, magnitude_high, df1, df
         at = statistic == family
         d1 = [d[at] for d in df1]
         d2 = [d[at] for d in df2]
-        p_at[at] = _two_sided_p(family, magnitude[at], d1[1], d2[1])
-        smallest = _two_sided_p(family, magnitude_high[at], d1[1], d2[1])
-        largest = _two_sided_p(family, magnitude_low[at], d1[1], d2[1])
+        p_at[at] = statistic_two_sided_p(family, magnitude[at], d1[1], d2[1])
+        smallest = statistic_two_sided_p(family, magnitude_high[at], d1[1], d2[1])
+        largest = statistic_two_sided_p(family, magnitude_low[at], d1[1], d2[1])
         corners = (d1[0] != d1[2]) | (d2[0] != d2[2])
         if corners.any():
             for a in (d1[0], d1[2]):
                 for b in (d2[0], d2[2]):
-                    smallest[corners] = np.minimum(smallest[corners], _two_sided_p(
+                    smallest[corners] = np.minimum(smallest[corners], statistic_two_sided_p(
                         family, magnitude_high[at][corners], a[corners], b[corners]))
-                    largest[corners] = np.maximum(largest[corners], _two_sided_p(
+                    largest[corners] = np.maximum(largest[corners], statistic_two_sided_p(
                         family, magnitude_low[at][corners], a[corners], b[corners]))
         p_min[at], p_max[at] = smallest, largest
     halve = one_sided & _one_of(statistic, "t", "z", "r")

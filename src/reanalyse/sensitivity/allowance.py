@@ -470,7 +470,8 @@ class BayesFactorResult:
         data = record_dict(self)
         explanation = data.pop("explanation")
         data.update(bf10=self.bf10, bf10_min=self.bf10_min, bf10_max=self.bf10_max,
-                    explanation=explanation, computed=True, bf01=1 / self.bf10 if self.bf10 else None,
+                    explanation=explanation, computed=True,
+                    bf01=1 / self.bf10 if self.bf10 else None,
                     reading=self.reading, reading_stable=self.reading_stable)
         return clean(data)
 
