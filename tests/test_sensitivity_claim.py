@@ -9,6 +9,7 @@ import textwrap
 
 import pytest
 
+from reanalyse.check import check_claim
 from reanalyse.printed import Rounding, parse_number
 from reanalyse.sensitivity import ANALYSES, NotComputed, claim_sensitivity
 from reanalyse.study import ContinuousArm
@@ -183,6 +184,16 @@ def test_baseline_and_bayes_factor_for_a_claim_of_no_difference(tmp_path):
     # nobody was lost from the baseline measure and the claim holds in every analysis
     assert isinstance(result.attrition, NotComputed)
     assert result.fragile_reasons == ()
+
+
+def test_the_check_reuses_its_student_t_for_the_same_bayes_factor(tmp_path):
+    study = study_from(tmp_path, ATTRITION_STUDY)
+    claim = next(c for c in study.claims if c.id == "age-similar")
+    checked = check_claim(study, claim).sensitivity.bayes_factor
+    # the same R value as above: BayesFactor::ttest.tstat(t = 0.2735305, n1 = 19, n2 = 15,
+    #   rscale = 0.707, simple = TRUE) = 0.3401419
+    assert checked.bf10 == pytest.approx(0.34014187464267, rel=1e-6)
+    assert checked.to_dict() == sensitivity(study, "age-similar").bayes_factor.to_dict()
 
 
 def test_significant_claims_get_no_bayes_factor(tmp_path):
