@@ -212,7 +212,9 @@ def main() -> None:
     print(f"Carlisle (2017) baseline screen: {len(table):,} rows, {summary['variables']:,} "
           f"variables, {summary['trials']:,} trials in {seconds:.2f} s "
           f"({len(table) / seconds:,.0f} rows/s)")
-    print(f"  variables with a p: {summary['variables_with_p']:,}; trials flagged (whole "
+    print(f"  variables with a p: {summary['variables_with_p']:,}; trials with a combined p: "
+          f"{summary['trials_with_p']:,}")
+    print(f"  trials flagged (whole "
           f"p-interval below {summary['flag_alpha']} or above {1 - summary['flag_alpha']}): "
           f"{summary['flagged']} ({summary['flagged_share']:.2%}; "
           f"{summary['flagged_dissimilar']} dissimilar, {summary['flagged_similar']} similar)")

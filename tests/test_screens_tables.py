@@ -8,7 +8,6 @@ chi-square records of ``tests/oracles/r_oracles.json``), and hand calculations s
 from __future__ import annotations
 
 import warnings
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -22,9 +21,6 @@ from reanalyse.screens import LostDecimalsWarning, ScreenColumnsError, baseline_
     grim_map, screen
 from reanalyse.screens.baseline import chi_square_counts
 from reanalyse.screens.columns import read_p, read_printed, read_related
-
-CARLISLE = Path(__file__).resolve().parents[2] / "shared" / "data" / "carlisle-2017" / \
-    "baseline.csv"
 
 
 # -- columns --------------------------------------------------------------------------------------
@@ -185,20 +181,6 @@ def test_chi_square_of_k_by_2_tables():
     values = chi_square_counts(np.array([[15, 26], [0, 0]]), np.array([[60, 60], [10, 12]]))
     assert values[0] == pytest.approx(pearson["statistic"], rel=1e-12)
     assert values[1] == 0.0
-
-
-@pytest.mark.skipif(not CARLISLE.is_file(),
-                    reason="the Carlisle (2017) data live outside the project, in "
-                           "../shared/data/carlisle-2017, which is absent here")
-def test_carlisle_baseline_screen_runs_over_every_trial():
-    table = pd.read_csv(CARLISLE, dtype=str, keep_default_na=False)
-    result = baseline_screen(table)
-    summary = result.summary()
-    assert len(table) == 71089  # the data's README
-    assert summary["trials"] == 5066
-    assert summary["trials_with_p"] == summary["trials"]
-    assert set(result.variables["status"]) <= {"computed", "undefined", "bad_input"}
-    assert result.trials["p"].between(0, 1).all()
 
 
 @pytest.mark.parametrize("rows", [0, 3])
