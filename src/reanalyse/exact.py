@@ -47,10 +47,11 @@ Costs
     mark its rejection region, O(G N) for the grid of G points (G grows as sqrt(N), see
     :func:`default_grid_points`) and a few dozen O(N) polynomial evaluations for the
     refinement.  The two-sided "doubled" p-value runs the search twice.  Measured by
-    ``benchmarks/exact.py`` on one core at 200 per arm: about 0.8 ms per one-sided and
-    1.5 ms per two-sided table once the arm sizes are cached, 4 to 5 ms for the first table
-    at new arm sizes, 3 to 6 ms for the two-sided :func:`fisher_pvalues` matrix; at 500 per
-    arm about 2, 4, 31 to 45 and 37 to 55 ms.
+    ``benchmarks/exact.py`` on one core at 200 per arm: about 0.75 ms per one-sided table,
+    0.6 ms per two-sided table with Fisher's p as statistic and 1.5 ms doubled, once the arm
+    sizes are cached; 4 to 5 ms for the first table at new arm sizes, 3 to 6 ms for the
+    two-sided :func:`fisher_pvalues` matrix; at 500 per arm about 1.8, 1.6, 4, 30 to 45 and 35
+    to 55 ms.
 
 References
 ----------
@@ -253,8 +254,8 @@ def boschloo_exact(treat_events: int, treat_n: int, control_events: int, control
 
     Cost at arm sizes n1, n2: the Fisher p-values of every table once per pair of arm sizes
     (cached, shared with :func:`fisher_pvalues`), then O(N m + G N) per table and side, with
-    N = n1 + n2, m = min(n1, n2) and G grid points: about 1.5 ms per two-sided table at 200
-    per arm; see the module docstring.
+    N = n1 + n2, m = min(n1, n2) and G grid points: about 0.6 ms (``"fisher"``) or 1.5 ms
+    (``"doubled"``) per two-sided table at 200 per arm; see the module docstring.
 
     scipy's ``boschloo_exact`` gives the same test on the transposed table,
     ``[[treat_events, control_events], [treat_n - treat_events, control_n -
