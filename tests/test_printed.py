@@ -4,6 +4,7 @@ Expected intervals are hand calculations: a number printed with d decimals stand
 values within half a unit (10**-d / 2) of it, with ends included as the convention says.
 """
 
+import decimal
 from fractions import Fraction
 
 import numpy as np
@@ -117,3 +118,31 @@ def test_float_value_interval_and_wholeness_agree_with_the_exact_fractions(round
         assert number.value == float(number.exact)
         assert number.is_integer == (number.exact.denominator == 1)
         assert number.interval == (float(lower), float(upper))
+
+
+# Python's decimal module rounds by each convention; a true value x belongs to a printed
+# number's interval exactly when x, rounded to the printed decimals, gives the printed number.
+DECIMAL_MODES = {
+    Rounding.HALF_UP: (decimal.ROUND_HALF_UP,),          # ties away from zero
+    Rounding.HALF_DOWN: (decimal.ROUND_HALF_DOWN,),      # ties towards zero
+    Rounding.HALF_EVEN: (decimal.ROUND_HALF_EVEN,),
+    Rounding.TRUNCATE: (decimal.ROUND_DOWN,),            # towards zero
+    Rounding.CEILING: (decimal.ROUND_CEILING,),
+    Rounding.FLOOR: (decimal.ROUND_FLOOR,),
+    Rounding.NEAREST: (decimal.ROUND_HALF_UP, decimal.ROUND_HALF_DOWN),   # a tie either way
+}
+
+
+@pytest.mark.parametrize("rounding", list(Rounding))
+@pytest.mark.parametrize("text", ["0", "0.0", "-0.0", "2.5", "-2.5", "2.6", "-2.6", "0.1",
+                                  "-0.1", "13", "-13", "0.05", "1.00"])
+def test_interval_holds_exactly_the_values_that_round_to_the_printed_number(rounding, text):
+    number = parse_number(text, rounding)
+    printed = decimal.Decimal(text)
+    quantum = decimal.Decimal(1).scaleb(-number.decimals)
+    step = quantum / 20
+    for k in range(-60, 61):   # true values 3 units either side, in twentieths of a unit
+        x = printed + k * step
+        rounds_to_it = any(x.quantize(quantum, rounding=mode) == printed
+                           for mode in DECIMAL_MODES[rounding])
+        assert number.contains(Fraction(x)) == rounds_to_it, (text, str(x))

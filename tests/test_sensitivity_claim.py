@@ -34,7 +34,7 @@ outcomes:
   - id: epds
     label: EPDS at 12 weeks
     type: continuous
-    scale: {min: 0, max: 30, items: 10}
+    scale: {min: 0, max: 30, items: 1}     # the EPDS is a sum: whole-number scores
     arms:
       massage: {n: 12, mean: 10.1, sd: 3.2}
       control: {n: 15, mean: 13.4, sd: 3.6}

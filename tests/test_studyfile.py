@@ -65,6 +65,15 @@ def bad(tmp_path, old, new):
 @pytest.mark.parametrize("old, new, field, value, line, problem", [
     ("mean: 8.60, sd: 2.10", "mean: 8.60, sd: 0", "outcomes[0].arms.treat.sd", "0", 12,
      "SD must be positive"),
+    ("treat: {n: 20, mean", "treat: {n: 1, mean", "outcomes[0].arms.treat.n", "1", 12,
+     "needs at least two participants"),
+    # the control arm's line removed: the claim's outcome line moves up to 21
+    ("      control: {n: 20, mean: 10.0, sd: 2.5}\n", "", "claims[0].outcome", "score", 21,
+     "needs two or more arms"),
+    ("    type: binary\n", "    type: binary\n    derived_from: event\n    cutoff: \">= 13\"\n",
+     "outcomes[1].derived_from", "event", 17, "must name a continuous outcome"),
+    ("    type: continuous\n", "    type: continuous\n    derived_from: event\n",
+     "outcomes[0].derived_from", "event", 10, "only a binary outcome"),
     ("mean: 8.60, sd: 2.10", "mean: 8.60, sd: -1.2", "outcomes[0].arms.treat.sd", "-1.2", 12,
      "SD must be positive"),
     ("treat: {n: 20, mean", "treat: {n: 0, mean", "outcomes[0].arms.treat.n", "0", 12,
@@ -150,9 +159,9 @@ def test_binary_claim_over_three_arms_must_name_two(tmp_path):
     "id: synthetic-study\ncitation: x\nalpha: 5\narms: [{id: a}, {id: b}]\noutcomes: []\n",
     "id: Bad_ID\ncitation: x\n",
     "id: synthetic-study\ncitation: x\narms: [{id: a}, {id: b}]\noutcomes: []\nclaims: [{id: c, outcome: o}]\n",
-    "id: synthetic-study\ncitation: x\narms: [{id: a}, {id: b}]\noutcomes: [{id: o, type: continuous, arms: {}}]\nclaims: [{id: c, outcome: o, reported: {df: [1, 2, 3]}}]\n",
-    "id: synthetic-study\ncitation: x\narms: [{id: a}, {id: b}]\noutcomes: [{id: o, type: continuous, arms: {}}]\nclaims: [{id: c, outcome: o, reported: {estimate: {measure: OR, ci: [0.9, 0.2]}}}]\n",
-    "id: synthetic-study\ncitation: x\narms: [{id: a}, {id: b}]\noutcomes: [{id: o, type: continuous, arms: {}}]\nclaims: [{id: c, outcome: o, significant: maybe}]\n",
+    "id: synthetic-study\ncitation: x\narms: [{id: a}, {id: b}]\noutcomes: [{id: o, type: continuous, arms: {a: {}, b: {}}}]\nclaims: [{id: c, outcome: o, reported: {df: [1, 2, 3]}}]\n",
+    "id: synthetic-study\ncitation: x\narms: [{id: a}, {id: b}]\noutcomes: [{id: o, type: continuous, arms: {a: {}, b: {}}}]\nclaims: [{id: c, outcome: o, reported: {estimate: {measure: OR, ci: [0.9, 0.2]}}}]\n",
+    "id: synthetic-study\ncitation: x\narms: [{id: a}, {id: b}]\noutcomes: [{id: o, type: continuous, arms: {a: {}, b: {}}}]\nclaims: [{id: c, outcome: o, significant: maybe}]\n",
 ])
 def test_malformed_files_give_a_study_file_error(tmp_path, text):
     with pytest.raises(StudyFileError) as caught:

@@ -96,9 +96,25 @@ def test_raisi_baseline_names_the_missing_numbers(raisi):
     ("one-sided", "reproduced"),
     # fisher.test 3/31 vs 11/31: p = 0.031 (R two_by_two block): significant at 0.05, not 0.01
     ("strict-alpha", "reproduced"),
+    # two arms: t = -1.5 / (2 * sqrt(2/20)) = -2.372 on 38 df, so the printed F(1, 38) = t**2
+    # = 5.625 ("5.62") is the t-test's, p = 2 * pt(-2.372, 38) = 0.023
+    ("f-for-two-arms", "reproduced"),
+    # Bhatia-Davis at the mean 5 on 0-10, n = 2: s**2 <= 2/1 * (10 - 5)(5 - 0) = 50, s <= 7.07,
+    # so SD 7.05 is possible (values 0.014 and 9.986); the bound at the rounding interval's
+    # ends (4.5 or 5.5) would be sqrt(2 * 5.5 * 4.5) = 7.04 and wrongly exclude it
+    ("sd-at-mid-scale", "reproduced"),
 ])
 def test_edge_case_verdicts(edge, claim_id, verdict):
     assert edge[claim_id].verdict.value == verdict, edge[claim_id].reason
+
+
+def test_a_printed_pooled_z_test_is_the_primary_spec(edge):
+    # 3/31 vs 11/31: pooled proportion 14/62 = 0.2258, SE = sqrt(0.2258 * 0.7742 * 2/31)
+    # = 0.1062, z = (0.0968 - 0.3548) / 0.1062 = -2.43, p = 2 * pnorm(-2.43) = 0.015
+    claim = edge["z-named"]
+    spec = claim.spec("z_pooled")
+    assert spec.role == "primary" and spec.p == pytest.approx(0.0151, abs=5e-4)
+    assert claim.verdict.value == "reproduced" and claim.matched_spec == "z_pooled"
 
 
 def test_hand_calculations_behind_the_edge_cases():

@@ -167,10 +167,11 @@ def _sd_impossible(outcome: Outcome, arm_ids, study: Study) -> list[str]:
         summary = outcome.arms[arm_id]
         if summary.mean is None or summary.sd is None or summary.n is None or summary.n < 2:
             continue
-        mean = min(max(summary.mean.lower, scale.min), scale.max)
-        farthest = max((scale.max - mean) * (mean - scale.min),
-                       (scale.max - min(summary.mean.upper, scale.max))
-                       * (min(summary.mean.upper, scale.max) - scale.min))
+        # (max - m)(m - min) is concave in m, largest at the scale's midpoint: over the mean's
+        # rounding interval, at the point of the interval nearest the midpoint
+        mean = min(max((scale.min + scale.max) / 2, summary.mean.lower), summary.mean.upper)
+        mean = min(max(mean, scale.min), scale.max)
+        farthest = (scale.max - mean) * (mean - scale.min)
         largest_sd = math.sqrt(summary.n / (summary.n - 1) * farthest)
         if summary.sd.lower > largest_sd:
             problems.append(f"the SD {summary.sd} for {study.arm(arm_id).label} exceeds "
@@ -255,7 +256,7 @@ def _assign_roles(specs, claim: Claim, options: CheckOptions):
                  for spec in specs)
 
 
-def _reported_specs(study: Study, claim: Claim, outcome: Outcome, arm_ids, alpha: float,
+def _reported_specs(claim: Claim, outcome: Outcome, arm_ids, alpha: float,
                     notes: list[str]) -> list[SpecResult]:
     reported = claim.reported
     specs = []
@@ -308,7 +309,7 @@ def check_claim(study: Study, claim: Claim, options: CheckOptions = CheckOptions
     if not missing:
         specs, effects, impossible = _rebuild(study, claim, outcome, arm_ids, alpha, options)
         specs = _assign_roles(specs, claim, options)
-    specs = tuple(specs) + tuple(_reported_specs(study, claim, outcome, arm_ids, alpha, notes))
+    specs = tuple(specs) + tuple(_reported_specs(claim, outcome, arm_ids, alpha, notes))
     claimed = claim.significant
     printed_p = claim.reported.p
     if claimed is None and printed_p is not None:
@@ -330,7 +331,8 @@ def check_claim(study: Study, claim: Claim, options: CheckOptions = CheckOptions
         claimed=claimed, specs=specs, alpha=alpha, printed_p=printed_p,
         printed_statistic=claim.reported.statistic,
         statistic_specs=_SAME_FAMILY.get(family, ()), impossible=tuple(impossible),
-        missing=missing, fragile_reasons=sensitivity.fragile_reasons)
+        missing=missing, fragile_reasons=sensitivity.fragile_reasons,
+        squared_specs=("student_t", "welch_t") if family == "F" else ())
     return ClaimCheck(claim, result.verdict, result.reason, alpha, specs, tuple(effects), missing,
                       tuple(impossible), result.matched_spec, sensitivity, tuple(notes))
 

@@ -12,12 +12,14 @@ Rounding conventions (:class:`Rounding`)
     Rounded to the nearest printed unit, a tie (an exact half) rounded either way:
     the closed interval [v - h, v + h], h = half a unit in the last printed place.
 ``half_up`` / ``half_down``
-    Ties away from / towards zero: half-open intervals.
+    Ties away from / towards zero: half-open intervals (a printed 0 is open at both ends under
+    ``half_up``, closed at both under ``half_down``).
 ``half_even``
     Ties to the even last digit (IEEE, R's ``round``): closed when the last digit is even,
     open when odd.
 ``truncate``
-    Digits beyond the last printed place dropped: [v, v + 2h) for v >= 0, (v - 2h, v] below.
+    Digits beyond the last printed place dropped: [v, v + 2h) for v > 0, (v - 2h, v] for
+    v < 0 and (-2h, 2h) for a printed 0.
 ``ceiling`` / ``floor``
     Rounded up: (v - 2h, v]; rounded down: [v, v + 2h).
 """
@@ -86,20 +88,18 @@ class Rounding(str, enum.Enum):
             raise ValueError(f"unknown rounding convention {name!r}; use one of: {names}") from None
 
 
-def half_unit_bounds(scaled, decimals, rounding: "Rounding | str" = Rounding.NEAREST):
+def half_unit_bounds(scaled, rounding: "Rounding | str" = Rounding.NEAREST):
     """Exact interval of true values for printed numbers, in half units of the last place.
 
     Vectorised over numpy integer arrays (or plain ints).  The interval of true values for the
     printed ``scaled * 10**-decimals`` is ``[lower, upper] * 10**-decimals / 2`` with the ends
-    included where ``lower_closed`` / ``upper_closed`` are true.
+    included where ``lower_closed`` / ``upper_closed`` are true; it does not depend on
+    ``decimals`` otherwise.
 
     Parameters
     ----------
     scaled : int or array of int
         The printed digits as an integer (``"8.60"`` -> 860).
-    decimals : int or array of int
-        Digits after the decimal point (``"8.60"`` -> 2).  Only used for ``half_even``
-        through the parity of ``scaled``; kept in the signature so that callers pass both.
     rounding : Rounding or str
         The convention.
 
@@ -122,7 +122,7 @@ def half_unit_bounds(scaled, decimals, rounding: "Rounding | str" = Rounding.NEA
         even = scaled % 2 == 0
         return twice - 1, twice + 1, even, even.copy()
     if rounding is Rounding.HALF_UP:  # ties away from zero
-        return twice - 1, twice + 1, ~negative | (scaled == 0), negative | (scaled == 0)
+        return twice - 1, twice + 1, positive, negative
     if rounding is Rounding.HALF_DOWN:  # ties towards zero
         return twice - 1, twice + 1, negative | (scaled == 0), ~negative | (scaled == 0)
     if rounding is Rounding.CEILING:
@@ -212,16 +212,14 @@ class PrintedNumber:
 
     def bounds_exact(self) -> tuple[Fraction, Fraction, bool, bool]:
         """Exact interval ``(lower, upper, lower_closed, upper_closed)`` of true values."""
-        lower, upper, lower_closed, upper_closed = half_unit_bounds(
-            self.scaled, self.decimals, self.rounding
-        )
+        lower, upper, lower_closed, upper_closed = half_unit_bounds(self.scaled, self.rounding)
         half = self.unit / 2
         return int(lower) * half, int(upper) * half, bool(lower_closed), bool(upper_closed)
 
     @cached_property
     def interval(self) -> tuple[float, float]:
         """``(lower, upper)`` as floats; whether ends are included is in :meth:`bounds_exact`."""
-        lower, upper, _, _ = half_unit_bounds(self.scaled, self.decimals, self.rounding)
+        lower, upper, _, _ = half_unit_bounds(self.scaled, self.rounding)
         return _ratio(int(lower), self.decimals) / 2, _ratio(int(upper), self.decimals) / 2
 
     @property
@@ -351,17 +349,17 @@ class PrintedP:
             return self.number.value, 1.0
         return max(lower, 0.0), min(upper, 1.0)
 
-    def significant(self, alpha: float, *, p_equal_alpha_significant: bool = True) -> bool | None:
+    def significant(self, alpha: float) -> bool | None:
         """The decision the printed p states at ``alpha`` (None when it does not state one).
 
-        ``= alpha`` counts as significant by default, as statcheck does; ``< x`` with x <= alpha
-        is significant, ``> x`` with x >= alpha is not, ``ns`` is not.
+        ``= alpha`` counts as significant, as statcheck does; ``< x`` with x <= alpha is
+        significant, ``> x`` with x >= alpha is not, ``ns`` is not.
         """
         if self.relation == "ns":
             return False
         value = self.number.value
         if self.relation == "=":
-            return value < alpha or (p_equal_alpha_significant and value == alpha)
+            return value <= alpha
         if self.relation in ("<", "<="):
             return True if value <= alpha else None
         return False if value >= alpha else None

@@ -22,6 +22,8 @@ import html
 import io
 import math
 
+from reanalyse.results import ROLES
+
 __all__ = ["CHECK_MIMETYPE", "VERDICT_LABELS", "VERDICT_MEANINGS", "VERDICT_COLOURS",
            "BADGE_STYLE", "REPORT_STYLE", "Html", "VerdictTable", "badge", "study_header",
            "verdict_table", "printed_numbers", "tests_table", "effects_table", "robustness",
@@ -87,10 +89,9 @@ REPORT_STYLE = BADGE_STYLE + """
 .rea dd { margin-left: 1rem; }
 """
 
-_ROLES = {"primary": "the test the paper names (or the usual one)",
-          "alternative": "another defensible test",
-          "reported": "from the paper's own statistic or CI",
-          "context": "shown, not judged"}
+_ROLES = dict(zip(ROLES, ("the test the paper names (or the usual one)",
+                          "another defensible test", "from the paper's own statistic or CI",
+                          "shown, not judged")))
 _MEASURES = {"MD": "mean difference", "SMD": "standardised mean difference (Hedges' g)",
              "RD": "risk difference", "RR": "risk ratio", "OR": "odds ratio",
              "HR": "hazard ratio"}

@@ -44,7 +44,12 @@ class Arm:
 
 @dataclass(frozen=True)
 class Scale:
-    """Bounds of a measurement scale; ``items`` integer items make means granular (GRIM)."""
+    """Bounds of a measurement scale.
+
+    ``items``: each participant's score is the mean of this many integer item scores (1: the
+    score is a whole number, such as a sum of items).  Scores then move in steps of
+    1 / items, which makes means and SDs granular (GRIM, GRIMMER).
+    """
 
     min: float | None = None
     max: float | None = None

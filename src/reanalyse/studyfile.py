@@ -8,6 +8,7 @@ keep their printed decimals even when unquoted in the YAML (see :mod:`reanalyse.
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 from pathlib import Path
 
@@ -37,7 +38,8 @@ STUDY_KEYS = {
     "estimate": {"measure", "value", "ci", "level", "adjusted"},
 }
 REPORTED_TESTS = ("t", "welch_t", "student_t", "F", "anova_f", "welch_anova", "chi2", "yates_chi2",
-                  "pearson_chi2", "fisher_exact", "boschloo_exact", "z", "r", "mann_whitney",
+                  "pearson_chi2", "fisher_exact", "boschloo_exact", "z", "z_pooled", "r",
+                  "mann_whitney",
                   "regression", "ancova", "logistic")
 MEASURES = ("OR", "RR", "HR", "IRR", "RD", "MD", "SMD")
 
@@ -200,10 +202,20 @@ def load_study(path) -> Study:
     _unique(reader, top, "outcomes", [o.id for o in outcomes])
     outcome_by_id = {outcome.id: outcome for outcome in outcomes}
     for i, outcome in enumerate(outcomes):
-        if outcome.derived_from is not None and outcome.derived_from not in outcome_by_id:
-            reader.fail("derived_from names no outcome", field=f"outcomes[{i}].derived_from",
-                        value=outcome.derived_from, line=top["outcomes"][i].line_of("derived_from"),
-                        hint="outcomes: " + ", ".join(outcome_by_id))
+        if outcome.derived_from is None:
+            continue
+        fail = functools.partial(reader.fail, field=f"outcomes[{i}].derived_from",
+                                 value=outcome.derived_from,
+                                 line=top["outcomes"][i].line_of("derived_from"))
+        continuous = [o.id for o in outcomes if o.type == "continuous" and o.id != outcome.id]
+        if outcome.type != "binary":
+            fail("only a binary outcome is derived from another (as a cut-off of it)",
+                 hint="put derived_from and cutoff on the binary outcome")
+        if outcome.derived_from not in outcome_by_id:
+            fail("derived_from names no outcome", hint="outcomes: " + ", ".join(outcome_by_id))
+        if outcome.derived_from not in continuous:
+            fail("derived_from must name a continuous outcome this one is a cut-off of",
+                 hint="continuous outcomes: " + (", ".join(continuous) or "none"))
     claims = tuple(
         _claim(reader, item, f"claims[{i}]", line, outcome_by_id)
         for i, (item, line) in enumerate(_items(reader, top, "claims", required=False)))
@@ -321,6 +333,11 @@ def _continuous_arm(reader, item, field, line, scale):
     if len(given) > 1:
         reader.fail("more than one spread given", field=field, value=", ".join(given),
                     line=line, hint="give one of sd, se or ci, as printed")
+    if n == 1 and given:
+        reader.fail(f"a spread ({given[0]}) needs at least two participants",
+                    field=_join(field, "n"),
+                    value=item["n"], line=item.line_of("n"),
+                    hint="check n against the source; a single participant has no spread")
     for key, number in spreads.items():
         if number is not None and number.value <= 0:
             reader.fail(f"{key.upper()} must be positive", field=_join(field, key),
@@ -375,6 +392,12 @@ def _claim(reader, item, field, line, outcome_by_id):
                         field=_join(field, "arms"), value=list(arms), line=item.line_of("arms"),
                         hint="e.g. arms: [massage, control]")
     compared = arms or tuple(outcome.arms)
+    if len(compared) < 2:
+        reader.fail("a comparison needs two or more arms, but the outcome has numbers for "
+                    f"{len(compared)}", field=_join(field, "outcome"), value=outcome_id,
+                    line=item.line_of("outcome"),
+                    hint=f"list each compared arm under outcome '{outcome_id}' arms, with what "
+                         "the paper printed for it ({} when it printed nothing)")
     if outcome.type == "binary" and len(compared) != 2:
         reader.fail("a binary outcome is compared two arms at a time",
                     field=_join(field, "arms"), value=list(compared), line=item.line,

@@ -97,13 +97,17 @@ def _printed_result(statistic: PrintedNumber | None, p: PrintedP | None) -> str:
     return " and ".join(parts)
 
 
-def _statistic_matches(spec: SpecResult, printed: PrintedNumber | None) -> bool:
-    """Whether the printed statistic's interval meets the spec's range (sign ignored)."""
+def _statistic_matches(spec: SpecResult, printed: PrintedNumber | None,
+                       squared: bool = False) -> bool:
+    """Whether the printed statistic's interval meets the spec's range (sign ignored); with
+    ``squared``, the spec's statistic squared (a t-test's t against a printed F = t**2)."""
     if printed is None or spec.statistic_min is None:
         return True
     low, high = sorted((abs(spec.statistic_min), abs(spec.statistic_max)))
     if spec.statistic_min < 0 < spec.statistic_max:
         low = 0.0
+    if squared:
+        low, high = low**2, high**2
     printed_low, printed_high = sorted((abs(printed.lower), abs(printed.upper)))
     if printed.lower < 0 < printed.upper:
         printed_low = 0.0
@@ -117,7 +121,8 @@ def _p_matches(spec: SpecResult, printed: PrintedP | None, alpha: float) -> bool
 def decide_verdict(*, claimed: bool, specs: tuple[SpecResult, ...], alpha: float,
                    printed_p: PrintedP | None, printed_statistic: PrintedNumber | None,
                    statistic_specs: tuple[str, ...], impossible: tuple[str, ...],
-                   missing: tuple[str, ...], fragile_reasons: tuple[str, ...]) -> VerdictResult:
+                   missing: tuple[str, ...], fragile_reasons: tuple[str, ...],
+                   squared_specs: tuple[str, ...] = ()) -> VerdictResult:
     """Apply the rules of the module docstring.
 
     Parameters
@@ -137,6 +142,9 @@ def decide_verdict(*, claimed: bool, specs: tuple[SpecResult, ...], alpha: float
         The numbers that were not printed.
     fragile_reasons : tuple of str
         Sentences from robustness analyses that overturn the claim.
+    squared_specs : tuple of str
+        Those of ``statistic_specs`` whose statistic is the square root of the printed one
+        (two-arm t-tests against a printed F = t**2).
     """
     claim_word = "significant" if claimed else "not significant"
     if impossible:
@@ -181,8 +189,8 @@ def decide_verdict(*, claimed: bool, specs: tuple[SpecResult, ...], alpha: float
                              + "; ".join(fragile_reasons) + ".")
 
     def matches(spec):
-        statistic_ok = spec.name not in statistic_specs or _statistic_matches(spec,
-                                                                             printed_statistic)
+        statistic_ok = spec.name not in statistic_specs or _statistic_matches(
+            spec, printed_statistic, squared=spec.name in squared_specs)
         return statistic_ok and _p_matches(spec, printed_p, alpha)
 
     unreproducible = [s for s in reported if not _p_matches(s, printed_p, alpha)]

@@ -121,7 +121,7 @@ class PrintedColumn:
 
     def bounds(self, rounding: Rounding | str):
         """Interval ends in half units of the last printed place (see ``half_unit_bounds``)."""
-        return half_unit_bounds(self.scaled, self.decimals, rounding)
+        return half_unit_bounds(self.scaled, rounding)
 
     def interval(self, rounding: Rounding | str) -> tuple[np.ndarray, np.ndarray]:
         """``(lower, upper)`` ends of the interval of true values, as floats."""

@@ -229,11 +229,13 @@ def _attrition(study_arms, outcome, summaries, labels, lost, alpha, claim, signi
 
 
 def _score_step(outcome: Outcome) -> float | None:
-    """1 for scores that are sums of integer items on a whole-number scale, else None."""
+    """The step between possible scores: 1 / items for scores that are means of ``items``
+    integer items (1 for whole-number scores), on a whole-number scale; else None."""
     scale = outcome.scale
     if scale is None or scale.items is None or scale.min is None or scale.max is None:
         return None
-    return 1.0 if float(scale.min).is_integer() and float(scale.max).is_integer() else None
+    whole = float(scale.min).is_integer() and float(scale.max).is_integer()
+    return 1.0 / scale.items if whole else None
 
 
 def _dichotomisation(study, outcome, arm_ids, labels, rounding):

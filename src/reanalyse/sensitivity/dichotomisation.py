@@ -7,8 +7,8 @@ story.  Two checks:
 * :func:`implied_proportion`: the proportion beyond the cut-off that an arm's mean and SD imply,
   under a normal model and under a beta distribution stretched over the scale's bounds (a model
   that respects the bounds: a normal with a mean near the floor puts mass below it).  For scores
-  in whole steps (a sum of integer items), ``score_step`` applies the continuity correction:
-  ``>= 13`` on integer scores is read as ``> 12.5``.
+  in steps (whole numbers, or means of integer items), ``score_step`` applies the continuity
+  correction: ``>= 13`` on integer scores is read as ``> 12.5``.
 * :func:`dichotomisation_coherence`: the reverse.  Under a normal model with each arm's printed
   SD, the printed proportions beyond the cut-off imply each arm's mean (mean = threshold +
   SD * z(p) for an upper-tail cut-off); their difference is the mean difference the proportions
