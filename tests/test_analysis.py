@@ -78,6 +78,11 @@ expected:
     ("study: {study}\nnotebook: {notebook}\nparameters:\n  analysis_path: x\n",
      "parameters.analysis_path", 4, "set by the runner"),
     ("study: {study}\nnotebook: {study}\n", "notebook", 2, "expected a .ipynb file"),
+    # YAML 1.1 reads 12:30 (base 60) and 0x10 as numbers, which Python's int() and float() do not
+    ("study: {study}\nnotebook: {notebook}\nparameters:\n  start: 12:30\n",
+     "parameters.start", 4, "a number Python cannot read"),
+    ("study: {study}\nnotebook: {notebook}\nparameters:\n  mask: 0x10\n",
+     "parameters.mask", 4, "a number Python cannot read"),
 ])
 def test_bad_files_name_field_line_and_problem(tmp_path, body, field, line, words):
     path = write(tmp_path, body)

@@ -176,17 +176,25 @@ def test_second_run_with_nothing_changed_executes_nothing(workspace):
     assert events[0] == ("planned", (3, 3))
 
 
-def test_recording_verdicts_does_not_make_analyses_run_again(workspace):
+def test_recorded_verdicts_are_written_and_the_reports_showing_them_renewed(workspace):
     first, _ = run(workspace, record=True)
     assert first.exit_code == 0
     assert {run.name for run in first.recorded} == set(VERDICTS)
+    report = workspace / "reports" / "synthetic-clear-difference.html"
+    assert "Recorded verdict" not in report.read_text()   # rendered before they were recorded
     for name, verdicts in VERDICTS.items():
         text = (workspace / "analyses" / f"{name}.yaml").read_text()
         assert text.startswith("# Synthetic analysis")  # the file's comments are kept
         assert "expected:\n" + "".join(f"  {c}: {v}\n" for c, v in verdicts.items()) in text
+    # each report shows the recorded verdicts beside the current ones, so the next run
+    # renews the reports whose recorded verdicts changed, and the one after runs nothing
     second, events = run(workspace)
-    assert events[0] == ("planned", (3, 0))
+    assert events[0] == ("planned", (3, 3))
     assert second.exit_code == 0
+    assert "Recorded verdict" in report.read_text() and "<td>same</td>" in report.read_text()
+    assert "changed</td>" not in report.read_text()
+    third, events = run(workspace)
+    assert events[0] == ("planned", (3, 0)) and third.exit_code == 0
 
 
 def test_cli_changed_verdict_exits_1_with_a_diff(workspace):

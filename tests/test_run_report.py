@@ -1,5 +1,6 @@
 """What the claim-check notebook presents: tables, badges, plain words, the plots' numbers."""
 
+import io
 from dataclasses import replace
 from pathlib import Path
 
@@ -7,6 +8,8 @@ import pytest
 
 from reanalyse import plots, report
 from reanalyse.check import CheckOptions, check_study
+from reanalyse.runner.batch import AnalysisRun
+from reanalyse.runner.progress import Progress
 from reanalyse.studyfile import load_study
 
 STUDIES = Path(__file__).parent / "fixtures" / "run" / "studies"
@@ -129,3 +132,24 @@ def test_badges_have_a_label_and_a_meaning_for_every_verdict():
         assert f"rea-v-{verdict.value}" in html
         assert report.VERDICT_LABELS[verdict.value] in html
         assert f".rea-v-{verdict.value} " in report.BADGE_STYLE
+
+
+class _Terminal(io.StringIO):
+    def isatty(self):
+        return True
+
+
+def test_progress_bar_counts_every_executed_analysis_and_skips_the_rest():
+    # planned: 4 analyses, 3 to execute; the settled ones are an executed success, an
+    # executed analysis the worker found bad (unknown parameter), an executed failure, and
+    # an up-to-date one: the bar must reach 3 of 3
+    stream = _Terminal()
+    progress = Progress(stream)
+    progress("planned", (4, 3))
+    for status, duration in (("ran", 1.0), ("bad_input", 0.2), ("failed", 0.5),
+                             ("up_to_date", 1.0)):
+        progress("done", AnalysisRun(status, Path(f"{status}.yaml"), status, duration=duration,
+                                     error={"summary": "x"} if status in ("bad_input", "failed")
+                                     else None))
+    assert (progress.bar.n, progress.bar.total) == (3, 3)
+    progress.close()

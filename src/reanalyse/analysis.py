@@ -261,7 +261,12 @@ def _parameters(reader: _Reader, top: Located) -> dict:
             reader.fail("set by the runner", field=f"parameters.{name}", value=name, line=line,
                         hint="the study is named by 'study:'; remove this parameter")
         if isinstance(value, Text):  # a number as written: an int or a float
-            value = int(value) if _INT.match(value) else float(value)
+            try:
+                value = int(value) if _INT.match(value) else float(value)
+            except ValueError:
+                reader.fail("a number Python cannot read", field=f"parameters.{name}",
+                            value=str(value), line=line,
+                            hint="write a plain decimal number, or quote the value to pass text")
         elif isinstance(value, (Located, list)):
             reader.fail("expected a single value", field=f"parameters.{name}", value=value,
                         line=line, hint="parameters are text, numbers, true/false or null")

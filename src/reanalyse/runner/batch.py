@@ -389,6 +389,7 @@ def _write_outcome(out: Path, analysis: Analysis, outcome, key_inputs: tuple[str
                    versions: dict, kernel_start: str, show_code: bool) -> AnalysisRun:
     """Write one analysis's report files; its :class:`AnalysisRun`."""
     from reanalyse.runner.execution import OK
+    from reanalyse.runner.outputs import error_page
 
     key, inputs = key_inputs
     name = analysis.name
@@ -416,8 +417,10 @@ def _write_outcome(out: Path, analysis: Analysis, outcome, key_inputs: tuple[str
         write_atomic(failed["notebook"], outcome.notebook)
     else:
         failed["notebook"].unlink(missing_ok=True)
-    if outcome.html is not None:
-        write_atomic(failed["html"], outcome.html)
+    # a notebook that failed shows its failing cell; a lost worker or kernel gets a page
+    # saying what happened, so that no older failure page is left in its place
+    write_atomic(failed["html"], outcome.html if outcome.html is not None
+                 else error_page(name, outcome.error or {}))
     status = BAD_INPUT if outcome.status == BAD_INPUT else FAILED
     return AnalysisRun(name, analysis.path, status, expected=analysis.expected,
                        study=outcome.study, title=analysis.title, error=outcome.error,

@@ -72,7 +72,9 @@ def run_dask(tasks: list[Task], *, kernel_start: str, scheduler: str | None = No
         else:
             client = distributed.Client(scheduler, timeout=CONNECT_TIMEOUT)
     except (OSError, ValueError) as error:
-        raise ReanalyseError(f"cannot reach the Dask scheduler at {scheduler}: {error}") from None
+        where = ("cannot start a local Dask cluster" if scheduler is None
+                 else f"cannot reach the Dask scheduler at {scheduler}")
+        raise ReanalyseError(f"{where}: {error}") from None
     try:
         client.register_plugin(_warm_up_plugin(kernel_start))
         run = uuid.uuid4().hex[:8]

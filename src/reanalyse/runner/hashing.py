@@ -69,11 +69,10 @@ def environment() -> dict:
 def input_hashes(analysis) -> dict:
     """Hashes of what an :class:`~reanalyse.analysis.Analysis` reads.
 
-    ``analysis`` hashes the settings (study, notebook, title, options, parameters), not the
-    recorded verdicts.
+    ``analysis`` hashes the settings (study, notebook, title, options, parameters) and the
+    recorded verdicts, which the report shows beside the current ones.
     """
     settings = analysis.to_dict()
-    settings.pop("expected")
     return {"notebook": file_digest(analysis.notebook), "study": file_digest(analysis.study),
             "analysis": "sha256:" + hashlib.sha256(
                 json.dumps(settings, sort_keys=True).encode()).hexdigest()}

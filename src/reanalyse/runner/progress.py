@@ -46,7 +46,8 @@ class Progress:
             return
         self.done += 1
         line = f"[{self.done}/{self.total}] {describe(value)}"
-        if self.bar is not None and value.status != "up_to_date" and value.status != "bad_input":
+        executed = value.status != "up_to_date" and value.duration is not None
+        if self.bar is not None and executed:
             self.bar.update(1)
             if not value.ok:
                 self.bar.write(line, file=self.stream)
