@@ -96,6 +96,61 @@ def test_screen_xlsx_keeps_formatted_decimals(tmp_path, capsys):
     assert "trailing zeros may have been lost" in out.err
 
 
+def _workbook(path, sheets):
+    """An .xlsx file with one sheet per (name, rows) pair, cells written as text."""
+    openpyxl = pytest.importorskip("openpyxl")
+    book = openpyxl.Workbook()
+    book.remove(book.active)
+    for name, rows in sheets:
+        sheet = book.create_sheet(name)
+        for row in rows:
+            sheet.append(row)
+    book.save(path)
+    return path
+
+
+def test_screen_sheet_by_name_then_position(tmp_path, capsys):
+    # GRIM: 5.19 is no mean of 28 integers (145/28 = 5.18, 146/28 = 5.21), 5.21 is (146/28)
+    path = _workbook(tmp_path / "years.xlsx", [("Sheet", [["mean", "n"], ["5.19", "28"]]),
+                                               ("2020", [["mean", "n"], ["5.21", "28"]])])
+    assert main(["screen", str(path), "--sheet", "2020"]) == 0  # the name, though all digits
+    assert capsys.readouterr().out.splitlines()[1].startswith("5.21,28,consistent")
+    assert main(["screen", str(path), "--sheet", "0"]) == 0  # no sheet is named "0": position
+    assert capsys.readouterr().out.splitlines()[1].startswith("5.19,28,inconsistent")
+    assert main(["screen", str(path), "--sheet", "1"]) == 0
+    assert capsys.readouterr().out.splitlines()[1].startswith("5.21,28,consistent")
+
+
+def test_screen_bad_sheet_exits_2(tmp_path, capsys):
+    path = _workbook(tmp_path / "one.xlsx", [("Means", [["mean", "n"], ["5.19", "28"]])])
+    assert main(["screen", str(path), "--sheet", "3"]) == 2
+    err = capsys.readouterr().err
+    assert f"{path}: sheet = '3': the workbook has 1 sheet(s), counted from 0" in err
+    assert "its sheets are 0: 'Means'" in err and "Traceback" not in err
+    assert main(["screen", str(path), "--sheet", "Results"]) == 2
+    err = capsys.readouterr().err
+    assert "sheet = 'Results': the workbook has no sheet of that name" in err
+    not_a_workbook = tmp_path / "text.xlsx"
+    not_a_workbook.write_text("mean,n\n5.19,28\n", encoding="utf-8")
+    assert main(["screen", str(not_a_workbook)]) == 2
+    assert "cannot read the table" in capsys.readouterr().err
+
+
+def test_output_into_a_missing_folder_exits_2(tmp_path, capsys):
+    target = tmp_path / "no such folder" / "out.csv"
+    assert main(["screen", str(GRIM_TABLE), "--output", str(target)]) == 2
+    err = capsys.readouterr().err
+    assert f"{target}: --output: the folder '{target.parent}' does not exist" in err
+    assert "hint: create the folder first" in err
+    text = tmp_path / "results.txt"
+    text.write_text("We found t(28) = 2.20, p = .06.\n", encoding="utf-8")
+    assert main(["extract", str(text), "--output", str(target)]) == 2
+    assert f"the folder '{target.parent}' does not exist" in capsys.readouterr().err
+    assert main(["screen", str(GRIM_TABLE), "--output", str(tmp_path)]) == 2
+    assert "is a folder, not a file" in capsys.readouterr().err
+    assert not target.parent.exists()
+
+
 def test_notebook_runs_under_papermill(tmp_path):
     executed = tmp_path / "screen.ipynb"
     completed = subprocess.run(
@@ -125,7 +180,8 @@ def test_screen_baseline_table(tmp_path, capsys):
     assert main(["screen", str(table)]) == 0
     out = capsys.readouterr()
     rows = out.out.strip().splitlines()
-    assert rows[0] == "trial,variables,excluded,statistic,p,p_min,p_max,flagged,direction"
+    assert rows[0] == ("trial,variables,excluded,statistic,p,p_min,p_max,exact,flagged,"
+                       "direction")
     assert rows[1].startswith("A,1,0,") and rows[2].startswith("B,0,1,")
     assert main(["screen", str(table), "--level", "variable"]) == 0
     variables = capsys.readouterr().out.strip().splitlines()

@@ -18,7 +18,8 @@ import pytest
 
 from reanalyse.screens import debit, debit_map, grim, grim_map, grimmer, grimmer_map, \
     percent_map, percent_n
-from reanalyse.screens.granularity import representable
+from reanalyse.screens.granularity import ceil_div, floor_div, is_square, isqrt, \
+    least_squares, representable
 
 CONVENTIONS = ("nearest", "half_up", "half_down", "half_even", "truncate", "ceiling", "floor")
 
@@ -190,9 +191,11 @@ def test_grimmer_fails_the_mean_first():
     assert result.reason.startswith("the mean fails GRIM")
 
 
-def test_representable_against_enumeration():
+@pytest.mark.parametrize("dtype", [np.int64, object])
+def test_representable_against_enumeration(dtype):
     # every integer vector of length n with entries in -R..R; (S, Q) pairs within the range
-    # where the enumeration is complete (|y| <= sqrt(Q) <= R)
+    # where the enumeration is complete (|y| <= sqrt(Q) <= R); object arrays of Python ints
+    # (the path rows with large products take) must give the same answers
     for n, spread, span in [(2, 30, 300), (3, 20, 250), (4, 12, 120), (5, 8, 60), (6, 6, 30)]:
         reached = {(sum(y), sum(v * v for v in y))
                    for y in itertools.combinations_with_replacement(range(-spread, spread + 1), n)}
@@ -203,7 +206,8 @@ def test_representable_against_enumeration():
             for square in range(minimum, minimum + span):
                 totals.append(total)
                 squares.append(square)
-        got = representable(np.full(len(totals), n), np.array(totals), np.array(squares))
+        got = representable(np.full(len(totals), n, dtype=dtype), np.array(totals, dtype=dtype),
+                            np.array(squares, dtype=dtype))
         expected = [(s, q) in reached for s, q in zip(totals, squares)]
         assert got.tolist() == expected, n
 
@@ -249,6 +253,140 @@ def test_grimmer_items():
     # with one item the mean 1.75 of 4 integers is possible (7/4) but not with SD 0.65:
     # sums of squares for sum 7 give SDs 0.50, 0.96, ...
     assert grimmer("1.75", "0.65", 4).status == "inconsistent"
+
+
+def test_integer_helpers_on_python_ints():
+    # rows whose products overflow int64 are computed on object arrays of Python ints: each
+    # helper must accept them and agree with Python's own integer arithmetic
+    rng = random.Random(13)
+    big = [rng.randint(0, 10**40) for _ in range(200)] + [0, 1, 2**62, 2**62 - 1, 10**36]
+    n = [rng.randint(1, 10**12) for _ in big]
+    values, sizes = np.array(big, dtype=object), np.array(n, dtype=object)
+    expected_least = []
+    for total, size in zip(big, n):
+        q, r = divmod(total, size)
+        expected_least.append(q * q * size + r * (2 * q + 1))  # r values q + 1, the rest q
+    assert least_squares(sizes, values).tolist() == expected_least
+    assert isqrt(values).tolist() == [math.isqrt(v) for v in big]
+    assert is_square(values * values).all()
+    assert not is_square(values * values + 2 * values + 2).any()  # strictly between squares
+    assert floor_div(values, sizes).tolist() == [v // m for v, m in zip(big, n)]
+    assert ceil_div(values, sizes).tolist() == [-(-v // m) for v, m in zip(big, n)]
+    # int64 near the top of the float-exact range, where sqrt in floating point is off by one
+    near = np.array([2**52 + 1, (2**31 - 1) ** 2, (2**31 - 1) ** 2 - 1, 2**62 - 1, 0, 3],
+                    dtype=np.int64)
+    assert isqrt(near).tolist() == [math.isqrt(int(v)) for v in near]
+    assert is_square(near).tolist() == [math.isqrt(int(v)) ** 2 == int(v) for v in near]
+
+
+def test_grimmer_rows_with_large_n():
+    # both rows overflow int64 in the SD arithmetic (E n Q with E = 4 * 10**4 is about 1e25
+    # at n = 4000, SD 12.31), so they take the Python-int path.
+    # n = 4000 >= 10**2: every 2-decimal mean is some S / 4000 (S = 45.20 x 4000 = 180800).
+    # From n = 5 on every Q >= the spread-out minimum with the parity of S is reachable, so the
+    # variance (n Q - S**2) / (n (n - 1)) moves in steps of 2 n / (n (n - 1)) = 2 / 3999 =
+    # 0.0005, the SD near 12.31 in steps of 0.0005 / (2 x 12.31) = 0.00002, far finer than the
+    # 0.01 of the printed SD, and the smallest SD (residue 180800 mod 4000 = 800: variance
+    # 800 x 3200 / (4000 x 3999) = 0.16, SD 0.40) lies below 12.305: consistent.
+    assert grimmer("45.20", "12.31", 4000).status == "consistent"
+    # mean 5 with n = 100000: S = 500000 (all fives give SD 0), and SD steps near 1 are
+    # 2 / 99999 / 2 = 0.00001: SD 1.00 is reached
+    assert grimmer("5", "1.00", 100000).status == "consistent"
+
+
+def test_grimmer_hand_cases_on_the_python_int_path():
+    # n = 4e9 (n**2 = 1.6e19 alone overflows int64).  Mean 5.5 says S / n in [5.45, 5.55].
+    # Half fives and half sixes: mean 5.5, SD 0.5 sqrt(n / (n - 1)) = 0.50000000006 -> "0.50"
+    n = 4 * 10**9
+    assert grimmer("5.5", "0.50", n).status == "consistent"
+    # integers with mean mu and fractional part f have sum of squared deviations at least
+    # n f (1 - f) (the two-point spread), so SD >= sqrt(f (1 - f)) >= sqrt(.45 x .55) = 0.4975
+    # for every mean in the interval: "0.49" (at most 0.495) is impossible, and for the
+    # central sum (f = 0.5) the smallest SD prints as 0.50
+    low = grimmer("5.5", "0.49", n)
+    assert low.status == "inconsistent"
+    assert low.reason.endswith("the smallest possible SD is 0.50")
+    # n = 2 with a 10-decimal SD (E = 4e20): mean 0.5 needs S = 1, values (a, 1 - a), SD
+    # |2a - 1| / sqrt(2) for odd |2a - 1|: 1 / sqrt(2) = 0.70710678118654... -> "0.7071067812",
+    # the next 3 / sqrt(2) = 2.1213203436; "0.7071067811" lies between them
+    assert grimmer("0.5", "0.7071067812", 2).status == "consistent"
+    gap = grimmer("0.5", "0.7071067811", 2)
+    assert gap.status == "inconsistent"
+    assert gap.reason.endswith("the smallest possible SD is 0.7071067812")
+    assert grimmer("0.5", "2.1213203436", 2).status == "consistent"
+
+
+def test_n_times_items_beyond_int64():
+    # n x items = 81874763737149164 x 1000000037 = 81874766766515422274519068 (8.2e25), which
+    # is 28 modulo 2**64: a wrapped int64 product would screen it as 28 values, for which 5.19
+    # is impossible (145/28 = 5.18, 146/28 = 5.21).  With 8.2e25 >= 10**2 values every
+    # 2-decimal mean is possible; and (n >= 5) the SD moves in vanishing steps from its
+    # smallest value, at most 0.5 (values as even as possible), past 1.00: both consistent
+    n, items = 81874763737149164, 1000000037
+    assert n * items == 81874766766515422274519068 and n * items % 2**64 == 28
+    result = grim("5.19", n, items=items)
+    assert result.status == "consistent" and not result["testable"]
+    assert grimmer("5.19", "1.00", n, items=items).status == "consistent"
+
+
+def _rounded_sqrt(value: Fraction, decimals: int) -> str:
+    """sqrt(value) printed at ``decimals`` places, halves up, in exact integer arithmetic."""
+    scaled = value * 10 ** (2 * decimals)
+    root = math.isqrt(scaled.numerator // scaled.denominator)  # floor(sqrt(scaled))
+    if scaled >= Fraction(2 * root + 1, 2) ** 2:
+        root += 1
+    text = str(root).rjust(decimals + 1, "0")
+    return f"{text[:-decimals]}.{text[-decimals:]}" if decimals else text
+
+
+def _rounded(value: Fraction, decimals: int) -> str:
+    """``value`` printed at ``decimals`` places, halves up (non-negative values)."""
+    scaled = math.floor(value * 10**decimals + Fraction(1, 2))
+    text = str(scaled).rjust(decimals + 1, "0")
+    return f"{text[:-decimals]}.{text[-decimals:]}" if decimals else text
+
+
+def test_grimmer_fuzz_with_large_n():
+    rng = random.Random(2024)
+    rows, expected = [], []
+    for _ in range(100):  # anything: must not raise, and give a known status
+        n = rng.choice([rng.randint(5, 10**4), rng.randint(10**4, 10**9), 10 ** rng.randint(3, 17)])
+        mean = rng.uniform(-50, 1000) * rng.choice([1, 0.001])
+        sd = rng.uniform(0, 300) * rng.choice([1, 0.01, 0.0001])
+        rows.append((f"{mean:.{rng.randint(0, 5)}f}", f"{sd:.{rng.randint(0, 6)}f}", n,
+                     rng.choice([1, 2, 7, 10**9])))
+        expected.append(None)
+    for _ in range(100):  # m values a and n - m values b exist, so the printed pair is possible
+        n = rng.choice([rng.randint(5, 10**6), rng.randint(10**6, 10**15)])
+        m, a, b = rng.randint(1, n - 1), rng.randint(-20, 20), rng.randint(-20, 20)
+        mean = Fraction(m * a + (n - m) * b, n)
+        variance = Fraction(m * (n - m) * (a - b) ** 2, n * (n - 1))
+        mean_text = _rounded(mean - min(a, b), rng.randint(0, 4))  # shift to non-negative
+        rows.append((mean_text, _rounded_sqrt(variance, rng.randint(0, 6)), n, 1))
+        expected.append("consistent")
+    for _ in range(100):
+        # the mean's fractional part stays within [0.25, 0.75] over its rounding interval, so
+        # the SD is at least sqrt(n f (1 - f) / (n - 1)) >= sqrt(0.1875) = 0.433 (see above):
+        # an SD printed at most 0.40 is impossible
+        n = rng.choice([rng.randint(5, 10**6), rng.randint(10**6, 10**18 - 1)])  # 18 digits at most
+        tenths = rng.randint(3, 6)
+        mean = rng.choice([f"{rng.randint(0, 999)}.{tenths}",
+                           f"{rng.randint(0, 999)}.{tenths}{rng.randint(0, 9)}"])
+        rows.append((mean, f"{rng.uniform(0, 0.40):.2f}", n, 1))
+        expected.append("inconsistent")
+    table = pd.DataFrame(rows, columns=["mean", "sd", "n", "items"]).astype(str)
+    out = grimmer_map(table)
+    assert set(out["status"]) <= {"consistent", "inconsistent"}
+    for row, want, status in zip(rows, expected, out["status"]):
+        if want is not None:
+            assert status == want, row
+    # the other granularity checks read the same big numbers
+    assert set(grim_map(table)["status"]) <= {"consistent", "inconsistent"}
+    proportions = table.assign(mean=[f"{rng.random():.{rng.randint(0, 6)}f}" for _ in rows])
+    assert set(debit_map(proportions)["status"]) <= {"consistent", "inconsistent"}
+    percents = pd.DataFrame({"percent": [f"{100 * rng.random():.{rng.randint(0, 6)}f}"
+                                         for _ in rows], "n": table["n"]})
+    assert set(percent_map(percents)["status"]) <= {"consistent", "inconsistent"}
 
 
 # -- DEBIT ----------------------------------------------------------------------------------------

@@ -7,6 +7,8 @@ chi-square records of ``tests/oracles/r_oracles.json``), and hand calculations s
 
 from __future__ import annotations
 
+import itertools
+import math
 import warnings
 
 import numpy as np
@@ -19,7 +21,7 @@ from reanalyse.combine import stouffer, stouffer_by_group
 from reanalyse.printed import parse_number
 from reanalyse.screens import LostDecimalsWarning, ScreenColumnsError, baseline_screen, \
     grim_map, screen
-from reanalyse.screens.baseline import chi_square_counts
+from reanalyse.screens.baseline import chi_square_bounds, chi_square_counts, chi_square_floor
 from reanalyse.screens.columns import read_p, read_printed, read_related
 
 
@@ -181,6 +183,87 @@ def test_chi_square_of_k_by_2_tables():
     values = chi_square_counts(np.array([[15, 26], [0, 0]]), np.array([[60, 60], [10, 12]]))
     assert values[0] == pytest.approx(pearson["statistic"], rel=1e-12)
     assert values[1] == 0.0
+
+
+def _pearson(counts, n):
+    """Pearson's chi-square of one k x 2 table from its definition, sum (O - E)**2 / E."""
+    events, total = sum(counts), sum(n)
+    if events in (0, total):
+        return 0.0
+    value = 0.0
+    for count, size in zip(counts, n):
+        for observed, column in ((count, events), (size - count, total - events)):
+            expected = size * column / total
+            value += (observed - expected) ** 2 / expected
+    return value
+
+
+def test_large_count_box_gives_exact_p_min_and_a_safe_p_max():
+    # 4 groups of 60,000 printed 50/51/49/50 %: 601**4 = 1.3e11 tables, too many to enumerate.
+    # Hand: whatever the rounding, p2 >= .505 and p3 <= .495, so for any pbar
+    # sum n_i (p_i - pbar)**2 >= 60000 ((.505 - pbar)**2 + (pbar - .495)**2) >= 60000 x 2 x
+    # .005**2 = 3 (least at pbar = .5), and pbar (1 - pbar) <= 1/4: chi-square >= 12, reached by
+    # the counts 30000, 30300, 29700, 30000 (all print as the percentages: 50.5% prints as 51
+    # and 49.5% as 49 under "nearest").  df 3: p = erfc(sqrt(x / 2)) + sqrt(2 x / pi) e**(-x/2).
+    table = pd.DataFrame({"trial": "T", "variable": "v", "group": ["1", "2", "3", "4"],
+                          "n": "60000", "mean": ["50", "51", "49", "50"], "sd": "",
+                          "statistic": "percent"})
+    assert _pearson([30000, 30300, 29700, 30000], [60000] * 4) == pytest.approx(12, rel=1e-12)
+    true_p_max = math.erfc(math.sqrt(6)) + math.sqrt(24 / math.pi) * math.exp(-6)  # 0.0073832
+    result = baseline_screen(table)
+    variable = result.variables.iloc[0]
+    assert not variable["exact"]
+    assert "p_max an upper bound" in variable["reason"]
+    assert variable["p_max"] == pytest.approx(true_p_max, rel=1e-9)
+    # p_min: the largest chi-square over the box, at a corner (brute force over the 16 corners
+    # here; no table sampled inside the box exceeds it)
+    box = [(29700, 30300), (30300, 30900), (29100, 29700), (29700, 30300)]  # 49.5% to 50.5%...
+    corners = max(_pearson(corner, [60000] * 4) for corner in itertools.product(*box))
+    rng = np.random.default_rng(5)
+    inside = rng.integers([low for low, _ in box], [high + 1 for _, high in box], (2000, 4))
+    assert chi_square_counts(inside, np.full((2000, 4), 60000)).max() <= corners
+    assert variable["p_min"] == pytest.approx(stats.chi2.sf(corners, 3), rel=1e-9, abs=0)
+    # the trial's p-interval reaches 0.0074: not flagged (the corners alone gave 0.00044)
+    trial = result.trials.iloc[0]
+    assert trial["p_max"] == pytest.approx(true_p_max, rel=1e-9)
+    assert not trial["flagged"] and not trial["exact"]
+
+
+def test_count_box_too_large_for_int64():
+    # 7 groups of 10**9 printed 50%: 49.5% to 50.5% is 10**7 + 1 counts each, (10**7 + 1)**7 =
+    # 1e49 tables, whose int64 product wraps around.  Every group can be exactly 50%: smallest
+    # chi-square 0, p_max = 1
+    table = pd.DataFrame({"trial": "T", "variable": "v", "group": list("1234567"),
+                          "n": "1000000000", "mean": "50", "sd": "", "statistic": "percent"})
+    variable = baseline_screen(table).variables.iloc[0]
+    assert not variable["exact"] and variable["p_max"] == 1.0
+
+
+def test_chi_square_floor_against_enumeration_and_real_counts():
+    # forced (max_tables=0) on boxes small enough to enumerate by brute force here: the bound
+    # never exceeds the smallest whole-count chi-square, the largest is exact, and the bound is
+    # the minimum over real counts (within a fine grid's resolution, never above it)
+    rng = np.random.default_rng(9)
+    for _ in range(150):
+        k = int(rng.integers(2, 4))
+        n = rng.integers(1, 60, k)
+        low = np.array([rng.integers(0, size + 1) for size in n])
+        high = np.array([rng.integers(lo, min(size, lo + 5) + 1) for lo, size in zip(low, n)])
+        tables = list(itertools.product(*(range(lo, hi + 1) for lo, hi in zip(low, high))))
+        values = [_pearson(t, n) for t in tables]
+        at, smallest, largest, exact = chi_square_bounds(low[None], high[None], low[None],
+                                                         n[None], max_tables=0)
+        assert not exact[0]
+        assert smallest[0] <= min(values) + 1e-9
+        assert largest[0] == pytest.approx(max(values), rel=1e-9, abs=1e-12)
+        axes = [np.linspace(lo, hi, 60 if k == 2 else 25) for lo, hi in zip(low, high)]
+        grid = np.stack(np.meshgrid(*axes, indexing="ij"), -1).reshape(-1, k)
+        real = chi_square_counts(grid, np.broadcast_to(n, grid.shape)).min()
+        assert smallest[0] <= real + 1e-9
+        assert real - smallest[0] <= 0.02 * max(real, 1)  # the grid's step is at most 1/24
+    # intervals that share a value: all proportions equal is possible, chi-square 0
+    assert chi_square_floor(np.array([[10, 19]]), np.array([[30, 40]]), np.array([[50, 60]]))[0] \
+        == pytest.approx(0, abs=1e-12)
 
 
 @pytest.mark.parametrize("rows", [0, 3])

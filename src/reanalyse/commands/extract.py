@@ -4,7 +4,8 @@ Each result found ("t(28) = 2.20, p = .06") becomes a row: where it was (line), 
 printed, and the status of the printed p against the p its statistic gives over the
 statistic's rounding (statcheck's rules; see docs/screens.md).  A result whose sentence says
 "one-sided" or "one-tailed" is checked one-sided unless ``--two-sided-only``.  Exit status: 0
-when the file was read (whatever was found), 2 when it could not be read.
+when the file was read (whatever was found), 2 when it could not be read or the output cannot be
+written.
 """
 
 from __future__ import annotations
@@ -40,7 +41,10 @@ def run(args) -> int:
     from reanalyse.errors import InputFileError
     from reanalyse.extract import read_text, screen_text
     from reanalyse.screens import summarise, write_result
+    from reanalyse.screens.tables import check_output_path, write_output
 
+    if args.output is not None:
+        check_output_path(args.output)
     text = read_text(args.file)
     try:
         result = screen_text(text, source=args.file.name, one_sided=not args.two_sided_only,
@@ -51,8 +55,7 @@ def run(args) -> int:
     if args.output is None:
         write_result(result, "statistic", args.format, sys.stdout)
     else:
-        with open(args.output, "w", encoding="utf-8", newline="") as stream:
-            write_result(result, "statistic", args.format, stream)
+        write_output(result, "statistic", args.format, args.output)
     summary = summarise(result)
     shown = ", ".join(f"{key} {value}" for key, value in summary.items())
     print(f"reanalyse extract: {args.file.name}: {shown}", file=sys.stderr)

@@ -4,7 +4,8 @@ The check follows from the table's columns (``--check auto``, see docs/screens.m
 Every row gets a status (consistent, inconsistent, decision_error, bad_input) and a reason;
 ``--check baseline`` runs Carlisle's screen of baseline tables, one row per trial (or per
 variable with ``--level variable``).  Exit status: 0 when the screen ran, flagged rows or not;
-2 when the table cannot be read or lacks the check's columns.
+2 when the table cannot be read, lacks the check's columns or the sheet asked for, or the
+output cannot be written.
 """
 
 from __future__ import annotations
@@ -28,7 +29,9 @@ def add_arguments(parser) -> None:
                         help="output format (default: csv)")
     parser.add_argument("--output", type=Path, default=None,
                         help="write to this file instead of standard output")
-    parser.add_argument("--sheet", default=None, help="Excel sheet (default: the first)")
+    parser.add_argument("--sheet", default=None,
+                        help="Excel sheet: its name, or its position counted from 0 (default: "
+                             "the first)")
     parser.add_argument("--rounding", default="nearest",
                         help="how printed numbers were rounded: nearest (default), half_up, "
                              "half_down, half_even, truncate, ceiling, floor")
@@ -62,13 +65,15 @@ def run(args) -> int:
     from reanalyse.printed import Rounding
     from reanalyse.screens import ScreenColumnsError, infer_check, read_table, screen, \
         summarise, write_result
+    from reanalyse.screens.tables import check_output_path, write_output
 
     try:
         Rounding.parse(args.rounding)
     except ValueError as error:
         raise InputFileError(args.table, str(error), field="--rounding") from None
-    sheet = int(args.sheet) if args.sheet is not None and args.sheet.isdigit() else args.sheet
-    table = read_table(args.table, sheet=sheet)
+    if args.output is not None:
+        check_output_path(args.output)
+    table = read_table(args.table, sheet=args.sheet)
     try:
         check = infer_check(table.columns) if args.check == "auto" else args.check
     except ValueError as error:
@@ -90,8 +95,7 @@ def run(args) -> int:
     if args.output is None:
         write_result(result, check, args.format, sys.stdout, level=args.level)
     else:
-        with open(args.output, "w", encoding="utf-8", newline="") as stream:
-            write_result(result, check, args.format, stream, level=args.level)
+        write_output(result, check, args.format, args.output, level=args.level)
     summary = summarise(result)
     shown = ", ".join(f"{key} {value}" for key, value in summary.items()
                       if isinstance(value, int))

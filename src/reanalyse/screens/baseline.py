@@ -9,17 +9,20 @@ maximum over the rounding box):
 * ``percent`` rows (the ``mean`` column holds the percentage of the group's n): Pearson's
   chi-square test of the k x 2 table, with every count that prints as the percentage
   (:func:`reanalyse.screens.percent.percent_counts`); its extremes are found by enumerating
-  every table of the count box (up to ``max_tables`` tables per variable, else over the box's
-  corners and the printed counts, marked ``exact = False``).
+  every table of the count box (up to ``max_tables`` tables per variable).  Larger boxes are
+  marked ``exact = False``: the largest chi-square (p_min) is still exact, at a corner of the
+  box, and the smallest (p_max) is bounded by the minimum over real-valued counts
+  (:func:`chi_square_floor`), so p_max is an upper bound of the largest p.
 
 Per trial, the variables' p-values are combined by Stouffer's method
 (:func:`reanalyse.combine.stouffer_by_group`; Carlisle 2017).  The combined p is increasing in
 every p, so combining the p_min (p_max) of the variables gives the smallest (largest) trial p
-over the rounding.  For the trial's central p, a variable whose printed values give p = 1 or
-p = 0 exactly (means printed equal, SDs printed as 0) enters at the midpoint of its p-interval
-(``p_stouffer``), a mid-p for a tie that rounding made: left at 1 or 0 it would decide the
-trial's Stouffer p on its own (its z is infinite).  Under H0 (random allocation, independent
-variables) trial p-values are uniform: an excess near 0 says groups differ more than chance allows, near 1 that they are more
+over the rounding (a bound that may be wider where a variable's p_max is only an upper bound).
+For the trial's central p, a variable whose printed values give p = 1 or p = 0 exactly (means
+printed equal, SDs printed as 0) enters at the midpoint of its p-interval (``p_stouffer``), a
+mid-p for a tie that rounding made: left at 1 or 0 it would decide the trial's Stouffer p on its
+own (its z is infinite).  Under H0 (random allocation, independent variables) trial p-values are
+uniform: an excess near 0 says groups differ more than chance allows, near 1 that they are more
 alike.  A trial is ``flagged`` when its whole p-interval lies below ``flag_alpha`` or above
 ``1 - flag_alpha``.  Baseline variables are rarely independent (weight and BMI), which makes
 trial p-values spread further towards 0 and 1 than uniform: a flag is a reason to look, not a
@@ -47,7 +50,7 @@ from reanalyse.screens.percent import percent_counts
 from reanalyse.screens.rebuilt import MAX_GROUPS, anova_pvalues, summary_box
 
 __all__ = ["BASELINE_FIELDS", "BaselineScreen", "baseline_screen", "chi_square_counts",
-           "chi_square_bounds", "json_records"]
+           "chi_square_bounds", "chi_square_floor", "json_records"]
 
 BASELINE_FIELDS = (
     Field("trial", "key", "the trial (a study's identifier)"),
@@ -73,7 +76,8 @@ VARIABLE_COLUMNS = {
     "p_max": "largest p over the rounding",
     "p_stouffer": "p entering the trial's central combination: p_computed, or the midpoint of "
                   "[p_min, p_max] where p_computed is exactly 0 or 1",
-    "exact": "whether p_min and p_max are exact (false: count box too large, corners only)",
+    "exact": "whether p_min and p_max are exact (false: count box too large to enumerate; "
+             "p_min is exact and p_max an upper bound)",
     "status": "computed, undefined (no test statistic, e.g. every SD printed as 0) or bad_input",
     "reason": "what was wrong or approximated",
 }
@@ -84,6 +88,7 @@ TRIAL_COLUMNS = {
     "statistic": "Stouffer's Z of the variables' p_stouffer",
     "p": "combined p of the variables' p_stouffer",
     "p_min": "combined p of the variables' p_min", "p_max": "combined p of the variables' p_max",
+    "exact": "whether every variable's p_min and p_max is exact (false: p_max is an upper bound)",
     "flagged": "whole p-interval below flag_alpha or above 1 - flag_alpha",
     "direction": "dissimilar (p near 0) or similar (p near 1) for flagged trials",
 }
@@ -170,6 +175,12 @@ def chi_square_bounds(low: np.ndarray, high: np.ndarray, printed: np.ndarray, n:
                       max_tables: int):
     """Chi-square at the printed counts and its extremes over integer count boxes.
 
+    Boxes of at most ``max_tables`` tables are enumerated: both extremes exact.  For larger
+    boxes the largest chi-square is still exact, taken over the box's corners (the statistic is
+    quasi-convex in the counts, see :func:`chi_square_floor`, so its maximum over the box lies
+    at a corner), and the smallest is :func:`chi_square_floor`, the minimum over real-valued
+    counts in the box: a lower bound of the minimum over whole counts.
+
     Parameters
     ----------
     low, high, printed : int arrays (variables x k)
@@ -177,15 +188,17 @@ def chi_square_bounds(low: np.ndarray, high: np.ndarray, printed: np.ndarray, n:
         whose n is 0).
     n : int array (variables x k)
     max_tables : int
-        Boxes with more tables are searched over their corners and the printed counts only.
+        Boxes with more tables are not enumerated.
 
     Returns
     -------
     at, smallest, largest : float arrays
     exact : bool array
+        Whether ``smallest`` is exact (false: a lower bound).
     """
-    sizes = np.prod(high - low + 1, axis=1)
-    exact = sizes <= max_tables
+    # tables per box, in floating point first: the int64 product wraps around for large boxes
+    exact = np.prod((high - low + 1).astype(np.float64), axis=1) <= max_tables
+    sizes = np.where(exact, np.prod(high - low + 1, axis=1), 0)
     at = chi_square_counts(printed, n)
     smallest, largest = at.copy(), at.copy()
     # every table of the boxes small enough, enumerated together (mixed-radix decoding)
@@ -203,14 +216,80 @@ def chi_square_bounds(low: np.ndarray, high: np.ndarray, printed: np.ndarray, n:
         smallest[rows] = np.minimum.reduceat(values, starts)
         largest[rows] = np.maximum.reduceat(values, starts)
     rest = np.flatnonzero(~exact)
-    for corner in range(2 ** low.shape[1]):
-        if not len(rest):
-            break
-        upper = (corner >> np.arange(low.shape[1])) & 1 == 1
-        values = chi_square_counts(np.where(upper, high[rest], low[rest]), n[rest])
-        smallest[rest] = np.minimum(smallest[rest], values)
-        largest[rest] = np.maximum(largest[rest], values)
+    if len(rest):
+        for corner in range(2 ** low.shape[1]):
+            upper = (corner >> np.arange(low.shape[1])) & 1 == 1
+            values = chi_square_counts(np.where(upper, high[rest], low[rest]), n[rest])
+            largest[rest] = np.maximum(largest[rest], values)
+        smallest[rest] = np.minimum(smallest[rest],
+                                    chi_square_floor(low[rest], high[rest], n[rest]))
     return at, smallest, largest, exact
+
+
+def chi_square_floor(low: np.ndarray, high: np.ndarray, n: np.ndarray) -> np.ndarray:
+    """Smallest Pearson chi-square of k x 2 tables over real-valued event counts in boxes.
+
+    With proportions p_i = c_i / n_i, weights w_i = n_i / N and pbar = sum w_i p_i, the
+    statistic is N sum w_i (p_i - pbar)**2 / (pbar (1 - pbar)): a convex function of the
+    counts over a concave one, hence quasi-convex.  For a fixed total the numerator is
+    smallest when the p_i are as equal as their intervals [a_i, b_i] = [low_i, high_i] / n_i
+    allow, p_i = clip(lam, a_i, b_i), and every total of the box is reached by some lam; so the
+    minimum over the box is the minimum over lam.  Between consecutive interval ends the groups
+    are either clipped (constant) or free (equal to lam), and the statistic is a ratio of two
+    quadratics in lam, smallest at a piece's end or where its derivative, whose numerator is a
+    quadratic, vanishes: these candidates are evaluated and the least kept.
+
+    Parameters
+    ----------
+    low, high : int arrays (boxes x k)
+        Each group's smallest and largest event count (anything for absent groups).
+    n : int array (boxes x k)
+        Group sizes, 0 for absent groups.
+
+    Returns
+    -------
+    float array
+        The minimum over the box of real counts (to floating-point accuracy), at most the
+        minimum over its integer counts.
+    """
+    present = n > 0
+    size = np.where(present, n, 1).astype(float)
+    weight = np.where(present, n, 0) / n.sum(axis=1, keepdims=True).astype(float)
+    a = np.where(present, low / size, np.nan)
+    b = np.where(present, high / size, np.nan)
+    ends = np.sort(np.concatenate([a, b], axis=1), axis=1)  # absent groups' NaN go last
+    first = ends[:, :1]
+    piece_low, piece_high = ends[:, :-1], ends[:, 1:]
+    middle = ((piece_low + piece_high) / 2)[:, :, None]
+    free = present[:, None, :] & (a[:, None, :] < middle) & (middle < b[:, None, :])
+    clipped = np.where(free | ~present[:, None, :], 0.0,
+                       np.where(middle <= a[:, None, :], a[:, None, :], b[:, None, :]))
+    share = weight[:, None, :]
+    free_weight = (share * free).sum(axis=2)
+    fixed_sum = (share * clipped).sum(axis=2)
+    fixed_squares = (share * clipped**2).sum(axis=2)
+    # N sum w (p - pbar)**2 = N (A2 lam**2 + A1 lam + A0), pbar (1 - pbar) = B2 lam**2 + ...
+    a2, a1 = free_weight * (1 - free_weight), -2 * free_weight * fixed_sum
+    a0 = fixed_squares - fixed_sum**2
+    b2, b1 = -free_weight**2, free_weight * (1 - 2 * fixed_sum)
+    b0 = fixed_sum - fixed_sum**2
+    # zeros of the derivative's numerator (the cubic terms cancel), stably
+    quadratic, linear, constant = a2 * b1 - a1 * b2, 2 * (a2 * b0 - a0 * b2), a1 * b0 - a0 * b1
+    with np.errstate(divide="ignore", invalid="ignore"):
+        half = -(linear + np.copysign(np.sqrt(linear**2 - 4 * quadratic * constant), linear)) / 2
+        roots = [half / quadratic, constant / half]
+    candidates = [ends] + [np.clip(np.where(np.isfinite(r), r, piece_low), piece_low, piece_high)
+                           for r in roots]
+    lam = np.concatenate(candidates, axis=1)
+    lam = np.where(np.isnan(lam), first, lam)[:, :, None]
+    p = np.where(present[:, None, :], np.clip(lam, a[:, None, :], b[:, None, :]), 0.0)
+    pbar = (share * p).sum(axis=2, keepdims=True)
+    spread = (share * (p - pbar) ** 2).sum(axis=2)
+    pbar = pbar[:, :, 0]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        value = spread / (pbar * (1 - pbar))
+    value = np.where((pbar > 0) & (pbar < 1), np.maximum(value, 0.0), 0.0)
+    return n.sum(axis=1) * value.min(axis=1)
 
 
 def baseline_screen(table: pd.DataFrame, *, columns: Mapping[str, str] | None = None,
@@ -348,7 +427,8 @@ def _percent_tests(percent_column, n_rows, rounding, grid, n, present, rows, out
     impossible_variable = grid(impossible)[rows].any(axis=1)
     note[impossible_variable] = ("a printed percentage is impossible for its n; the counts "
                                  "either side of it were used")
-    note[~is_exact] = "count box too large to enumerate: extremes over its corners"
+    note[~is_exact] = ("count box too large to enumerate: p_min exact (largest chi-square, at a "
+                       "corner), p_max an upper bound (smallest chi-square over real counts)")
     return note
 
 
@@ -361,10 +441,11 @@ def _trials(variables: pd.DataFrame, flag_alpha: float) -> pd.DataFrame:
     total = pd.Series(trial).value_counts(sort=False).reindex(at.index).to_numpy()
     p_min = combined["p_min"]["pvalue"].to_numpy()
     p_max = combined["p_max"]["pvalue"].to_numpy()
+    exact = variables.groupby("trial", sort=False)["exact"].all().reindex(at.index).to_numpy()
     dissimilar = p_max < flag_alpha
     similar = p_min > 1 - flag_alpha
     return pd.DataFrame({
         "trial": at.index.to_numpy(), "variables": used, "excluded": total - used,
         "statistic": at["statistic"].to_numpy(), "p": at["pvalue"].to_numpy(),
-        "p_min": p_min, "p_max": p_max, "flagged": dissimilar | similar,
+        "p_min": p_min, "p_max": p_max, "exact": exact, "flagged": dissimilar | similar,
         "direction": np.where(dissimilar, "dissimilar", np.where(similar, "similar", None))})

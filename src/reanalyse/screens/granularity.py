@@ -16,8 +16,9 @@ import numpy as np
 
 from reanalyse.screens.columns import POW10, PrintedColumn
 
-__all__ = ["split_exact", "sum_range", "round_ratio", "ceil_div", "floor_div", "representable",
-           "is_square", "interval_bounds", "printed_ratio", "pow10", "least_squares"]
+__all__ = ["split_exact", "exact_product", "sum_range", "round_ratio", "ceil_div", "floor_div",
+           "representable", "isqrt", "is_square", "interval_bounds", "printed_ratio", "pow10",
+           "least_squares"]
 
 #: Largest magnitude of an intermediate product computed in int64.
 _INT64_SAFE = 2.0**62
@@ -38,20 +39,32 @@ def round_ratio(numerator, denominator):
     return (2 * numerator + denominator) // (2 * denominator)
 
 
-def is_square(value):
-    """Whether each non-negative integer is a perfect square (int64 or Python ints)."""
+def isqrt(value):
+    """Floor of the square root of each non-negative integer, exact for int64 or object arrays.
+
+    int64 values are estimated in floating point (off by one near 2**53 and above) and then
+    corrected in integers; Python ints go through :func:`math.isqrt`.
+    """
     value = np.asarray(value)
+    if (value < 0).any():
+        raise ValueError("isqrt takes non-negative integers")
     if value.dtype == object:
-        return np.array([v >= 0 and math.isqrt(v) ** 2 == v for v in value], dtype=bool)
-    root = np.floor(np.sqrt(np.maximum(value, 0).astype(np.float64))).astype(np.int64)
-    for step in (-1, 0, 1):  # float sqrt may be off by one for values near 2**53 and above
-        candidate = np.maximum(root + step, 0)
-        found = candidate * candidate == value
-        if step == -1:
-            exact = found
-        else:
-            exact |= found
-    return exact & (value >= 0)
+        return np.array([math.isqrt(v) for v in value.ravel()], dtype=object).reshape(value.shape)
+    root = np.floor(np.sqrt(value.astype(np.float64))).astype(np.int64)
+    while True:
+        high = root * root > value
+        low = (root + 1) * (root + 1) <= value
+        if not (high.any() or low.any()):
+            return root
+        root = root - high + low
+
+
+def is_square(value):
+    """Whether each integer (int64 or Python ints) is a perfect square."""
+    value = np.asarray(value)
+    negative = value < 0
+    root = isqrt(np.where(negative, 0, value))
+    return (root * root == value) & ~negative
 
 
 def interval_bounds(column: PrintedColumn, rounding):
@@ -91,6 +104,15 @@ def split_exact(magnitude: np.ndarray, compute: Callable[..., dict], *arrays) ->
         out[big] = large
         merged[name] = out
     return merged
+
+
+def exact_product(left, right):
+    """Elementwise product of two int arrays: int64 where every product fits, else Python ints
+    (an object array) for every row, rather than an int64 product that wraps around."""
+    left, right = np.asarray(left), np.asarray(right)
+    if (np.abs(left.astype(np.float64)) * np.abs(right.astype(np.float64)) < _INT64_SAFE).all():
+        return left * right
+    return _as_python_ints(left) * _as_python_ints(right)
 
 
 def _as_python_ints(array: np.ndarray) -> np.ndarray:
@@ -144,8 +166,10 @@ def printed_ratio(numerator, denominator, decimals, scale=1):
 
 def least_squares(n, total):
     """Smallest sum of squares of n integers summing to ``total``: as even a spread as can be,
-    q + 1 for r of them and q for the rest (``total = q n + r``)."""
-    quotient, remainder = np.divmod(total, n)
+    q + 1 for r of them and q for the rest (``total = q n + r``, 0 <= r < n).  Exact for int64
+    or object (Python int) arrays."""
+    quotient = total // n
+    remainder = total - quotient * n
     return quotient * quotient * n + remainder * (2 * quotient + 1)
 
 
@@ -179,24 +203,30 @@ def representable(n, total, squares):
     return ok
 
 
+#: Most (row, x) pairs tried at once by :func:`_loeschian`.
+_LOESCHIAN_BLOCK = 1 << 20
+
+
 def _loeschian(m):
     """Whether each m >= 0 is x**2 + x w + w**2 for integers x, w.
 
     m = x**2 + x w + w**2 has an integer w for a given x exactly when 4 m - 3 x**2 is a square,
-    and |x| <= sqrt(4 m / 3); the x are tried together for every row.
+    and |x| <= sqrt(4 m / 3); blocks of x (growing fourfold) are tried together for every row.
     """
     m = np.asarray(m)
     found = m == 0
-    x = 0
-    limit = 2 * math.isqrt(int(m.max()) if len(m) else 0) + 2
-    while x <= limit and not found.all():
-        rest = 4 * m - 3 * x * x
-        open_rows = ~found & (rest >= 0)
-        if not open_rows.any():
-            break
-        found[open_rows] = is_square(rest[open_rows])
-        x += 1
-    return found
+    x, width = 0, 1
+    while True:
+        rows = np.flatnonzero(~found & (4 * m >= 3 * x * x))
+        if not len(rows):
+            return found
+        xs = x + np.arange(width, dtype=np.int64)
+        if m.dtype == object:
+            xs = xs.astype(object)
+        rest = 4 * m[rows, None] - 3 * xs[None, :] ** 2
+        found[rows] = (is_square(rest.ravel()).reshape(rest.shape)).any(axis=1)
+        x += width
+        width = max(1, min(4 * width, _LOESCHIAN_BLOCK // len(rows)))
 
 
 def _three_square_exception(value):

@@ -15,8 +15,8 @@ import numpy as np
 
 from reanalyse.screens.columns import POW10, format_scaled, join_text, to_text
 from reanalyse.screens.factory import Check, CheckResult, Field, status_codes, table_mapper
-from reanalyse.screens.granularity import interval_bounds, printed_ratio, split_exact, \
-    sum_range
+from reanalyse.screens.granularity import exact_product, interval_bounds, printed_ratio, \
+    split_exact, sum_range
 
 __all__ = ["GRIM", "grim", "grim_map", "grim_sums"]
 
@@ -29,7 +29,7 @@ def grim_sums(mean, count, rounding, *, scale: int = 1):
     mean : PrintedColumn
         The printed means (percentages with ``scale=100``).
     count : int array
-        Number of integer values averaged (n x items).
+        Number of integer values averaged (n x items; Python ints where beyond int64).
     rounding : Rounding
     scale : int
         What the printed number is the mean times: 100 for a percentage.
@@ -40,14 +40,14 @@ def grim_sums(mean, count, rounding, *, scale: int = 1):
         No sum fits where ``sum_low > sum_high``.
     """
     lower, upper, lower_closed, upper_closed = interval_bounds(mean, rounding)
-    magnitude = (np.abs(lower) + np.abs(upper) + 4.0) * count * 4
+    magnitude = (np.abs(lower) + np.abs(upper) + 4.0) * np.asarray(count, dtype=np.float64) * 4
 
     def compute(lower, upper, lower_closed, upper_closed, decimals, count):
         low, high = sum_range(lower, upper, lower_closed, upper_closed, decimals, count, scale)
         return {"low": low, "high": high}
 
     out = split_exact(magnitude, compute, lower, upper, lower_closed, upper_closed,
-                      mean.decimals, np.asarray(count, dtype=np.int64))
+                      mean.decimals, np.asarray(count))
     return out["low"], out["high"]
 
 
@@ -66,7 +66,7 @@ def _nearest_means(mean, count, below, above):
 
 def _run(columns, options):
     mean, n, items = columns["mean"], columns["n"], columns["items"]
-    count = n * items
+    count = exact_product(n, items)
     low, high = grim_sums(mean, count, options["rounding"])
     consistent = low <= high
     reason = np.full(len(count), None, dtype=object)

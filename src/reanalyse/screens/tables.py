@@ -11,6 +11,7 @@ from __future__ import annotations
 import html
 import json
 import re
+import zipfile
 from pathlib import Path
 
 import pandas as pd
@@ -19,7 +20,7 @@ from reanalyse.errors import InputFileError
 from reanalyse.screens.baseline import BaselineScreen, json_records
 
 __all__ = ["read_table", "infer_check", "summarise", "flagged_rows", "write_result",
-           "CHECK_COLUMNS", "FORMATS"]
+           "check_output_path", "write_output", "CHECK_COLUMNS", "FORMATS"]
 
 FORMATS = ("csv", "json", "html")
 
@@ -47,12 +48,14 @@ def read_table(path, *, sheet: str | int | None = None) -> pd.DataFrame:
     path : str or Path
         ``.csv`` (or ``.txt``, ``.tsv``: separator sniffed) or ``.xlsx``.
     sheet : str or int, optional
-        Excel sheet (the first by default).
+        Excel sheet (the first by default): a name, or a position counted from 0.  A text of
+        digits that is no sheet's name is read as a position, so that a sheet named ``"2020"``
+        is still found by its name.
 
     Raises
     ------
     InputFileError
-        If the file cannot be read, or has no rows.
+        If the file cannot be read, has no such sheet, or has no rows.
     """
     path = Path(path)
     if not path.is_file():
@@ -69,7 +72,8 @@ def read_table(path, *, sheet: str | int | None = None) -> pd.DataFrame:
                                  hint="give a .csv or .xlsx file")
     except InputFileError:
         raise
-    except (OSError, ValueError, KeyError, pd.errors.ParserError, UnicodeDecodeError) as error:
+    except (OSError, ValueError, KeyError, zipfile.BadZipFile, pd.errors.ParserError,
+            UnicodeDecodeError) as error:
         raise InputFileError(path, f"cannot read the table: {error}",
                              hint="save it as UTF-8 CSV or as .xlsx") from None
     if table.empty:
@@ -82,16 +86,34 @@ def _read_excel(path: Path, sheet) -> pd.DataFrame:
     from openpyxl import load_workbook
 
     book = load_workbook(path, read_only=True, data_only=True)
-    sheet_name = book.sheetnames[0] if sheet is None else (
-        book.sheetnames[sheet] if isinstance(sheet, int) else sheet)
-    rows = [[_cell_text(cell) for cell in row] for row in book[sheet_name].iter_rows()]
-    book.close()
+    try:
+        sheet_name = _sheet_name(path, book.sheetnames, sheet)
+        rows = [[_cell_text(cell) for cell in row] for row in book[sheet_name].iter_rows()]
+    finally:
+        book.close()
     if not rows:
         return pd.DataFrame()
     header, body = rows[0], rows[1:]
     frame = pd.DataFrame(body, columns=[h if h != "" else f"column {i + 1}"
                                         for i, h in enumerate(header)], dtype=object)
     return frame
+
+
+def _sheet_name(path: Path, names: list[str], sheet) -> str:
+    """The name of the sheet ``sheet`` (None, a name, or a position from 0) asks for."""
+    if sheet is None:
+        return names[0]
+    if isinstance(sheet, str) and sheet in names:
+        return sheet
+    listing = ", ".join(f"{i}: {name!r}" for i, name in enumerate(names))
+    position = int(sheet) if isinstance(sheet, int) or sheet.strip().isdigit() else None
+    if position is None:
+        raise InputFileError(path, "the workbook has no sheet of that name", field="sheet",
+                             value=sheet, hint=f"its sheets are {listing}")
+    if not 0 <= position < len(names):
+        raise InputFileError(path, f"the workbook has {len(names)} sheet(s), counted from 0",
+                             field="sheet", value=sheet, hint=f"its sheets are {listing}")
+    return names[position]
 
 
 def _cell_text(cell):
@@ -171,6 +193,55 @@ def write_result(result, check: str, fmt: str, stream, *, level: str = "trial") 
         stream.write("\n")
         return
     stream.write(_html_page(check, summary, flagged_rows(result), tables))
+
+
+def check_output_path(path) -> None:
+    """Check, before any work, that ``path`` can be written as an output file.
+
+    Parameters
+    ----------
+    path : str or Path
+        The ``--output`` file.
+
+    Raises
+    ------
+    InputFileError
+        If its folder does not exist (or is a file), or it is itself a folder.
+    """
+    path = Path(path)
+    if not path.parent.exists():
+        raise InputFileError(path, f"the folder {str(path.parent)!r} does not exist",
+                             field="--output", hint="create the folder first, or write elsewhere")
+    if not path.parent.is_dir():
+        raise InputFileError(path, f"{str(path.parent)!r} is a file, not a folder",
+                             field="--output", hint="write into a folder")
+    if path.is_dir():
+        raise InputFileError(path, "is a folder, not a file", field="--output",
+                             hint="give a file name inside it")
+
+
+def write_output(result, check: str, fmt: str, path, *, level: str = "trial") -> None:
+    """:func:`write_result` into the file ``path`` (UTF-8).
+
+    Parameters
+    ----------
+    result, check, fmt, level
+        As for :func:`write_result`.
+    path : str or Path
+        The file, created or replaced.
+
+    Raises
+    ------
+    InputFileError
+        If the file cannot be written (its folder is missing, permission denied, ...).
+    """
+    check_output_path(path)
+    try:
+        with open(path, "w", encoding="utf-8", newline="") as stream:
+            write_result(result, check, fmt, stream, level=level)
+    except OSError as error:
+        raise InputFileError(path, f"cannot write the output: {error.strerror or error}",
+                             field="--output", hint="choose a path you can write to") from None
 
 
 def _html_page(check: str, summary: dict, flagged: pd.DataFrame, tables: dict) -> str:
