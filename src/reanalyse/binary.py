@@ -82,6 +82,13 @@ class CountPairs:
     control_printed: int
 
     @classmethod
+    def from_summaries(cls, treat, control) -> "CountPairs":
+        """Build from two :class:`~reanalyse.study.BinaryArm` summaries, each percentage read
+        under its own rounding."""
+        return cls.from_arms(treat.n, treat.events, treat.percent, control.n, control.events,
+                             control.percent)
+
+    @classmethod
     def from_arms(cls, treat_n, treat_events, treat_percent, control_n, control_events,
                   control_percent) -> "CountPairs":
         """Build from printed events (exact) or percentages (reconstructed)."""

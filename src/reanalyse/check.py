@@ -20,7 +20,7 @@ from reanalyse.results import Effect, SpecResult
 from reanalyse.screens.grim import grim
 from reanalyse.screens.grimmer import grimmer
 from reanalyse.sensitivity import ClaimSensitivity, claim_sensitivity
-from reanalyse.study import Claim, ContinuousArm, Outcome, Study
+from reanalyse.study import Claim, Outcome, Study
 from reanalyse.studyfile import load_study
 from reanalyse.verdicts import Verdict, decide_verdict
 
@@ -141,13 +141,6 @@ class StudyCheck:
                 "claims": [claim.to_dict() for claim in self.claims]}
 
 
-def _continuous_box(summary: ContinuousArm, rounding: Rounding) -> ArmBox:
-    summary = summary.with_rounding(rounding)
-    mean, mean_low, mean_high = summary.mean_bounds()
-    sd, sd_low, sd_high = summary.sd_bounds()
-    return ArmBox(summary.n, mean, mean_low, mean_high, sd, max(sd_low, 1e-12), sd_high)
-
-
 def _missing(outcome: Outcome, arm_ids, study: Study) -> tuple[str, ...]:
     gaps = []
     for arm_id in arm_ids:
@@ -214,7 +207,7 @@ def _rebuild(study: Study, claim: Claim, outcome: Outcome, arm_ids, alpha: float
     """Specs and effects rebuilt from the arms' summaries, and impossibilities found."""
     summaries = outcome.summaries(arm_ids)
     if outcome.type == "continuous":
-        boxes = tuple(_continuous_box(s, options.rounding) for s in summaries)
+        boxes = tuple(ArmBox.from_arm(s.with_rounding(options.rounding)) for s in summaries)
         impossible = (_sd_impossible(outcome, arm_ids, study)
                       + _granularity_impossible(outcome, arm_ids, study, options.rounding))
         if len(boxes) == 2:
@@ -225,8 +218,7 @@ def _rebuild(study: Study, claim: Claim, outcome: Outcome, arm_ids, alpha: float
             specs, effects = k_sample_tests(boxes, alpha=alpha), ()
         return specs, effects, impossible
     treat, control = (s.with_rounding(options.rounding) for s in summaries)
-    pairs = CountPairs.from_arms(treat.n, treat.events, treat.percent, control.n,
-                                 control.events, control.percent)
+    pairs = CountPairs.from_summaries(treat, control)
     impossible = [f"{summary.percent}% of {summary.n} is not a whole number of participants "
                   f"for {study.arm(arm_id).label}"
                   for arm_id, summary, options_ in ((arm_ids[0], treat, pairs.treat_events),

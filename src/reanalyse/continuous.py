@@ -48,6 +48,15 @@ class ArmBox:
     sd_low: float
     sd_high: float
 
+    @classmethod
+    def from_arm(cls, summary) -> "ArmBox":
+        """The box of a :class:`~reanalyse.study.ContinuousArm` with n, a mean (or CI) and a
+        spread printed, read under the summary's own rounding.  The SD's lower end is kept
+        above 0 (an SD printed as 0.0 rounds from a positive SD)."""
+        mean, mean_low, mean_high = summary.mean_bounds()
+        sd, sd_low, sd_high = summary.sd_bounds()
+        return cls(summary.n, mean, mean_low, mean_high, sd, max(sd_low, 1e-12), sd_high)
+
 
 def _p_from_t(t, df, alternative):
     if alternative == "two-sided":

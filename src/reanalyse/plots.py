@@ -149,11 +149,8 @@ def significance_grid(check, study, options, *, half_width: int = 6) -> Signific
     arm_ids = study.claim_arms(check.claim)
     if outcome.type != "binary" or len(arm_ids) != 2 or check.missing or check.impossible:
         return None
-    treat, control = (outcome.arms[arm_id] for arm_id in arm_ids)
-    percents = [None if s.percent is None else s.percent.with_rounding(options.rounding)
-                for s in (treat, control)]
-    pairs = CountPairs.from_arms(treat.n, treat.events, percents[0], control.n,
-                                 control.events, percents[1])
+    pairs = CountPairs.from_summaries(*(outcome.arms[arm_id].with_rounding(options.rounding)
+                                        for arm_id in arm_ids))
     if not pairs.feasible:
         return None
     names = [spec.name for spec in check.specs if spec.role != "reported"]

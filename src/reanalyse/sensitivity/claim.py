@@ -149,22 +149,12 @@ def _lost(randomised, analysed) -> tuple[int | None, ...]:
 
 
 def _box(summary: ContinuousArm) -> ArmBox | None:
-    if summary.missing():
-        return None
-    mean, mean_low, mean_high = summary.mean_bounds()
-    sd, sd_low, sd_high = summary.sd_bounds()
-    return ArmBox(summary.n, mean, mean_low, mean_high, sd, max(sd_low, 1e-12), sd_high)
+    return None if summary.missing() else ArmBox.from_arm(summary)
 
 
 def _lacking(summaries, labels) -> tuple[str, ...]:
     return tuple(f"{' and '.join(summary.missing())} for {label}"
                  for summary, label in zip(summaries, labels) if summary.missing())
-
-
-def _count_pairs(summaries) -> CountPairs:
-    treat, control = summaries
-    return CountPairs.from_arms(treat.n, treat.events, treat.percent, control.n, control.events,
-                                control.percent)
 
 
 def _fragility(outcome, summaries, labels, alpha, claim, significant):
@@ -174,7 +164,7 @@ def _fragility(outcome, summaries, labels, alpha, claim, significant):
     if lacking:
         return NotComputed("fragility", "the per-arm events and n of this outcome are not "
                            "printed", lacking)
-    pairs = _count_pairs(summaries)
+    pairs = CountPairs.from_summaries(*summaries)
     if not pairs.feasible:
         return NotComputed("fragility", "no whole number of participants gives a printed "
                            "percentage")
@@ -207,7 +197,7 @@ def _attrition(study_arms, outcome, summaries, labels, lost, alpha, claim, signi
         return NotComputed("attrition", "the per-arm results of this outcome are not printed",
                            lacking)
     if outcome.type == "binary":
-        pairs = _count_pairs(summaries)
+        pairs = CountPairs.from_summaries(*summaries)
         if not pairs.feasible:
             return NotComputed("attrition", "no whole number of participants gives a printed "
                                "percentage")
@@ -264,7 +254,7 @@ def _dichotomisation(study, outcome, arm_ids, labels, rounding):
     if lacking:
         return NotComputed("dichotomisation", "the per-arm numbers of both outcomes are needed",
                            lacking)
-    pairs = _count_pairs(binary_arms)
+    pairs = CountPairs.from_summaries(*binary_arms)
     if not pairs.feasible:
         return NotComputed("dichotomisation", "no whole number of participants gives a printed "
                            "percentage")
@@ -288,7 +278,7 @@ def _baseline(study: Study, arm_ids, rounding):
                 variable = baseline_variable_continuous(outcome.label,
                                                         *(_box(s) for s in summaries))
             else:
-                pairs = _count_pairs(summaries)
+                pairs = CountPairs.from_summaries(*summaries)
                 if pairs.feasible:
                     variable = baseline_variable_counts(
                         outcome.label, _printed_first(pairs.treat_events, pairs.treat_printed),
