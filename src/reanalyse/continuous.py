@@ -7,8 +7,7 @@ SD may be any value in its rounding interval.  How the extremes are found:
   that depends only on the means (SSB) and one that depends only on the SDs (SSW, increasing in
   each SD).  SSB is a convex quadratic in the means, so its maximum over the box is at a vertex
   (all 2**k are evaluated) and its minimum is at ``m_i = clip(c, low_i, high_i)`` for the common
-  value c that is the weighted mean of the clipped means (found by fixed-point iteration).  The
-  p-interval is therefore exact.  One-sided t-tests use the signed difference's extremes.
+  value c found in closed form by :func:`closest_means`.  The p-interval is therefore exact.  One-sided t-tests use the signed difference's extremes.
 * Welch's t and Welch's ANOVA: the degrees of freedom depend on the SDs too, so the extremes
   are searched over the same mean candidates crossed with every vertex of the SD box (up to
   k = 6; beyond, the all-low and all-high SD corners).  Because printed SDs are rounded to a
@@ -124,24 +123,43 @@ def two_sample_tests(treat: ArmBox, control: ArmBox, *, alternative: str = "two-
     return results[0], results[1]
 
 
-def _ssb(means: np.ndarray, n: np.ndarray) -> np.ndarray:
-    grand = means @ n / n.sum()
-    return ((means - grand[..., None]) ** 2) @ n
+def between_group_ss(means: np.ndarray, n: np.ndarray) -> np.ndarray:
+    """SSB = sum n_i (m_i - m)**2 about the n-weighted grand mean m, over the last axis.
+
+    ``means`` is groups or rows x groups; ``n`` the group sizes, broadcast against it.
+    """
+    n = np.asarray(n, dtype=float)
+    grand = (means * n).sum(axis=-1, keepdims=True) / n.sum(axis=-1, keepdims=True)
+    return (n * (means - grand) ** 2).sum(axis=-1)
 
 
-def _closest_means(arms: tuple[ArmBox, ...]) -> np.ndarray:
-    """Means in the box with the smallest weighted spread: clip(c) at the fixed point c."""
-    n = np.array([a.n for a in arms], dtype=float)
-    low = np.array([a.mean_low for a in arms])
-    high = np.array([a.mean_high for a in arms])
-    common = float((np.array([a.mean for a in arms]) @ n) / n.sum())
-    for _ in range(200):
-        clipped = np.clip(common, low, high)
-        updated = float(clipped @ n / n.sum())
-        if abs(updated - common) <= 1e-15 * max(1.0, abs(common)):
-            break
-        common = updated
-    return np.clip(common, low, high)
+def closest_means(low: np.ndarray, high: np.ndarray, n: np.ndarray) -> np.ndarray:
+    """The means in each box ``[low_i, high_i]`` (rows x groups) with the smallest SSB.
+
+    SSB is the smallest n-weighted sum of squares about any centre, so its minimum over the box
+    is min over c of sum n_i d(c, [low_i, high_i])**2, reached at m_i = clip(c, low_i, high_i).
+    That function of c is a convex quadratic on each piece between consecutive interval ends
+    (the intervals wholly above or below c are fixed there), minimised in closed form at the
+    n-weighted mean of those intervals' near ends, clipped to the piece; the best piece gives c.
+    """
+    low, high = np.atleast_2d(low), np.atleast_2d(high)
+    n = np.broadcast_to(np.asarray(n, dtype=float), low.shape)
+    ends = np.sort(np.concatenate([low, high], axis=1), axis=1)
+    left, right = ends[:, :-1], ends[:, 1:]
+    middle = (left + right)[..., None] / 2                      # rows x pieces x 1
+    above = low[:, None, :] > middle                            # intervals above the piece
+    below = high[:, None, :] < middle
+    weight = n[:, None, :] * (above | below)
+    pull = (n[:, None, :] * np.where(above, low[:, None, :], 0.0)
+            + n[:, None, :] * np.where(below, high[:, None, :], 0.0)).sum(axis=2)
+    mass = weight.sum(axis=2)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        centre = np.clip(np.where(mass > 0, pull / mass, left), left, right)
+    distance = np.maximum(low[:, None, :] - centre[..., None], 0) + np.maximum(
+        centre[..., None] - high[:, None, :], 0)
+    best = (n[:, None, :] * distance**2).sum(axis=2).argmin(axis=1)
+    common = centre[np.arange(len(centre)), best]
+    return np.clip(common[:, None], low, high)
 
 
 def k_sample_tests(arms: tuple[ArmBox, ...], *, alpha: float = 0.05
@@ -161,13 +179,15 @@ def k_sample_tests(arms: tuple[ArmBox, ...], *, alpha: float = 0.05
     printed_means = np.array([a.mean for a in arms])
     printed_sds = np.array([a.sd for a in arms])
     vertices = np.array(list(itertools.product(*[(a.mean_low, a.mean_high) for a in arms])))
-    mean_rows = np.vstack([printed_means, _closest_means(arms), vertices])
+    lows = np.array([a.mean_low for a in arms])
+    highs = np.array([a.mean_high for a in arms])
+    mean_rows = np.vstack([printed_means, closest_means(lows, highs, n), vertices])
 
     # Classical ANOVA: exact extremes (module docstring).
     ssw_low = ((n - 1) * np.array([a.sd_low for a in arms]) ** 2).sum()
     ssw_high = ((n - 1) * np.array([a.sd_high for a in arms]) ** 2).sum()
     ssw_printed = ((n - 1) * printed_sds**2).sum()
-    ssb = _ssb(mean_rows, n)
+    ssb = between_group_ss(mean_rows, n)
     df1, df2 = k - 1, big_n - k
     f_printed = (ssb[0] / df1) / (ssw_printed / df2)
     f_min = (ssb[1] / df1) / (ssw_high / df2)

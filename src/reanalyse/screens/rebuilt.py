@@ -28,6 +28,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import stats
 
+from reanalyse.continuous import between_group_ss, closest_means
 from reanalyse.screens.columns import PrintedColumn
 from reanalyse.screens.factory import BAD_INPUT, Check, CheckResult, Field, table_mapper
 from reanalyse.screens.pvalues import P_OPTIONS, compare_printed_p
@@ -72,42 +73,14 @@ def summary_box(column: PrintedColumn, rounding, *, non_negative: bool = False):
     return low, column.value, high
 
 
-def _ssb(means, n, total):
-    grand = (means * n).sum(axis=-1, keepdims=True) / total[..., None]
-    return (n * (means - grand) ** 2).sum(axis=-1)
-
-
-def _ssb_max(low, high, n, total):
+def _ssb_max(low, high, n):
     """Largest SSB over the box of means: the best of its 2**k vertices."""
     k = low.shape[1]
     best = np.zeros(len(low))
     for vertex in range(2 ** k):
         upper = (vertex >> np.arange(k)) & 1 == 1
-        best = np.maximum(best, _ssb(np.where(upper, high, low), n, total))
+        best = np.maximum(best, between_group_ss(np.where(upper, high, low), n))
     return best
-
-
-def _ssb_min(low, high, n):
-    """Smallest SSB over the box: min over c of sum n_i dist(c, [low_i, high_i])**2.
-
-    On each piece between consecutive interval ends the set of intervals wholly above or below
-    c is fixed, and the quadratic's minimum is the n-weighted mean of those intervals' near
-    ends, clipped to the piece.
-    """
-    ends = np.sort(np.concatenate([low, high], axis=1), axis=1)
-    left, right = ends[:, :-1], ends[:, 1:]
-    middle = (left + right)[..., None] / 2                      # rows x pieces x 1
-    above = low[:, None, :] > middle                            # intervals above the piece
-    below = high[:, None, :] < middle
-    weight = n[:, None, :] * (above | below)
-    pull = (n[:, None, :] * np.where(above, low[:, None, :], 0.0)
-            + n[:, None, :] * np.where(below, high[:, None, :], 0.0)).sum(axis=2)
-    mass = weight.sum(axis=2)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        centre = np.clip(np.where(mass > 0, pull / mass, left), left, right)
-    distance = np.maximum(low[:, None, :] - centre[..., None], 0) + np.maximum(
-        centre[..., None] - high[:, None, :], 0)
-    return (n[:, None, :] * distance**2).sum(axis=2).min(axis=1)
 
 
 def _ssb_extremes(low, high, n, total):
@@ -122,7 +95,7 @@ def _ssb_extremes(low, high, n, total):
         gap = np.maximum(np.maximum(low[:, 0] - high[:, 1], low[:, 1] - high[:, 0]), 0.0)
         spread = np.maximum(high[:, 0] - low[:, 1], high[:, 1] - low[:, 0])
         return factor * gap**2, factor * spread**2
-    return _ssb_min(low, high, n), _ssb_max(low, high, n, total)
+    return between_group_ss(closest_means(low, high, n), n), _ssb_max(low, high, n)
 
 
 def _packed(array, rows, order):
@@ -162,7 +135,7 @@ def anova_pvalues(mean, sd, n, present) -> AnovaBounds:
         total = weight.sum(axis=1)
         mean_low, mean_at, mean_high = (_packed(m, at, order) for m in mean)
         sd_low, sd_at, sd_high = (_packed(s, at, order) for s in sd)
-        ssb_at = _ssb(mean_at, weight, total)
+        ssb_at = between_group_ss(mean_at, weight)
         ssb_min, ssb_max = _ssb_extremes(mean_low, mean_high, weight, total)
         within = weight - 1
         ssw_low = (within * sd_low**2).sum(axis=1)
