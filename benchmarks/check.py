@@ -28,10 +28,10 @@ import time
 
 import numpy as np
 
-from reanalyse.check import check_study
-from reanalyse.printed import parse_number, parse_p
+from reanalyse.checks.check import check_study
+from reanalyse.kernels.printed import parse_number, parse_p
 from reanalyse.sensitivity import claim_sensitivity
-from reanalyse.study import Arm, BinaryArm, Claim, ContinuousArm, Outcome, Reported, Study
+from reanalyse.model.study import Arm, BinaryArm, Claim, ContinuousArm, Outcome, Reported, Study
 
 
 def _text(value: float, decimals: int) -> str:

@@ -33,7 +33,7 @@ import warnings  # noqa: E402
 import numpy as np  # noqa: E402
 from scipy import stats  # noqa: E402
 
-from reanalyse.exact import boschloo_exact, clear_caches, fisher_pvalues  # noqa: E402
+from reanalyse.kernels.exact import boschloo_exact, clear_caches, fisher_pvalues  # noqa: E402
 
 ARM_SIZES = (20, 60, 100, 200, 500)
 WARM_TABLES = 50

@@ -4,10 +4,10 @@ from pathlib import Path
 
 import pytest
 
-from reanalyse.analysis import (Analysis, analysis_from_parameters, find_analyses,
+from reanalyse.model.analysis import (Analysis, analysis_from_parameters, find_analyses,
                                 load_analysis, record_expected)
 from reanalyse.errors import AnalysisFileError, ReanalyseError
-from reanalyse.printed import Rounding
+from reanalyse.kernels.printed import Rounding
 
 FIXTURES = Path(__file__).parent / "fixtures" / "run"
 STUDY = FIXTURES / "studies" / "synthetic-clear-difference.yaml"

@@ -6,10 +6,10 @@ import numpy as np
 import pytest
 
 from oracle_values import r_oracle
-from reanalyse.binary import (CountPairs, binary_tests, feasible_events, risk_effects,
+from reanalyse.checks.binary import (CountPairs, binary_tests, feasible_events, risk_effects,
                               two_proportion_chi2, two_proportion_z)
-from reanalyse.printed import Rounding, parse_number
-from reanalyse.study import BinaryArm
+from reanalyse.kernels.printed import Rounding, parse_number
+from reanalyse.model.study import BinaryArm
 
 ALTERNATIVES = {"two.sided": "two-sided", "less": "less", "greater": "greater"}
 

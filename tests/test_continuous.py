@@ -12,7 +12,7 @@ import pytest
 from scipy import stats
 
 from oracle_values import r_oracle
-from reanalyse.continuous import ArmBox, hedges_g, k_sample_tests, mean_difference, \
+from reanalyse.checks.continuous import ArmBox, hedges_g, k_sample_tests, mean_difference, \
     two_sample_tests
 
 
@@ -117,8 +117,8 @@ def test_anova_box_minimum_is_exact_against_brute_force():
 
 
 def test_sd_from_a_standard_error_and_from_a_ci():
-    from reanalyse.printed import parse_number
-    from reanalyse.study import ContinuousArm
+    from reanalyse.kernels.printed import parse_number
+    from reanalyse.model.study import ContinuousArm
 
     # SE 0.50 with n = 25: SD = 0.50 * 5 = 2.5, over [0.495, 0.505] * 5 = [2.475, 2.525]
     arm = ContinuousArm(n=25, mean=parse_number("10.0"), se=parse_number("0.50"))

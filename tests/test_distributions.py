@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from reanalyse import distributions as d
+from reanalyse.kernels import distributions as d
 
 X = np.array([0.0, 0.5, 1.96, 3.7, 12.0])
 

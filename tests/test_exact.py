@@ -1,4 +1,4 @@
-"""Tests for reanalyse.exact: Fisher's exact p-values of every table, and Boschloo's test.
+"""Tests for reanalyse.kernels.exact: Fisher's exact p-values of every table, and Boschloo's test.
 
 Independent sources of expected values:
 
@@ -29,7 +29,7 @@ import pytest
 from scipy import stats
 
 from oracle_values import r_oracle, r_oracle_meta
-from reanalyse.exact import (
+from reanalyse.kernels.exact import (
     ALTERNATIVES,
     BoschlooResult,
     boschloo_exact,

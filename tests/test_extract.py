@@ -11,7 +11,7 @@ import pytest
 
 from oracle_values import r_oracle
 from reanalyse.cli import main
-from reanalyse.extract import extract_results, screen_text
+from reanalyse.screens.extract import extract_results, screen_text
 
 STATCHECK_TYPES = {"t": "t", "F": "F", "Chi2": "chi2", "r": "r", "Z": "z"}
 

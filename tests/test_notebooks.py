@@ -9,7 +9,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from reanalyse.report import CHECK_MIMETYPE
+from reanalyse.reports.report import CHECK_MIMETYPE
 
 ROOT = Path(__file__).resolve().parents[1]
 TEMPLATES = sorted((ROOT / "notebooks").glob("*.ipynb"))
@@ -51,7 +51,7 @@ def template_problems(path: Path, *, for_runner: bool = True) -> list[str]:
 
 def used_by_analyses() -> set[Path]:
     """The templates the shipped analysis files name."""
-    from reanalyse.analysis import find_analyses, load_analysis
+    from reanalyse.model.analysis import find_analyses, load_analysis
 
     return {load_analysis(path).notebook for path in find_analyses(ROOT / "analyses")}
 

@@ -11,7 +11,7 @@ import numpy as np
 
 import pytest
 
-from reanalyse.printed import PrintedNumber, PrintedNumberError, Rounding, parse_number, parse_p
+from reanalyse.kernels.printed import PrintedNumber, PrintedNumberError, Rounding, parse_number, parse_p
 
 
 @pytest.mark.parametrize("text, scaled, decimals, lower, upper", [

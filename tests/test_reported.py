@@ -3,9 +3,9 @@
 import pytest
 
 from oracle_values import r_oracle
-from reanalyse.printed import parse_number, parse_p
-from reanalyse.reported import ci_p, statistic_p
-from reanalyse.study import Estimate
+from reanalyse.kernels.printed import parse_number, parse_p
+from reanalyse.checks.reported import ci_p, statistic_p
+from reanalyse.model.study import Estimate
 
 R_KIND = {"t": "t", "F": "F", "chisq": "chi2", "z": "z", "r": "r"}
 

@@ -6,11 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from reanalyse import plots, report
-from reanalyse.check import CheckOptions, check_study
+from reanalyse.reports import plots, report
+from reanalyse.checks.check import CheckOptions, check_study
 from reanalyse.runner.batch import AnalysisRun
 from reanalyse.runner.progress import Progress
-from reanalyse.studyfile import load_study
+from reanalyse.model.studyfile import load_study
 
 STUDIES = Path(__file__).parent / "fixtures" / "run" / "studies"
 
@@ -125,7 +125,7 @@ def test_plain_words_for_a_decision_flip_and_missing_numbers():
 
 
 def test_badges_have_a_label_and_a_meaning_for_every_verdict():
-    from reanalyse.verdicts import Verdict
+    from reanalyse.checks.verdicts import Verdict
 
     for verdict in Verdict:
         html = report.badge(verdict)

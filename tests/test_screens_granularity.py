@@ -2,7 +2,7 @@
 
 Oracles: hand calculations written out beside each value, published worked examples, and
 brute-force enumeration of every integer data set, with rounding implemented here from each
-convention's definition (independently of ``reanalyse.printed``).
+convention's definition (independently of ``reanalyse.kernels.printed``).
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ import pytest
 
 from reanalyse.screens import debit, debit_map, grim, grim_map, grimmer, grimmer_map, \
     percent_map, percent_n
-from reanalyse.screens.granularity import ceil_div, floor_div, is_square, isqrt, \
+from reanalyse.kernels.granularity import ceil_div, floor_div, is_square, isqrt, \
     least_squares, representable
 
 CONVENTIONS = ("nearest", "half_up", "half_down", "half_even", "truncate", "ceiling", "floor")

@@ -17,12 +17,12 @@ import pytest
 from scipy import stats
 
 from oracle_values import r_oracle
-from reanalyse.combine import stouffer, stouffer_by_group
-from reanalyse.printed import parse_number
+from reanalyse.kernels.combine import stouffer, stouffer_by_group
+from reanalyse.kernels.printed import parse_number
 from reanalyse.screens import LostDecimalsWarning, ScreenColumnsError, baseline_screen, \
     grim_map, screen
 from reanalyse.screens.baseline import chi_square_bounds, chi_square_counts, chi_square_floor
-from reanalyse.screens.columns import read_p, read_printed, read_related
+from reanalyse.kernels.columns import read_p, read_printed, read_related
 
 
 # -- columns --------------------------------------------------------------------------------------

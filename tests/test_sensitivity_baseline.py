@@ -9,8 +9,8 @@ import json
 import pytest
 
 from oracle_values import r_oracle
-from reanalyse.continuous import ArmBox
-from reanalyse.printed import parse_number, parse_p
+from reanalyse.checks.continuous import ArmBox
+from reanalyse.kernels.printed import parse_number, parse_p
 from reanalyse.sensitivity import (BaselineVariable, baseline_balance,
                                    baseline_variable_continuous, baseline_variable_counts,
                                    baseline_variable_printed)

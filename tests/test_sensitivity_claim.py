@@ -9,11 +9,11 @@ import textwrap
 
 import pytest
 
-from reanalyse.check import check_claim
-from reanalyse.printed import Rounding, parse_number
+from reanalyse.checks.check import check_claim
+from reanalyse.kernels.printed import Rounding, parse_number
 from reanalyse.sensitivity import ANALYSES, NotComputed, claim_sensitivity
-from reanalyse.study import ContinuousArm
-from reanalyse.studyfile import load_study
+from reanalyse.model.study import ContinuousArm
+from reanalyse.model.studyfile import load_study
 
 # The shape: 7 of 19 lost from the massage arm, completers analysed, a binary
 # "clinical range" outcome cut from the continuous score, one baseline variable.

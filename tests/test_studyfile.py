@@ -6,7 +6,7 @@ import pytest
 
 from reanalyse.cli import main
 from reanalyse.errors import StudyFileError
-from reanalyse.studyfile import load_study
+from reanalyse.model.studyfile import load_study
 
 GOOD = """\
 id: {stem}

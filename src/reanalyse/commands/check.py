@@ -14,7 +14,7 @@ import textwrap
 from pathlib import Path
 
 from reanalyse.errors import InputFileError
-from reanalyse.verdicts import format_p_interval
+from reanalyse.checks.verdicts import format_p_interval
 
 __all__ = ["add_arguments", "run", "format_table"]
 
@@ -58,7 +58,7 @@ def format_table(results, width: int = 100) -> str:
 
 def run(args) -> int:
     """Check each file; print results; return the exit status."""
-    from reanalyse.check import CheckOptions, check_file
+    from reanalyse.checks.check import CheckOptions, check_file
 
     try:
         options = CheckOptions(alpha=args.alpha, rounding=args.rounding, boschloo=args.boschloo)

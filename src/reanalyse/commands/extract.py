@@ -39,7 +39,7 @@ def add_arguments(parser) -> None:
 def run(args) -> int:
     """Extract, screen and write the results; return the exit status."""
     from reanalyse.errors import InputFileError
-    from reanalyse.extract import read_text, screen_text
+    from reanalyse.screens.extract import read_text, screen_text
     from reanalyse.screens import summarise, write_result
     from reanalyse.screens.tables import check_output_path, write_output
 

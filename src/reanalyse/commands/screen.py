@@ -62,7 +62,7 @@ def _options(check: str, args) -> dict:
 def run(args) -> int:
     """Read the table, screen it, write the result; return the exit status."""
     from reanalyse.errors import InputFileError
-    from reanalyse.printed import Rounding
+    from reanalyse.kernels.printed import Rounding
     from reanalyse.screens import ScreenColumnsError, infer_check, read_table, screen, \
         summarise, write_result
     from reanalyse.screens.tables import check_output_path, write_output

@@ -20,7 +20,7 @@ import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from reanalyse.analysis import Analysis, find_analyses, load_analysis, record_expected
+from reanalyse.model.analysis import Analysis, find_analyses, load_analysis, record_expected
 from reanalyse.errors import InputFileError, ReanalyseError
 from reanalyse.runner import hashing
 from reanalyse.runner.outputs import failed_files, report_files, write_atomic

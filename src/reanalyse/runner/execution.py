@@ -39,8 +39,8 @@ def default_kernel_start() -> str:
     return "fork" if sys.platform.startswith("linux") else "spawn"
 
 #: Modules the kernel fork server imports once for all kernels (what the templates import).
-KERNEL_PRELOAD = ("reanalyse.report", "reanalyse.plots", "reanalyse.check", "reanalyse.analysis",
-                  "reanalyse.studyfile")
+KERNEL_PRELOAD = ("reanalyse.reports.report", "reanalyse.reports.plots", "reanalyse.checks.check",
+                  "reanalyse.model.analysis", "reanalyse.model.studyfile")
 
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 
@@ -97,8 +97,8 @@ class Outcome:
 
 
 #: What a worker imports to run analyses (before forking, a pool imports them once for all).
-WORKER_PRELOAD = ("papermill", "nbconvert", "nbclient", "jupyter_client", "reanalyse.check",
-                  "reanalyse.studyfile", "reanalyse.runner.kernels", "reanalyse.runner.outputs")
+WORKER_PRELOAD = ("papermill", "nbconvert", "nbclient", "jupyter_client", "reanalyse.checks.check",
+                  "reanalyse.model.studyfile", "reanalyse.runner.kernels", "reanalyse.runner.outputs")
 
 
 class _Worker:
@@ -199,7 +199,7 @@ def execute_task(task: Task) -> Outcome:
         if error is None and result is None:
             error = {"kind": "no_result", "summary": "the notebook published no verdicts",
                      "message": "No output carried the check's result.",
-                     "hint": "display reanalyse.report.verdict_table(result) in the notebook"}
+                     "hint": "display reanalyse.reports.report.verdict_table(result) in the notebook"}
         html = None
         if notebook is not None:
             from reanalyse.runner.outputs import render_html
@@ -227,9 +227,9 @@ def _check_inputs(task: Task):
     import nbformat
     from papermill import inspect_notebook
 
-    from reanalyse.analysis import load_analysis
+    from reanalyse.model.analysis import load_analysis
     from reanalyse.errors import InputFileError
-    from reanalyse.studyfile import load_study
+    from reanalyse.model.studyfile import load_study
 
     for path in (task.analysis_path, task.study_path, task.notebook_path):
         if not os.path.isfile(path):
@@ -369,7 +369,7 @@ def _mark(seen: dict, ename: str, message: str):
 
 def published_result(notebook) -> dict | None:
     """The check result a notebook published (the last output carrying it), or None."""
-    from reanalyse.report import CHECK_MIMETYPE
+    from reanalyse.reports.report import CHECK_MIMETYPE
 
     found = None
     for cell in notebook.cells:

@@ -67,7 +67,7 @@ def environment() -> dict:
 
 
 def input_hashes(analysis) -> dict:
-    """Hashes of what an :class:`~reanalyse.analysis.Analysis` reads.
+    """Hashes of what an :class:`~reanalyse.model.analysis.Analysis` reads.
 
     ``analysis`` hashes the settings (study, notebook, title, options, parameters) and the
     recorded verdicts, which the report shows beside the current ones.

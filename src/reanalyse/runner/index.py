@@ -13,7 +13,7 @@ import io
 import time
 from urllib.parse import quote
 
-from reanalyse.report import BADGE_STYLE, VERDICT_LABELS, badge
+from reanalyse.reports.report import BADGE_STYLE, VERDICT_LABELS, badge
 from reanalyse.runner.outputs import PAGE_STYLE, write_atomic
 
 __all__ = ["write_index", "write_verdicts_csv", "index_html", "CSV_COLUMNS"]

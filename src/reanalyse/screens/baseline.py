@@ -15,7 +15,7 @@ maximum over the rounding box):
   (:func:`chi_square_floor`), so p_max is an upper bound of the largest p.
 
 Per trial, the variables' p-values are combined by Stouffer's method
-(:func:`reanalyse.combine.stouffer_by_group`; Carlisle 2017).  The combined p is increasing in
+(:func:`reanalyse.kernels.combine.stouffer_by_group`; Carlisle 2017).  The combined p is increasing in
 every p, so combining the p_min (p_max) of the variables gives the smallest (largest) trial p
 over the rounding (a bound that may be wider where a variable's p_max is only an upper bound).
 For the trial's central p, a variable whose printed values give p = 1 or p = 0 exactly (means
@@ -42,8 +42,8 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from reanalyse.combine import stouffer_by_group
-from reanalyse.printed import Rounding
+from reanalyse.kernels.combine import stouffer_by_group
+from reanalyse.kernels.printed import Rounding
 from reanalyse.screens.factory import Field, describe_problems, first_by_group, group_layout, \
     read_fields, resolve_columns
 from reanalyse.screens.percent import percent_counts

@@ -15,9 +15,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from reanalyse.screens.columns import format_scaled, join_text, to_text
+from reanalyse.kernels.columns import format_scaled, join_text, to_text
 from reanalyse.screens.factory import Check, CheckResult, Field, status_codes, table_mapper
-from reanalyse.screens.granularity import interval_bounds, pow10, split_exact, sum_range
+from reanalyse.kernels.granularity import interval_bounds, pow10, split_exact, sum_range
 
 __all__ = ["DEBIT", "debit", "debit_map"]
 
@@ -149,7 +149,7 @@ def debit(mean: str, sd: str, n: int, *, rounding: str = "nearest") -> CheckResu
     n : int
         Number of participants.
     rounding : str
-        Rounding convention (:class:`reanalyse.printed.Rounding`).
+        Rounding convention (:class:`reanalyse.kernels.printed.Rounding`).
 
     Examples
     --------

@@ -10,7 +10,7 @@ What the factory does for every check
 -------------------------------------
 * finds the columns (``columns={"mean": "Mean (SD)"}`` renames), and raises
   :class:`ScreenColumnsError` naming the missing ones and listing what the check reads;
-* reads each column in bulk (:mod:`reanalyse.screens.columns`), keeping trailing zeros, and
+* reads each column in bulk (:mod:`reanalyse.kernels.columns`), keeping trailing zeros, and
   warns with :class:`LostDecimalsWarning` when a column arrived as floats;
 * turns every bad cell (empty, ``"n/a"``, text, a negative n) into a ``bad_input`` row whose
   ``reason`` names the column and the value, and runs the check on the other rows only;
@@ -38,9 +38,9 @@ import numpy as np
 import pandas as pd
 
 from reanalyse.errors import ReanalyseError
-from reanalyse.printed import PrintedNumberError, Rounding
-from reanalyse.screens import columns as readers
-from reanalyse.screens.columns import join_text
+from reanalyse.kernels.printed import PrintedNumberError, Rounding
+from reanalyse.kernels import columns as readers
+from reanalyse.kernels.columns import join_text
 
 __all__ = ["Field", "Check", "CheckResult", "ScreenColumnsError", "LostDecimalsWarning",
            "table_mapper", "resolve_columns", "read_fields", "describe_problems", "group_layout",

@@ -13,9 +13,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from reanalyse.screens.columns import POW10, format_scaled, join_text, to_text
+from reanalyse.kernels.columns import POW10, format_scaled, join_text, to_text
 from reanalyse.screens.factory import Check, CheckResult, Field, status_codes, table_mapper
-from reanalyse.screens.granularity import exact_product, interval_bounds, printed_ratio, \
+from reanalyse.kernels.granularity import exact_product, interval_bounds, printed_ratio, \
     split_exact, sum_range
 
 __all__ = ["GRIM", "grim", "grim_map", "grim_sums"]
@@ -116,7 +116,7 @@ def grim(mean: str, n: int, *, items: int = 1, rounding: str = "nearest") -> Che
     items : int
         Items per participant's score.
     rounding : str
-        Rounding convention of the printed mean (:class:`reanalyse.printed.Rounding`).
+        Rounding convention of the printed mean (:class:`reanalyse.kernels.printed.Rounding`).
 
     Returns
     -------

@@ -4,7 +4,7 @@ For integer responses y_1..y_n (each participant's score times ``items``), the s
 of squares Q are integers and the sample SD is sqrt((Q - S**2 / n) / (n - 1)).  A printed
 (mean, SD) pair is *consistent* when some integer S passes GRIM for the mean and some integer Q
 gives an SD inside the printed SD's rounding interval, with Q reachable by n integers with sum S
-(:func:`reanalyse.screens.granularity.representable`: Anaya's parity rule, the spread-out
+(:func:`reanalyse.kernels.granularity.representable`: Anaya's parity rule, the spread-out
 minimum, and the exact conditions for n = 2, 3, 4 where the parity rule alone lets impossible
 SDs through).  Everything is decided in integer arithmetic (int64 where the products fit,
 Python integers elsewhere).  The SD depends on S only through S mod n, so the sums of the GRIM
@@ -20,9 +20,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from reanalyse.screens.columns import format_scaled, join_text, to_text
+from reanalyse.kernels.columns import format_scaled, join_text, to_text
 from reanalyse.screens.factory import Check, CheckResult, Field, status_codes, table_mapper
-from reanalyse.screens.granularity import ceil_div, exact_product, floor_div, \
+from reanalyse.kernels.granularity import ceil_div, exact_product, floor_div, \
     interval_bounds, isqrt, least_squares, pow10, representable, split_exact
 from reanalyse.screens.grim import grim_sums
 
@@ -303,7 +303,7 @@ def grimmer(mean: str, sd: str, n: int, *, items: int = 1,
     items : int
         Items per participant's score.
     rounding : str
-        Rounding convention (:class:`reanalyse.printed.Rounding`).
+        Rounding convention (:class:`reanalyse.kernels.printed.Rounding`).
 
     Returns
     -------

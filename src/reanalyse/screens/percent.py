@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from reanalyse.screens.columns import format_scaled, join_text, to_text
+from reanalyse.kernels.columns import format_scaled, join_text, to_text
 from reanalyse.screens.factory import Check, CheckResult, Field, status_codes, table_mapper
-from reanalyse.screens.granularity import printed_ratio
+from reanalyse.kernels.granularity import printed_ratio
 from reanalyse.screens.grim import grim_sums
 
 __all__ = ["PERCENT", "percent_n", "percent_map", "percent_counts"]
@@ -92,7 +92,7 @@ def percent_n(percent: str, n: int, *, rounding: str = "nearest") -> CheckResult
     n : int
         The denominator.
     rounding : str
-        Rounding convention (:class:`reanalyse.printed.Rounding`).
+        Rounding convention (:class:`reanalyse.kernels.printed.Rounding`).
 
     Returns
     -------

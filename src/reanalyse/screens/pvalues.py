@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from reanalyse.screens.columns import PColumn, format_scaled, join_text
+from reanalyse.kernels.columns import PColumn, format_scaled, join_text
 from reanalyse.screens.factory import CONSISTENT, DECISION_ERROR, INCONSISTENT
 
 __all__ = ["P_OPTIONS", "compare_printed_p", "format_p"]

@@ -28,8 +28,8 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import stats
 
-from reanalyse.continuous import between_group_ss, closest_means
-from reanalyse.screens.columns import PrintedColumn
+from reanalyse.checks.continuous import between_group_ss, closest_means
+from reanalyse.kernels.columns import PrintedColumn
 from reanalyse.screens.factory import BAD_INPUT, Check, CheckResult, Field, table_mapper
 from reanalyse.screens.pvalues import P_OPTIONS, compare_printed_p
 

@@ -7,7 +7,7 @@ except on rows that declare ``one_sided`` (t, z and r only), where the two-sided
 for a result in the predicted direction.  How this differs from statcheck 1.4: rounding follows
 the named convention (statcheck: half-up); a statistic printed as ``< 1`` or ``> 4`` is read as
 the interval it states; ``p_zero`` and ``p_equal_alpha`` are options with statcheck's defaults;
-no sentence is searched for "one-tailed" (see :mod:`reanalyse.extract`).
+no sentence is searched for "one-tailed" (see :mod:`reanalyse.screens.extract`).
 
 Nuijten MB, Hartgerink CHJ, van Assen MALM, Epskamp S, Wicherts JM. The prevalence of
 statistical reporting errors in psychology (1985-2013). Behav Res Methods 2016;48:1205-1226.
@@ -18,8 +18,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from reanalyse.reported import statistic_two_sided_p
-from reanalyse.screens.columns import join_text
+from reanalyse.checks.reported import statistic_two_sided_p
+from reanalyse.kernels.columns import join_text
 from reanalyse.screens.factory import BAD_INPUT, CONSISTENT, Check, CheckResult, Field, \
     table_mapper
 from reanalyse.screens.pvalues import P_OPTIONS, compare_printed_p

@@ -6,7 +6,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from reanalyse.results import clean, fields_dict
+from reanalyse.checks.results import clean, fields_dict
 
 __all__ = ["NotComputed", "clean", "plural", "fmt", "fmt_p"]
 

@@ -10,11 +10,11 @@ Tests (H0: equal event proportions; one-sided alternatives refer to treat minus 
 
 ``pearson_chi2``, ``yates_chi2``
     Pearson's X**2 without and with Yates' correction, two-sided only:
-    :func:`reanalyse.binary.two_proportion_chi2`, the function the check's ``binary_tests`` uses.
+    :func:`reanalyse.checks.binary.two_proportion_chi2`, the function the check's ``binary_tests`` uses.
 ``fisher_exact``
-    Fisher's exact test, from :func:`reanalyse.exact.fisher_pvalues`.
+    Fisher's exact test, from :func:`reanalyse.kernels.exact.fisher_pvalues`.
 ``z_pooled``
-    The two-proportion z-test with pooled variance: :func:`reanalyse.binary.two_proportion_z`.
+    The two-proportion z-test with pooled variance: :func:`reanalyse.checks.binary.two_proportion_z`.
 
 A table with no events or no non-events at all has no variation to test: its p is 1.
 """
@@ -25,8 +25,8 @@ import functools
 
 import numpy as np
 
-from reanalyse import exact
-from reanalyse.binary import two_proportion_chi2, two_proportion_z
+from reanalyse.kernels import exact
+from reanalyse.checks.binary import two_proportion_chi2, two_proportion_z
 
 __all__ = ["TESTS", "TEST_LABELS", "pvalue_matrix", "two_sided_only"]
 

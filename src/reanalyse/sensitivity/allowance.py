@@ -9,7 +9,7 @@ Given only the arm sizes:
   given SMD (noncentral t, both rejection tails counted, as ``pwr::pwr.t.test``; R's
   ``power.t.test`` counts only the tail of the effect unless ``strict = TRUE``), and the SMD it
   detects with a given power.  Written on scipy's noncentral t (the ``scipy.special`` ufunc,
-  :func:`reanalyse.distributions.nct_sf`) because statsmodels' ``TTestIndPower`` returns NaN
+  :func:`reanalyse.kernels.distributions.nct_sf`) because statsmodels' ``TTestIndPower`` returns NaN
   for large effects, which breaks the root search.
 * :func:`smallest_count_difference`: over every table the arm sizes allow, the smallest
   difference between the arms' event counts that each two-proportion test (Pearson, Yates,
@@ -37,7 +37,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import optimize
 
-from reanalyse.distributions import nct_sf, norm_ppf, t_isf
+from reanalyse.kernels.distributions import nct_sf, norm_ppf, t_isf
 from reanalyse.sensitivity._common import clean, fmt, record_dict
 from reanalyse.sensitivity._pvalues import TEST_LABELS, TESTS, pvalue_matrix, two_sided_only
 

@@ -9,7 +9,7 @@ allows (*similarity*: baseline numbers that were not measured independently, or 
 
 Per-variable p-values: Student's t from each arm's printed n, mean and SD (continuous), and
 Pearson's chi-square from counts (binary), each over the rounding of the printed numbers (via
-:mod:`reanalyse.continuous` and the feasible counts of a printed percentage).  Where the paper
+:mod:`reanalyse.checks.continuous` and the feasible counts of a printed percentage).  Where the paper
 prints only a p-value for a baseline variable, its rounding interval is used.  Stouffer's
 combined p increases with every p_i, so its extremes over the rounding are the combination of
 the per-variable lower ends and of the upper ends.  A variable whose printed values give p = 1
@@ -29,9 +29,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from reanalyse.combine import stouffer
-from reanalyse.continuous import ArmBox, two_sample_tests
-from reanalyse.printed import PrintedP
+from reanalyse.kernels.combine import stouffer
+from reanalyse.checks.continuous import ArmBox, two_sample_tests
+from reanalyse.kernels.printed import PrintedP
 from reanalyse.sensitivity._common import clean, fmt_p, record_dict
 from reanalyse.sensitivity._pvalues import pvalue_matrix
 
@@ -104,7 +104,7 @@ def baseline_variable_printed(name: str, printed: PrintedP) -> BaselineVariable 
 
 
 def _stouffer(pvalues) -> float:
-    """Stouffer's combined p (upper tail), :func:`reanalyse.combine.stouffer`, of p-values
+    """Stouffer's combined p (upper tail), :func:`reanalyse.kernels.combine.stouffer`, of p-values
     kept inside [_P_FLOOR, 1 - _P_FLOOR]."""
     return stouffer(np.clip(np.asarray(pvalues, dtype=float), _P_FLOOR, 1 - _P_FLOOR)).pvalue
 

@@ -30,10 +30,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from reanalyse.binary import CountPairs
-from reanalyse.continuous import ArmBox, two_sample_tests
-from reanalyse.printed import Rounding
-from reanalyse.results import SpecResult
+from reanalyse.checks.binary import CountPairs
+from reanalyse.checks.continuous import ArmBox, two_sample_tests
+from reanalyse.kernels.printed import Rounding
+from reanalyse.checks.results import SpecResult
 from reanalyse.sensitivity._common import NotComputed, clean, plural
 from reanalyse.sensitivity.allowance import bayes_factor_t, minimal_detectable
 from reanalyse.sensitivity.attrition import attrition_bounds_binary, attrition_bounds_continuous
@@ -41,7 +41,7 @@ from reanalyse.sensitivity.baseline import (baseline_balance, baseline_variable_
                                             baseline_variable_counts, baseline_variable_printed)
 from reanalyse.sensitivity.dichotomisation import dichotomisation_coherence, parse_cutoff
 from reanalyse.sensitivity.fragility import fragility_range
-from reanalyse.study import Claim, ContinuousArm, Outcome, Study
+from reanalyse.model.study import Claim, ContinuousArm, Outcome, Study
 
 __all__ = ["ClaimSensitivity", "claim_sensitivity", "ANALYSES"]
 
@@ -370,7 +370,7 @@ def claim_sensitivity(study: Study, claim: Claim, *, alpha: float | None = None,
         the effect a paper's sample-size calculation assumed, pass it here).
     student : SpecResult, optional
         Student's t-test already rebuilt for this claim under the same rounding (as
-        :func:`reanalyse.check.check_claim` has it); the Bayes factor reads t and its rounding
+        :func:`reanalyse.checks.check.check_claim` has it); the Bayes factor reads t and its rounding
         range from it instead of rebuilding the test.
 
     Returns

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 
 from scipy import stats
 
-from reanalyse.continuous import ArmBox, mean_difference
+from reanalyse.checks.continuous import ArmBox, mean_difference
 from reanalyse.sensitivity._common import clean, fmt, fmt_p, record_dict
 
 __all__ = ["Cutoff", "parse_cutoff", "ImpliedProportion", "implied_proportion",

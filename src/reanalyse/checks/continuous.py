@@ -28,8 +28,8 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import special
 
-from reanalyse.distributions import f_sf, norm_ppf, t_cdf, t_ppf, t_sf
-from reanalyse.results import Effect, SpecResult, decide
+from reanalyse.kernels.distributions import f_sf, norm_ppf, t_cdf, t_ppf, t_sf
+from reanalyse.checks.results import Effect, SpecResult, decide
 
 __all__ = ["ArmBox", "two_sample_tests", "k_sample_tests", "mean_difference", "hedges_g",
            "hedges_correction"]
@@ -49,7 +49,7 @@ class ArmBox:
 
     @classmethod
     def from_arm(cls, summary) -> "ArmBox":
-        """The box of a :class:`~reanalyse.study.ContinuousArm` with n, a mean (or CI) and a
+        """The box of a :class:`~reanalyse.model.study.ContinuousArm` with n, a mean (or CI) and a
         spread printed, read under the summary's own rounding.  The SD's lower end is kept
         above 0 (an SD printed as 0.0 rounds from a positive SD)."""
         mean, mean_low, mean_high = summary.mean_bounds()

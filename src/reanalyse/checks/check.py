@@ -1,6 +1,6 @@
 """Check every claim of a study: rebuild the defensible tests and give one verdict per claim.
 
->>> from reanalyse.check import check_file
+>>> from reanalyse.checks.check import check_file
 >>> result = check_file("data/raisi-dehkordi-2019.yaml")      # doctest: +SKIP
 >>> [(c.claim.id, c.verdict.value) for c in result.claims]     # doctest: +SKIP
 """
@@ -11,18 +11,18 @@ import math
 from dataclasses import dataclass, field, replace
 
 from reanalyse import __version__
-from reanalyse.binary import BOSCHLOO_POLICIES, CountPairs, binary_tests, risk_effects
-from reanalyse.continuous import ArmBox, hedges_g, k_sample_tests, mean_difference, \
+from reanalyse.checks.binary import BOSCHLOO_POLICIES, CountPairs, binary_tests, risk_effects
+from reanalyse.checks.continuous import ArmBox, hedges_g, k_sample_tests, mean_difference, \
     two_sample_tests
-from reanalyse.printed import PrintedNumber, Rounding
-from reanalyse.reported import ci_p, statistic_family, statistic_p
-from reanalyse.results import Effect, SpecResult
+from reanalyse.kernels.printed import PrintedNumber, Rounding
+from reanalyse.checks.reported import ci_p, statistic_family, statistic_p
+from reanalyse.checks.results import Effect, SpecResult
 from reanalyse.screens.grim import grim
 from reanalyse.screens.grimmer import grimmer
 from reanalyse.sensitivity import ClaimSensitivity, claim_sensitivity
-from reanalyse.study import Claim, Outcome, Study
-from reanalyse.studyfile import load_study
-from reanalyse.verdicts import Verdict, decide_verdict
+from reanalyse.model.study import Claim, Outcome, Study
+from reanalyse.model.studyfile import load_study
+from reanalyse.checks.verdicts import Verdict, decide_verdict
 
 __all__ = ["CheckOptions", "ClaimCheck", "StudyCheck", "check_claim", "check_study",
            "check_file", "SPEC_NAMES"]
@@ -57,7 +57,7 @@ class CheckOptions:
     defensible : tuple of str or None
         Spec names counted as defensible tests; the others are shown as context.  None: all.
     boschloo : str
-        ``when_needed`` (default), ``always`` or ``never``; see :mod:`reanalyse.binary`.
+        ``when_needed`` (default), ``always`` or ``never``; see :mod:`reanalyse.checks.binary`.
     """
 
     alpha: float | None = None

@@ -3,7 +3,7 @@
 A screen reads whole columns of text such as ``"8.60"``, ``"−2.1"``, ``"< .05"`` or ``"n/a"``.
 :func:`read_printed` turns a column into exact integers (``scaled``, ``decimals``: the value is
 ``scaled * 10**-decimals``) with numpy operations over a matrix of character codes, the same
-reading :func:`reanalyse.printed.parse_number` gives one text.  Cells the fast reader does not
+reading :func:`reanalyse.kernels.printed.parse_number` gives one text.  Cells the fast reader does not
 accept (a decimal comma, scientific notation, ``"ns"``, text) go to the scalar parsers one by
 one, which either read them or say what is wrong; a bad cell becomes a per-row problem, never an
 exception for the whole column.
@@ -22,7 +22,7 @@ from functools import cached_property
 import numpy as np
 import pandas as pd
 
-from reanalyse.printed import PrintedNumberError, Rounding, half_unit_bounds, parse_number, \
+from reanalyse.kernels.printed import PrintedNumberError, Rounding, half_unit_bounds, parse_number, \
     parse_p
 
 __all__ = ["PrintedColumn", "PColumn", "read_printed", "read_related", "read_p", "read_whole",
@@ -330,7 +330,7 @@ def read_p(values) -> PColumn:
     """Read a column of printed p-values: ``"= .034"``, ``"<.001"``, ``"p > .05"``, ``"ns"``.
 
     A bare number is read as ``= number``; ``"<="`` counts as ``"<"`` and ``">="`` as ``">"``.
-    Cells the fast reader does not accept are read by :func:`reanalyse.printed.parse_p`.
+    Cells the fast reader does not accept are read by :func:`reanalyse.kernels.printed.parse_p`.
     """
     column = _by_distinct_cells(as_text(values), True, _p_value)
     number = column.number

@@ -26,8 +26,8 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 
-from reanalyse.printed import PrintedNumber, PrintedP
-from reanalyse.results import SpecResult
+from reanalyse.kernels.printed import PrintedNumber, PrintedP
+from reanalyse.checks.results import SpecResult
 
 __all__ = ["Verdict", "VerdictResult", "decide_verdict", "format_p", "format_p_interval"]
 

@@ -1,8 +1,8 @@
-"""Load and check a study file (``data/<study>.yaml``) into a :class:`~reanalyse.study.Study`.
+"""Load and check a study file (``data/<study>.yaml``) into a :class:`~reanalyse.model.study.Study`.
 
 Every problem is a :class:`~reanalyse.errors.StudyFileError` naming the file, the line, the
 field (as a path such as ``outcomes[1].arms.control.percent``), the value and a hint.  Numbers
-keep their printed decimals even when unquoted in the YAML (see :mod:`reanalyse.yamltext`).
+keep their printed decimals even when unquoted in the YAML (see :mod:`reanalyse.model.yamltext`).
 """
 
 from __future__ import annotations
@@ -13,10 +13,10 @@ import re
 from pathlib import Path
 
 from reanalyse.errors import StudyFileError
-from reanalyse.printed import PrintedNumber, PrintedNumberError, parse_number, parse_p
-from reanalyse.study import (ALTERNATIVES, POPULATIONS, Arm, BinaryArm, Claim, ContinuousArm,
+from reanalyse.kernels.printed import PrintedNumber, PrintedNumberError, parse_number, parse_p
+from reanalyse.model.study import (ALTERNATIVES, POPULATIONS, Arm, BinaryArm, Claim, ContinuousArm,
                              Estimate, Outcome, Reported, Scale, Source, Study)
-from reanalyse.yamltext import Located, read_yaml
+from reanalyse.model.yamltext import Located, read_yaml
 
 __all__ = ["load_study", "STUDY_KEYS"]
 

@@ -1,7 +1,7 @@
 """Exact integer arithmetic shared by the granularity checks (GRIM, percentages, GRIMMER, DEBIT).
 
 A printed number is an interval of true values in half units of its last place
-(:func:`reanalyse.printed.half_unit_bounds`); a mean of integer data is a ratio of integers.
+(:func:`reanalyse.kernels.printed.half_unit_bounds`); a mean of integer data is a ratio of integers.
 Whether some ratio falls in the interval is decided by comparing integer products, so no
 floating-point tolerance enters a verdict.  Products are formed in int64 where they fit and
 in Python integers (numpy object arrays, same code) for the rare rows where they would not.
@@ -14,7 +14,7 @@ from typing import Callable
 
 import numpy as np
 
-from reanalyse.screens.columns import POW10, PrintedColumn
+from reanalyse.kernels.columns import POW10, PrintedColumn
 
 __all__ = ["split_exact", "exact_product", "sum_range", "round_ratio", "ceil_div", "floor_div",
            "representable", "isqrt", "is_square", "interval_bounds", "printed_ratio", "pow10",

@@ -7,7 +7,7 @@ verdicts the evidence team has recorded for each claim::
     study: ../data/raisi-dehkordi-2019.yaml
     notebook: ../notebooks/claim_check.ipynb
     title: Infant massage and postpartum depression (Raisi Dehkordi 2019)   # optional
-    options:                       # optional; see reanalyse.check.CheckOptions
+    options:                       # optional; see reanalyse.checks.check.CheckOptions
       alpha: 0.05                  # default: each claim's own, else the study's
       rounding: nearest            # how the paper rounded its numbers
       defensible: [student_t, welch_t]   # spec names counted as defensible; default: all
@@ -31,9 +31,9 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from reanalyse.errors import AnalysisFileError, ReanalyseError
-from reanalyse.printed import Rounding
-from reanalyse.verdicts import Verdict
-from reanalyse.yamltext import Located, Text, read_yaml
+from reanalyse.kernels.printed import Rounding
+from reanalyse.checks.verdicts import Verdict
+from reanalyse.model.yamltext import Located, Text, read_yaml
 
 __all__ = ["Analysis", "load_analysis", "find_analyses", "analysis_from_parameters",
            "record_expected", "ANALYSIS_KEYS", "OPTION_KEYS", "VERDICTS"]
@@ -67,7 +67,7 @@ class Analysis:
     title : str or None
         A title for the report; the study's citation is used when absent.
     alpha, rounding, defensible, boschloo
-        The options of the check (see :class:`reanalyse.check.CheckOptions`).
+        The options of the check (see :class:`reanalyse.checks.check.CheckOptions`).
     parameters : dict
         Extra notebook parameters (names to scalars).
     expected : dict
@@ -87,7 +87,7 @@ class Analysis:
     expected: dict = field(default_factory=dict)
 
     def check_options(self):
-        """The :class:`~reanalyse.check.CheckOptions` of this analysis.
+        """The :class:`~reanalyse.checks.check.CheckOptions` of this analysis.
 
         Raises
         ------
@@ -95,7 +95,7 @@ class Analysis:
             When the options are refused by the check (an unknown spec name in
             ``defensible``, an unknown Boschloo policy).
         """
-        from reanalyse.check import SPEC_NAMES, CheckOptions
+        from reanalyse.checks.check import SPEC_NAMES, CheckOptions
 
         for name in self.defensible or ():
             if name not in SPEC_NAMES:

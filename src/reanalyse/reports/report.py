@@ -1,9 +1,9 @@
 """What a claim-check notebook shows: the study, a verdict table, and each claim explained.
 
 The notebook templates in ``notebooks/`` are thin: they load an analysis, run
-:func:`reanalyse.check.check_study` and hand the result to the functions here.  Every number
-these functions show is read from that result (:class:`~reanalyse.check.StudyCheck`,
-:class:`~reanalyse.check.ClaimCheck`, their specs and effects) or from the study file as
+:func:`reanalyse.checks.check.check_study` and hand the result to the functions here.  Every number
+these functions show is read from that result (:class:`~reanalyse.checks.check.StudyCheck`,
+:class:`~reanalyse.checks.check.ClaimCheck`, their specs and effects) or from the study file as
 printed; nothing is computed here.  All text that comes from a study or analysis file is
 escaped, so a study title containing ``<script>`` is shown as text.
 
@@ -22,7 +22,7 @@ import html
 import io
 import math
 
-from reanalyse.results import ROLES
+from reanalyse.checks.results import ROLES
 
 __all__ = ["CHECK_MIMETYPE", "VERDICT_LABELS", "VERDICT_MEANINGS", "VERDICT_COLOURS",
            "BADGE_STYLE", "REPORT_STYLE", "Html", "VerdictTable", "badge", "study_header",
@@ -137,7 +137,7 @@ def format_number(value: float | None, digits: int = 3) -> str:
 
 
 def _p(value: float | None) -> str:
-    from reanalyse.verdicts import format_p
+    from reanalyse.checks.verdicts import format_p
 
     return "–" if value is None else format_p(value)
 
@@ -469,11 +469,11 @@ def show_claim(check, study, result=None) -> None:
     The heading with the verdict; the plain-language paragraph; the printed numbers; the
     p-interval plot and the table of rebuilt tests; effect sizes; robustness analyses; and
     for a binary outcome the significance map (which needs ``result``, the
-    :class:`~reanalyse.check.StudyCheck`, for its options).
+    :class:`~reanalyse.checks.check.StudyCheck`, for its options).
     """
     from IPython.display import display
 
-    from reanalyse import plots
+    from reanalyse.reports import plots
 
     claim = check.claim
     display(_wrap(f'<div class="rea-claim"><h2>{_e(claim.id)} {badge(check.verdict.value)}</h2>'

@@ -2,8 +2,8 @@
 
 Each function returns a :class:`matplotlib.figure.Figure` built without pyplot (no global
 state; a notebook displays it with ``display(figure)``).  The numbers drawn come from a
-:class:`~reanalyse.check.ClaimCheck` or, for the significance map, from
-:func:`reanalyse.binary.binary_tests`, the same functions the check runs, applied to each
+:class:`~reanalyse.checks.check.ClaimCheck` or, for the significance map, from
+:func:`reanalyse.checks.binary.binary_tests`, the same functions the check runs, applied to each
 count pair in turn.
 """
 
@@ -143,7 +143,7 @@ def significance_grid(check, study, options, *, half_width: int = 6) -> Signific
     SignificanceGrid or None
         None when the claim is not a two-arm binary comparison with its counts known.
     """
-    from reanalyse.binary import CountPairs, binary_tests
+    from reanalyse.checks.binary import CountPairs, binary_tests
 
     outcome = study.outcome(check.claim.outcome)
     arm_ids = study.claim_arms(check.claim)

@@ -21,7 +21,7 @@ Tests of H0: equal event proportions in the two arms (independent binomial sampl
     ``Exact::exact.test(method = "boschloo")``; scipy's ``boschloo_exact`` instead doubles the
     smaller one-sided p, which can exceed Fisher's two-sided p (14/15 vs 5/9: Fisher 0.047,
     doubled Boschloo 0.054, this Boschloo 0.028) and would make a Boschloo test that is less
-    powerful than the Fisher test it is meant to improve on.  See :mod:`reanalyse.exact` for
+    powerful than the Fisher test it is meant to improve on.  See :mod:`reanalyse.kernels.exact` for
     how it is computed.  With ``boschloo="when_needed"`` it is computed only for count pairs
     whose Fisher p is above alpha: elsewhere it is significant anyway.
 ``z_pooled``
@@ -40,13 +40,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from reanalyse import exact
-from reanalyse.distributions import norm_cdf, norm_ppf, norm_sf
-from reanalyse.printed import PrintedNumber
-from reanalyse.results import Effect, SpecResult, decide
-from reanalyse.screens.columns import PrintedColumn
+from reanalyse.kernels import exact
+from reanalyse.kernels.distributions import norm_cdf, norm_ppf, norm_sf
+from reanalyse.kernels.printed import PrintedNumber
+from reanalyse.checks.results import Effect, SpecResult, decide
+from reanalyse.kernels.columns import PrintedColumn
 from reanalyse.screens.percent import percent_counts
-from reanalyse.study import ALTERNATIVES
+from reanalyse.model.study import ALTERNATIVES
 
 __all__ = ["feasible_events", "CountPairs", "binary_tests", "two_proportion_chi2",
            "two_proportion_z", "risk_effects", "BOSCHLOO_POLICIES"]
@@ -83,7 +83,7 @@ class CountPairs:
 
     @classmethod
     def from_summaries(cls, treat, control) -> "CountPairs":
-        """Build from two :class:`~reanalyse.study.BinaryArm` summaries, each percentage read
+        """Build from two :class:`~reanalyse.model.study.BinaryArm` summaries, each percentage read
         under its own rounding."""
         return cls.from_arms(treat.n, treat.events, treat.percent, control.n, control.events,
                              control.percent)

@@ -23,10 +23,10 @@ import math
 
 import numpy as np
 
-from reanalyse.distributions import chi2_sf, f_sf, norm_ppf, norm_sf, t_sf
-from reanalyse.printed import PrintedNumber
-from reanalyse.results import SpecResult, decide
-from reanalyse.study import Estimate
+from reanalyse.kernels.distributions import chi2_sf, f_sf, norm_ppf, norm_sf, t_sf
+from reanalyse.kernels.printed import PrintedNumber
+from reanalyse.checks.results import SpecResult, decide
+from reanalyse.model.study import Estimate
 
 __all__ = ["TEST_FAMILIES", "statistic_family", "statistic_two_sided_p", "statistic_p", "ci_p",
            "estimate_off_centre"]

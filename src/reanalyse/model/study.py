@@ -1,7 +1,7 @@
 """What a trial's paper printed: arms, outcomes with per-arm summaries, and the claims made.
 
-These are plain frozen records; :func:`reanalyse.studyfile.load_study` builds them from a study
-file and checks them.  Numbers that can carry rounding are :class:`~reanalyse.printed.PrintedNumber`;
+These are plain frozen records; :func:`reanalyse.model.studyfile.load_study` builds them from a study
+file and checks them.  Numbers that can carry rounding are :class:`~reanalyse.kernels.printed.PrintedNumber`;
 counts (n, events, randomised) are exact integers.
 """
 
@@ -11,8 +11,8 @@ import math
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from reanalyse.distributions import t_ppf
-from reanalyse.printed import PrintedNumber, PrintedP, Rounding
+from reanalyse.kernels.distributions import t_ppf
+from reanalyse.kernels.printed import PrintedNumber, PrintedP, Rounding
 
 __all__ = [
     "Arm", "Scale", "ContinuousArm", "BinaryArm", "Outcome", "Estimate", "Reported",

@@ -1,0 +1,1 @@
+"""Rebuild the defensible tests of each claim and decide its verdict."""
