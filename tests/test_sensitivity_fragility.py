@@ -7,7 +7,7 @@ import pytest
 
 from oracle_values import r_oracle
 from reanalyse.sensitivity import NotComputed, fragility_index, fragility_range
-from reanalyse.sensitivity._pvalues import pvalue_matrix
+from reanalyse.kernels.twobytwo import pvalue_matrix
 
 R_TESTS = {"fisher": "fisher_exact", "chisq_pearson": "pearson_chi2", "chisq_yates": "yates_chi2"}
 R_ALTERNATIVES = {"two.sided": "two-sided", "less": "less", "greater": "greater"}
