@@ -57,7 +57,8 @@ UNTESTABLE = "untestable"
 # One character in, one character out (positions are kept).
 _SPACES = "\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a" \
           "\u202f\u205f\u3000"
-_SAME_LENGTH = str.maketrans({**{c: "-" for c in "\u2212\u2010\u2011\u2012\u2013\u2014\ufe63\uff0d"},
+_DASHES = "\u2212\u2010\u2011\u2012\u2013\u2014\ufe63\uff0d"
+_SAME_LENGTH = str.maketrans({**{c: "-" for c in _DASHES},
                               **{c: " " for c in _SPACES},
                               "\uff1d": "=", "\uff1c": "<", "\uff1e": ">", "\u2a7d": "≤",
                               "\u2a7e": "≥", "\u22c5": "·"})
