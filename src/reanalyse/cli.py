@@ -19,7 +19,7 @@ COMMANDS = {
     "check": "check each claim of study files against their printed numbers",
     "run": "run every analysis as a notebook and write shareable HTML reports",
     "screen": "screen a table of printed numbers (GRIM, GRIMMER, DEBIT, p-values, baseline)",
-    "extract": "find APA-style results in a text file and screen their p-values",
+    "extract": "find APA-style results in articles (text, PDF, HTML) and screen their p-values",
 }
 
 EXIT_OK, EXIT_CHANGED, EXIT_BAD_INPUT = 0, 1, 2

@@ -10,13 +10,14 @@ installed.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import uuid
 
 from reanalyse.errors import ReanalyseError
 from reanalyse.runner.execution import FAILED, Outcome, Task, execute_task, start_worker
 
-__all__ = ["run_dask", "CONNECT_TIMEOUT"]
+__all__ = ["run_dask", "connect", "CONNECT_TIMEOUT"]
 
 #: Seconds to wait for a scheduler to answer.
 CONNECT_TIMEOUT = 10
@@ -62,20 +63,7 @@ def run_dask(tasks: list[Task], *, kernel_start: str, scheduler: str | None = No
     if not tasks:
         return
     distributed = _distributed()
-    cluster = None
-    try:
-        if scheduler is None:
-            cluster = distributed.LocalCluster(n_workers=jobs, threads_per_worker=1,
-                                               processes=True, dashboard_address=None,
-                                               silence_logs=logging.ERROR)
-            client = distributed.Client(cluster)
-        else:
-            client = distributed.Client(scheduler, timeout=CONNECT_TIMEOUT)
-    except (OSError, ValueError) as error:
-        where = ("cannot start a local Dask cluster" if scheduler is None
-                 else f"cannot reach the Dask scheduler at {scheduler}")
-        raise ReanalyseError(f"{where}: {error}") from None
-    try:
+    with connect(scheduler, jobs) as client:
         client.register_plugin(_warm_up_plugin(kernel_start))
         run = uuid.uuid4().hex[:8]
         futures = {client.submit(execute_task, task, key=f"reanalyse-{task.name}-{run}",
@@ -88,6 +76,30 @@ def run_dask(tasks: list[Task], *, kernel_start: str, scheduler: str | None = No
                 yield Outcome(task.name, FAILED, error={
                     "kind": "worker", "summary": f"the Dask task failed: {error}",
                     "message": f"{type(error).__name__}: {error}"})
+
+
+@contextlib.contextmanager
+def connect(scheduler: str | None = None, jobs: int = 1):
+    """A Dask client: of the scheduler at ``scheduler``, or of a local cluster of ``jobs``
+    single-threaded worker processes, started here and stopped on leaving."""
+    distributed = _distributed()
+    cluster = None
+    try:
+        if scheduler is None:
+            cluster = distributed.LocalCluster(n_workers=jobs, threads_per_worker=1,
+                                               processes=True, dashboard_address=None,
+                                               silence_logs=logging.ERROR)
+            client = distributed.Client(cluster)
+        else:
+            client = distributed.Client(scheduler, timeout=CONNECT_TIMEOUT)
+    except (OSError, ValueError) as error:
+        if cluster is not None:
+            cluster.close()
+        where = ("cannot start a local Dask cluster" if scheduler is None
+                 else f"cannot reach the Dask scheduler at {scheduler}")
+        raise ReanalyseError(f"{where}: {error}") from None
+    try:
+        yield client
     finally:
         client.close()
         if cluster is not None:

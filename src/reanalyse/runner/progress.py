@@ -28,8 +28,10 @@ class Progress:
     elsewhere (CI logs), one line per analysis as it is settled.
     """
 
-    def __init__(self, stream=None):
+    def __init__(self, stream=None, *, desc: str = "reanalyse run", unit: str = "analysis",
+                 describe=describe):
         self.stream = stream or sys.stderr
+        self.desc, self.unit, self.describe = desc, unit, describe
         self.tty = hasattr(self.stream, "isatty") and self.stream.isatty()
         self.bar = None
         self.done = 0
@@ -41,11 +43,11 @@ class Progress:
             if self.tty and executing:
                 from tqdm import tqdm
 
-                self.bar = tqdm(total=executing, unit="analysis", file=self.stream,
-                                desc="reanalyse run", dynamic_ncols=True)
+                self.bar = tqdm(total=executing, unit=self.unit, file=self.stream,
+                                desc=self.desc, dynamic_ncols=True)
             return
         self.done += 1
-        line = f"[{self.done}/{self.total}] {describe(value)}"
+        line = f"[{self.done}/{self.total}] {self.describe(value)}"
         executed = value.status != "up_to_date" and value.duration is not None
         if self.bar is not None and executed:
             self.bar.update(1)
