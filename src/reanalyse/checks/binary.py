@@ -56,8 +56,9 @@ __all__ = ["feasible_events", "CountPairs", "binary_tests", "two_proportion_chi2
 BOSCHLOO_POLICIES = ("when_needed", "always", "never")
 
 
-def feasible_events(n: int, percent: PrintedNumber) -> np.ndarray:
-    """Every event count k in 0..n whose percentage 100 k / n would print as ``percent``.
+def feasible_events(n: int, percent: PrintedNumber, rounding) -> np.ndarray:
+    """Every event count k in 0..n whose percentage 100 k / n would print as ``percent`` under
+    ``rounding``.
 
     Exact (integer arithmetic): the percentage screen's count range
     (:func:`reanalyse.screens.percent.percent_counts`) for this one number.
@@ -66,7 +67,7 @@ def feasible_events(n: int, percent: PrintedNumber) -> np.ndarray:
                            np.array([percent.scaled], dtype=np.int64),
                            np.array([percent.decimals], dtype=np.int64),
                            np.array([None], dtype=object))
-    low, high = percent_counts(column, np.array([n], dtype=np.int64), percent.rounding)
+    low, high = percent_counts(column, np.array([n], dtype=np.int64), rounding)
     return np.arange(int(low[0]), int(high[0]) + 1, dtype=np.int64)
 
 
@@ -82,23 +83,27 @@ class CountPairs:
     control_printed: int
 
     @classmethod
-    def from_summaries(cls, treat, control) -> "CountPairs":
-        """Build from two :class:`~reanalyse.model.study.BinaryArm` summaries, each percentage read
-        under its own rounding."""
+    def from_summaries(cls, treat, control, rounding) -> "CountPairs":
+        """Build from two :class:`~reanalyse.model.study.BinaryArm` summaries, the percentages
+        read under ``rounding``."""
         return cls.from_arms(treat.n, treat.events, treat.percent, control.n, control.events,
-                             control.percent)
+                             control.percent, rounding=rounding)
 
     @classmethod
     def from_arms(cls, treat_n, treat_events, treat_percent, control_n, control_events,
-                  control_percent) -> "CountPairs":
-        """Build from printed events (exact) or percentages (reconstructed)."""
+                  control_percent, *, rounding=None) -> "CountPairs":
+        """Build from printed events (exact) or percentages (reconstructed under ``rounding``,
+        which a printed percentage needs)."""
         arms = []
         for n, events, percent in ((treat_n, treat_events, treat_percent),
                                    (control_n, control_events, control_percent)):
             if events is not None:
                 arms.append(((events,), events))
                 continue
-            options = tuple(int(k) for k in feasible_events(n, percent))
+            if rounding is None:
+                raise TypeError("a printed percentage is read under a rounding convention: "
+                                "pass rounding=")
+            options = tuple(int(k) for k in feasible_events(n, percent, rounding))
             closest = min(options, key=lambda k: abs(100 * k / n - percent.value)) if options \
                 else None
             arms.append((options, closest))

@@ -91,6 +91,7 @@ class ClaimCheck:
     verdict: Verdict
     reason: str
     alpha: float
+    rounding: Rounding
     specs: tuple[SpecResult, ...] = ()
     effects: tuple[Effect, ...] = ()
     missing: tuple[str, ...] = ()
@@ -150,8 +151,9 @@ def _missing(outcome: Outcome, arm_ids, study: Study) -> tuple[str, ...]:
     return tuple(gaps)
 
 
-def _sd_impossible(outcome: Outcome, arm_ids, study: Study) -> list[str]:
-    """SDs larger than the scale allows (Bhatia-Davis bound on the variance)."""
+def _sd_impossible(outcome: Outcome, arm_ids, study: Study, rounding: Rounding) -> list[str]:
+    """SDs larger than the scale allows (Bhatia-Davis bound on the variance), the printed
+    numbers read under ``rounding``."""
     scale = outcome.scale
     if scale is None or scale.min is None or scale.max is None:
         return []
@@ -162,11 +164,12 @@ def _sd_impossible(outcome: Outcome, arm_ids, study: Study) -> list[str]:
             continue
         # (max - m)(m - min) is concave in m, largest at the scale's midpoint: over the mean's
         # rounding interval, at the point of the interval nearest the midpoint
-        mean = min(max((scale.min + scale.max) / 2, summary.mean.lower), summary.mean.upper)
+        mean_low, mean_high = summary.mean.interval(rounding)
+        mean = min(max((scale.min + scale.max) / 2, mean_low), mean_high)
         mean = min(max(mean, scale.min), scale.max)
         farthest = (scale.max - mean) * (mean - scale.min)
         largest_sd = math.sqrt(summary.n / (summary.n - 1) * farthest)
-        if summary.sd.lower > largest_sd:
+        if summary.sd.interval(rounding)[0] > largest_sd:
             problems.append(f"the SD {summary.sd} for {study.arm(arm_id).label} exceeds "
                             f"{largest_sd:.3g}, the largest a mean of {summary.mean} allows on a "
                             f"{scale.min:g} to {scale.max:g} scale")
@@ -207,8 +210,8 @@ def _rebuild(study: Study, claim: Claim, outcome: Outcome, arm_ids, alpha: float
     """Specs and effects rebuilt from the arms' summaries, and impossibilities found."""
     summaries = outcome.summaries(arm_ids)
     if outcome.type == "continuous":
-        boxes = tuple(ArmBox.from_arm(s.with_rounding(options.rounding)) for s in summaries)
-        impossible = (_sd_impossible(outcome, arm_ids, study)
+        boxes = tuple(ArmBox.from_arm(s, options.rounding) for s in summaries)
+        impossible = (_sd_impossible(outcome, arm_ids, study, options.rounding)
                       + _granularity_impossible(outcome, arm_ids, study, options.rounding))
         if len(boxes) == 2:
             specs = two_sample_tests(*boxes, alternative=claim.alternative, alpha=alpha)
@@ -217,8 +220,8 @@ def _rebuild(study: Study, claim: Claim, outcome: Outcome, arm_ids, alpha: float
         else:
             specs, effects = k_sample_tests(boxes, alpha=alpha), ()
         return specs, effects, impossible
-    treat, control = (s.with_rounding(options.rounding) for s in summaries)
-    pairs = CountPairs.from_summaries(treat, control)
+    treat, control = summaries
+    pairs = CountPairs.from_summaries(treat, control, options.rounding)
     impossible = [f"{summary.percent}% of {summary.n} is not a whole number of participants "
                   f"for {study.arm(arm_id).label}"
                   for arm_id, summary, options_ in ((arm_ids[0], treat, pairs.treat_events),
@@ -248,7 +251,7 @@ def _assign_roles(specs, claim: Claim, options: CheckOptions):
                  for spec in specs)
 
 
-def _reported_specs(claim: Claim, outcome: Outcome, arm_ids, alpha: float,
+def _reported_specs(claim: Claim, outcome: Outcome, arm_ids, alpha: float, rounding: Rounding,
                     notes: list[str]) -> list[SpecResult]:
     reported = claim.reported
     specs = []
@@ -265,12 +268,12 @@ def _reported_specs(claim: Claim, outcome: Outcome, arm_ids, alpha: float,
                 notes.append(f"df for the printed {family} taken from the design: "
                              + ", ".join(d.text for d in df))
         try:
-            specs.append(statistic_p(family, reported.statistic, df,
+            specs.append(statistic_p(family, reported.statistic, df, rounding=rounding,
                                      alternative=claim.alternative, alpha=alpha))
         except ValueError as error:
             notes.append(f"the printed statistic could not be checked: {error}")
     if reported.estimate is not None and reported.estimate.ci is not None:
-        specs.append(ci_p(reported.estimate, alpha=alpha))
+        specs.append(ci_p(reported.estimate, rounding=rounding, alpha=alpha))
     if reported.p is not None and reported.p.is_zero:
         notes.append(f"p printed as {reported.p}: no test gives p = 0; read as p < 0.0005")
     return specs
@@ -301,7 +304,8 @@ def check_claim(study: Study, claim: Claim, options: CheckOptions = CheckOptions
     if not missing:
         specs, effects, impossible = _rebuild(study, claim, outcome, arm_ids, alpha, options)
         specs = _assign_roles(specs, claim, options)
-    specs = tuple(specs) + tuple(_reported_specs(claim, outcome, arm_ids, alpha, notes))
+    specs = tuple(specs) + tuple(_reported_specs(claim, outcome, arm_ids, alpha,
+                                                 options.rounding, notes))
     claimed = claim.significant
     printed_p = claim.reported.p
     if claimed is None and printed_p is not None:
@@ -315,17 +319,19 @@ def check_claim(study: Study, claim: Claim, options: CheckOptions = CheckOptions
         return ClaimCheck(claim, Verdict.INSUFFICIENT_INFORMATION,
                           "The study file does not say whether the paper claims a significant "
                           "result; add 'significant: true' or 'false' to the claim.", alpha,
-                          specs, tuple(effects), missing, tuple(impossible),
+                          options.rounding, specs, tuple(effects), missing, tuple(impossible),
                           sensitivity=sensitivity, notes=tuple(notes))
     family = statistic_family(claim.reported.test) or ("chi2" if outcome.type == "binary"
                                                        else "t")
     result = decide_verdict(
-        claimed=claimed, specs=specs, alpha=alpha, printed_p=printed_p,
+        claimed=claimed, specs=specs, alpha=alpha, rounding=options.rounding,
+        printed_p=printed_p,
         printed_statistic=claim.reported.statistic,
         statistic_specs=_SAME_FAMILY.get(family, ()), impossible=tuple(impossible),
         missing=missing, fragile_reasons=sensitivity.fragile_reasons,
         squared_specs=("student_t", "welch_t") if family == "F" else ())
-    return ClaimCheck(claim, result.verdict, result.reason, alpha, specs, tuple(effects), missing,
+    return ClaimCheck(claim, result.verdict, result.reason, alpha, options.rounding, specs,
+                      tuple(effects), missing,
                       tuple(impossible), result.matched_spec, sensitivity, tuple(notes))
 
 

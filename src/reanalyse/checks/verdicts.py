@@ -26,7 +26,7 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 
-from reanalyse.kernels.printed import PrintedNumber, PrintedP
+from reanalyse.kernels.printed import PrintedNumber, PrintedP, Rounding
 from reanalyse.checks.results import SpecResult
 
 __all__ = ["Verdict", "VerdictResult", "decide_verdict", "format_p", "format_p_interval"]
@@ -97,7 +97,7 @@ def _printed_result(statistic: PrintedNumber | None, p: PrintedP | None) -> str:
     return " and ".join(parts)
 
 
-def _statistic_matches(spec: SpecResult, printed: PrintedNumber | None,
+def _statistic_matches(spec: SpecResult, printed: PrintedNumber | None, rounding: Rounding,
                        squared: bool = False) -> bool:
     """Whether the printed statistic's interval meets the spec's range (sign ignored); with
     ``squared``, the spec's statistic squared (a t-test's t against a printed F = t**2)."""
@@ -108,18 +108,20 @@ def _statistic_matches(spec: SpecResult, printed: PrintedNumber | None,
         low = 0.0
     if squared:
         low, high = low**2, high**2
-    printed_low, printed_high = sorted((abs(printed.lower), abs(printed.upper)))
-    if printed.lower < 0 < printed.upper:
+    lower, upper = printed.interval(rounding)
+    printed_low, printed_high = sorted((abs(lower), abs(upper)))
+    if lower < 0 < upper:
         printed_low = 0.0
     return printed_low <= high and printed_high >= low
 
 
-def _p_matches(spec: SpecResult, printed: PrintedP | None, alpha: float) -> bool:
-    return printed is None or printed.consistent_with(spec.p_min, spec.p_max, alpha)
+def _p_matches(spec: SpecResult, printed: PrintedP | None, alpha: float,
+               rounding: Rounding) -> bool:
+    return printed is None or printed.consistent_with(spec.p_min, spec.p_max, alpha, rounding)
 
 
 def decide_verdict(*, claimed: bool, specs: tuple[SpecResult, ...], alpha: float,
-                   printed_p: PrintedP | None, printed_statistic: PrintedNumber | None,
+                   rounding: Rounding | str, printed_p: PrintedP | None, printed_statistic: PrintedNumber | None,
                    statistic_specs: tuple[str, ...], impossible: tuple[str, ...],
                    missing: tuple[str, ...], fragile_reasons: tuple[str, ...],
                    squared_specs: tuple[str, ...] = ()) -> VerdictResult:
@@ -131,6 +133,8 @@ def decide_verdict(*, claimed: bool, specs: tuple[SpecResult, ...], alpha: float
         The significance the paper claims.
     specs : tuple of SpecResult
         Every rebuilt spec, with roles.
+    rounding : Rounding or str
+        How the printed p and statistic were rounded.
     printed_p, printed_statistic
         The paper's printed p and statistic (None when not printed).
     statistic_specs : tuple of str
@@ -146,6 +150,7 @@ def decide_verdict(*, claimed: bool, specs: tuple[SpecResult, ...], alpha: float
         Those of ``statistic_specs`` whose statistic is the square root of the printed one
         (two-arm t-tests against a printed F = t**2).
     """
+    rounding = Rounding.parse(rounding)
     claim_word = "significant" if claimed else "not significant"
     if impossible:
         return VerdictResult(Verdict.IMPOSSIBLE_INPUT, "The printed numbers cannot all be true: "
@@ -190,10 +195,10 @@ def decide_verdict(*, claimed: bool, specs: tuple[SpecResult, ...], alpha: float
 
     def matches(spec):
         statistic_ok = spec.name not in statistic_specs or _statistic_matches(
-            spec, printed_statistic, squared=spec.name in squared_specs)
-        return statistic_ok and _p_matches(spec, printed_p, alpha)
+            spec, printed_statistic, rounding, squared=spec.name in squared_specs)
+        return statistic_ok and _p_matches(spec, printed_p, alpha, rounding)
 
-    unreproducible = [s for s in reported if not _p_matches(s, printed_p, alpha)]
+    unreproducible = [s for s in reported if not _p_matches(s, printed_p, alpha, rounding)]
     if unreproducible:
         spec = unreproducible[0]
         return VerdictResult(Verdict.INCONSISTENT,

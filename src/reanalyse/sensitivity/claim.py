@@ -148,8 +148,8 @@ def _lost(randomised, analysed) -> tuple[int | None, ...]:
                  for r, a in zip(randomised, analysed))
 
 
-def _box(summary: ContinuousArm) -> ArmBox | None:
-    return None if summary.missing() else ArmBox.from_arm(summary)
+def _box(summary: ContinuousArm, rounding: Rounding) -> ArmBox | None:
+    return None if summary.missing() else ArmBox.from_arm(summary, rounding)
 
 
 def _lacking(summaries, labels) -> tuple[str, ...]:
@@ -157,14 +157,14 @@ def _lacking(summaries, labels) -> tuple[str, ...]:
                  for summary, label in zip(summaries, labels) if summary.missing())
 
 
-def _fragility(outcome, summaries, labels, alpha, claim, significant):
+def _fragility(outcome, summaries, labels, alpha, claim, significant, rounding):
     if outcome.type != "binary":
         return NotComputed("fragility", "the fragility index is defined for binary outcomes")
     lacking = _lacking(summaries, labels)
     if lacking:
         return NotComputed("fragility", "the per-arm events and n of this outcome are not "
                            "printed", lacking)
-    pairs = CountPairs.from_summaries(*summaries)
+    pairs = CountPairs.from_summaries(*summaries, rounding)
     if not pairs.feasible:
         return NotComputed("fragility", "no whole number of participants gives a printed "
                            "percentage")
@@ -180,7 +180,8 @@ def _printed_first(options, printed) -> list[int]:
     return [printed] + [k for k in options if k != printed]
 
 
-def _attrition(study_arms, outcome, summaries, labels, lost, alpha, claim, significant):
+def _attrition(study_arms, outcome, summaries, labels, lost, alpha, claim, significant,
+               rounding):
     if None in lost:
         missing = []
         for arm, summary, label in zip(study_arms, summaries, labels):
@@ -197,7 +198,7 @@ def _attrition(study_arms, outcome, summaries, labels, lost, alpha, claim, signi
         return NotComputed("attrition", "the per-arm results of this outcome are not printed",
                            lacking)
     if outcome.type == "binary":
-        pairs = CountPairs.from_summaries(*summaries)
+        pairs = CountPairs.from_summaries(*summaries, rounding)
         if not pairs.feasible:
             return NotComputed("attrition", "no whole number of participants gives a printed "
                                "percentage")
@@ -208,7 +209,7 @@ def _attrition(study_arms, outcome, summaries, labels, lost, alpha, claim, signi
                                        pairs.control_printed, pairs.control_n, lost[1],
                                        alpha=alpha, alternative=claim.alternative, test=test,
                                        significant=significant, arm_labels=labels)
-    treat, control = (_box(s) for s in summaries)
+    treat, control = (_box(s, rounding) for s in summaries)
     scale = outcome.scale
     return attrition_bounds_continuous(
         treat.mean, treat.sd, treat.n, lost[0], control.mean, control.sd, control.n, lost[1],
@@ -247,18 +248,18 @@ def _dichotomisation(study, outcome, arm_ids, labels, rounding):
     if any(arm_id not in binary.arms or arm_id not in continuous.arms for arm_id in arm_ids):
         return NotComputed("dichotomisation", "the binary and continuous outcomes do not both "
                            "have numbers for the compared arms")
-    binary_arms = [binary.arms[a].with_rounding(rounding) for a in arm_ids]
-    continuous_arms = [continuous.arms[a].with_rounding(rounding) for a in arm_ids]
+    binary_arms = [binary.arms[a] for a in arm_ids]
+    continuous_arms = [continuous.arms[a] for a in arm_ids]
     lacking = (_lacking(binary_arms, [f"{label} ({binary.id})" for label in labels])
                + _lacking(continuous_arms, [f"{label} ({continuous.id})" for label in labels]))
     if lacking:
         return NotComputed("dichotomisation", "the per-arm numbers of both outcomes are needed",
                            lacking)
-    pairs = CountPairs.from_summaries(*binary_arms)
+    pairs = CountPairs.from_summaries(*binary_arms, rounding)
     if not pairs.feasible:
         return NotComputed("dichotomisation", "no whole number of participants gives a printed "
                            "percentage")
-    treat, control = (_box(s) for s in continuous_arms)
+    treat, control = (_box(s, rounding) for s in continuous_arms)
     scale = continuous.scale
     return dichotomisation_coherence(
         treat.mean, treat.sd, treat.n, control.mean, control.sd, control.n,
@@ -270,15 +271,14 @@ def _dichotomisation(study, outcome, arm_ids, labels, rounding):
 def _baseline(study: Study, arm_ids, rounding):
     variables, unusable = [], []
     for outcome in (o for o in study.outcomes if o.baseline):
-        summaries = [outcome.arms[a].with_rounding(rounding) for a in arm_ids
-                     if a in outcome.arms]
+        summaries = [outcome.arms[a] for a in arm_ids if a in outcome.arms]
         variable = None
         if len(summaries) == 2 and not any(s.missing() for s in summaries):
             if outcome.type == "continuous":
                 variable = baseline_variable_continuous(outcome.label,
-                                                        *(_box(s) for s in summaries))
+                                                        *(_box(s, rounding) for s in summaries))
             else:
-                pairs = CountPairs.from_summaries(*summaries)
+                pairs = CountPairs.from_summaries(*summaries, rounding)
                 if pairs.feasible:
                     variable = baseline_variable_counts(
                         outcome.label, _printed_first(pairs.treat_events, pairs.treat_printed),
@@ -288,7 +288,7 @@ def _baseline(study: Study, arm_ids, rounding):
             printed = [c.reported.p for c in study.claims if c.outcome == outcome.id
                        and c.reported.p is not None and set(study.claim_arms(c)) == set(arm_ids)]
             if printed:
-                variable = baseline_variable_printed(outcome.label, printed[0])
+                variable = baseline_variable_printed(outcome.label, printed[0], rounding)
         if variable is None:
             unusable.append(f"per-arm numbers (or an exact p) for {outcome.label}")
         else:
@@ -335,7 +335,7 @@ def _bayes_factor(outcome, summaries, sizes, claim, significant, rounding, stude
     if outcome.type != "continuous":
         return NotComputed("bayes_factor", "a Bayes factor from a t statistic needs a "
                            "continuous outcome")
-    boxes = [_box(s) for s in summaries]
+    boxes = [_box(s, rounding) for s in summaries]
     if None not in boxes:
         if student is None:
             student, _ = two_sample_tests(*boxes)
@@ -343,9 +343,9 @@ def _bayes_factor(outcome, summaries, sizes, claim, significant, rounding, stude
                               t_min=student.statistic_min, t_max=student.statistic_max)
     reported = claim.reported
     if reported.test in _T_TESTS and reported.statistic is not None and None not in sizes:
-        statistic = reported.statistic.with_rounding(rounding)
-        return bayes_factor_t(statistic.value, sizes[0], sizes[1], t_min=statistic.lower,
-                              t_max=statistic.upper)
+        statistic = reported.statistic
+        t_min, t_max = statistic.interval(rounding)
+        return bayes_factor_t(statistic.value, sizes[0], sizes[1], t_min=t_min, t_max=t_max)
     return NotComputed("bayes_factor", "neither the per-arm means and SDs nor a t statistic "
                        "are printed", _lacking(summaries, ()) or ("means and SDs",))
 
@@ -385,7 +385,7 @@ def claim_sensitivity(study: Study, claim: Claim, *, alpha: float | None = None,
     arm_ids = study.claim_arms(claim)
     study_arms = tuple(study.arm(arm_id) for arm_id in arm_ids)
     labels = tuple(arm.label for arm in study_arms)
-    summaries = [outcome.arms[a].with_rounding(rounding) for a in arm_ids]
+    summaries = [outcome.arms[a] for a in arm_ids]
     randomised = tuple(arm.randomised for arm in study_arms)
     analysed = tuple(summary.n for summary in summaries)
     significant = claim.significant
@@ -425,9 +425,9 @@ def claim_sensitivity(study: Study, claim: Claim, *, alpha: float | None = None,
         notes.append("the Bayes factor is two-sided; the claim's test is one-sided")
     return ClaimSensitivity(
         **common,
-        fragility=_fragility(outcome, summaries, labels, alpha, claim, significant),
+        fragility=_fragility(outcome, summaries, labels, alpha, claim, significant, rounding),
         attrition=_attrition(study_arms, outcome, summaries, labels, lost, alpha, claim,
-                             significant),
+                             significant, rounding),
         dichotomisation=_dichotomisation(study, outcome, arm_ids, labels, rounding),
         baseline=_baseline(study, arm_ids, rounding),
         allowance=_allowance(outcome, summaries, sizes, labels, alpha, claim, effects),
