@@ -15,11 +15,12 @@ from reanalyse.checks.binary import BOSCHLOO_POLICIES, CountPairs, binary_tests,
 from reanalyse.checks.continuous import ArmBox, hedges_g, k_sample_tests, mean_difference, \
     two_sample_tests
 from reanalyse.kernels.printed import PrintedNumber, Rounding
-from reanalyse.checks.reported import ci_p, statistic_family, statistic_p
+from reanalyse.checks.reported import ci_p, statistic_p
 from reanalyse.checks.results import Effect, SpecResult
 from reanalyse.screens.grim import grim
 from reanalyse.screens.grimmer import grimmer
 from reanalyse.sensitivity import ClaimSensitivity, claim_sensitivity
+from reanalyse.model import tests
 from reanalyse.model.study import Claim, Outcome, Study
 from reanalyse.model.studyfile import load_study
 from reanalyse.checks.verdicts import Verdict, decide_verdict
@@ -27,21 +28,7 @@ from reanalyse.checks.verdicts import Verdict, decide_verdict
 __all__ = ["CheckOptions", "ClaimCheck", "StudyCheck", "check_claim", "check_study",
            "check_file", "SPEC_NAMES"]
 
-SPEC_NAMES = ("student_t", "welch_t", "anova_f", "welch_anova", "pearson_chi2", "yates_chi2",
-              "fisher_exact", "boschloo_exact", "z_pooled", "reported_statistic", "ci_to_p")
-
-#: Printed test -> the rebuilt spec that is primary for it.  Tests that cannot be rebuilt from
-#: summaries (models with covariates, rank tests) make every rebuilt spec ``context``.
-_PRIMARY = {"t": "student_t", "student_t": "student_t", "welch_t": "welch_t",
-            "F": "anova_f", "anova_f": "anova_f", "welch_anova": "welch_anova",
-            "chi2": "pearson_chi2", "pearson_chi2": "pearson_chi2", "yates_chi2": "yates_chi2",
-            "fisher_exact": "fisher_exact", "boschloo_exact": "boschloo_exact",
-            "z": "z_pooled", "z_pooled": "z_pooled"}
-_NOT_REBUILDABLE = ("regression", "ancova", "logistic", "mann_whitney")
-#: For a two-arm continuous outcome F = t**2, so a printed F is a t-test's.
-_SAME_FAMILY = {"t": ("student_t", "welch_t"), "F": ("anova_f", "welch_anova", "student_t",
-                                                      "welch_t"),
-                "chi2": ("pearson_chi2", "yates_chi2"), "z": ("z_pooled",), "r": ()}
+SPEC_NAMES = tests.spec_names()
 
 
 @dataclass(frozen=True)
@@ -237,11 +224,11 @@ def _rebuild(study: Study, claim: Claim, outcome: Outcome, arm_ids, alpha: float
 
 
 def _assign_roles(specs, claim: Claim, options: CheckOptions):
-    test = claim.reported.test
+    test = tests.lookup(claim.reported.test)
     adjusted = claim.reported.estimate is not None and claim.reported.estimate.adjusted
-    if test in _NOT_REBUILDABLE or adjusted:
+    if (test is not None and not test.rebuildable) or adjusted:
         return tuple(replace(spec, role="context") for spec in specs)
-    primary = _PRIMARY.get(test) if test else None
+    primary = tests.primary_spec(claim.reported.test)
     names = [spec.name for spec in specs]
     if primary not in names:
         primary = names[0] if names else None  # the design's default test comes first
@@ -255,7 +242,7 @@ def _reported_specs(claim: Claim, outcome: Outcome, arm_ids, alpha: float, round
                     notes: list[str]) -> list[SpecResult]:
     reported = claim.reported
     specs = []
-    family = statistic_family(reported.test)
+    family = tests.family_of(reported.test)
     if family is None and reported.statistic is not None and reported.test is None:
         family = "t" if outcome.type == "continuous" and len(arm_ids) == 2 else (
             "F" if outcome.type == "continuous" else "chi2")
@@ -321,15 +308,15 @@ def check_claim(study: Study, claim: Claim, options: CheckOptions = CheckOptions
                           "result; add 'significant: true' or 'false' to the claim.", alpha,
                           options.rounding, specs, tuple(effects), missing, tuple(impossible),
                           sensitivity=sensitivity, notes=tuple(notes))
-    family = statistic_family(claim.reported.test) or ("chi2" if outcome.type == "binary"
-                                                       else "t")
+    family = tests.family_of(claim.reported.test) or ("chi2" if outcome.type == "binary"
+                                                      else "t")
     result = decide_verdict(
         claimed=claimed, specs=specs, alpha=alpha, rounding=options.rounding,
         printed_p=printed_p,
         printed_statistic=claim.reported.statistic,
-        statistic_specs=_SAME_FAMILY.get(family, ()), impossible=tuple(impossible),
+        statistic_specs=tests.same_family(family), impossible=tuple(impossible),
         missing=missing, fragile_reasons=sensitivity.fragile_reasons,
-        squared_specs=("student_t", "welch_t") if family == "F" else ())
+        squared_specs=tests.squared_specs(family))
     return ClaimCheck(claim, result.verdict, result.reason, alpha, options.rounding, specs,
                       tuple(effects), missing,
                       tuple(impossible), result.matched_spec, sensitivity, tuple(notes))

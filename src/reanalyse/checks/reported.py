@@ -28,22 +28,7 @@ from reanalyse.kernels.printed import PrintedNumber, Rounding
 from reanalyse.checks.results import SpecResult, decide
 from reanalyse.model.study import Estimate
 
-__all__ = ["TEST_FAMILIES", "statistic_family", "statistic_two_sided_p", "statistic_p", "ci_p",
-           "estimate_off_centre"]
-
-#: Printed test name -> distribution family of its statistic.
-TEST_FAMILIES = {
-    "t": "t", "student_t": "t", "welch_t": "t",
-    "F": "F", "anova_f": "F", "welch_anova": "F",
-    "chi2": "chi2", "pearson_chi2": "chi2", "yates_chi2": "chi2",
-    "z": "z", "z_pooled": "z",
-    "r": "r",
-}
-
-
-def statistic_family(test: str | None) -> str | None:
-    """The distribution family of a printed test name (None for tests without one)."""
-    return TEST_FAMILIES.get(test) if test else None
+__all__ = ["statistic_two_sided_p", "statistic_p", "ci_p", "estimate_off_centre"]
 
 
 def statistic_two_sided_p(family: str, magnitude: np.ndarray, df1: np.ndarray,

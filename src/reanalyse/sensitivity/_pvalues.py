@@ -26,13 +26,13 @@ import functools
 import numpy as np
 
 from reanalyse.kernels import exact
+from reanalyse.model import tests
 from reanalyse.checks.binary import two_proportion_chi2, two_proportion_z
 
 __all__ = ["TESTS", "TEST_LABELS", "pvalue_matrix", "two_sided_only"]
 
 TESTS = ("pearson_chi2", "yates_chi2", "fisher_exact", "z_pooled")
-TEST_LABELS = {"pearson_chi2": "Pearson's chi-square", "yates_chi2": "Yates' chi-square",
-               "fisher_exact": "Fisher's exact test", "z_pooled": "the pooled z-test"}
+TEST_LABELS = {name: tests.phrase(name) for name in TESTS}
 
 
 def two_sided_only(test: str) -> bool:

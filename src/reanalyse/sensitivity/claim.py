@@ -41,18 +41,14 @@ from reanalyse.sensitivity.baseline import (baseline_balance, baseline_variable_
                                             baseline_variable_counts, baseline_variable_printed)
 from reanalyse.sensitivity.dichotomisation import dichotomisation_coherence, parse_cutoff
 from reanalyse.sensitivity.fragility import fragility_range
+from reanalyse.model import tests
 from reanalyse.model.study import Claim, ContinuousArm, Outcome, Study
+from reanalyse.sensitivity._pvalues import TESTS as PVALUE_TESTS
 
 __all__ = ["ClaimSensitivity", "claim_sensitivity", "ANALYSES"]
 
 ANALYSES = ("fragility", "attrition", "dichotomisation", "baseline", "allowance", "bayes_factor")
 
-#: The binary test an attrition analysis redoes, by the test the paper names (Fisher's otherwise).
-_BINARY_TEST = {"chi2": "pearson_chi2", "pearson_chi2": "pearson_chi2",
-                "yates_chi2": "yates_chi2", "fisher_exact": "fisher_exact", "z": "z_pooled",
-                "z_pooled": "z_pooled"}
-_T_TESTS = ("t", "student_t", "welch_t")
-_NOT_REBUILT = ("regression", "ancova", "logistic", "mann_whitney")
 
 
 @dataclass(frozen=True)
@@ -202,7 +198,9 @@ def _attrition(study_arms, outcome, summaries, labels, lost, alpha, claim, signi
         if not pairs.feasible:
             return NotComputed("attrition", "no whole number of participants gives a printed "
                                "percentage")
-        test = _BINARY_TEST.get(claim.reported.test, "fisher_exact")
+        # the test the paper names when its p-values are tabulated for every table, else Fisher's
+        named = tests.lookup(claim.reported.test)
+        test = named.name if named is not None and named.name in PVALUE_TESTS else "fisher_exact"
         if claim.alternative != "two-sided" and test in ("pearson_chi2", "yates_chi2"):
             test = "z_pooled"
         return attrition_bounds_binary(pairs.treat_printed, pairs.treat_n, lost[0],
@@ -215,7 +213,8 @@ def _attrition(study_arms, outcome, summaries, labels, lost, alpha, claim, signi
         treat.mean, treat.sd, treat.n, lost[0], control.mean, control.sd, control.n, lost[1],
         scale_min=None if scale is None else scale.min,
         scale_max=None if scale is None else scale.max, alpha=alpha,
-        alternative=claim.alternative, equal_var=claim.reported.test != "welch_t",
+        alternative=claim.alternative,
+        equal_var=tests.lookup(claim.reported.test) is not tests.lookup("welch_t"),
         significant=significant, arm_labels=labels)
 
 
@@ -342,7 +341,8 @@ def _bayes_factor(outcome, summaries, sizes, claim, significant, rounding, stude
         return bayes_factor_t(student.statistic, boxes[0].n, boxes[1].n,
                               t_min=student.statistic_min, t_max=student.statistic_max)
     reported = claim.reported
-    if reported.test in _T_TESTS and reported.statistic is not None and None not in sizes:
+    if tests.family_of(reported.test) == "t" and reported.statistic is not None \
+            and None not in sizes:
         statistic = reported.statistic
         t_min, t_max = statistic.interval(rounding)
         return bayes_factor_t(statistic.value, sizes[0], sizes[1], t_min=t_min, t_max=t_max)
@@ -411,8 +411,9 @@ def claim_sensitivity(study: Study, claim: Claim, *, alpha: float | None = None,
                      f"{plural(sum(x for x in lost if x), 'participant')} randomised "
                      f"{'was' if sum(x for x in lost if x) == 1 else 'were'} not analysed")
     reported = claim.reported
-    if reported.test in _NOT_REBUILT or (reported.estimate is not None
-                                         and reported.estimate.adjusted):
+    named = tests.lookup(reported.test)
+    if (named is not None and not named.rebuildable) or (reported.estimate is not None
+                                                         and reported.estimate.adjusted):
         notes.append("the claim rests on a model the printed summaries cannot rebuild (adjusted "
                      "or rank-based); these analyses use the unadjusted summaries")
     if claim.population is None and any(lost):
