@@ -23,7 +23,7 @@ from reanalyse.sensitivity import ClaimSensitivity, claim_sensitivity
 from reanalyse.model import tests
 from reanalyse.model.study import Claim, Outcome, Study
 from reanalyse.model.studyfile import load_study
-from reanalyse.checks.verdicts import Verdict, decide_verdict
+from reanalyse.checks.verdicts import Partition, Verdict, decide_verdict, partition_specs
 
 __all__ = ["CheckOptions", "ClaimCheck", "StudyCheck", "check_claim", "check_study",
            "check_file", "SPEC_NAMES"]
@@ -86,6 +86,7 @@ class ClaimCheck:
     matched_spec: str | None = None
     sensitivity: ClaimSensitivity | None = None
     notes: tuple[str, ...] = field(default=())
+    partition: Partition = Partition()
 
     def spec(self, name: str) -> SpecResult | None:
         """The spec called ``name`` (None if it was not rebuilt)."""
@@ -108,7 +109,7 @@ class ClaimCheck:
             "specs": [spec.to_dict() for spec in self.specs],
             "effects": [effect.to_dict() for effect in self.effects],
             "missing": list(self.missing), "impossible": list(self.impossible),
-            "notes": list(self.notes),
+            "notes": list(self.notes), "partition": self.partition.to_dict(),
             "sensitivity": None if self.sensitivity is None else self.sensitivity.to_dict(),
         }
 
@@ -307,7 +308,8 @@ def check_claim(study: Study, claim: Claim, options: CheckOptions = CheckOptions
                           "The study file does not say whether the paper claims a significant "
                           "result; add 'significant: true' or 'false' to the claim.", alpha,
                           options.rounding, specs, tuple(effects), missing, tuple(impossible),
-                          sensitivity=sensitivity, notes=tuple(notes))
+                          sensitivity=sensitivity, notes=tuple(notes),
+                          partition=partition_specs(specs, None))
     family = tests.family_of(claim.reported.test) or ("chi2" if outcome.type == "binary"
                                                       else "t")
     result = decide_verdict(
@@ -319,7 +321,8 @@ def check_claim(study: Study, claim: Claim, options: CheckOptions = CheckOptions
         squared_specs=tests.squared_specs(family))
     return ClaimCheck(claim, result.verdict, result.reason, alpha, options.rounding, specs,
                       tuple(effects), missing,
-                      tuple(impossible), result.matched_spec, sensitivity, tuple(notes))
+                      tuple(impossible), result.matched_spec, sensitivity, tuple(notes),
+                      result.partition)
 
 
 def check_study(study: Study, options: CheckOptions = CheckOptions()) -> StudyCheck:

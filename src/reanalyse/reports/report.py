@@ -421,9 +421,8 @@ def explain(check, study) -> str:
                          + "; ".join(check.impossible) + ". A reported result built on them "
                          "cannot be checked until the numbers are corrected.")
     else:
-        judged = [s for s in check.specs if s.role in ("primary", "alternative") and s.computed]
-        reported = [s for s in check.specs if s.role == "reported" and s.computed]
-        basis = judged or reported
+        partition = check.partition
+        judged, reported = partition.judged, partition.reported
         source = ("counts" if outcome.type == "binary" else "means and standard deviations")
         if judged:
             sentences.append(
@@ -434,10 +433,9 @@ def explain(check, study) -> str:
             sentences.append("The printed summaries do not allow the paper's test to be "
                              "rebuilt, so the check rests on the p-value implied by the "
                              "paper's own statistic or confidence interval.")
-        if claimed is not None and basis:
-            agree = [s for s in basis if s.significant is claimed]
-            against = [s for s in basis if s.significant is (not claimed)]
-            straddle = [s for s in basis if s.significant is None]
+        if claimed is not None and partition.basis:
+            agree, against, straddle = ([check.spec(name) for name in names] for names in (
+                partition.agree, partition.against, partition.straddle))
             word = "significant" if claimed else "not significant"
             if agree:
                 sentences.append(f"{_tests(len(agree)).capitalize()} {'gives' if len(agree) == 1 else 'give'} "
