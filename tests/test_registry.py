@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from reanalyse.checks.check import check_file
+from reanalyse.claims.check import check_file
 from reanalyse.errors import StudyFileError
 from reanalyse.model import tests
 from reanalyse.model.studyfile import load_study

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from reanalyse.checks.check import CheckOptions, check_file
+from reanalyse.claims.check import CheckOptions, check_file
 from reanalyse.cli import main
 
 RAISI = Path(__file__).parent.parent / "data" / "raisi-dehkordi-2019.yaml"

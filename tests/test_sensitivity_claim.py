@@ -9,7 +9,7 @@ import textwrap
 
 import pytest
 
-from reanalyse.checks.check import check_claim
+from reanalyse.claims.check import check_claim
 from reanalyse.kernels.printed import Rounding, parse_number
 from reanalyse.sensitivity import ANALYSES, NotComputed, claim_sensitivity
 from reanalyse.model.study import ContinuousArm

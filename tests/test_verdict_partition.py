@@ -3,7 +3,7 @@
 from dataclasses import replace
 from pathlib import Path
 
-from reanalyse.checks.check import check_file
+from reanalyse.claims.check import check_file
 from reanalyse.checks.results import SpecResult
 from reanalyse.checks.verdicts import Verdict, decide_verdict
 from reanalyse.kernels.printed import parse_p

@@ -45,15 +45,13 @@ from reanalyse.kernels.distributions import norm_cdf, norm_ppf, norm_sf
 from reanalyse.kernels.printed import PrintedNumber
 from reanalyse.checks.results import Effect, SpecResult, decide
 from reanalyse.kernels.columns import PrintedColumn
-from reanalyse.screens.percent import percent_counts
+from reanalyse.kernels.granularity import percent_counts
+from reanalyse.model.options import BOSCHLOO_POLICIES
 from reanalyse.model.study import ALTERNATIVES
 
 __all__ = ["feasible_events", "CountPairs", "binary_tests", "two_proportion_chi2",
            "two_proportion_z", "risk_effects", "BOSCHLOO_POLICIES"]
 
-#: ``when_needed``: compute Boschloo's p only where Fisher's p is above alpha (where it is at or
-#: below, Boschloo's decision is known: its p is no larger); ``always``; ``never``.
-BOSCHLOO_POLICIES = ("when_needed", "always", "never")
 
 
 def feasible_events(n: int, percent: PrintedNumber, rounding) -> np.ndarray:
@@ -61,7 +59,7 @@ def feasible_events(n: int, percent: PrintedNumber, rounding) -> np.ndarray:
     ``rounding``.
 
     Exact (integer arithmetic): the percentage screen's count range
-    (:func:`reanalyse.screens.percent.percent_counts`) for this one number.
+    (:func:`reanalyse.kernels.granularity.percent_counts`) for this one number.
     """
     column = PrintedColumn(np.array([percent.text], dtype=object),
                            np.array([percent.scaled], dtype=np.int64),

@@ -23,26 +23,14 @@ The rules, in order (the first that applies decides):
 
 from __future__ import annotations
 
-import enum
 from dataclasses import dataclass
 
 from reanalyse.kernels.printed import PrintedNumber, PrintedP, Rounding
 from reanalyse.checks.results import SpecResult
+from reanalyse.model.vocabulary import Verdict
 
 __all__ = ["Verdict", "VerdictResult", "Partition", "partition_specs", "decide_verdict",
            "format_p", "format_p_interval"]
-
-
-class Verdict(str, enum.Enum):
-    """The stable verdict vocabulary."""
-
-    REPRODUCED = "reproduced"
-    REPRODUCED_WITH_ALTERNATIVE = "reproduced_with_alternative"
-    INCONSISTENT = "inconsistent"
-    DECISION_FLIP = "decision_flip"
-    FRAGILE = "fragile"
-    IMPOSSIBLE_INPUT = "impossible_input"
-    INSUFFICIENT_INFORMATION = "insufficient_information"
 
 
 @dataclass(frozen=True)

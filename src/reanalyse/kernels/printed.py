@@ -35,6 +35,8 @@ from functools import cached_property
 
 import numpy as np
 
+from reanalyse.errors import PrintedNumberError
+
 __all__ = [
     "Rounding",
     "PrintedNumber",
@@ -44,26 +46,6 @@ __all__ = [
     "parse_p",
     "half_unit_bounds",
 ]
-
-
-class PrintedNumberError(ValueError):
-    """A text that cannot be read as a printed number or p-value.
-
-    Parameters
-    ----------
-    text : str
-        The text as given.
-    problem : str
-        What is wrong with it.
-    hint : str
-        How to write it instead.
-    """
-
-    def __init__(self, text: str, problem: str, hint: str):
-        self.text = text
-        self.problem = problem
-        self.hint = hint
-        super().__init__(f"{problem}: {text!r} ({hint})")
 
 
 class Rounding(str, enum.Enum):

@@ -2,7 +2,7 @@
 
 Each function returns a :class:`matplotlib.figure.Figure` built without pyplot (no global
 state; a notebook displays it with ``display(figure)``).  The numbers drawn come from a
-:class:`~reanalyse.checks.check.ClaimCheck` or, for the significance map, from
+:class:`~reanalyse.claims.check.ClaimCheck` or, for the significance map, from
 :func:`reanalyse.checks.binary.binary_tests`, the same functions the check runs, applied to each
 count pair in turn.
 """

@@ -1,9 +1,9 @@
 """What a claim-check notebook shows: the study, a verdict table, and each claim explained.
 
 The notebook templates in ``notebooks/`` are thin: they load an analysis, run
-:func:`reanalyse.checks.check.check_study` and hand the result to the functions here.  Every number
-these functions show is read from that result (:class:`~reanalyse.checks.check.StudyCheck`,
-:class:`~reanalyse.checks.check.ClaimCheck`, their specs and effects) or from the study file as
+:func:`reanalyse.claims.check.check_study` and hand the result to the functions here.  Every number
+these functions show is read from that result (:class:`~reanalyse.claims.check.StudyCheck`,
+:class:`~reanalyse.claims.check.ClaimCheck`, their specs and effects) or from the study file as
 printed; nothing is computed here.  All text that comes from a study or analysis file is
 escaped, so a study title containing ``<script>`` is shown as text.
 
@@ -165,8 +165,8 @@ def study_header(study, analysis=None) -> Html:
     analysis : Analysis, optional
         Adds the options in force and the recorded verdicts' file.
     """
-    from reanalyse import __version__
-    from reanalyse.runner.hashing import file_digest
+    from reanalyse._version import __version__
+    from reanalyse.io import file_digest
 
     title = (analysis.title if analysis is not None and analysis.title else study.citation)
     parts = [f"<style>{REPORT_STYLE}</style>", f"<h2>{_e(title)}</h2>"]
@@ -467,7 +467,7 @@ def show_claim(check, study, result=None) -> None:
     The heading with the verdict; the plain-language paragraph; the printed numbers; the
     p-interval plot and the table of rebuilt tests; effect sizes; robustness analyses; and
     for a binary outcome the significance map (which needs ``result``, the
-    :class:`~reanalyse.checks.check.StudyCheck`, for its options).
+    :class:`~reanalyse.claims.check.StudyCheck`, for its options).
     """
     from IPython.display import display
 

@@ -370,7 +370,7 @@ def claim_sensitivity(study: Study, claim: Claim, *, alpha: float | None = None,
         the effect a paper's sample-size calculation assumed, pass it here).
     student : SpecResult, optional
         Student's t-test already rebuilt for this claim under the same rounding (as
-        :func:`reanalyse.checks.check.check_claim` has it); the Bayes factor reads t and its rounding
+        :func:`reanalyse.claims.check.check_claim` has it); the Bayes factor reads t and its rounding
         range from it instead of rebuilding the test.
 
     Returns

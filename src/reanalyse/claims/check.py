@@ -1,6 +1,9 @@
 """Check every claim of a study: rebuild the defensible tests and give one verdict per claim.
 
->>> from reanalyse.checks.check import check_file
+The claim check sits above the rebuilt tests (:mod:`reanalyse.checks`), the sensitivity
+analyses and the granularity screens, and combines them: one :class:`ClaimCheck` per claim.
+
+>>> from reanalyse.claims.check import check_file
 >>> result = check_file("data/raisi-dehkordi-2019.yaml")      # doctest: +SKIP
 >>> [(c.claim.id, c.verdict.value) for c in result.claims]     # doctest: +SKIP
 """
@@ -10,8 +13,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field, replace
 
-from reanalyse import __version__
-from reanalyse.checks.binary import BOSCHLOO_POLICIES, CountPairs, binary_tests, risk_effects
+from reanalyse._version import __version__
+from reanalyse.checks.binary import CountPairs, binary_tests, risk_effects
 from reanalyse.checks.continuous import ArmBox, hedges_g, k_sample_tests, mean_difference, \
     two_sample_tests
 from reanalyse.kernels.printed import PrintedNumber, Rounding
@@ -21,53 +24,14 @@ from reanalyse.screens.grim import grim
 from reanalyse.screens.grimmer import grimmer
 from reanalyse.sensitivity import ClaimSensitivity, claim_sensitivity
 from reanalyse.model import tests
+from reanalyse.model.options import CheckOptions
 from reanalyse.model.study import Claim, Outcome, Study
 from reanalyse.model.studyfile import load_study
 from reanalyse.checks.verdicts import Partition, Verdict, decide_verdict, partition_specs
 
 __all__ = ["CheckOptions", "ClaimCheck", "StudyCheck", "check_claim", "check_study",
-           "check_file", "SPEC_NAMES"]
+           "check_file"]
 
-SPEC_NAMES = tests.spec_names()
-
-
-@dataclass(frozen=True)
-class CheckOptions:
-    """Options of a check.
-
-    Attributes
-    ----------
-    alpha : float or None
-        Significance level; None uses each claim's own, else the study's.
-    rounding : Rounding
-        How printed numbers were rounded.
-    defensible : tuple of str or None
-        Spec names counted as defensible tests; the others are shown as context.  None: all.
-    boschloo : str
-        ``when_needed`` (default), ``always`` or ``never``; see :mod:`reanalyse.checks.binary`.
-    """
-
-    alpha: float | None = None
-    rounding: Rounding = Rounding.NEAREST
-    defensible: tuple[str, ...] | None = None
-    boschloo: str = "when_needed"
-
-    def __post_init__(self):
-        object.__setattr__(self, "rounding", Rounding.parse(self.rounding))
-        if self.boschloo not in BOSCHLOO_POLICIES:
-            raise ValueError(f"boschloo must be one of {BOSCHLOO_POLICIES}, got {self.boschloo!r}")
-        if self.alpha is not None and not 0 < self.alpha < 1:
-            raise ValueError(f"alpha must lie between 0 and 1, got {self.alpha!r}")
-        unknown = set(self.defensible or ()) - set(SPEC_NAMES)
-        if unknown:
-            raise ValueError(f"unknown spec names in defensible: {sorted(unknown)}; "
-                             f"known: {', '.join(SPEC_NAMES)}")
-
-    def to_dict(self) -> dict:
-        """JSON-ready form."""
-        return {"alpha": self.alpha, "rounding": self.rounding.value,
-                "defensible": None if self.defensible is None else list(self.defensible),
-                "boschloo": self.boschloo}
 
 
 @dataclass(frozen=True)
