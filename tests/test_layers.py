@@ -17,7 +17,7 @@ LAYERS = (
     ("reports",),
     ("runner",),
     ("commands",),
-    ("cli", "__main__", "__init__"),
+    ("api", "cli", "__main__", "__init__"),
 )
 RANK = {name: rank for rank, names in enumerate(LAYERS) for name in names}
 
