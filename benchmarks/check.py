@@ -28,7 +28,7 @@ import time
 
 import numpy as np
 
-from reanalyse.checks.check import check_study
+from reanalyse.claims.check import check_study
 from reanalyse.kernels.printed import parse_number, parse_p
 from reanalyse.sensitivity import claim_sensitivity
 from reanalyse.model.study import Arm, BinaryArm, Claim, ContinuousArm, Outcome, Reported, Study

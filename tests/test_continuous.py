@@ -122,12 +122,12 @@ def test_sd_from_a_standard_error_and_from_a_ci():
 
     # SE 0.50 with n = 25: SD = 0.50 * 5 = 2.5, over [0.495, 0.505] * 5 = [2.475, 2.525]
     arm = ContinuousArm(n=25, mean=parse_number("10.0"), se=parse_number("0.50"))
-    assert arm.sd_bounds() == pytest.approx((2.5, 2.475, 2.525))
+    assert arm.sd_bounds("nearest") == pytest.approx((2.5, 2.475, 2.525))
     # 95% CI 9.0 to 11.0 with n = 16: SD = (11 - 9) / (2 * qt(0.975, 15)) * 4, and
     # R: qt(0.975, 15) = 2.131450, so SD = 1.876654; the mean is the CI's midpoint, 10.0
     arm = ContinuousArm(n=16, ci=(parse_number("9.0"), parse_number("11.0")))
-    assert arm.sd_bounds()[0] == pytest.approx(2 / (2 * 2.131450) * 4, rel=1e-6)
-    assert arm.mean_bounds()[0] == pytest.approx(10.0)
+    assert arm.sd_bounds("nearest")[0] == pytest.approx(2 / (2 * 2.131450) * 4, rel=1e-6)
+    assert arm.mean_bounds("nearest")[0] == pytest.approx(10.0)
     # rounding: the ends are [8.95, 9.05] and [10.95, 11.05], so the width is 1.9 to 2.1
-    assert arm.sd_bounds()[1:] == pytest.approx((1.9 / (2 * 2.131450) * 4,
+    assert arm.sd_bounds("nearest")[1:] == pytest.approx((1.9 / (2 * 2.131450) * 4,
                                                   2.1 / (2 * 2.131450) * 4), rel=1e-6)

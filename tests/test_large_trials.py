@@ -15,7 +15,7 @@ import pytest
 from scipy import stats
 
 from reanalyse.checks.binary import CountPairs, binary_tests
-from reanalyse.checks.check import check_file
+from reanalyse.claims.check import check_file
 from reanalyse.cli import main
 from reanalyse.errors import ReanalyseError
 from reanalyse.kernels import exact, twobytwo

@@ -21,7 +21,7 @@ def test_p_from_statistic_matches_r(case):
     family = R_KIND[case["kind"]]
     statistic = parse_number(repr(case["statistic"]))
     df = printed_df(case["df1"], case["df2"]) if family == "F" else printed_df(case["df1"])
-    result = statistic_p(family, statistic, df)
+    result = statistic_p(family, statistic, df, rounding="nearest")
     assert result.p == pytest.approx(case["p_value"], rel=1e-9), case["r_call"]
 
 
@@ -44,10 +44,11 @@ def test_consistency_agrees_with_statcheck(result):
     statistic_text = raw.rsplit(", p", 1)[0].rsplit("=", 1)[1].strip()
     df = {"t": (result["df2"],), "r": (result["df2"],), "chi2": (result["df1"],),
           "F": (result["df1"], result["df2"]), "z": ()}[family]
-    spec = statistic_p(family, parse_number(statistic_text), printed_df(*df))
+    spec = statistic_p(family, parse_number(statistic_text), printed_df(*df),
+                       rounding="nearest")
     p_text = f"{result['p_comp']} {raw.rsplit(result['p_comp'], 1)[1].strip()}"
     printed_p = parse_p(p_text)
-    consistent = printed_p.consistent_with(spec.p_min, spec.p_max, 0.05)
+    consistent = printed_p.consistent_with(spec.p_min, spec.p_max, 0.05, "nearest")
     if printed_p.is_zero:
         # documented difference: statcheck calls p = .000 an error; we read it as p < .0005
         assert result["error"] is True
@@ -65,14 +66,14 @@ def test_ci_implied_p_for_the_raisi_dehkordi_odds_ratio():
     # SE = (-0.0619 + 1.6094) / (2 * 1.95996) = 0.39478; centre = -0.83565;
     # z = 2.1167; p = 2 * pnorm(-2.1167) = 0.0343.
     estimate = Estimate("OR", parse_number("0.5"), (parse_number("0.2"), parse_number("0.94")))
-    spec = ci_p(estimate)
+    spec = ci_p(estimate, rounding="nearest")
     assert spec.p == pytest.approx(0.0343, abs=5e-5)
     # rounding: 0.2 is [0.15, 0.25], 0.94 is [0.935, 0.945]; the printed p 0.003 is outside
     assert spec.p_min > 0.0035 and spec.p_max < 0.05
-    assert not parse_p("0.003").consistent_with(spec.p_min, spec.p_max, 0.05)
+    assert not parse_p("0.003").consistent_with(spec.p_min, spec.p_max, 0.05, "nearest")
 
 
 def test_difference_ci_uses_the_raw_scale():
     # MD 2.0 (95% CI 0.04 to 3.96): SE = 3.92 / 3.91993 = 1.00002, z = 2.0, p = 0.0455
     estimate = Estimate("MD", parse_number("2.0"), (parse_number("0.04"), parse_number("3.96")))
-    assert ci_p(estimate).p == pytest.approx(0.0455, abs=1e-4)
+    assert ci_p(estimate, rounding="nearest").p == pytest.approx(0.0455, abs=1e-4)

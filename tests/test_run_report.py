@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from reanalyse.reports import plots, report
-from reanalyse.checks.check import CheckOptions, check_study
+from reanalyse.claims.check import CheckOptions, check_study
 from reanalyse.runner.batch import AnalysisRun
 from reanalyse.runner.progress import Progress
 from reanalyse.model.studyfile import load_study

@@ -18,7 +18,7 @@ from reanalyse.sensitivity import (BaselineVariable, baseline_balance,
 
 def box(n, mean, sd):
     m, s = parse_number(mean), parse_number(sd)
-    return ArmBox(n, m.value, m.lower, m.upper, s.value, s.lower, s.upper)
+    return ArmBox(n, m.value, *m.interval("nearest"), s.value, *s.interval("nearest"))
 
 
 def fixed(p):
@@ -62,9 +62,9 @@ def test_count_variable_over_feasible_counts_spans_their_p():
 
 
 def test_printed_p_gives_its_rounding_interval():
-    variable = baseline_variable_printed("EPDS before", parse_p("0.46"))
+    variable = baseline_variable_printed("EPDS before", parse_p("0.46"), "nearest")
     assert (variable.p, variable.p_min, variable.p_max) == pytest.approx((0.46, 0.455, 0.465))
-    assert baseline_variable_printed("EPDS before", parse_p("ns")) is None
+    assert baseline_variable_printed("EPDS before", parse_p("ns"), "nearest") is None
 
 
 def test_trial_combination_with_rounding_range():
@@ -73,7 +73,7 @@ def test_trial_combination_with_rounding_range():
     variables = [baseline_variable_continuous("age", box(30, "27.3", "4.1"),
                                               box(31, "26.9", "4.4")),
                  baseline_variable_counts("primiparous", [12], 30, [15], 31),
-                 baseline_variable_printed("EPDS before", parse_p("0.46"))]
+                 baseline_variable_printed("EPDS before", parse_p("0.46"), "nearest")]
     result = baseline_balance(variables)
     assert result.combined_p == pytest.approx(0.611730797709595, rel=1e-7)
     # Stouffer's p rises with every p_i: the extremes combine the lower and the upper ends

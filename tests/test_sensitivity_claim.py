@@ -9,7 +9,7 @@ import textwrap
 
 import pytest
 
-from reanalyse.checks.check import check_claim
+from reanalyse.claims.check import check_claim
 from reanalyse.kernels.printed import Rounding, parse_number
 from reanalyse.sensitivity import ANALYSES, NotComputed, claim_sensitivity
 from reanalyse.model.study import ContinuousArm
@@ -305,12 +305,13 @@ def test_to_dict_is_strict_json_with_every_analysis(tmp_path):
 def test_arm_summaries_are_read_under_the_claims_rounding():
     # "8.60" truncated stands for [8.60, 8.61), "2.1" for [2.1, 2.2); to the nearest for
     # [8.595, 8.605] and [2.05, 2.15] (hand calculation)
+    # The arm keeps the printed text; the convention is an argument of whatever reads it.
     arm = ContinuousArm(n=20, mean=parse_number("8.60"), sd=parse_number("2.1"))
-    truncated = arm.with_rounding("truncate")
-    assert truncated.mean.interval == pytest.approx((8.60, 8.61))
-    assert truncated.sd_bounds() == pytest.approx((2.1, 2.1, 2.2))
-    assert truncated.n == 20 and truncated.mean.text == "8.60"
-    assert arm.with_rounding(Rounding.NEAREST) is arm        # already read that way
+    assert arm.mean.interval("truncate") == pytest.approx((8.60, 8.61))
+    assert arm.sd_bounds("truncate") == pytest.approx((2.1, 2.1, 2.2))
+    assert arm.n == 20 and arm.mean.text == "8.60"
+    assert arm.mean_bounds(Rounding.NEAREST) == pytest.approx((8.60, 8.595, 8.605))
+    # CI 9.0 to 11.0 rounded up: the ends come from (8.9, 9.0] and (10.9, 11.0]
     interval = ContinuousArm(n=16, ci=(parse_number("9.0"), parse_number("11.0")))
-    assert [end.rounding for end in interval.with_rounding("ceiling").ci] == [
-        Rounding.CEILING, Rounding.CEILING]
+    assert [end.interval("ceiling") for end in interval.ci] == [
+        pytest.approx((8.9, 9.0)), pytest.approx((10.9, 11.0))]

@@ -10,7 +10,7 @@ import pytest
 from scipy import stats
 
 from oracle_values import r_oracle
-from reanalyse.checks.check import CheckOptions, check_file
+from reanalyse.claims.check import CheckOptions, check_file
 
 HERE = Path(__file__).parent
 DATA = HERE.parent / "data"

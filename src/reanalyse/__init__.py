@@ -1,8 +1,33 @@
-"""Rebuild the tests behind small trials' published claims from their printed numbers."""
+"""Rebuild the tests behind small trials' published claims from their printed numbers.
 
-from importlib.metadata import PackageNotFoundError, version
+>>> import reanalyse as ra
+>>> result = ra.check("data/raisi-dehkordi-2019.yaml", rounding="half_up")   # doctest: +SKIP
+>>> result.to_frame()                                                         # doctest: +SKIP
+>>> print(result["fewer-depressed"].explain())                                # doctest: +SKIP
 
-try:
-    __version__ = version("reanalyse")
-except PackageNotFoundError:  # running from a source tree that is not installed
-    __version__ = "0+unknown"
+The names below are imported when first used, so that ``import reanalyse`` stays cheap.
+"""
+
+from reanalyse._version import __version__
+
+__all__ = ["__version__", "check", "screen", "load_study", "CheckOptions", "Rounding",
+           "CheckResult", "ClaimResult", "ReanalyseError"]
+
+_LAZY = {"check": "reanalyse.api", "screen": "reanalyse.api", "CheckResult": "reanalyse.api",
+         "ClaimResult": "reanalyse.api", "load_study": "reanalyse.model.studyfile",
+         "CheckOptions": "reanalyse.model.options", "Rounding": "reanalyse.kernels.printed",
+         "ReanalyseError": "reanalyse.errors"}
+
+
+def __getattr__(name):
+    if name in _LAZY:
+        import importlib
+
+        value = getattr(importlib.import_module(_LAZY[name]), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'reanalyse' has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted(set(globals()) | set(__all__))

@@ -11,7 +11,7 @@ import argparse
 import importlib
 import sys
 
-from reanalyse import __version__
+from reanalyse._version import __version__
 from reanalyse.errors import ReanalyseError
 
 #: Sub-command name -> one-line help.  The module is ``reanalyse.commands.<name>``.

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-__all__ = ["ReanalyseError", "InputFileError", "StudyFileError", "AnalysisFileError"]
+__all__ = ["ReanalyseError", "InputFileError", "StudyFileError", "AnalysisFileError",
+           "PrintedNumberError"]
 
 
 class ReanalyseError(Exception):
@@ -70,3 +71,28 @@ class AnalysisFileError(InputFileError):
     """An analysis file (``analyses/<name>.yaml``) is not valid."""
 
     kind = "analysis file"
+
+
+class PrintedNumberError(ReanalyseError, ValueError):
+    """A text that cannot be read as a printed number or p-value.
+
+    Parameters
+    ----------
+    text : str
+        The text as given.
+    problem : str
+        What is wrong with it.
+    hint : str
+        How to write it instead.
+    """
+
+    def __init__(self, text: str, problem: str, hint: str):
+        self.text = text
+        self.problem = problem
+        self.hint = hint
+        super().__init__(f"{problem}: {text!r} ({hint})")
+
+    def to_dict(self) -> dict:
+        """JSON-ready form of the error."""
+        return {"kind": "printed number", "text": self.text, "problem": self.problem,
+                "hint": self.hint}

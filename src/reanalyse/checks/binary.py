@@ -50,15 +50,14 @@ from reanalyse.kernels.twobytwo import TableTooLargeError, two_proportion_chi2, 
 from reanalyse.kernels.printed import PrintedNumber
 from reanalyse.checks.results import Effect, SpecResult, decide
 from reanalyse.kernels.columns import PrintedColumn
-from reanalyse.screens.percent import percent_counts
+from reanalyse.kernels.granularity import percent_counts
+from reanalyse.model.options import BOSCHLOO_POLICIES
+from reanalyse.model.study import ALTERNATIVES
 
 __all__ = ["feasible_events", "CountPairs", "binary_tests", "two_proportion_chi2",
            "two_proportion_z", "risk_effects", "boschloo_pvalues", "BOSCHLOO_POLICIES",
            "MAX_COUNT_PAIRS", "BOSCHLOO_EXACT_TABLES"]
 
-#: ``when_needed``: compute Boschloo's p only where Fisher's p is above alpha (where it is at or
-#: below, Boschloo's decision is known: its p is no larger); ``always``; ``never``.
-BOSCHLOO_POLICIES = ("when_needed", "always", "never")
 
 #: Most count pairs a claim's printed numbers may allow: every test is evaluated at each
 #: (Fisher's test in O(log n) a pair), so this bounds a claim's time (about 20 s for Fisher's
@@ -73,17 +72,18 @@ MAX_COUNT_PAIRS = 1_000_000
 BOSCHLOO_EXACT_TABLES = 2_500_000
 
 
-def feasible_events(n: int, percent: PrintedNumber) -> np.ndarray:
-    """Every event count k in 0..n whose percentage 100 k / n would print as ``percent``.
+def feasible_events(n: int, percent: PrintedNumber, rounding) -> np.ndarray:
+    """Every event count k in 0..n whose percentage 100 k / n would print as ``percent`` under
+    ``rounding``.
 
     Exact (integer arithmetic): the percentage screen's count range
-    (:func:`reanalyse.screens.percent.percent_counts`) for this one number.
+    (:func:`reanalyse.kernels.granularity.percent_counts`) for this one number.
     """
     column = PrintedColumn(np.array([percent.text], dtype=object),
                            np.array([percent.scaled], dtype=np.int64),
                            np.array([percent.decimals], dtype=np.int64),
                            np.array([None], dtype=object))
-    low, high = percent_counts(column, np.array([n], dtype=np.int64), percent.rounding)
+    low, high = percent_counts(column, np.array([n], dtype=np.int64), rounding)
     return np.arange(int(low[0]), int(high[0]) + 1, dtype=np.int64)
 
 
@@ -99,23 +99,27 @@ class CountPairs:
     control_printed: int
 
     @classmethod
-    def from_summaries(cls, treat, control) -> "CountPairs":
-        """Build from two :class:`~reanalyse.model.study.BinaryArm` summaries, each percentage read
-        under its own rounding."""
+    def from_summaries(cls, treat, control, rounding) -> "CountPairs":
+        """Build from two :class:`~reanalyse.model.study.BinaryArm` summaries, the percentages
+        read under ``rounding``."""
         return cls.from_arms(treat.n, treat.events, treat.percent, control.n, control.events,
-                             control.percent)
+                             control.percent, rounding=rounding)
 
     @classmethod
     def from_arms(cls, treat_n, treat_events, treat_percent, control_n, control_events,
-                  control_percent) -> "CountPairs":
-        """Build from printed events (exact) or percentages (reconstructed)."""
+                  control_percent, *, rounding=None) -> "CountPairs":
+        """Build from printed events (exact) or percentages (reconstructed under ``rounding``,
+        which a printed percentage needs)."""
         arms = []
         for n, events, percent in ((treat_n, treat_events, treat_percent),
                                    (control_n, control_events, control_percent)):
             if events is not None:
                 arms.append(((events,), events))
                 continue
-            options = tuple(int(k) for k in feasible_events(n, percent))
+            if rounding is None:
+                raise TypeError("a printed percentage is read under a rounding convention: "
+                                "pass rounding=")
+            options = tuple(int(k) for k in feasible_events(n, percent, rounding))
             closest = min(options, key=lambda k: abs(100 * k / n - percent.value)) if options \
                 else None
             arms.append((options, closest))

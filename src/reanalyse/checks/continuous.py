@@ -48,12 +48,12 @@ class ArmBox:
     sd_high: float
 
     @classmethod
-    def from_arm(cls, summary) -> "ArmBox":
+    def from_arm(cls, summary, rounding) -> "ArmBox":
         """The box of a :class:`~reanalyse.model.study.ContinuousArm` with n, a mean (or CI) and a
-        spread printed, read under the summary's own rounding.  The SD's lower end is kept
-        above 0 (an SD printed as 0.0 rounds from a positive SD)."""
-        mean, mean_low, mean_high = summary.mean_bounds()
-        sd, sd_low, sd_high = summary.sd_bounds()
+        spread printed, read under ``rounding``.  The SD's lower end is kept above 0 (an SD
+        printed as 0.0 rounds from a positive SD)."""
+        mean, mean_low, mean_high = summary.mean_bounds(rounding)
+        sd, sd_low, sd_high = summary.sd_bounds(rounding)
         return cls(summary.n, mean, mean_low, mean_high, sd, max(sd_low, 1e-12), sd_high)
 
 

@@ -24,26 +24,11 @@ import math
 import numpy as np
 
 from reanalyse.kernels.distributions import chi2_sf, f_sf, norm_ppf, norm_sf, t_sf
-from reanalyse.kernels.printed import PrintedNumber
+from reanalyse.kernels.printed import PrintedNumber, Rounding
 from reanalyse.checks.results import SpecResult, decide
 from reanalyse.model.study import Estimate
 
-__all__ = ["TEST_FAMILIES", "statistic_family", "statistic_two_sided_p", "statistic_p", "ci_p",
-           "estimate_off_centre"]
-
-#: Printed test name -> distribution family of its statistic.
-TEST_FAMILIES = {
-    "t": "t", "student_t": "t", "welch_t": "t",
-    "F": "F", "anova_f": "F", "welch_anova": "F",
-    "chi2": "chi2", "pearson_chi2": "chi2", "yates_chi2": "chi2",
-    "z": "z", "z_pooled": "z",
-    "r": "r",
-}
-
-
-def statistic_family(test: str | None) -> str | None:
-    """The distribution family of a printed test name (None for tests without one)."""
-    return TEST_FAMILIES.get(test) if test else None
+__all__ = ["statistic_two_sided_p", "statistic_p", "ci_p", "estimate_off_centre"]
 
 
 def statistic_two_sided_p(family: str, magnitude: np.ndarray, df1: np.ndarray,
@@ -69,8 +54,9 @@ def statistic_two_sided_p(family: str, magnitude: np.ndarray, df1: np.ndarray,
 
 
 def statistic_p(family: str, statistic: PrintedNumber, df: tuple[PrintedNumber, ...], *,
-                alternative: str = "two-sided", alpha: float = 0.05) -> SpecResult:
-    """p from a printed statistic, over its rounding interval.
+                rounding: Rounding | str, alternative: str = "two-sided",
+                alpha: float = 0.05) -> SpecResult:
+    """p from a printed statistic, over its interval under ``rounding``.
 
     Tests the hypothesis the statistic was computed for; ``alternative`` other than
     ``two-sided`` halves the two-sided p (t, z, r only), the direction being the claim's.
@@ -88,13 +74,14 @@ def statistic_p(family: str, statistic: PrintedNumber, df: tuple[PrintedNumber, 
     if len(df) != needed:
         raise ValueError(f"a {family} statistic needs {needed} degree(s) of freedom, "
                          f"got {len(df)}")
-    low, high = statistic.lower, statistic.upper
+    low, high = statistic.interval(rounding)
     magnitudes = [abs(statistic.value), abs(low), abs(high)]
     if low < 0 < high:
         magnitudes.append(0.0)
     if family == "r":
         magnitudes = [min(m, 1.0) for m in magnitudes]
-    df_options = [(d.value, d.lower, d.upper) if not d.is_integer else (d.value,) * 3 for d in df]
+    df_options = [(d.value, *d.interval(rounding)) if not d.is_integer else (d.value,) * 3
+                  for d in df]
     while len(df_options) < 2:
         df_options.append((1.0, 1.0, 1.0))
     magnitude = np.array(magnitudes)
@@ -111,16 +98,19 @@ def statistic_p(family: str, statistic: PrintedNumber, df: tuple[PrintedNumber, 
         df=tuple(d.value for d in df), role="reported")
 
 
-def ci_p(estimate: Estimate, *, alpha: float = 0.05) -> SpecResult:
-    """Two-sided p implied by a printed confidence interval (normal approximation).
+def ci_p(estimate: Estimate, *, rounding: Rounding | str, alpha: float = 0.05) -> SpecResult:
+    """Two-sided p implied by a printed confidence interval (normal approximation), over the
+    interval of each printed end under ``rounding``.
 
     Tests H0: the measure equals its null value (1 for ratios, 0 for differences).
     """
     low, high = estimate.ci
+    (low_lower, low_upper), (high_lower, high_upper) = low.interval(rounding), \
+        high.interval(rounding)
     z_crit = norm_ppf((1 + estimate.level) / 2)
     transform = math.log if estimate.is_ratio else float
-    corners = [(low.value, high.value)] + [(lo, hi) for lo in (low.lower, low.upper)
-                                           for hi in (high.lower, high.upper)]
+    corners = [(low.value, high.value)] + [(lo, hi) for lo in (low_lower, low_upper)
+                                           for hi in (high_lower, high_upper)]
     z_values = []
     for lo, hi in corners:
         if estimate.is_ratio and lo <= 0:
@@ -136,25 +126,29 @@ def ci_p(estimate: Estimate, *, alpha: float = 0.05) -> SpecResult:
         statistic=float(z_values[0]), p=float(p[0]), p_min=p_min, p_max=p_max,
         significant=decide(p_min, p_max, alpha), statistic_min=float(min(z_values)),
         statistic_max=float(max(z_values)), role="reported",
-        note=estimate_off_centre(estimate))
+        note=estimate_off_centre(estimate, rounding))
 
 
-def estimate_off_centre(estimate: Estimate) -> str | None:
-    """A sentence when the printed estimate cannot be the centre of its printed interval."""
+def estimate_off_centre(estimate: Estimate, rounding: Rounding | str) -> str | None:
+    """A sentence when the printed estimate cannot be the centre of its printed interval (the
+    printed numbers read under ``rounding``)."""
     if estimate.value is None or estimate.ci is None:
         return None
     low, high = estimate.ci
+    (low_lower, low_upper), (high_lower, high_upper) = low.interval(rounding), \
+        high.interval(rounding)
     if estimate.is_ratio:
-        centre_low = math.sqrt(max(low.lower, 1e-300) * high.lower)
-        centre_high = math.sqrt(low.upper * high.upper)
+        centre_low = math.sqrt(max(low_lower, 1e-300) * high_lower)
+        centre_high = math.sqrt(low_upper * high_upper)
         centre = math.sqrt(low.value * high.value)
         scale = "geometric "
     else:
-        centre_low = (low.lower + high.lower) / 2
-        centre_high = (low.upper + high.upper) / 2
+        centre_low = (low_lower + high_lower) / 2
+        centre_high = (low_upper + high_upper) / 2
         centre = (low.value + high.value) / 2
         scale = ""
-    if estimate.value.upper < centre_low or estimate.value.lower > centre_high:
+    value_lower, value_upper = estimate.value.interval(rounding)
+    if value_upper < centre_low or value_lower > centre_high:
         return (f"the printed {estimate.measure} {estimate.value} is not the {scale}centre of its "
                 f"interval ({centre:.3g}), so the interval is not a symmetric Wald interval "
                 "around it")

@@ -23,34 +23,73 @@ The rules, in order (the first that applies decides):
 
 from __future__ import annotations
 
-import enum
 from dataclasses import dataclass
 
-from reanalyse.kernels.printed import PrintedNumber, PrintedP
+from reanalyse.kernels.printed import PrintedNumber, PrintedP, Rounding
 from reanalyse.checks.results import SpecResult
+from reanalyse.model.vocabulary import Verdict
 
-__all__ = ["Verdict", "VerdictResult", "decide_verdict", "format_p", "format_p_interval"]
+__all__ = ["Verdict", "VerdictResult", "Partition", "partition_specs", "decide_verdict",
+           "format_p", "format_p_interval"]
 
 
-class Verdict(str, enum.Enum):
-    """The stable verdict vocabulary."""
+@dataclass(frozen=True)
+class Partition:
+    """The specs a verdict weighs, by name, split by what they say of the claimed significance.
 
-    REPRODUCED = "reproduced"
-    REPRODUCED_WITH_ALTERNATIVE = "reproduced_with_alternative"
-    INCONSISTENT = "inconsistent"
-    DECISION_FLIP = "decision_flip"
-    FRAGILE = "fragile"
-    IMPOSSIBLE_INPUT = "impossible_input"
-    INSUFFICIENT_INFORMATION = "insufficient_information"
+    Attributes
+    ----------
+    judged : tuple of str
+        Defensible specs (roles ``primary`` and ``alternative``) that were computed.
+    reported : tuple of str
+        Specs rebuilt from the paper's own statistic or CI (role ``reported``), computed.
+    agree, against, straddle : tuple of str
+        Of the basis (the judged specs, else the reported ones): those significant as claimed
+        over the whole rounding box, those not significant as claimed anywhere in it, and those
+        whose p-interval crosses alpha.  Empty when no significance is claimed.
+    """
+
+    judged: tuple[str, ...] = ()
+    reported: tuple[str, ...] = ()
+    agree: tuple[str, ...] = ()
+    against: tuple[str, ...] = ()
+    straddle: tuple[str, ...] = ()
+
+    @property
+    def basis(self) -> tuple[str, ...]:
+        """The specs the verdict rests on: the judged ones, else the reported ones."""
+        return self.judged or self.reported
+
+    def to_dict(self) -> dict:
+        """JSON-ready form."""
+        return {"judged": list(self.judged), "reported": list(self.reported),
+                "agree": list(self.agree), "against": list(self.against),
+                "straddle": list(self.straddle)}
+
+
+def partition_specs(specs, claimed: bool | None) -> Partition:
+    """Split ``specs`` as :class:`Partition` describes (by ``claimed``, None: no split)."""
+    judged = tuple(s.name for s in specs if s.role in ("primary", "alternative") and s.computed)
+    reported = tuple(s.name for s in specs if s.role == "reported" and s.computed)
+    if claimed is None:
+        return Partition(judged, reported)
+    roles = ("primary", "alternative") if judged else ("reported",)
+    basis = [s for s in specs if s.computed and s.role in roles]
+    return Partition(judged, reported,
+                     agree=tuple(s.name for s in basis if s.significant is claimed),
+                     against=tuple(s.name for s in basis if s.significant is (not claimed)),
+                     straddle=tuple(s.name for s in basis if s.significant is None))
 
 
 @dataclass(frozen=True)
 class VerdictResult:
-    """A verdict, its reason, and the spec that matched the printed result (if any)."""
+    """A verdict, its reason, the spec that matched the printed result (if any), and how the
+    specs it weighed fell (:class:`Partition`)."""
 
     verdict: Verdict
     reason: str
     matched_spec: str | None = None
+    partition: Partition = Partition()
 
 
 def format_p(p: float | None) -> str:
@@ -97,7 +136,7 @@ def _printed_result(statistic: PrintedNumber | None, p: PrintedP | None) -> str:
     return " and ".join(parts)
 
 
-def _statistic_matches(spec: SpecResult, printed: PrintedNumber | None,
+def _statistic_matches(spec: SpecResult, printed: PrintedNumber | None, rounding: Rounding,
                        squared: bool = False) -> bool:
     """Whether the printed statistic's interval meets the spec's range (sign ignored); with
     ``squared``, the spec's statistic squared (a t-test's t against a printed F = t**2)."""
@@ -108,18 +147,20 @@ def _statistic_matches(spec: SpecResult, printed: PrintedNumber | None,
         low = 0.0
     if squared:
         low, high = low**2, high**2
-    printed_low, printed_high = sorted((abs(printed.lower), abs(printed.upper)))
-    if printed.lower < 0 < printed.upper:
+    lower, upper = printed.interval(rounding)
+    printed_low, printed_high = sorted((abs(lower), abs(upper)))
+    if lower < 0 < upper:
         printed_low = 0.0
     return printed_low <= high and printed_high >= low
 
 
-def _p_matches(spec: SpecResult, printed: PrintedP | None, alpha: float) -> bool:
-    return printed is None or printed.consistent_with(spec.p_min, spec.p_max, alpha)
+def _p_matches(spec: SpecResult, printed: PrintedP | None, alpha: float,
+               rounding: Rounding) -> bool:
+    return printed is None or printed.consistent_with(spec.p_min, spec.p_max, alpha, rounding)
 
 
 def decide_verdict(*, claimed: bool, specs: tuple[SpecResult, ...], alpha: float,
-                   printed_p: PrintedP | None, printed_statistic: PrintedNumber | None,
+                   rounding: Rounding | str, printed_p: PrintedP | None, printed_statistic: PrintedNumber | None,
                    statistic_specs: tuple[str, ...], impossible: tuple[str, ...],
                    missing: tuple[str, ...], fragile_reasons: tuple[str, ...],
                    squared_specs: tuple[str, ...] = ()) -> VerdictResult:
@@ -131,6 +172,8 @@ def decide_verdict(*, claimed: bool, specs: tuple[SpecResult, ...], alpha: float
         The significance the paper claims.
     specs : tuple of SpecResult
         Every rebuilt spec, with roles.
+    rounding : Rounding or str
+        How the printed p and statistic were rounded.
     printed_p, printed_statistic
         The paper's printed p and statistic (None when not printed).
     statistic_specs : tuple of str
@@ -146,26 +189,30 @@ def decide_verdict(*, claimed: bool, specs: tuple[SpecResult, ...], alpha: float
         Those of ``statistic_specs`` whose statistic is the square root of the printed one
         (two-arm t-tests against a printed F = t**2).
     """
+    rounding = Rounding.parse(rounding)
     claim_word = "significant" if claimed else "not significant"
+    partition = partition_specs(specs, claimed)
+
+    def result(verdict, reason, matched=None):
+        return VerdictResult(verdict, reason, matched, partition)
+
     if impossible:
-        return VerdictResult(Verdict.IMPOSSIBLE_INPUT, "The printed numbers cannot all be true: "
-                             + "; ".join(impossible) + ".")
-    judged = [s for s in specs if s.role in ("primary", "alternative") and s.computed]
-    reported = [s for s in specs if s.role == "reported" and s.computed]
-    basis = judged or reported
-    if not basis:
-        return VerdictResult(Verdict.INSUFFICIENT_INFORMATION,
-                             "No test can be rebuilt: the study file lacks "
-                             + ", ".join(missing) + ".")
-    agree = [s for s in basis if s.significant is claimed]
-    against = [s for s in basis if s.significant is (not claimed)]
-    straddle = [s for s in basis if s.significant is None]
+        return result(Verdict.IMPOSSIBLE_INPUT, "The printed numbers cannot all be true: "
+                      + "; ".join(impossible) + ".")
+    by_name = {s.name: s for s in specs}
+    judged = [by_name[name] for name in partition.judged]
+    reported = [by_name[name] for name in partition.reported]
+    if not partition.basis:
+        return result(Verdict.INSUFFICIENT_INFORMATION,
+                      "No test can be rebuilt: the study file lacks " + ", ".join(missing) + ".")
+    agree, against, straddle = ([by_name[name] for name in names] for names in
+                                (partition.agree, partition.against, partition.straddle))
     what = "defensible test" if judged else "rebuilt p"
     if not agree and not straddle:
-        return VerdictResult(Verdict.DECISION_FLIP,
-                             f"The claim is {claim_word} at alpha = {alpha:g}, but no {what} "
-                             f"gives that over the rounding of the printed numbers: "
-                             f"{_names(against)}.")
+        return result(Verdict.DECISION_FLIP,
+                      f"The claim is {claim_word} at alpha = {alpha:g}, but no {what} "
+                      f"gives that over the rounding of the printed numbers: "
+                      f"{_names(against)}.")
     if against or straddle:
         parts = []
         if agree:
@@ -174,49 +221,49 @@ def decide_verdict(*, claimed: bool, specs: tuple[SpecResult, ...], alpha: float
             parts.append(f"{_names(against)} {_verb(against, 'does', 'do')} not")
         if straddle:
             parts.append(f"{_names(straddle)} {_verb(straddle, 'crosses', 'cross')} alpha "
-                         "within the rounding of the printed numbers")
+                  "within the rounding of the printed numbers")
         if against and straddle:
             cause = "the choice of test and the rounding of the printed numbers"
         elif against:
             cause = "the choice of test"
         else:
             cause = "the rounding of the printed numbers"
-        return VerdictResult(Verdict.FRAGILE,
-                             f"Whether the result is {claim_word} depends on {cause}: "
-                             + "; ".join(parts) + ".")
+        return result(Verdict.FRAGILE,
+                      f"Whether the result is {claim_word} depends on {cause}: "
+                      + "; ".join(parts) + ".")
     if fragile_reasons:
-        return VerdictResult(Verdict.FRAGILE, "Every rebuilt test agrees, but "
-                             + "; ".join(fragile_reasons) + ".")
+        return result(Verdict.FRAGILE, "Every rebuilt test agrees, but "
+                      + "; ".join(fragile_reasons) + ".")
 
     def matches(spec):
         statistic_ok = spec.name not in statistic_specs or _statistic_matches(
-            spec, printed_statistic, squared=spec.name in squared_specs)
-        return statistic_ok and _p_matches(spec, printed_p, alpha)
+            spec, printed_statistic, rounding, squared=spec.name in squared_specs)
+        return statistic_ok and _p_matches(spec, printed_p, alpha, rounding)
 
-    unreproducible = [s for s in reported if not _p_matches(s, printed_p, alpha)]
+    unreproducible = [s for s in reported if not _p_matches(s, printed_p, alpha, rounding)]
     if unreproducible:
         spec = unreproducible[0]
-        return VerdictResult(Verdict.INCONSISTENT,
-                             f"The decision holds, but the printed {_printed_result(None, printed_p)} "
-                             f"does not follow from the paper's own numbers: the {spec.label} gives "
-                             f"{format_p_interval(spec)}.")
+        return result(Verdict.INCONSISTENT,
+                      f"The decision holds, but the printed {_printed_result(None, printed_p)} "
+                      f"does not follow from the paper's own numbers: the {spec.label} gives "
+                      f"{format_p_interval(spec)}.")
     if not judged:
-        return VerdictResult(Verdict.REPRODUCED, f"The printed p follows from the paper's own "
-                             f"{'and '.join(s.label for s in reported)}, and is {claim_word}.",
-                             reported[0].name)
+        return result(Verdict.REPRODUCED, f"The printed p follows from the paper's own "
+                      f"{' and '.join(s.label for s in reported)}, and is {claim_word}.",
+                      reported[0].name)
     primary = [s for s in judged if s.role == "primary" and matches(s)]
     if primary:
-        return VerdictResult(Verdict.REPRODUCED,
-                             f"{_names(primary[:1])} rebuilds the printed result, and "
-                             f"{_every(claimed)} defensible test is significant.", primary[0].name)
+        return result(Verdict.REPRODUCED,
+                      f"{_names(primary[:1])} rebuilds the printed result, and "
+                      f"{_every(claimed)} defensible test is significant.", primary[0].name)
     alternative = [s for s in judged if s.role == "alternative" and matches(s)]
     if alternative:
-        return VerdictResult(Verdict.REPRODUCED_WITH_ALTERNATIVE,
-                             f"Only {_names(alternative[:1])} rebuilds the printed result (not "
-                             f"the test the paper names); {_every(claimed)} defensible test is "
-                             "significant.", alternative[0].name)
-    return VerdictResult(Verdict.INCONSISTENT,
-                         f"{_every(claimed).capitalize()} defensible test is significant, as "
-                         "claimed, but none rebuilds "
-                         f"the printed {_printed_result(printed_statistic, printed_p)}: "
-                         f"{_names(judged)}.")
+        return result(Verdict.REPRODUCED_WITH_ALTERNATIVE,
+                      f"Only {_names(alternative[:1])} rebuilds the printed result (not "
+                      f"the test the paper names); {_every(claimed)} defensible test is "
+                      "significant.", alternative[0].name)
+    return result(Verdict.INCONSISTENT,
+                  f"{_every(claimed).capitalize()} defensible test is significant, as "
+                  "claimed, but none rebuilds "
+                  f"the printed {_printed_result(printed_statistic, printed_p)}: "
+                  f"{_names(judged)}.")

@@ -58,7 +58,7 @@ def format_table(results, width: int = 100) -> str:
 
 def run(args) -> int:
     """Check each file; print results; return the exit status."""
-    from reanalyse.checks.check import CheckOptions, check_file
+    from reanalyse.claims.check import CheckOptions, check_file
 
     try:
         options = CheckOptions(alpha=args.alpha, rounding=args.rounding, boschloo=args.boschloo)

@@ -16,7 +16,7 @@ import numpy as np
 
 from reanalyse.kernels.columns import POW10, PrintedColumn
 
-__all__ = ["split_exact", "exact_product", "sum_range", "round_ratio", "ceil_div", "floor_div",
+__all__ = ["grim_sums", "percent_counts", "split_exact", "exact_product", "sum_range", "round_ratio", "ceil_div", "floor_div",
            "representable", "isqrt", "is_square", "interval_bounds", "printed_ratio", "pow10",
            "least_squares"]
 
@@ -239,3 +239,53 @@ def _three_square_exception(value):
             break
         value[divisible] //= 4
     return positive & (value % 8 == 7)
+
+
+def grim_sums(mean, count, rounding, *, scale: int = 1):
+    """Smallest and largest integer sums whose mean over ``count`` values prints as ``mean``.
+
+    Parameters
+    ----------
+    mean : PrintedColumn
+        The printed means (percentages with ``scale=100``).
+    count : int array
+        Number of integer values averaged (n x items; Python ints where beyond int64).
+    rounding : Rounding
+    scale : int
+        What the printed number is the mean times: 100 for a percentage.
+
+    Returns
+    -------
+    sum_low, sum_high : int arrays (object where int64 would overflow)
+        No sum fits where ``sum_low > sum_high``.
+    """
+    lower, upper, lower_closed, upper_closed = interval_bounds(mean, rounding)
+    magnitude = (np.abs(lower) + np.abs(upper) + 4.0) * np.asarray(count, dtype=np.float64) * 4
+
+    def compute(lower, upper, lower_closed, upper_closed, decimals, count):
+        low, high = sum_range(lower, upper, lower_closed, upper_closed, decimals, count, scale)
+        return {"low": low, "high": high}
+
+    out = split_exact(magnitude, compute, lower, upper, lower_closed, upper_closed,
+                      mean.decimals, np.asarray(count))
+    return out["low"], out["high"]
+
+
+def percent_counts(percent, n, rounding):
+    """Event counts 0..n whose percentage of n prints as the printed percentage.
+
+    Parameters
+    ----------
+    percent : PrintedColumn
+        Printed percentages.
+    n : int array
+        Denominators.
+    rounding : Rounding
+
+    Returns
+    -------
+    count_low, count_high : int arrays
+        The consistent counts (none where ``count_low > count_high``).
+    """
+    low, high = grim_sums(percent, n, rounding, scale=100)
+    return np.maximum(low, 0).astype(np.int64), np.minimum(high, n).astype(np.int64)

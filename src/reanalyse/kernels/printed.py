@@ -27,12 +27,15 @@ Rounding conventions (:class:`Rounding`)
 from __future__ import annotations
 
 import enum
+import functools
 import re
 from dataclasses import dataclass
 from fractions import Fraction
 from functools import cached_property
 
 import numpy as np
+
+from reanalyse.errors import PrintedNumberError
 
 __all__ = [
     "Rounding",
@@ -43,26 +46,6 @@ __all__ = [
     "parse_p",
     "half_unit_bounds",
 ]
-
-
-class PrintedNumberError(ValueError):
-    """A text that cannot be read as a printed number or p-value.
-
-    Parameters
-    ----------
-    text : str
-        The text as given.
-    problem : str
-        What is wrong with it.
-    hint : str
-        How to write it instead.
-    """
-
-    def __init__(self, text: str, problem: str, hint: str):
-        self.text = text
-        self.problem = problem
-        self.hint = hint
-        super().__init__(f"{problem}: {text!r} ({hint})")
 
 
 class Rounding(str, enum.Enum):
@@ -174,9 +157,17 @@ def _ratio(scaled: int, decimals: int) -> float:
     return float(scaled * 10**-decimals)
 
 
+@functools.lru_cache(maxsize=4096)
+def _interval(scaled: int, decimals: int, rounding: Rounding) -> tuple[float, float]:
+    lower, upper, _, _ = half_unit_bounds(scaled, rounding)
+    return _ratio(int(lower), decimals) / 2, _ratio(int(upper), decimals) / 2
+
+
 @dataclass(frozen=True)
 class PrintedNumber:
-    """A number as printed, with the interval of true values it stands for.
+    """A number as printed.  It carries no rounding convention: the interval of true values it
+    stands for is read under the convention given to :meth:`interval`, :meth:`bounds_exact` or
+    :meth:`contains`.
 
     Attributes
     ----------
@@ -186,14 +177,19 @@ class PrintedNumber:
         The printed digits as an integer, sign included.
     decimals : int
         Power of ten: ``value = scaled * 10**-decimals`` (negative for "1.2e3").
-    rounding : Rounding
-        The convention under which the interval is read.
+
+    Examples
+    --------
+    >>> number = parse_number("8.60")
+    >>> number.interval("nearest")
+    (8.595, 8.605)
+    >>> number.interval("truncate")
+    (8.6, 8.61)
     """
 
     text: str
     scaled: int
     decimals: int
-    rounding: Rounding = Rounding.NEAREST
 
     @cached_property
     def value(self) -> float:
@@ -210,56 +206,42 @@ class PrintedNumber:
         """One unit in the last printed place."""
         return Fraction(1) / Fraction(10) ** self.decimals
 
-    def bounds_exact(self) -> tuple[Fraction, Fraction, bool, bool]:
-        """Exact interval ``(lower, upper, lower_closed, upper_closed)`` of true values."""
-        lower, upper, lower_closed, upper_closed = half_unit_bounds(self.scaled, self.rounding)
+    def bounds_exact(self, rounding: "Rounding | str") -> tuple[Fraction, Fraction, bool, bool]:
+        """Exact interval ``(lower, upper, lower_closed, upper_closed)`` of true values that
+        print as this number under ``rounding``."""
+        lower, upper, lower_closed, upper_closed = half_unit_bounds(self.scaled, rounding)
         half = self.unit / 2
         return int(lower) * half, int(upper) * half, bool(lower_closed), bool(upper_closed)
 
-    @cached_property
-    def interval(self) -> tuple[float, float]:
-        """``(lower, upper)`` as floats; whether ends are included is in :meth:`bounds_exact`."""
-        lower, upper, _, _ = half_unit_bounds(self.scaled, self.rounding)
-        return _ratio(int(lower), self.decimals) / 2, _ratio(int(upper), self.decimals) / 2
-
-    @property
-    def lower(self) -> float:
-        """Lower end of the interval of true values."""
-        return self.interval[0]
-
-    @property
-    def upper(self) -> float:
-        """Upper end of the interval of true values."""
-        return self.interval[1]
+    def interval(self, rounding: "Rounding | str") -> tuple[float, float]:
+        """``(lower, upper)`` as floats under ``rounding``; whether the ends are included is in
+        :meth:`bounds_exact`."""
+        return _interval(self.scaled, self.decimals, Rounding.parse(rounding))
 
     @property
     def is_integer(self) -> bool:
         """Whether the printed value is a whole number (``"60"``, not ``"60.5"``)."""
         return self.decimals <= 0 or self.scaled % 10**self.decimals == 0
 
-    def contains(self, true_value: float | Fraction) -> bool:
-        """Whether ``true_value`` would print as this number under its rounding convention."""
-        lower, upper, lower_closed, upper_closed = self.bounds_exact()
+    def contains(self, true_value: float | Fraction, rounding: "Rounding | str") -> bool:
+        """Whether ``true_value`` would print as this number under ``rounding``."""
+        lower, upper, lower_closed, upper_closed = self.bounds_exact(rounding)
         x = Fraction(true_value)
         above = x > lower or (lower_closed and x == lower)
         below = x < upper or (upper_closed and x == upper)
         return above and below
 
-    def with_rounding(self, rounding: "Rounding | str") -> "PrintedNumber":
-        """The same printed text read under another rounding convention."""
-        return PrintedNumber(self.text, self.scaled, self.decimals, Rounding.parse(rounding))
-
     def __str__(self) -> str:
         return self.text
 
-    def to_dict(self) -> dict:
-        """JSON-ready form: the text, value, decimals and interval."""
-        lower, upper = self.interval
+    def to_dict(self, rounding: "Rounding | str") -> dict:
+        """JSON-ready form: the text, value, decimals and interval under ``rounding``."""
+        lower, upper = self.interval(rounding)
         return {"text": self.text, "value": self.value, "decimals": self.decimals,
-                "lower": lower, "upper": upper, "rounding": self.rounding.value}
+                "lower": lower, "upper": upper, "rounding": Rounding.parse(rounding).value}
 
 
-def parse_number(text, rounding: "Rounding | str" = Rounding.NEAREST) -> PrintedNumber:
+def parse_number(text) -> PrintedNumber:
     """Parse a printed number, keeping its decimals.
 
     Accepts a plain decimal (``"8.60"``, ``".034"``, ``"-2.1"``), a unicode minus
@@ -270,8 +252,6 @@ def parse_number(text, rounding: "Rounding | str" = Rounding.NEAREST) -> Printed
     ----------
     text : str or int
         The number as printed.  Floats are refused: they have already lost trailing zeros.
-    rounding : Rounding or str
-        The rounding convention the interval is read under.
 
     Raises
     ------
@@ -295,7 +275,7 @@ def parse_number(text, rounding: "Rounding | str" = Rounding.NEAREST) -> Printed
     digits = (match["int"] or "") + (match["frac"] or "")
     decimals = len(match["frac"] or "") - int(match["exp"] or 0)
     scaled = int(digits) * (-1 if match["sign"] == "-" else 1)
-    return PrintedNumber(text.strip(), scaled, decimals, Rounding.parse(rounding))
+    return PrintedNumber(text.strip(), scaled, decimals)
 
 
 _P_RELATIONS = {"=": "=", "==": "=", "<": "<", ">": ">", "<=": "<=", ">=": ">=",
@@ -333,8 +313,9 @@ class PrintedP:
         """Whether the p was printed as zero (``".000"``), which no test can give."""
         return self.number is not None and self.number.scaled == 0
 
-    def interval(self, alpha: float) -> tuple[float, float]:
-        """Interval of true p-values the printed p stands for.
+    def interval(self, alpha: float, rounding: "Rounding | str") -> tuple[float, float]:
+        """Interval of true p-values the printed p stands for, its number read under
+        ``rounding``.
 
         ``= .034`` gives its rounding interval; ``< .05`` gives [0, .05]; ``> .05`` gives
         [.05, 1]; ``ns`` gives [alpha, 1].  ``= .000`` is read as ``< .0005`` (a p rounded
@@ -342,11 +323,11 @@ class PrintedP:
         """
         if self.relation == "ns":
             return alpha, 1.0
-        lower, upper = self.number.interval
         if self.relation in ("<", "<="):
             return 0.0, self.number.value
         if self.relation in (">", ">="):
             return self.number.value, 1.0
+        lower, upper = self.number.interval(rounding)
         return max(lower, 0.0), min(upper, 1.0)
 
     def significant(self, alpha: float) -> bool | None:
@@ -364,9 +345,11 @@ class PrintedP:
             return True if value <= alpha else None
         return False if value >= alpha else None
 
-    def consistent_with(self, p_low: float, p_high: float, alpha: float) -> bool:
-        """Whether some true p in ``[p_low, p_high]`` could have been printed as this p."""
-        low, high = self.interval(alpha)
+    def consistent_with(self, p_low: float, p_high: float, alpha: float,
+                        rounding: "Rounding | str") -> bool:
+        """Whether some true p in ``[p_low, p_high]`` could have been printed as this p (its
+        number read under ``rounding``)."""
+        low, high = self.interval(alpha, rounding)
         if self.relation == "<":
             return p_low < high
         if self.relation == ">":
@@ -382,7 +365,7 @@ class PrintedP:
                 "value": None if self.number is None else self.number.value}
 
 
-def parse_p(text, rounding: "Rounding | str" = Rounding.NEAREST) -> PrintedP:
+def parse_p(text) -> PrintedP:
     """Parse a p-value as printed: ``"0.034"``, ``"= .034"``, ``"< .05"``, ``"<.001"``,
     ``"> .05"``, ``"ns"``, ``".000"``, ``"P = 0.034"``, ``"p ≤ .05"``.
 
@@ -402,7 +385,7 @@ def parse_p(text, rounding: "Rounding | str" = Rounding.NEAREST) -> PrintedP:
         raise PrintedNumberError(raw, "not a p-value", "write it as printed, e.g. '= .034', "
                                  "'< .05' or 'ns'")
     try:
-        number = parse_number(match["num"], rounding)
+        number = parse_number(match["num"])
     except PrintedNumberError as error:
         raise PrintedNumberError(raw, "not a p-value", "write it as printed, e.g. '= .034', "
                                  "'< .05' or 'ns'") from error

@@ -7,7 +7,7 @@ verdicts the evidence team has recorded for each claim::
     study: ../data/raisi-dehkordi-2019.yaml
     notebook: ../notebooks/claim_check.ipynb
     title: Infant massage and postpartum depression (Raisi Dehkordi 2019)   # optional
-    options:                       # optional; see reanalyse.checks.check.CheckOptions
+    options:                       # optional; see reanalyse.model.options.CheckOptions
       alpha: 0.05                  # default: each claim's own, else the study's
       rounding: nearest            # how the paper rounded its numbers
       defensible: [student_t, welch_t]   # spec names counted as defensible; default: all
@@ -31,8 +31,11 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from reanalyse.errors import AnalysisFileError, ReanalyseError
+from reanalyse.io import write_atomic
 from reanalyse.kernels.printed import Rounding
-from reanalyse.checks.verdicts import Verdict
+from reanalyse.model import tests
+from reanalyse.model.options import CheckOptions
+from reanalyse.model.vocabulary import Verdict
 from reanalyse.model.yamltext import Located, Text, read_yaml
 
 __all__ = ["Analysis", "load_analysis", "find_analyses", "analysis_from_parameters",
@@ -67,7 +70,7 @@ class Analysis:
     title : str or None
         A title for the report; the study's citation is used when absent.
     alpha, rounding, defensible, boschloo
-        The options of the check (see :class:`reanalyse.checks.check.CheckOptions`).
+        The options of the check (see :class:`reanalyse.model.options.CheckOptions`).
     parameters : dict
         Extra notebook parameters (names to scalars).
     expected : dict
@@ -87,7 +90,7 @@ class Analysis:
     expected: dict = field(default_factory=dict)
 
     def check_options(self):
-        """The :class:`~reanalyse.checks.check.CheckOptions` of this analysis.
+        """The :class:`~reanalyse.model.options.CheckOptions` of this analysis.
 
         Raises
         ------
@@ -95,15 +98,13 @@ class Analysis:
             When the options are refused by the check (an unknown spec name in
             ``defensible``, an unknown Boschloo policy).
         """
-        from reanalyse.checks.check import SPEC_NAMES, CheckOptions
-
         for name in self.defensible or ():
-            if name not in SPEC_NAMES:
-                close = difflib.get_close_matches(name, SPEC_NAMES, n=1)
+            if name not in tests.spec_names():
+                close = difflib.get_close_matches(name, tests.spec_names(), n=1)
                 raise AnalysisFileError(
                     self.path or self.study, "unknown test name", field="options.defensible",
                     value=name, hint=(f"did you mean '{close[0]}'? " if close else "")
-                    + "known tests: " + ", ".join(SPEC_NAMES))
+                    + "known tests: " + ", ".join(tests.spec_names()))
         try:
             return CheckOptions(alpha=self.alpha, rounding=self.rounding,
                                 defensible=self.defensible, boschloo=self.boschloo)
@@ -360,8 +361,6 @@ def record_expected(path, verdicts: dict) -> bool:
     text = "".join(kept_before + block + kept_after)
     if text == source:
         return False
-    from reanalyse.runner.outputs import write_atomic
-
     write_atomic(path, text)
     return True
 

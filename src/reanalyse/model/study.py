@@ -8,7 +8,7 @@ counts (n, events, randomised) are exact integers.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from reanalyse.kernels.distributions import t_ppf
@@ -71,46 +71,39 @@ class ContinuousArm:
     ci: tuple[PrintedNumber, PrintedNumber] | None = None
     ci_level: float = 0.95
 
-    def with_rounding(self, rounding: Rounding | str) -> "ContinuousArm":
-        """The same summary with every printed number read under ``rounding`` (itself when
-        they already are, so that their computed intervals are kept)."""
-        rounding = Rounding.parse(rounding)
-        changes = {name: value.with_rounding(rounding) for name in ("mean", "sd", "se")
-                   if (value := getattr(self, name)) is not None and value.rounding != rounding}
-        if self.ci is not None and any(end.rounding != rounding for end in self.ci):
-            changes["ci"] = tuple(end.with_rounding(rounding) for end in self.ci)
-        return replace(self, **changes) if changes else self
-
-    def sd_bounds(self) -> tuple[float, float, float] | None:
+    def sd_bounds(self, rounding: Rounding | str) -> tuple[float, float, float] | None:
         """``(sd_at_printed, sd_low, sd_high)`` implied by the printed spread, or None.
 
         From an SE: sd = se * sqrt(n).  From a CI for the mean: sd = width / (2 t) * sqrt(n), with
         t the (1 + level) / 2 quantile of Student's t on n - 1 df (the usual t-interval).  The
-        low/high ends use the rounding interval of each printed number.
+        low/high ends use the interval of each printed number under ``rounding``.
         """
         if self.sd is not None:
-            return self.sd.value, self.sd.lower, self.sd.upper
+            return (self.sd.value, *self.sd.interval(rounding))
         if self.n is None:
             return None
         root_n = math.sqrt(self.n)
         if self.se is not None:
-            return self.se.value * root_n, self.se.lower * root_n, self.se.upper * root_n
+            low, high = self.se.interval(rounding)
+            return self.se.value * root_n, low * root_n, high * root_n
         if self.ci is not None:
-            low, high = self.ci
+            (low_low, low_high), (high_low, high_high) = (end.interval(rounding)
+                                                          for end in self.ci)
             factor = root_n / (2 * t_ppf((1 + self.ci_level) / 2, self.n - 1))
-            return ((high.value - low.value) * factor,
-                    max(high.lower - low.upper, 0.0) * factor,
-                    (high.upper - low.lower) * factor)
+            return ((self.ci[1].value - self.ci[0].value) * factor,
+                    max(high_low - low_high, 0.0) * factor, (high_high - low_low) * factor)
         return None
 
-    def mean_bounds(self) -> tuple[float, float, float] | None:
-        """``(mean_at_printed, low, high)``; from a CI's midpoint when no mean is printed."""
+    def mean_bounds(self, rounding: Rounding | str) -> tuple[float, float, float] | None:
+        """``(mean_at_printed, low, high)`` under ``rounding``; from a CI's midpoint when no
+        mean is printed."""
         if self.mean is not None:
-            return self.mean.value, self.mean.lower, self.mean.upper
+            return (self.mean.value, *self.mean.interval(rounding))
         if self.ci is not None:
-            low, high = self.ci
-            return ((low.value + high.value) / 2, (low.lower + high.lower) / 2,
-                    (low.upper + high.upper) / 2)
+            (low_low, low_high), (high_low, high_high) = (end.interval(rounding)
+                                                          for end in self.ci)
+            return ((self.ci[0].value + self.ci[1].value) / 2, (low_low + high_low) / 2,
+                    (low_high + high_high) / 2)
         return None
 
     def missing(self) -> tuple[str, ...]:
@@ -132,14 +125,6 @@ class BinaryArm:
     n: int | None = None
     events: int | None = None
     percent: PrintedNumber | None = None
-
-    def with_rounding(self, rounding: Rounding | str) -> "BinaryArm":
-        """The same summary with the printed percentage read under ``rounding`` (itself when
-        it already is, or when no percentage is printed)."""
-        rounding = Rounding.parse(rounding)
-        if self.percent is None or self.percent.rounding == rounding:
-            return self
-        return replace(self, percent=self.percent.with_rounding(rounding))
 
     def missing(self) -> tuple[str, ...]:
         """Names of the numbers a rebuilt test needs that were not printed."""

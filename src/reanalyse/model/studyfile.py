@@ -14,6 +14,7 @@ from pathlib import Path
 
 from reanalyse.errors import StudyFileError
 from reanalyse.kernels.printed import PrintedNumber, PrintedNumberError, parse_number, parse_p
+from reanalyse.model import tests
 from reanalyse.model.study import (ALTERNATIVES, POPULATIONS, Arm, BinaryArm, Claim, ContinuousArm,
                              Estimate, Outcome, Reported, Scale, Source, Study)
 from reanalyse.model.yamltext import Located, read_yaml
@@ -37,10 +38,6 @@ STUDY_KEYS = {
     "reported": {"test", "statistic", "df", "p", "estimate"},
     "estimate": {"measure", "value", "ci", "level", "adjusted"},
 }
-REPORTED_TESTS = ("t", "welch_t", "student_t", "F", "anova_f", "welch_anova", "chi2", "yates_chi2",
-                  "pearson_chi2", "fisher_exact", "boschloo_exact", "z", "z_pooled", "r",
-                  "mann_whitney",
-                  "regression", "ancova", "logistic")
 MEASURES = ("OR", "RR", "HR", "IRR", "RD", "MD", "SMD")
 
 
@@ -439,7 +436,7 @@ def _reported(reader, item, field, line):
     if item.get("estimate") is not None:
         estimate = _estimate(reader, item["estimate"], _join(field, "estimate"),
                              item.line_of("estimate"))
-    return Reported(test=reader.choice(item, "test", field, REPORTED_TESTS),
+    return Reported(test=reader.choice(item, "test", field, tests.printed_names()),
                     statistic=reader.number(item, "statistic", field), df=df, p=p,
                     estimate=estimate)
 

@@ -2,7 +2,7 @@
 
 Each function returns a :class:`matplotlib.figure.Figure` built without pyplot (no global
 state; a notebook displays it with ``display(figure)``).  The numbers drawn come from a
-:class:`~reanalyse.checks.check.ClaimCheck` or, for the significance map, from the 2 x 2
+:class:`~reanalyse.claims.check.ClaimCheck` or, for the significance map, from the 2 x 2
 kernel the check runs (:func:`reanalyse.kernels.twobytwo.pvalue_window`, one vectorised call a
 test over a window of counts around the printed ones, so its cost does not grow with n; and
 Boschloo's test by bisection on Fisher's p, on which its p is nondecreasing).
@@ -54,7 +54,7 @@ def p_interval_plot(check) -> Figure:
     alpha = check.alpha
     printed = check.claim.reported.p
     positive = [value for spec in specs for value in (spec.p_min, spec.p_max) if value > 0]
-    lowest = min(positive + [alpha] + ([printed.interval(alpha)[1]] if printed else []))
+    lowest = min(positive + [alpha] + ([printed.interval(alpha, check.rounding)[1]] if printed else []))
     left = max(_FLOOR, 10 ** np.floor(np.log10(lowest) - 0.5))
     figure = Figure(figsize=(8, 0.5 * len(specs) + 1.5), layout="constrained")
     axes = figure.add_subplot()
@@ -62,7 +62,7 @@ def p_interval_plot(check) -> Figure:
     axes.axvspan(left, alpha, color=SIGNIFICANT_COLOUR, alpha=0.07, lw=0)
     axes.axvline(alpha, color="#cf222e", ls="--", lw=1.2, label=f"alpha = {alpha:g}")
     if printed is not None:
-        low, high = printed.interval(alpha)
+        low, high = printed.interval(alpha, check.rounding)
         axes.axvspan(max(low, left), high, color=_PRINTED_COLOUR, alpha=0.18, lw=0,
                      label=f"printed p {printed}")
     labels = []
@@ -152,8 +152,7 @@ def significance_grid(check, study, options, *, half_width: int = 6) -> Signific
     arm_ids = study.claim_arms(check.claim)
     if outcome.type != "binary" or len(arm_ids) != 2 or check.missing or check.impossible:
         return None
-    pairs = CountPairs.from_summaries(*(outcome.arms[arm_id].with_rounding(options.rounding)
-                                        for arm_id in arm_ids))
+    pairs = CountPairs.from_summaries(*outcome.summaries(arm_ids), options.rounding)
     if not pairs.feasible:
         return None
     n1, n2 = pairs.treat_n, pairs.control_n

@@ -1,9 +1,9 @@
 """What a claim-check notebook shows: the study, a verdict table, and each claim explained.
 
 The notebook templates in ``notebooks/`` are thin: they load an analysis, run
-:func:`reanalyse.checks.check.check_study` and hand the result to the functions here.  Every number
-these functions show is read from that result (:class:`~reanalyse.checks.check.StudyCheck`,
-:class:`~reanalyse.checks.check.ClaimCheck`, their specs and effects) or from the study file as
+:func:`reanalyse.claims.check.check_study` and hand the result to the functions here.  Every number
+these functions show is read from that result (:class:`~reanalyse.claims.check.StudyCheck`,
+:class:`~reanalyse.claims.check.ClaimCheck`, their specs and effects) or from the study file as
 printed; nothing is computed here.  All text that comes from a study or analysis file is
 escaped, so a study title containing ``<script>`` is shown as text.
 
@@ -165,8 +165,8 @@ def study_header(study, analysis=None) -> Html:
     analysis : Analysis, optional
         Adds the options in force and the recorded verdicts' file.
     """
-    from reanalyse import __version__
-    from reanalyse.runner.hashing import file_digest
+    from reanalyse._version import __version__
+    from reanalyse.io import file_digest
 
     title = (analysis.title if analysis is not None and analysis.title else study.citation)
     parts = [f"<style>{REPORT_STYLE}</style>", f"<h2>{_e(title)}</h2>"]
@@ -421,9 +421,8 @@ def explain(check, study) -> str:
                          + "; ".join(check.impossible) + ". A reported result built on them "
                          "cannot be checked until the numbers are corrected.")
     else:
-        judged = [s for s in check.specs if s.role in ("primary", "alternative") and s.computed]
-        reported = [s for s in check.specs if s.role == "reported" and s.computed]
-        basis = judged or reported
+        partition = check.partition
+        judged, reported = partition.judged, partition.reported
         source = ("counts" if outcome.type == "binary" else "means and standard deviations")
         if judged:
             sentences.append(
@@ -434,10 +433,9 @@ def explain(check, study) -> str:
             sentences.append("The printed summaries do not allow the paper's test to be "
                              "rebuilt, so the check rests on the p-value implied by the "
                              "paper's own statistic or confidence interval.")
-        if claimed is not None and basis:
-            agree = [s for s in basis if s.significant is claimed]
-            against = [s for s in basis if s.significant is (not claimed)]
-            straddle = [s for s in basis if s.significant is None]
+        if claimed is not None and partition.basis:
+            agree, against, straddle = ([check.spec(name) for name in names] for names in (
+                partition.agree, partition.against, partition.straddle))
             word = "significant" if claimed else "not significant"
             if agree:
                 sentences.append(f"{_tests(len(agree)).capitalize()} {'gives' if len(agree) == 1 else 'give'} "
@@ -469,7 +467,7 @@ def show_claim(check, study, result=None) -> None:
     The heading with the verdict; the plain-language paragraph; the printed numbers; the
     p-interval plot and the table of rebuilt tests; effect sizes; robustness analyses; and
     for a binary outcome the significance map (which needs ``result``, the
-    :class:`~reanalyse.checks.check.StudyCheck`, for its options).
+    :class:`~reanalyse.claims.check.StudyCheck`, for its options).
     """
     from IPython.display import display
 

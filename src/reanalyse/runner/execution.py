@@ -39,7 +39,7 @@ def default_kernel_start() -> str:
     return "fork" if sys.platform.startswith("linux") else "spawn"
 
 #: Modules the kernel fork server imports once for all kernels (what the templates import).
-KERNEL_PRELOAD = ("reanalyse.reports.report", "reanalyse.reports.plots", "reanalyse.checks.check",
+KERNEL_PRELOAD = ("reanalyse.reports.report", "reanalyse.reports.plots", "reanalyse.claims.check",
                   "reanalyse.model.analysis", "reanalyse.model.studyfile")
 
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
@@ -97,7 +97,7 @@ class Outcome:
 
 
 #: What a worker imports to run analyses (before forking, a pool imports them once for all).
-WORKER_PRELOAD = ("papermill", "nbconvert", "nbclient", "jupyter_client", "reanalyse.checks.check",
+WORKER_PRELOAD = ("papermill", "nbconvert", "nbclient", "jupyter_client", "reanalyse.claims.check",
                   "reanalyse.model.studyfile", "reanalyse.runner.kernels", "reanalyse.runner.outputs")
 
 

@@ -24,17 +24,14 @@ from functools import cache
 from importlib import metadata
 from pathlib import Path
 
+from reanalyse.io import file_digest
+
 __all__ = ["file_digest", "package_digest", "environment", "input_hashes", "run_key",
            "VERSIONED"]
 
 #: Distributions whose versions are recorded with every run and enter the run key.
 VERSIONED = ("reanalyse", "numpy", "scipy", "statsmodels", "matplotlib", "papermill", "nbconvert",
              "ipykernel")
-
-
-def file_digest(path) -> str:
-    """SHA-256 of a file's bytes, as ``sha256:<hex>``."""
-    return "sha256:" + hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
 @cache

@@ -13,9 +13,10 @@ import copy
 import html
 import json
 import os
-import tempfile
 import threading
 from pathlib import Path
+
+from reanalyse.io import write_atomic
 
 __all__ = ["write_atomic", "report_files", "failed_files", "render_html", "error_page",
            "HIDE_INPUT_TAG"]
@@ -32,29 +33,6 @@ _TEMPLATE = """\
 {%- block html_head_js_mermaidjs -%}{%- endblock html_head_js_mermaidjs -%}
 """
 _TEMPLATE_NAME = "reanalyse-report.html.j2"
-
-
-def write_atomic(path, data: str | bytes) -> None:
-    """Write ``data`` to ``path`` so that readers see the old file or the new one, never a part.
-
-    The data go to a temporary file in the same folder, are flushed to disk, and the file is
-    renamed over ``path``.
-    """
-    path = Path(path)
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data.encode("utf-8") if isinstance(data, str) else data)
-            stream.flush()
-            os.fsync(stream.fileno())
-        if path.exists():
-            os.chmod(temporary, path.stat().st_mode & 0o777)
-        else:
-            os.chmod(temporary, 0o644)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
 
 
 def report_files(out: Path, name: str) -> dict[str, Path]:

@@ -46,7 +46,7 @@ from reanalyse.kernels.combine import stouffer_by_group
 from reanalyse.kernels.printed import Rounding
 from reanalyse.screens.factory import Field, describe_problems, first_by_group, group_layout, \
     read_fields, resolve_columns
-from reanalyse.screens.percent import percent_counts
+from reanalyse.kernels.granularity import percent_counts
 from reanalyse.screens.rebuilt import MAX_GROUPS, anova_pvalues, summary_box
 
 __all__ = ["BASELINE_FIELDS", "BaselineScreen", "baseline_screen", "chi_square_counts",

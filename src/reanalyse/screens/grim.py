@@ -15,40 +15,10 @@ import numpy as np
 
 from reanalyse.kernels.columns import POW10, format_scaled, join_text, to_text
 from reanalyse.screens.factory import Check, CheckResult, Field, status_codes, table_mapper
-from reanalyse.kernels.granularity import exact_product, interval_bounds, printed_ratio, \
-    split_exact, sum_range
+from reanalyse.kernels.granularity import exact_product, grim_sums, printed_ratio, \
+    split_exact
 
 __all__ = ["GRIM", "grim", "grim_map", "grim_sums"]
-
-
-def grim_sums(mean, count, rounding, *, scale: int = 1):
-    """Smallest and largest integer sums whose mean over ``count`` values prints as ``mean``.
-
-    Parameters
-    ----------
-    mean : PrintedColumn
-        The printed means (percentages with ``scale=100``).
-    count : int array
-        Number of integer values averaged (n x items; Python ints where beyond int64).
-    rounding : Rounding
-    scale : int
-        What the printed number is the mean times: 100 for a percentage.
-
-    Returns
-    -------
-    sum_low, sum_high : int arrays (object where int64 would overflow)
-        No sum fits where ``sum_low > sum_high``.
-    """
-    lower, upper, lower_closed, upper_closed = interval_bounds(mean, rounding)
-    magnitude = (np.abs(lower) + np.abs(upper) + 4.0) * np.asarray(count, dtype=np.float64) * 4
-
-    def compute(lower, upper, lower_closed, upper_closed, decimals, count):
-        low, high = sum_range(lower, upper, lower_closed, upper_closed, decimals, count, scale)
-        return {"low": low, "high": high}
-
-    out = split_exact(magnitude, compute, lower, upper, lower_closed, upper_closed,
-                      mean.decimals, np.asarray(count))
-    return out["low"], out["high"]
 
 
 def _nearest_means(mean, count, below, above):

@@ -24,7 +24,7 @@ from reanalyse.kernels.columns import format_scaled, join_text, to_text
 from reanalyse.screens.factory import Check, CheckResult, Field, status_codes, table_mapper
 from reanalyse.kernels.granularity import ceil_div, exact_product, floor_div, \
     interval_bounds, isqrt, least_squares, pow10, representable, split_exact
-from reanalyse.screens.grim import grim_sums
+from reanalyse.kernels.granularity import grim_sums
 
 __all__ = ["GRIMMER", "grimmer", "grimmer_map"]
 

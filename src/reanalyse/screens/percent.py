@@ -14,29 +14,9 @@ import numpy as np
 from reanalyse.kernels.columns import format_scaled, join_text, to_text
 from reanalyse.screens.factory import Check, CheckResult, Field, status_codes, table_mapper
 from reanalyse.kernels.granularity import printed_ratio
-from reanalyse.screens.grim import grim_sums
+from reanalyse.kernels.granularity import percent_counts
 
 __all__ = ["PERCENT", "percent_n", "percent_map", "percent_counts"]
-
-
-def percent_counts(percent, n, rounding):
-    """Event counts 0..n whose percentage of n prints as the printed percentage.
-
-    Parameters
-    ----------
-    percent : PrintedColumn
-        Printed percentages.
-    n : int array
-        Denominators.
-    rounding : Rounding
-
-    Returns
-    -------
-    count_low, count_high : int arrays
-        The consistent counts (none where ``count_low > count_high``).
-    """
-    low, high = grim_sums(percent, n, rounding, scale=100)
-    return np.maximum(low, 0).astype(np.int64), np.minimum(high, n).astype(np.int64)
 
 
 def _run(columns, options):

@@ -27,6 +27,7 @@ from dataclasses import dataclass
 
 from scipy import stats
 
+from reanalyse.model import tests
 from reanalyse.sensitivity._common import clean, fmt, fmt_p, plural, record_dict
 from reanalyse.kernels.twobytwo import TEST_LABELS, pvalues
 
@@ -181,7 +182,8 @@ class AttritionResult:
         return clean(data)
 
 
-_TEST_WORDS = dict(TEST_LABELS, student_t="Student's t-test", welch_t="Welch's t-test")
+_TEST_WORDS = dict(TEST_LABELS, student_t=tests.phrase("student_t"),
+                   welch_t=tests.phrase("welch_t"))
 
 
 def _sign(value: float) -> int:

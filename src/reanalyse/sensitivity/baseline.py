@@ -31,7 +31,7 @@ import numpy as np
 
 from reanalyse.kernels.combine import stouffer
 from reanalyse.checks.continuous import ArmBox, two_sample_tests
-from reanalyse.kernels.printed import PrintedP
+from reanalyse.kernels.printed import PrintedP, Rounding
 from reanalyse.sensitivity._common import clean, fmt_p, record_dict
 from reanalyse.kernels.twobytwo import pvalue_window
 
@@ -94,11 +94,13 @@ def baseline_variable_counts(name: str, treat_events, treat_n: int, control_even
     return BaselineVariable(name, "pearson_chi2", float(p[0, 0]), float(p.min()), float(p.max()))
 
 
-def baseline_variable_printed(name: str, printed: PrintedP) -> BaselineVariable | None:
-    """The interval a printed baseline p stands for; None when it is a bound (``< .05``, ``ns``)."""
+def baseline_variable_printed(name: str, printed: PrintedP,
+                              rounding: Rounding | str) -> BaselineVariable | None:
+    """The interval a printed baseline p stands for under ``rounding``; None when it is a bound
+    (``< .05``, ``ns``)."""
     if printed.relation != "=":
         return None
-    low, high = printed.interval(0.05)
+    low, high = printed.interval(0.05, rounding)
     return BaselineVariable(name, "printed_p", printed.value, low, high)
 
 

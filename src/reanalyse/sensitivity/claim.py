@@ -41,18 +41,14 @@ from reanalyse.sensitivity.baseline import (baseline_balance, baseline_variable_
                                             baseline_variable_counts, baseline_variable_printed)
 from reanalyse.sensitivity.dichotomisation import dichotomisation_coherence, parse_cutoff
 from reanalyse.sensitivity.fragility import fragility_range
+from reanalyse.model import tests
 from reanalyse.model.study import Claim, ContinuousArm, Outcome, Study
+from reanalyse.sensitivity._pvalues import TESTS as PVALUE_TESTS
 
 __all__ = ["ClaimSensitivity", "claim_sensitivity", "ANALYSES"]
 
 ANALYSES = ("fragility", "attrition", "dichotomisation", "baseline", "allowance", "bayes_factor")
 
-#: The binary test an attrition analysis redoes, by the test the paper names (Fisher's otherwise).
-_BINARY_TEST = {"chi2": "pearson_chi2", "pearson_chi2": "pearson_chi2",
-                "yates_chi2": "yates_chi2", "fisher_exact": "fisher_exact", "z": "z_pooled",
-                "z_pooled": "z_pooled"}
-_T_TESTS = ("t", "student_t", "welch_t")
-_NOT_REBUILT = ("regression", "ancova", "logistic", "mann_whitney")
 
 
 @dataclass(frozen=True)
@@ -148,8 +144,8 @@ def _lost(randomised, analysed) -> tuple[int | None, ...]:
                  for r, a in zip(randomised, analysed))
 
 
-def _box(summary: ContinuousArm) -> ArmBox | None:
-    return None if summary.missing() else ArmBox.from_arm(summary)
+def _box(summary: ContinuousArm, rounding: Rounding) -> ArmBox | None:
+    return None if summary.missing() else ArmBox.from_arm(summary, rounding)
 
 
 def _lacking(summaries, labels) -> tuple[str, ...]:
@@ -157,14 +153,14 @@ def _lacking(summaries, labels) -> tuple[str, ...]:
                  for summary, label in zip(summaries, labels) if summary.missing())
 
 
-def _fragility(outcome, summaries, labels, alpha, claim, significant):
+def _fragility(outcome, summaries, labels, alpha, claim, significant, rounding):
     if outcome.type != "binary":
         return NotComputed("fragility", "the fragility index is defined for binary outcomes")
     lacking = _lacking(summaries, labels)
     if lacking:
         return NotComputed("fragility", "the per-arm events and n of this outcome are not "
                            "printed", lacking)
-    pairs = CountPairs.from_summaries(*summaries)
+    pairs = CountPairs.from_summaries(*summaries, rounding)
     if not pairs.feasible:
         return NotComputed("fragility", "no whole number of participants gives a printed "
                            "percentage")
@@ -180,7 +176,8 @@ def _printed_first(options, printed) -> list[int]:
     return [printed] + [k for k in options if k != printed]
 
 
-def _attrition(study_arms, outcome, summaries, labels, lost, alpha, claim, significant):
+def _attrition(study_arms, outcome, summaries, labels, lost, alpha, claim, significant,
+               rounding):
     if None in lost:
         missing = []
         for arm, summary, label in zip(study_arms, summaries, labels):
@@ -197,24 +194,27 @@ def _attrition(study_arms, outcome, summaries, labels, lost, alpha, claim, signi
         return NotComputed("attrition", "the per-arm results of this outcome are not printed",
                            lacking)
     if outcome.type == "binary":
-        pairs = CountPairs.from_summaries(*summaries)
+        pairs = CountPairs.from_summaries(*summaries, rounding)
         if not pairs.feasible:
             return NotComputed("attrition", "no whole number of participants gives a printed "
                                "percentage")
-        test = _BINARY_TEST.get(claim.reported.test, "fisher_exact")
+        # the test the paper names when its p-values are tabulated for every table, else Fisher's
+        named = tests.lookup(claim.reported.test)
+        test = named.name if named is not None and named.name in PVALUE_TESTS else "fisher_exact"
         if claim.alternative != "two-sided" and test in ("pearson_chi2", "yates_chi2"):
             test = "z_pooled"
         return attrition_bounds_binary(pairs.treat_printed, pairs.treat_n, lost[0],
                                        pairs.control_printed, pairs.control_n, lost[1],
                                        alpha=alpha, alternative=claim.alternative, test=test,
                                        significant=significant, arm_labels=labels)
-    treat, control = (_box(s) for s in summaries)
+    treat, control = (_box(s, rounding) for s in summaries)
     scale = outcome.scale
     return attrition_bounds_continuous(
         treat.mean, treat.sd, treat.n, lost[0], control.mean, control.sd, control.n, lost[1],
         scale_min=None if scale is None else scale.min,
         scale_max=None if scale is None else scale.max, alpha=alpha,
-        alternative=claim.alternative, equal_var=claim.reported.test != "welch_t",
+        alternative=claim.alternative,
+        equal_var=tests.lookup(claim.reported.test) is not tests.lookup("welch_t"),
         significant=significant, arm_labels=labels)
 
 
@@ -247,18 +247,18 @@ def _dichotomisation(study, outcome, arm_ids, labels, rounding):
     if any(arm_id not in binary.arms or arm_id not in continuous.arms for arm_id in arm_ids):
         return NotComputed("dichotomisation", "the binary and continuous outcomes do not both "
                            "have numbers for the compared arms")
-    binary_arms = [binary.arms[a].with_rounding(rounding) for a in arm_ids]
-    continuous_arms = [continuous.arms[a].with_rounding(rounding) for a in arm_ids]
+    binary_arms = [binary.arms[a] for a in arm_ids]
+    continuous_arms = [continuous.arms[a] for a in arm_ids]
     lacking = (_lacking(binary_arms, [f"{label} ({binary.id})" for label in labels])
                + _lacking(continuous_arms, [f"{label} ({continuous.id})" for label in labels]))
     if lacking:
         return NotComputed("dichotomisation", "the per-arm numbers of both outcomes are needed",
                            lacking)
-    pairs = CountPairs.from_summaries(*binary_arms)
+    pairs = CountPairs.from_summaries(*binary_arms, rounding)
     if not pairs.feasible:
         return NotComputed("dichotomisation", "no whole number of participants gives a printed "
                            "percentage")
-    treat, control = (_box(s) for s in continuous_arms)
+    treat, control = (_box(s, rounding) for s in continuous_arms)
     scale = continuous.scale
     return dichotomisation_coherence(
         treat.mean, treat.sd, treat.n, control.mean, control.sd, control.n,
@@ -270,15 +270,14 @@ def _dichotomisation(study, outcome, arm_ids, labels, rounding):
 def _baseline(study: Study, arm_ids, rounding):
     variables, unusable = [], []
     for outcome in (o for o in study.outcomes if o.baseline):
-        summaries = [outcome.arms[a].with_rounding(rounding) for a in arm_ids
-                     if a in outcome.arms]
+        summaries = [outcome.arms[a] for a in arm_ids if a in outcome.arms]
         variable = None
         if len(summaries) == 2 and not any(s.missing() for s in summaries):
             if outcome.type == "continuous":
                 variable = baseline_variable_continuous(outcome.label,
-                                                        *(_box(s) for s in summaries))
+                                                        *(_box(s, rounding) for s in summaries))
             else:
-                pairs = CountPairs.from_summaries(*summaries)
+                pairs = CountPairs.from_summaries(*summaries, rounding)
                 if pairs.feasible:
                     variable = baseline_variable_counts(
                         outcome.label, _printed_first(pairs.treat_events, pairs.treat_printed),
@@ -288,7 +287,7 @@ def _baseline(study: Study, arm_ids, rounding):
             printed = [c.reported.p for c in study.claims if c.outcome == outcome.id
                        and c.reported.p is not None and set(study.claim_arms(c)) == set(arm_ids)]
             if printed:
-                variable = baseline_variable_printed(outcome.label, printed[0])
+                variable = baseline_variable_printed(outcome.label, printed[0], rounding)
         if variable is None:
             unusable.append(f"per-arm numbers (or an exact p) for {outcome.label}")
         else:
@@ -335,17 +334,18 @@ def _bayes_factor(outcome, summaries, sizes, claim, significant, rounding, stude
     if outcome.type != "continuous":
         return NotComputed("bayes_factor", "a Bayes factor from a t statistic needs a "
                            "continuous outcome")
-    boxes = [_box(s) for s in summaries]
+    boxes = [_box(s, rounding) for s in summaries]
     if None not in boxes:
         if student is None:
             student, _ = two_sample_tests(*boxes)
         return bayes_factor_t(student.statistic, boxes[0].n, boxes[1].n,
                               t_min=student.statistic_min, t_max=student.statistic_max)
     reported = claim.reported
-    if reported.test in _T_TESTS and reported.statistic is not None and None not in sizes:
-        statistic = reported.statistic.with_rounding(rounding)
-        return bayes_factor_t(statistic.value, sizes[0], sizes[1], t_min=statistic.lower,
-                              t_max=statistic.upper)
+    if tests.family_of(reported.test) == "t" and reported.statistic is not None \
+            and None not in sizes:
+        statistic = reported.statistic
+        t_min, t_max = statistic.interval(rounding)
+        return bayes_factor_t(statistic.value, sizes[0], sizes[1], t_min=t_min, t_max=t_max)
     return NotComputed("bayes_factor", "neither the per-arm means and SDs nor a t statistic "
                        "are printed", _lacking(summaries, ()) or ("means and SDs",))
 
@@ -370,7 +370,7 @@ def claim_sensitivity(study: Study, claim: Claim, *, alpha: float | None = None,
         the effect a paper's sample-size calculation assumed, pass it here).
     student : SpecResult, optional
         Student's t-test already rebuilt for this claim under the same rounding (as
-        :func:`reanalyse.checks.check.check_claim` has it); the Bayes factor reads t and its rounding
+        :func:`reanalyse.claims.check.check_claim` has it); the Bayes factor reads t and its rounding
         range from it instead of rebuilding the test.
 
     Returns
@@ -385,7 +385,7 @@ def claim_sensitivity(study: Study, claim: Claim, *, alpha: float | None = None,
     arm_ids = study.claim_arms(claim)
     study_arms = tuple(study.arm(arm_id) for arm_id in arm_ids)
     labels = tuple(arm.label for arm in study_arms)
-    summaries = [outcome.arms[a].with_rounding(rounding) for a in arm_ids]
+    summaries = [outcome.arms[a] for a in arm_ids]
     randomised = tuple(arm.randomised for arm in study_arms)
     analysed = tuple(summary.n for summary in summaries)
     significant = claim.significant
@@ -411,8 +411,9 @@ def claim_sensitivity(study: Study, claim: Claim, *, alpha: float | None = None,
                      f"{plural(sum(x for x in lost if x), 'participant')} randomised "
                      f"{'was' if sum(x for x in lost if x) == 1 else 'were'} not analysed")
     reported = claim.reported
-    if reported.test in _NOT_REBUILT or (reported.estimate is not None
-                                         and reported.estimate.adjusted):
+    named = tests.lookup(reported.test)
+    if (named is not None and not named.rebuildable) or (reported.estimate is not None
+                                                         and reported.estimate.adjusted):
         notes.append("the claim rests on a model the printed summaries cannot rebuild (adjusted "
                      "or rank-based); these analyses use the unadjusted summaries")
     if claim.population is None and any(lost):
@@ -425,9 +426,9 @@ def claim_sensitivity(study: Study, claim: Claim, *, alpha: float | None = None,
         notes.append("the Bayes factor is two-sided; the claim's test is one-sided")
     return ClaimSensitivity(
         **common,
-        fragility=_fragility(outcome, summaries, labels, alpha, claim, significant),
+        fragility=_fragility(outcome, summaries, labels, alpha, claim, significant, rounding),
         attrition=_attrition(study_arms, outcome, summaries, labels, lost, alpha, claim,
-                             significant),
+                             significant, rounding),
         dichotomisation=_dichotomisation(study, outcome, arm_ids, labels, rounding),
         baseline=_baseline(study, arm_ids, rounding),
         allowance=_allowance(outcome, summaries, sizes, labels, alpha, claim, effects),

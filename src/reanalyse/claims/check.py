@@ -1,6 +1,9 @@
 """Check every claim of a study: rebuild the defensible tests and give one verdict per claim.
 
->>> from reanalyse.checks.check import check_file
+The claim check sits above the rebuilt tests (:mod:`reanalyse.checks`), the sensitivity
+analyses and the granularity screens, and combines them: one :class:`ClaimCheck` per claim.
+
+>>> from reanalyse.claims.check import check_file
 >>> result = check_file("data/raisi-dehkordi-2019.yaml")      # doctest: +SKIP
 >>> [(c.claim.id, c.verdict.value) for c in result.claims]     # doctest: +SKIP
 """
@@ -10,77 +13,25 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field, replace
 
-from reanalyse import __version__
-from reanalyse.checks.binary import BOSCHLOO_POLICIES, CountPairs, binary_tests, risk_effects
+from reanalyse._version import __version__
+from reanalyse.checks.binary import CountPairs, binary_tests, risk_effects
 from reanalyse.checks.continuous import ArmBox, hedges_g, k_sample_tests, mean_difference, \
     two_sample_tests
 from reanalyse.kernels.printed import PrintedNumber, Rounding
-from reanalyse.checks.reported import ci_p, statistic_family, statistic_p
+from reanalyse.checks.reported import ci_p, statistic_p
 from reanalyse.checks.results import Effect, SpecResult
 from reanalyse.screens.grim import grim
 from reanalyse.screens.grimmer import grimmer
 from reanalyse.sensitivity import ClaimSensitivity, claim_sensitivity
+from reanalyse.model import tests
+from reanalyse.model.options import CheckOptions
 from reanalyse.model.study import Claim, Outcome, Study
 from reanalyse.model.studyfile import load_study
-from reanalyse.checks.verdicts import Verdict, decide_verdict
+from reanalyse.checks.verdicts import Partition, Verdict, decide_verdict, partition_specs
 
 __all__ = ["CheckOptions", "ClaimCheck", "StudyCheck", "check_claim", "check_study",
-           "check_file", "SPEC_NAMES"]
+           "check_file"]
 
-SPEC_NAMES = ("student_t", "welch_t", "anova_f", "welch_anova", "pearson_chi2", "yates_chi2",
-              "fisher_exact", "boschloo_exact", "z_pooled", "reported_statistic", "ci_to_p")
-
-#: Printed test -> the rebuilt spec that is primary for it.  Tests that cannot be rebuilt from
-#: summaries (models with covariates, rank tests) make every rebuilt spec ``context``.
-_PRIMARY = {"t": "student_t", "student_t": "student_t", "welch_t": "welch_t",
-            "F": "anova_f", "anova_f": "anova_f", "welch_anova": "welch_anova",
-            "chi2": "pearson_chi2", "pearson_chi2": "pearson_chi2", "yates_chi2": "yates_chi2",
-            "fisher_exact": "fisher_exact", "boschloo_exact": "boschloo_exact",
-            "z": "z_pooled", "z_pooled": "z_pooled"}
-_NOT_REBUILDABLE = ("regression", "ancova", "logistic", "mann_whitney")
-#: For a two-arm continuous outcome F = t**2, so a printed F is a t-test's.
-_SAME_FAMILY = {"t": ("student_t", "welch_t"), "F": ("anova_f", "welch_anova", "student_t",
-                                                      "welch_t"),
-                "chi2": ("pearson_chi2", "yates_chi2"), "z": ("z_pooled",), "r": ()}
-
-
-@dataclass(frozen=True)
-class CheckOptions:
-    """Options of a check.
-
-    Attributes
-    ----------
-    alpha : float or None
-        Significance level; None uses each claim's own, else the study's.
-    rounding : Rounding
-        How printed numbers were rounded.
-    defensible : tuple of str or None
-        Spec names counted as defensible tests; the others are shown as context.  None: all.
-    boschloo : str
-        ``when_needed`` (default), ``always`` or ``never``; see :mod:`reanalyse.checks.binary`.
-    """
-
-    alpha: float | None = None
-    rounding: Rounding = Rounding.NEAREST
-    defensible: tuple[str, ...] | None = None
-    boschloo: str = "when_needed"
-
-    def __post_init__(self):
-        object.__setattr__(self, "rounding", Rounding.parse(self.rounding))
-        if self.boschloo not in BOSCHLOO_POLICIES:
-            raise ValueError(f"boschloo must be one of {BOSCHLOO_POLICIES}, got {self.boschloo!r}")
-        if self.alpha is not None and not 0 < self.alpha < 1:
-            raise ValueError(f"alpha must lie between 0 and 1, got {self.alpha!r}")
-        unknown = set(self.defensible or ()) - set(SPEC_NAMES)
-        if unknown:
-            raise ValueError(f"unknown spec names in defensible: {sorted(unknown)}; "
-                             f"known: {', '.join(SPEC_NAMES)}")
-
-    def to_dict(self) -> dict:
-        """JSON-ready form."""
-        return {"alpha": self.alpha, "rounding": self.rounding.value,
-                "defensible": None if self.defensible is None else list(self.defensible),
-                "boschloo": self.boschloo}
 
 
 @dataclass(frozen=True)
@@ -91,6 +42,7 @@ class ClaimCheck:
     verdict: Verdict
     reason: str
     alpha: float
+    rounding: Rounding
     specs: tuple[SpecResult, ...] = ()
     effects: tuple[Effect, ...] = ()
     missing: tuple[str, ...] = ()
@@ -98,6 +50,7 @@ class ClaimCheck:
     matched_spec: str | None = None
     sensitivity: ClaimSensitivity | None = None
     notes: tuple[str, ...] = field(default=())
+    partition: Partition = Partition()
 
     def spec(self, name: str) -> SpecResult | None:
         """The spec called ``name`` (None if it was not rebuilt)."""
@@ -120,7 +73,7 @@ class ClaimCheck:
             "specs": [spec.to_dict() for spec in self.specs],
             "effects": [effect.to_dict() for effect in self.effects],
             "missing": list(self.missing), "impossible": list(self.impossible),
-            "notes": list(self.notes),
+            "notes": list(self.notes), "partition": self.partition.to_dict(),
             "sensitivity": None if self.sensitivity is None else self.sensitivity.to_dict(),
         }
 
@@ -150,8 +103,9 @@ def _missing(outcome: Outcome, arm_ids, study: Study) -> tuple[str, ...]:
     return tuple(gaps)
 
 
-def _sd_impossible(outcome: Outcome, arm_ids, study: Study) -> list[str]:
-    """SDs larger than the scale allows (Bhatia-Davis bound on the variance)."""
+def _sd_impossible(outcome: Outcome, arm_ids, study: Study, rounding: Rounding) -> list[str]:
+    """SDs larger than the scale allows (Bhatia-Davis bound on the variance), the printed
+    numbers read under ``rounding``."""
     scale = outcome.scale
     if scale is None or scale.min is None or scale.max is None:
         return []
@@ -162,11 +116,12 @@ def _sd_impossible(outcome: Outcome, arm_ids, study: Study) -> list[str]:
             continue
         # (max - m)(m - min) is concave in m, largest at the scale's midpoint: over the mean's
         # rounding interval, at the point of the interval nearest the midpoint
-        mean = min(max((scale.min + scale.max) / 2, summary.mean.lower), summary.mean.upper)
+        mean_low, mean_high = summary.mean.interval(rounding)
+        mean = min(max((scale.min + scale.max) / 2, mean_low), mean_high)
         mean = min(max(mean, scale.min), scale.max)
         farthest = (scale.max - mean) * (mean - scale.min)
         largest_sd = math.sqrt(summary.n / (summary.n - 1) * farthest)
-        if summary.sd.lower > largest_sd:
+        if summary.sd.interval(rounding)[0] > largest_sd:
             problems.append(f"the SD {summary.sd} for {study.arm(arm_id).label} exceeds "
                             f"{largest_sd:.3g}, the largest a mean of {summary.mean} allows on a "
                             f"{scale.min:g} to {scale.max:g} scale")
@@ -207,8 +162,8 @@ def _rebuild(study: Study, claim: Claim, outcome: Outcome, arm_ids, alpha: float
     """Specs and effects rebuilt from the arms' summaries, and impossibilities found."""
     summaries = outcome.summaries(arm_ids)
     if outcome.type == "continuous":
-        boxes = tuple(ArmBox.from_arm(s.with_rounding(options.rounding)) for s in summaries)
-        impossible = (_sd_impossible(outcome, arm_ids, study)
+        boxes = tuple(ArmBox.from_arm(s, options.rounding) for s in summaries)
+        impossible = (_sd_impossible(outcome, arm_ids, study, options.rounding)
                       + _granularity_impossible(outcome, arm_ids, study, options.rounding))
         if len(boxes) == 2:
             specs = two_sample_tests(*boxes, alternative=claim.alternative, alpha=alpha)
@@ -217,8 +172,8 @@ def _rebuild(study: Study, claim: Claim, outcome: Outcome, arm_ids, alpha: float
         else:
             specs, effects = k_sample_tests(boxes, alpha=alpha), ()
         return specs, effects, impossible
-    treat, control = (s.with_rounding(options.rounding) for s in summaries)
-    pairs = CountPairs.from_summaries(treat, control)
+    treat, control = summaries
+    pairs = CountPairs.from_summaries(treat, control, options.rounding)
     impossible = [f"{summary.percent}% of {summary.n} is not a whole number of participants "
                   f"for {study.arm(arm_id).label}"
                   for arm_id, summary, options_ in ((arm_ids[0], treat, pairs.treat_events),
@@ -234,11 +189,11 @@ def _rebuild(study: Study, claim: Claim, outcome: Outcome, arm_ids, alpha: float
 
 
 def _assign_roles(specs, claim: Claim, options: CheckOptions):
-    test = claim.reported.test
+    test = tests.lookup(claim.reported.test)
     adjusted = claim.reported.estimate is not None and claim.reported.estimate.adjusted
-    if test in _NOT_REBUILDABLE or adjusted:
+    if (test is not None and not test.rebuildable) or adjusted:
         return tuple(replace(spec, role="context") for spec in specs)
-    primary = _PRIMARY.get(test) if test else None
+    primary = tests.primary_spec(claim.reported.test)
     names = [spec.name for spec in specs]
     if primary not in names:
         primary = names[0] if names else None  # the design's default test comes first
@@ -248,11 +203,11 @@ def _assign_roles(specs, claim: Claim, options: CheckOptions):
                  for spec in specs)
 
 
-def _reported_specs(claim: Claim, outcome: Outcome, arm_ids, alpha: float,
+def _reported_specs(claim: Claim, outcome: Outcome, arm_ids, alpha: float, rounding: Rounding,
                     notes: list[str]) -> list[SpecResult]:
     reported = claim.reported
     specs = []
-    family = statistic_family(reported.test)
+    family = tests.family_of(reported.test)
     if family is None and reported.statistic is not None and reported.test is None:
         family = "t" if outcome.type == "continuous" and len(arm_ids) == 2 else (
             "F" if outcome.type == "continuous" else "chi2")
@@ -265,12 +220,12 @@ def _reported_specs(claim: Claim, outcome: Outcome, arm_ids, alpha: float,
                 notes.append(f"df for the printed {family} taken from the design: "
                              + ", ".join(d.text for d in df))
         try:
-            specs.append(statistic_p(family, reported.statistic, df,
+            specs.append(statistic_p(family, reported.statistic, df, rounding=rounding,
                                      alternative=claim.alternative, alpha=alpha))
         except ValueError as error:
             notes.append(f"the printed statistic could not be checked: {error}")
     if reported.estimate is not None and reported.estimate.ci is not None:
-        specs.append(ci_p(reported.estimate, alpha=alpha))
+        specs.append(ci_p(reported.estimate, rounding=rounding, alpha=alpha))
     if reported.p is not None and reported.p.is_zero:
         notes.append(f"p printed as {reported.p}: no test gives p = 0; read as p < 0.0005")
     return specs
@@ -301,7 +256,8 @@ def check_claim(study: Study, claim: Claim, options: CheckOptions = CheckOptions
     if not missing:
         specs, effects, impossible = _rebuild(study, claim, outcome, arm_ids, alpha, options)
         specs = _assign_roles(specs, claim, options)
-    specs = tuple(specs) + tuple(_reported_specs(claim, outcome, arm_ids, alpha, notes))
+    specs = tuple(specs) + tuple(_reported_specs(claim, outcome, arm_ids, alpha,
+                                                 options.rounding, notes))
     claimed = claim.significant
     printed_p = claim.reported.p
     if claimed is None and printed_p is not None:
@@ -315,18 +271,22 @@ def check_claim(study: Study, claim: Claim, options: CheckOptions = CheckOptions
         return ClaimCheck(claim, Verdict.INSUFFICIENT_INFORMATION,
                           "The study file does not say whether the paper claims a significant "
                           "result; add 'significant: true' or 'false' to the claim.", alpha,
-                          specs, tuple(effects), missing, tuple(impossible),
-                          sensitivity=sensitivity, notes=tuple(notes))
-    family = statistic_family(claim.reported.test) or ("chi2" if outcome.type == "binary"
-                                                       else "t")
+                          options.rounding, specs, tuple(effects), missing, tuple(impossible),
+                          sensitivity=sensitivity, notes=tuple(notes),
+                          partition=partition_specs(specs, None))
+    family = tests.family_of(claim.reported.test) or ("chi2" if outcome.type == "binary"
+                                                      else "t")
     result = decide_verdict(
-        claimed=claimed, specs=specs, alpha=alpha, printed_p=printed_p,
+        claimed=claimed, specs=specs, alpha=alpha, rounding=options.rounding,
+        printed_p=printed_p,
         printed_statistic=claim.reported.statistic,
-        statistic_specs=_SAME_FAMILY.get(family, ()), impossible=tuple(impossible),
+        statistic_specs=tests.same_family(family), impossible=tuple(impossible),
         missing=missing, fragile_reasons=sensitivity.fragile_reasons,
-        squared_specs=("student_t", "welch_t") if family == "F" else ())
-    return ClaimCheck(claim, result.verdict, result.reason, alpha, specs, tuple(effects), missing,
-                      tuple(impossible), result.matched_spec, sensitivity, tuple(notes))
+        squared_specs=tests.squared_specs(family))
+    return ClaimCheck(claim, result.verdict, result.reason, alpha, options.rounding, specs,
+                      tuple(effects), missing,
+                      tuple(impossible), result.matched_spec, sensitivity, tuple(notes),
+                      result.partition)
 
 
 def check_study(study: Study, options: CheckOptions = CheckOptions()) -> StudyCheck:

@@ -1,0 +1,1 @@
+"""One verdict per claim, from the rebuilt tests, the sensitivity analyses and the screens."""
