@@ -37,14 +37,12 @@ from reanalyse.errors import ReanalyseError
 from reanalyse.kernels import exact
 from reanalyse.kernels.distributions import norm_cdf, norm_sf
 
-__all__ = ["TESTS", "TEST_LABELS", "ALTERNATIVES", "RELATIVE_TOLERANCE", "MAX_ARM_SIZE",
+__all__ = ["TESTS", "ALTERNATIVES", "RELATIVE_TOLERANCE", "MAX_ARM_SIZE",
            "MAX_MATRIX_TABLES", "BLOCK", "TableTooLargeError", "two_sided_only",
            "two_proportion_chi2", "two_proportion_z", "fisher_exact_pvalues", "pvalues",
            "pvalue_matrix", "pvalue_window", "check_sizes"]
 
 TESTS = ("pearson_chi2", "yates_chi2", "fisher_exact", "z_pooled")
-TEST_LABELS = {"pearson_chi2": "Pearson's chi-square", "yates_chi2": "Yates' chi-square",
-               "fisher_exact": "Fisher's exact test", "z_pooled": "the pooled z-test"}
 ALTERNATIVES = ("two-sided", "greater", "less")
 
 #: Two conditional table probabilities within this relative distance count as equal in
@@ -298,7 +296,7 @@ def _check_test(test, alternative):
     if test not in TESTS:
         raise ValueError(f"unknown test {test!r}; use one of: {', '.join(TESTS)}")
     if alternative != "two-sided" and two_sided_only(test):
-        raise ValueError(f"{TEST_LABELS[test]} is two-sided only; use fisher_exact or z_pooled "
+        raise ValueError(f"{test} is two-sided only; use fisher_exact or z_pooled "
                          f"for a one-sided alternative")
 
 

@@ -39,7 +39,8 @@ from scipy import optimize
 
 from reanalyse.kernels.distributions import nct_sf, norm_ppf, t_isf
 from reanalyse.sensitivity._common import clean, fmt, record_dict
-from reanalyse.kernels.twobytwo import (MAX_MATRIX_TABLES, TEST_LABELS, TESTS, pvalue_matrix,
+from reanalyse.model import tests
+from reanalyse.kernels.twobytwo import (MAX_MATRIX_TABLES, TESTS, pvalue_matrix,
                                         pvalues, two_sided_only)
 
 __all__ = ["smallest_significant_smd", "power_t", "smd_for_power", "SignificantTable",
@@ -272,7 +273,7 @@ class CountAllowance:
         unit = "in counts" if self.treat_n == self.control_n else "in proportions"
         return (f"With {sizes}, the smallest difference {unit} that any of the tests calls "
                 f"significant is {self._difference(small)} ({self._table(small)}, by "
-                f"{_and(TEST_LABELS[name] for name in which)}); at the least favourable event "
+                f"{_and(tests.phrase(name) for name in which)}); at the least favourable event "
                 f"rate a difference of {self._difference(hard)} is needed "
                 f"({self._table(hard)}).")
 

@@ -29,7 +29,7 @@ from scipy import stats
 
 from reanalyse.model import tests
 from reanalyse.sensitivity._common import clean, fmt, fmt_p, plural, record_dict
-from reanalyse.kernels.twobytwo import TEST_LABELS, pvalues
+from reanalyse.kernels.twobytwo import pvalues
 
 __all__ = ["AttritionScenario", "AttritionResult", "attrition_bounds_binary",
            "attrition_bounds_continuous", "combine_with_imputed"]
@@ -146,7 +146,7 @@ class AttritionResult:
     @property
     def explanation(self) -> str:
         """One sentence: the range of p and whether the claim survives."""
-        test = _TEST_WORDS.get(self.test, self.test)
+        test = tests.phrase(self.test) if tests.lookup(self.test) else self.test
         text = (f"Imputing the {self._lost()} under {len(self.scenarios)} extreme assumptions "
                 f"gives p from {fmt_p(self.p_min)} to {fmt_p(self.p_max)} ({test})")
         claimed = "significant" if self.claimed_significant else "not significant"
@@ -180,10 +180,6 @@ class AttritionResult:
         data.update(computed=True, p_min=self.p_min, p_max=self.p_max, survives=self.survives,
                     observed_agrees=self.observed_agrees, fragile_reason=self.fragile_reason)
         return clean(data)
-
-
-_TEST_WORDS = dict(TEST_LABELS, student_t=tests.phrase("student_t"),
-                   welch_t=tests.phrase("welch_t"))
 
 
 def _sign(value: float) -> int:

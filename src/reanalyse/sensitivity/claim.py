@@ -43,7 +43,7 @@ from reanalyse.sensitivity.dichotomisation import dichotomisation_coherence, par
 from reanalyse.sensitivity.fragility import fragility_range
 from reanalyse.model import tests
 from reanalyse.model.study import Claim, ContinuousArm, Outcome, Study
-from reanalyse.sensitivity._pvalues import TESTS as PVALUE_TESTS
+from reanalyse.kernels.twobytwo import TESTS as PVALUE_TESTS
 
 __all__ = ["ClaimSensitivity", "claim_sensitivity", "ANALYSES"]
 
