@@ -35,7 +35,6 @@ tr.changed td:first-child { border-left: 4px solid #bf8700; }
 .was { color: #57606a; font-size: .85em; }
 .summary span { margin-right: 1rem; display: inline-block; }
 .files a { margin-right: .6rem; display: inline-block; }
-.table-scroll { max-width: 100%; overflow-x: auto; }
 footer { margin-top: 2rem; font-size: .85em; color: #57606a; overflow-wrap: anywhere; }
 @media (max-width: 40rem) {
   body { margin: 1rem auto; }

@@ -16,6 +16,8 @@ import tempfile
 import threading
 from pathlib import Path
 
+from reanalyse import style
+
 __all__ = ["write_atomic", "report_files", "failed_files", "render_html", "error_page",
            "HIDE_INPUT_TAG"]
 
@@ -111,20 +113,7 @@ def render_html(notebook, *, title: str, show_code: bool = False) -> str:
     return body
 
 
-PAGE_STYLE = """
-body { font: 15px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: #1b1f24;
-       margin: 2rem auto; max-width: 72rem; padding: 0 1rem; }
-h1 { font-size: 1.6rem; margin-bottom: .2rem; }
-.muted { color: #57606a; }
-table { border-collapse: collapse; width: 100%; margin: 1rem 0; }
-th, td { text-align: left; vertical-align: top; padding: .45rem .6rem;
-         border-bottom: 1px solid #d0d7de; }
-th { background: #f6f8fa; }
-pre { white-space: pre-wrap; background: #fff5f5; border: 1px solid #f0b4b4; padding: .8rem;
-      border-radius: 4px; }
-.status-failed, .status-bad_input { color: #a40e26; font-weight: 600; }
-.status-ran, .status-up_to_date { color: #1a7f37; }
-"""
+PAGE_STYLE = style.PAGE_STYLE
 
 
 #: How the fields of a failure's details read on its page, in this order; others follow.
@@ -184,8 +173,6 @@ def error_page(name: str, error: dict) -> str:
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{html.escape(name)}: not run</title>
 <style>{PAGE_STYLE}
-dl.details dt {{ font-weight: 600; margin-top: .5rem; }}
-dl.details dd {{ margin-left: 1rem; overflow-wrap: anywhere; }}
 .hint {{ background: #f6f8fa; border-left: 4px solid #0969da; padding: .6rem .9rem; }}</style>
 </head>
 <body>
