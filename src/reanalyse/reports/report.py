@@ -95,8 +95,8 @@ ul.rea-legend { list-style: none; padding: 0; color: #57606a; }
   .rea table.rea-stack thead { display: none; }
   .rea table.rea-stack tr { border-bottom: 1px solid #d0d7de; padding: .4rem 0; }
   .rea table.rea-stack td { border: 0; padding: .15rem .2rem; }
-  .rea table.rea-stack td[data-label]::before { content: attr(data-label) ": ";
-    font-weight: 600; color: #57606a; }
+  .rea table.rea-verdicts td:nth-child(3)::before { content: "Why: "; font-weight: 600; }
+  .rea table.rea-verdicts td:nth-child(4)::before { content: "Recorded: "; font-weight: 600; }
 }
 """
 
@@ -358,18 +358,17 @@ def _verdict_table_html(result, expected: dict | None) -> str:
     for check in result.claims:
         claim = check.claim
         verdict = check.verdict.value
-        cells = [f'<td data-label="Claim"><strong>{_e(claim.id)}</strong><br>'
+        cells = [f"<td><strong>{_e(claim.id)}</strong><br>"
                  f'<span class="rea-muted">{_e(claim.text)}</span></td>',
-                 f"<td>{badge(verdict)}</td>", f'<td data-label="Why">{_e(check.reason)}</td>']
+                 f"<td>{badge(verdict)}</td>", f"<td>{_e(check.reason)}</td>"]
         if expected:
             recorded = expected.get(claim.id)
             if recorded is None:
-                cells.append('<td class="rea-changed" data-label="Recorded">none recorded</td>')
+                cells.append('<td class="rea-changed">none recorded</td>')
             elif recorded != verdict:
-                cells.append(f'<td class="rea-changed" data-label="Recorded">{badge(recorded)}'
-                             "<br>changed</td>")
+                cells.append(f'<td class="rea-changed">{badge(recorded)}<br>changed</td>')
             else:
-                cells.append('<td data-label="Recorded">same</td>')
+                cells.append("<td>same</td>")
         rows.append("<tr>" + "".join(cells) + "</tr>")
     return _scroll(f'<table class="rea-table rea-verdicts rea-stack"><thead><tr>{head}</tr>'
                    f"</thead><tbody>{''.join(rows)}</tbody></table>")
