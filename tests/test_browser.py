@@ -1,5 +1,6 @@
 """Real-browser check: index.html and a report open in headless Chromium, show their verdict
-tables, and log no console errors.
+tables, and log no console errors; at a phone's width (390 px) nothing runs off the right
+edge; no file of the reports names a folder of the machine that made them.
 
 Drives Debian's ``chromium`` over the Chrome DevTools protocol (``websocket-client``).  Skipped
 only when no Chromium binary is installed (``apt-get install -y chromium``).
@@ -22,6 +23,8 @@ pytestmark = pytest.mark.skipif(
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).parent / "fixtures" / "run"
+#: The shipped study whose report the README shows: four claims, two on one binary outcome.
+FLAGSHIP = "raisi-dehkordi-2019"
 VISIBLE_TABLE = """(() => {
   const table = document.querySelector(%r);
   if (!table) { return null; }
@@ -33,6 +36,25 @@ VISIBLE_TABLE = """(() => {
 })()"""
 IMAGES = """Array.from(document.images).map(image => ({
   complete: image.complete, width: image.naturalWidth}))"""
+#: What sticks out past the right edge of the viewport: the page itself, and any badge or
+#: table wrapper (or a table outside a wrapper).
+OVERFLOW = """(() => {
+  const width = window.innerWidth;
+  const out = [];
+  const boxes = document.querySelectorAll(
+    ".rea-badge, .rea-scroll, .table-scroll, table:not(.rea-scroll table):not(.table-scroll table), img");
+  for (const element of boxes) {
+    const box = element.getBoundingClientRect();
+    if (box.width > 0 && box.right > width + 0.5) {
+      out.push(element.className + " " + element.tagName + " right " + box.right);
+    }
+  }
+  return {width: width, scrollWidth: document.documentElement.scrollWidth,
+          badges: document.querySelectorAll(".rea-badge").length,
+          wrappers: document.querySelectorAll(".rea-scroll, .table-scroll").length,
+          overflowing: out};
+})()"""
+PHONE_WIDTH = 390
 
 
 class Browser:
@@ -85,6 +107,11 @@ class Browser:
             self.events.append(json.loads(self.socket.recv()))
         self.evaluate("0")  # let console messages queued during the load arrive
 
+    def set_width(self, width: int, height: int = 900) -> None:
+        """Lay pages out as a screen ``width`` CSS pixels wide (a phone at 390)."""
+        self.call("Emulation.setDeviceMetricsOverride", width=width, height=height,
+                  deviceScaleFactor=1, mobile=False)
+
     def evaluate(self, expression: str):
         result = self.call("Runtime.evaluate", expression=expression, returnByValue=True)
         return result["result"].get("value")
@@ -128,10 +155,15 @@ def reports(tmp_path_factory):
     workspace = tmp_path_factory.mktemp("browser-reports")
     for part in ("studies", "notebooks"):
         shutil.copytree(FIXTURES / part, workspace / part)
+    shutil.copy(ROOT / "notebooks" / "claim_check.ipynb", workspace / "notebooks")
+    shutil.copy(ROOT / "data" / f"{FLAGSHIP}.yaml", workspace / "studies")
     (workspace / "analyses").mkdir()
     (workspace / "analyses" / "synthetic-counts.yaml").write_text(
         "study: ../studies/synthetic-counts.yaml\n"
-        f"notebook: {ROOT / 'notebooks' / 'claim_check.ipynb'}\n", encoding="utf-8")
+        f"notebook: {workspace / 'notebooks' / 'claim_check.ipynb'}\n", encoding="utf-8")
+    (workspace / "analyses" / f"{FLAGSHIP}.yaml").write_text(
+        f"study: ../studies/{FLAGSHIP}.yaml\nnotebook: ../notebooks/claim_check.ipynb\n",
+        encoding="utf-8")
     (workspace / "analyses" / "synthetic-clear-difference.yaml").write_text(
         "study: ../studies/synthetic-clear-difference.yaml\n"
         "notebook: ../notebooks/synthetic_minimal.ipynb\n", encoding="utf-8")
@@ -156,7 +188,7 @@ def test_index_shows_the_verdict_table_without_console_errors(browser, reports):
     assert table is not None
     assert table["width"] > 0 and table["height"] > 0
     assert (table["display"], table["visibility"], table["opacity"]) == ("table", "visible", "1")
-    assert table["rows"] == 2
+    assert table["rows"] == 3
     assert "fewer-relapses" in table["text"] and "fragile" in table["text"]
     assert browser.console_errors() == []
 
@@ -171,5 +203,78 @@ def test_report_shows_the_verdict_table_and_plots_without_console_errors(browser
     assert "fragile" in table["text"]
     images = browser.evaluate(IMAGES)
     assert len(images) == 2  # the p-interval plot and the significance map
+    provenance = browser.evaluate("""(() => { const d = document.querySelector(
+        "details.rea-provenance"); return d && {open: d.open, last: !d.parentElement.closest(
+        ".jp-Cell").nextElementSibling}; })()""")
+    assert provenance == {"open": False, "last": True}  # collapsed, at the end
     assert all(image["complete"] and image["width"] > 0 for image in images)
     assert browser.console_errors() == []
+
+
+def test_flagship_report_opens_with_its_bottom_line(browser, reports):
+    """The verdicts come first, each claim's sentence in the order of the study file; the
+    significance map of the outcome two claims share is drawn once."""
+    browser.open((reports / f"{FLAGSHIP}.html").as_uri())
+    order = browser.evaluate("""(() => {
+      const top = element => element.getBoundingClientRect().top + window.scrollY;
+      const items = Array.from(document.querySelectorAll("ul.rea-bottom-line li strong"));
+      return {title: document.querySelector("h1.rea-title").innerText,
+              claims: items.map(item => item.innerText),
+              table: top(document.querySelector("table.rea-verdicts")),
+              legend: top(document.querySelector(".rea-legend")),
+              details: top(document.querySelector(".rea-claim")),
+              maps: Array.from(document.querySelectorAll("h4")).filter(
+                h => h.innerText === "Significance map").length};
+    })()""")
+    assert order["title"] == "Raisi Dehkordi et al. 2019"
+    assert order["claims"] == ["baseline-similar", "lower-epds", "fewer-depressed",
+                               "adjusted-odds"]
+    assert order["table"] < order["details"] and order["legend"] < order["details"]
+    assert order["maps"] == 1  # fewer-depressed and adjusted-odds share ppd_post
+    assert browser.console_errors() == []
+
+
+@pytest.mark.parametrize("page", ["index.html", f"{FLAGSHIP}.html"])
+def test_nothing_runs_off_a_phone_screen(browser, reports, page):
+    browser.set_width(PHONE_WIDTH)
+    try:
+        browser.open((reports / page).as_uri())
+        layout = browser.evaluate(OVERFLOW)
+    finally:
+        browser.set_width(1280)
+    assert layout["width"] == PHONE_WIDTH
+    assert layout["badges"] > 0 and layout["wrappers"] > 0  # the check is not vacuous
+    assert layout["overflowing"] == []
+    assert layout["scrollWidth"] <= layout["width"]
+
+
+def test_overflow_check_catches_a_wide_page(browser, tmp_path):
+    """The check above is not vacuous: a badge past the right edge is caught."""
+    page = tmp_path / "synthetic-wide.html"
+    page.write_text('<!DOCTYPE html><html><head><meta name="viewport" '
+                    'content="width=device-width, initial-scale=1"></head><body>'
+                    '<div class="table-scroll"></div><span class="rea-badge" '
+                    'style="position: relative; left: 500px">reproduced</span></body></html>',
+                    encoding="utf-8")
+    browser.set_width(PHONE_WIDTH)
+    try:
+        browser.open(page.as_uri())
+        layout = browser.evaluate(OVERFLOW)
+    finally:
+        browser.set_width(1280)
+    assert layout["overflowing"] and layout["scrollWidth"] > PHONE_WIDTH
+
+
+def test_no_report_file_names_a_folder_of_the_machine(reports):
+    """Every file under reports/ (HTML, notebooks, JSON, index, CSV) is free of the project's
+    absolute path, the checkout's and the home folder."""
+    machine = {str(reports.parent), str(ROOT), str(Path.home())}
+    files = [path for path in reports.rglob("*") if path.is_file()]
+    assert {path.suffix for path in files} >= {".html", ".ipynb", ".json", ".csv"}
+    for path in files:
+        text = path.read_text(encoding="utf-8")
+        for folder in machine:
+            assert folder + "/" not in text, (path.name, folder)
+    data = json.loads((reports / f"{FLAGSHIP}.json").read_text(encoding="utf-8"))
+    assert data["path"] == f"studies/{FLAGSHIP}.yaml"
+    assert data["analysis"]["study"] == f"studies/{FLAGSHIP}.yaml"

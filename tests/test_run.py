@@ -104,7 +104,7 @@ def test_good_run_writes_reports_and_matches_hand_verdicts(workspace):
     assert csv_lines[0] == "analysis,study,claim,verdict,expected,matches_expected,status,reason"
     assert len(csv_lines) == 4  # one row per claim
     assert csv_lines[1].startswith("synthetic-clear-difference,synthetic-clear-difference,"
-                                   "lower-score,reproduced,reproduced,yes,ran,")
+                                   "lower-score,reproduced,reproduced,true,ran,")
 
 
 def test_failures_are_isolated_reported_and_leave_good_reports_untouched(workspace):

@@ -1,5 +1,6 @@
 """What the claim-check notebook presents: tables, badges, plain words, the plots' numbers."""
 
+import html as html_module
 import io
 from dataclasses import replace
 from pathlib import Path
@@ -153,3 +154,149 @@ def test_progress_bar_counts_every_executed_analysis_and_skips_the_rest():
                                      else None))
     assert (progress.bar.n, progress.bar.total) == (3, 3)
     progress.close()
+
+
+def test_one_reader_label_per_verdict():
+    from reanalyse.checks.labels import VERDICT_LABELS, verdict_from_label
+    from reanalyse.checks.verdicts import Verdict
+
+    assert set(VERDICT_LABELS) == {verdict.value for verdict in Verdict}
+    labels = list(VERDICT_LABELS.values())
+    assert len(set(labels)) == len(labels)
+    assert all("_" not in label and label == label.lower() for label in labels)
+    assert VERDICT_LABELS["insufficient_information"] == "insufficient information"
+    for name, label in VERDICT_LABELS.items():
+        assert verdict_from_label(label) == name == verdict_from_label(name)
+
+
+def test_summary_opens_with_one_sentence_per_claim_and_the_legend(counts):
+    study, result = counts
+    summary = report.summary(result, study)
+    html = summary.text
+    body = html.split("</style>", 1)[1]
+    assert body.index('<h1 class="rea-title"') < body.index('class="rea-bottom-line"') \
+        < body.index('class="rea-table rea-verdicts') < body.index('class="rea-legend"')
+    assert html_module.escape(result.claims[0].reason) in html  # the verdict's own reason
+    assert summary._repr_mimebundle_()[report.CHECK_MIMETYPE]["claims"] == \
+        result.to_dict()["claims"]
+    assert report.short_title(study) == "synthetic-counts"  # no author and year to read
+
+
+def test_short_title_from_a_vancouver_citation():
+    study = load_study(Path(__file__).parents[1] / "data" / "raisi-dehkordi-2019.yaml")
+    assert report.short_title(study) == "Raisi Dehkordi et al. 2019"
+
+
+def test_provenance_is_collapsed_and_relative_to_the_project(tmp_path):
+    from reanalyse.model.analysis import load_analysis
+
+    for folder in ("data", "analyses"):
+        (tmp_path / folder).mkdir()
+    (tmp_path / "data" / "synthetic-counts.yaml").write_text(
+        (STUDIES / "synthetic-counts.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    (tmp_path / "analyses" / "synthetic-counts.yaml").write_text(
+        "study: ../data/synthetic-counts.yaml\nnotebook: "
+        f"{Path(__file__).parents[1] / 'notebooks' / 'claim_check.ipynb'}\n", encoding="utf-8")
+    analysis = load_analysis(tmp_path / "analyses" / "synthetic-counts.yaml")
+    study = load_study(analysis.study)
+    html = report.provenance(study, analysis).text
+    assert html.count("<details") == 1 and "<details open" not in html
+    assert "<code>data/synthetic-counts.yaml</code>" in html
+    assert "<code>analyses/synthetic-counts.yaml</code>" in html
+    assert str(tmp_path) not in html
+    summary = report.summary(check_study(study), study, analysis)
+    assert summary.data["path"] == "data/synthetic-counts.yaml"
+
+
+def test_scrub_takes_the_project_and_home_folders_out(tmp_path, monkeypatch):
+    from reanalyse.reports.paths import display_path, scrub
+
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    root = tmp_path / "home" / "project"
+    text = f'"{root}/data/x.yaml" and {tmp_path}/home/notes.txt; {root}2/y'
+    assert scrub(text, root) == f'"data/x.yaml" and ~/notes.txt; ~/project2/y'
+    assert display_path(root / "data" / "x.yaml", root) == "data/x.yaml"
+    assert display_path(tmp_path / "elsewhere.yaml", root) == "elsewhere.yaml"
+
+
+def test_printed_numbers_read_as_a_sentence(counts):
+    study, result = counts
+    text = report.printed_numbers(result.claims[0], study).text
+    assert "The paper reports a chi-square test: p = 0.034." in text
+    assert "It calls the result significant (alpha = 0.05)." in text
+    bare = replace(result.claims[0].claim, reported=replace(result.claims[0].claim.reported,
+                                                            test=None, p=None))
+    text = report.printed_numbers(replace(result.claims[0], claim=bare), study).text
+    assert "The paper prints no test statistic, p-value or estimate" in text
+    assert "none." not in text and "test: " not in text
+
+
+def test_a_table_shows_its_p_values_with_one_number_of_decimals(counts):
+    import re
+
+    _, result = counts
+    html = report.tests_table(result.claims[0]).text
+    cells = re.findall(r'<td class="num">([^<]*)</td>', html)
+    p_values = [value for cell in cells for value in re.findall(r"\d+\.\d+", cell)
+                if cell.startswith("0.")]
+    assert p_values and len({len(value.split(".")[1]) for value in p_values}) == 1
+    # R: chisq.test(matrix(c(15, 45, 26, 34), 2), correct = FALSE)$p.value = 0.03423628
+    assert "0.0342" in p_values
+
+
+def test_continuous_claims_show_no_count_based_lines_and_baseline_once():
+    study = load_study(STUDIES / "synthetic-clear-difference.yaml")
+    result = check_study(study)
+    lines = report._robustness_lines(result.claims[0], study)
+    assert lines and not any("count" in line for line in lines)
+    assert all(line[0].isupper() and line.endswith(".") for line in lines)
+    section = report.robustness_section(result, study).text
+    assert section.count("Baseline balance") <= 1
+
+
+def test_one_significance_map_for_two_claims_on_one_outcome(counts, monkeypatch):
+    import IPython.display
+
+    study, _ = counts
+    second = replace(study.claims[0], id="fewer-relapses-again")
+    study = replace(study, claims=(study.claims[0], second))
+    result = check_study(study)
+    shown = []
+    monkeypatch.setattr(IPython.display, "display", lambda item: shown.append(str(item)))
+    report.show_claims(result, study)
+    assert sum("<h4>Significance map</h4>" in text for text in shown) == 1
+    assert any("shown under fewer-relapses." in text for text in shown)
+
+
+def test_p_interval_plot_is_sized_from_its_labels(counts):
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    _, result = counts
+    check = result.claims[0]
+    short = plots.p_interval_plot(check)
+    long_spec = replace(check.specs[0], label="a test with a very long name " * 3)
+    wide = plots.p_interval_plot(replace(check, specs=(long_spec,) + check.specs[1:]))
+    assert wide.get_figwidth() > short.get_figwidth()
+    for figure in (short, wide):
+        canvas = FigureCanvasAgg(figure)
+        canvas.draw()
+        renderer = canvas.get_renderer()
+        page = figure.bbox
+        axes = figure.axes[0]
+        assert axes.bbox.width > 0.45 * page.width  # labels do not squeeze the plot
+        for text in [figure._suptitle, *axes.get_yticklabels()]:
+            box = text.get_window_extent(renderer)
+            assert box.x0 >= page.x0 - 1 and box.x1 <= page.x1 + 1, text.get_text()
+
+
+def test_failure_page_shows_message_and_hint_once_and_no_json():
+    from reanalyse.errors import StudyFileError
+    from reanalyse.runner.outputs import error_page
+
+    error = StudyFileError("data/x.yaml", "SD must be positive", field="outcomes[0].arms.a.sd",
+                           value="0", line=12, hint="check the source")
+    page = error_page("x", {**error.to_dict(), "summary": "bad study file",
+                            "message": str(error)})
+    assert page.count("check the source") == 1
+    assert page.count("SD must be positive") == 2  # the message, and the Problem detail
+    assert "<dt>Line</dt><dd>12</dd>" in page and "{" not in page.split("<body>")[1]

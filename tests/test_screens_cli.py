@@ -29,7 +29,8 @@ def test_screen_csv_to_csv(capsys):
     assert lines[0] == "mean,n,items,status,consistent,reason,testable"
     assert [line.split(",")[3] for line in lines[1:]] == [
         "inconsistent", "consistent", "inconsistent", "bad_input"]
-    assert "grim: rows 4, consistent 1, inconsistent 2" in out.err
+    assert out.err == ("reanalyse screen: grim: 4 rows: 1 consistent, 2 inconsistent, "
+                       "1 bad input; 2 flagged\n")
 
 
 def test_screen_json_and_html(tmp_path, capsys):
@@ -92,7 +93,7 @@ def test_screen_xlsx_keeps_formatted_decimals(tmp_path, capsys):
     assert main(["screen", str(path)]) == 0
     out = capsys.readouterr()
     rows = out.out.strip().splitlines()
-    assert rows[1].startswith("5.20,28,inconsistent") and rows[2].startswith("5.2,28,consistent")
+    assert rows[1].startswith("5.20,28,inconsistent") and rows[2].startswith("5.2,28,untestable")
     assert "trailing zeros may have been lost" in out.err
 
 

@@ -1,11 +1,13 @@
 """Screen a table of printed numbers with a consistency check (GRIM, GRIMMER, DEBIT, p-values).
 
-The check follows from the table's columns (``--check auto``, see docs/screens.md) or is named.
-Every row gets a status (consistent, inconsistent, decision_error, bad_input) and a reason;
-``--check baseline`` runs Carlisle's screen of baseline tables, one row per trial (or per
-variable with ``--level variable``).  Exit status: 0 when the screen ran, flagged rows or not;
-2 when the table cannot be read, lacks the check's columns or the sheet asked for, or the
-output cannot be written.
+The check follows from the table's columns (--check auto, see docs/screens.md) or is named.
+Every row gets a status (consistent, inconsistent, decision_error, bad_input, or untestable
+where the check cannot fail) and a reason; an empty cell of an optional column means its
+default.  --check baseline runs Carlisle's screen of baseline tables, one row per trial (or
+per variable with --level variable).  A summary line (rows per status) goes to standard error,
+so that standard output holds only the table; --quiet leaves it and the warnings out.
+Exit status: 0 when the screen ran, flagged rows or not; 2 when the table cannot be read, lacks
+the check's columns or the sheet asked for, or the output cannot be written.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ import sys
 import warnings
 from pathlib import Path
 
-__all__ = ["add_arguments", "run"]
+__all__ = ["add_arguments", "run", "summary_line"]
 
 _CHECK_NAMES = ("auto", "grim", "percent", "grimmer", "debit", "statistic", "rebuilt_t",
                 "rebuilt_anova", "baseline")
@@ -48,6 +50,23 @@ def add_arguments(parser) -> None:
                              "or above 1 minus this (default: 0.001)")
     parser.add_argument("--level", choices=("trial", "variable"), default="trial",
                         help="baseline screen, CSV: one row per trial (default) or variable")
+    parser.add_argument("--quiet", "-q", action="store_true",
+                        help="no summary line and no warnings on standard error")
+
+
+def summary_line(check: str, summary: dict) -> str:
+    """``grim: 3 rows: 1 consistent, 1 inconsistent, 1 untestable; 1 flagged`` (statuses with
+    no row left out); for the baseline screen, its counts of trials and flags."""
+    counts = {key: value for key, value in summary.items()
+              if isinstance(value, int) and not isinstance(value, bool)}
+    if "rows" in counts:
+        rows = counts.pop("rows")
+        flagged = counts.pop("flagged", 0)
+        parts = [f"{value} {key.replace('_', ' ')}" for key, value in counts.items() if value]
+        return (f"{check}: {rows} {'row' if rows == 1 else 'rows'}"
+                + (": " + ", ".join(parts) if parts else "") + f"; {flagged} flagged")
+    return f"{check}: " + ", ".join(f"{key.replace('_', ' ')} {value}"
+                                    for key, value in counts.items())
 
 
 def _options(check: str, args) -> dict:
@@ -90,14 +109,13 @@ def run(args) -> int:
                                  ) from None
         except ValueError as error:  # an option out of range
             raise InputFileError(args.table, str(error)) from None
-    for warning in caught:
+    for warning in caught if not args.quiet else ():
         print(f"reanalyse screen: warning: {warning.message}", file=sys.stderr)
     if args.output is None:
         write_result(result, check, args.format, sys.stdout, level=args.level)
     else:
         write_output(result, check, args.format, args.output, level=args.level)
-    summary = summarise(result)
-    shown = ", ".join(f"{key} {value}" for key, value in summary.items()
-                      if isinstance(value, int))
-    print(f"reanalyse screen: {check}: {shown}", file=sys.stderr)
+    sys.stdout.flush()  # the table is complete before the summary line on standard error
+    if not args.quiet:
+        print(f"reanalyse screen: {summary_line(check, summarise(result))}", file=sys.stderr)
     return 0

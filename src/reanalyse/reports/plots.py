@@ -10,6 +10,7 @@ Boschloo's test by bisection on Fisher's p, on which its p is nondecreasing).
 
 from __future__ import annotations
 
+import textwrap
 from dataclasses import dataclass
 
 import numpy as np
@@ -56,7 +57,8 @@ def p_interval_plot(check) -> Figure:
     positive = [value for spec in specs for value in (spec.p_min, spec.p_max) if value > 0]
     lowest = min(positive + [alpha] + ([printed.interval(alpha, check.rounding)[1]] if printed else []))
     left = max(_FLOOR, 10 ** np.floor(np.log10(lowest) - 0.5))
-    figure = Figure(figsize=(8, 0.5 * len(specs) + 1.5), layout="constrained")
+    labels = [_test_label(spec) for spec in reversed(specs)]
+    figure = Figure(figsize=_p_plot_size(labels), layout="constrained")
     axes = figure.add_subplot()
     axes.set_xscale("log")
     axes.axvspan(left, alpha, color=SIGNIFICANT_COLOUR, alpha=0.07, lw=0)
@@ -65,7 +67,6 @@ def p_interval_plot(check) -> Figure:
         low, high = printed.interval(alpha, check.rounding)
         axes.axvspan(max(low, left), high, color=_PRINTED_COLOUR, alpha=0.18, lw=0,
                      label=f"printed p {printed}")
-    labels = []
     for row, spec in enumerate(reversed(specs)):
         faded = spec.role == "context"
         colour = _colour(spec.significant)
@@ -77,18 +78,50 @@ def p_interval_plot(check) -> Figure:
         if spec.p is not None:
             axes.plot([max(spec.p, left)], [row], "o", color=colour, mec="black", ms=7, zorder=3,
                       alpha=0.5 if faded else 1.0)
-        role = {"context": " (context)", "reported": " (from the printed result)"}.get(spec.role, "")
-        labels.append(spec.label + role)
     axes.xaxis.set_minor_locator(NullLocator())  # decades are enough, and cheaper to draw
-    axes.set_yticks(range(len(labels)), labels)
+    axes.set_yticks(range(len(labels)), labels, fontsize=_FONT_SIZE)
+    axes.tick_params(axis="x", labelsize=_FONT_SIZE)
     axes.set_ylim(-0.7, len(labels) - 0.3)
     axes.set_xlim(left, 1.0)
-    axes.set_xlabel("p-value (log scale); left of the dashed line: significant")
+    axes.set_xlabel("p-value (log scale); left of the dashed line: significant",
+                    fontsize=_FONT_SIZE)
     axes.grid(axis="x", which="major", color="#d0d7de", lw=0.6)
-    axes.legend(loc="lower right", fontsize="small", framealpha=0.9)
-    axes.set_title(f"{check.claim.id}: p over the rounding of the printed numbers",
-                   loc="left", fontsize="medium")
+    axes.legend(loc="lower right", fontsize=_FONT_SIZE - 1, framealpha=0.9)
+    width = figure.get_figwidth()
+    figure.suptitle(textwrap.fill(f"{check.claim.id}: p over the rounding of the printed "
+                                  "numbers", width=max(20, int(width * _CHARS_PER_INCH))),
+                    x=0.01, ha="left", fontsize=_FONT_SIZE + 1)
     return figure
+
+
+#: Font size (points) of the plots' text: large enough to read when a phone scales the
+#: figure down to its width.
+_FONT_SIZE = 11
+#: Characters of :data:`_FONT_SIZE` text per inch (a generous average for sans-serif).
+_CHARS_PER_INCH = 10.5
+#: Where a test's label is wrapped onto a second line.
+_LABEL_WIDTH = 28
+
+
+def _test_label(spec) -> str:
+    """A test's label on the plot: its name, its role when not judged, wrapped to two lines
+    or more rather than squeezing the plot."""
+    label = spec.label
+    if spec.role == "context":
+        label += " (context)"
+    elif spec.role == "reported" and "printed" not in label:
+        label += " (from the printed result)"
+    return textwrap.fill(label, _LABEL_WIDTH)
+
+
+def _p_plot_size(labels) -> tuple[float, float]:
+    """Width and height (inches) from the content: the widest label line beside a plot area
+    of fixed width, and a row per label line."""
+    widest = max((len(line) for label in labels for line in label.splitlines()), default=10)
+    lines = sum(label.count("\n") + 1 for label in labels)
+    width = widest / _CHARS_PER_INCH + 4.6
+    height = 0.3 * lines + 0.25 * len(labels) + 1.7
+    return width, height
 
 
 @dataclass(frozen=True)
@@ -197,7 +230,7 @@ def significance_map(grid: SignificanceGrid) -> Figure:
     The printed pair is framed in black; pairs the printed percentages allow are outlined.
     """
     panels = len(grid.tests)
-    columns = min(panels, 3)
+    columns = min(panels, 2)  # two panels a row stay legible when a phone scales the figure
     rows = -(-panels // columns)
     # Fixed margins rather than a layout engine: laying out five panels costs more than
     # drawing them, and the labels are short.
@@ -216,7 +249,7 @@ def significance_map(grid: SignificanceGrid) -> Figure:
             axes.add_patch(Rectangle((c - 0.5, a - 0.5), 1, 1, fill=False, ec="#0969da", lw=1))
         a, c = grid.printed
         axes.add_patch(Rectangle((c - 0.5, a - 0.5), 1, 1, fill=False, ec="black", lw=2.2))
-        axes.set_title(label, fontsize="medium")
+        axes.set_title(label, fontsize=_FONT_SIZE)
         if index >= panels - columns:
             axes.set_xlabel(f"{grid.control_label} events (n = {grid.control_n})",
                             fontsize="small")
@@ -224,5 +257,5 @@ def significance_map(grid: SignificanceGrid) -> Figure:
             axes.set_ylabel(f"{grid.treat_label} events (n = {grid.treat_n})", fontsize="small")
         axes.tick_params(labelsize="small")
     figure.suptitle(f"Green: significant at alpha = {grid.alpha:g}; black frame: printed counts",
-                    fontsize="medium")
+                    fontsize=_FONT_SIZE)
     return figure

@@ -1,15 +1,21 @@
-"""What a claim-check notebook shows: the study, a verdict table, and each claim explained.
+"""What a claim-check notebook shows, in reading order.
+
+A report opens with its bottom line: the study's title (:func:`study_header`), one sentence per
+claim and the verdict table with its legend beside it (:func:`summary`).  Then each claim in
+detail (:func:`show_claims`), the robustness analyses (:func:`robustness_section`), and, in a
+collapsed section at the end, the provenance: files relative to the project, their hashes, the
+options and the versions (:func:`provenance`).
 
 The notebook templates in ``notebooks/`` are thin: they load an analysis, run
-:func:`reanalyse.claims.check.check_study` and hand the result to the functions here.  Every number
-these functions show is read from that result (:class:`~reanalyse.claims.check.StudyCheck`,
-:class:`~reanalyse.claims.check.ClaimCheck`, their specs and effects) or from the study file as
-printed; nothing is computed here.  All text that comes from a study or analysis file is
-escaped, so a study title containing ``<script>`` is shown as text.
+:func:`reanalyse.check` and hand the result to the functions here.  Every number these functions show
+is read from that result (:class:`~reanalyse.claims.check.StudyCheck`,
+:class:`~reanalyse.claims.check.ClaimCheck`, their specs and effects) or from the
+study file as printed; nothing is computed or decided here.  All text that comes from a study or
+analysis file is escaped, so a study title containing ``<script>`` is shown as text.
 
-:func:`verdict_table` also carries the check's JSON (``StudyCheck.to_dict()``) under the
-MIME type :data:`CHECK_MIMETYPE`: ``reanalyse run`` reads the verdicts from that output of
-the executed notebook, so the report and the ``.json`` beside it cannot disagree.
+:func:`summary` and :func:`verdict_table` also carry the check's JSON (``StudyCheck.to_dict()``)
+under the MIME type :data:`CHECK_MIMETYPE`: ``reanalyse run`` reads the verdicts from that
+output of the executed notebook, so the report and the ``.json`` beside it cannot disagree.
 
 Importing this module is cheap (no matplotlib, no scipy): ``reanalyse run`` uses its badges
 for the index page.
@@ -18,46 +24,25 @@ for the index page.
 from __future__ import annotations
 
 import base64
+import dataclasses
 import html
 import io
 import math
+import re
 
+from reanalyse.checks.labels import VERDICT_LABELS, VERDICT_MEANINGS
 from reanalyse.checks.results import ROLES
+from reanalyse.reports.paths import display_path, project_root
 
 __all__ = ["CHECK_MIMETYPE", "VERDICT_LABELS", "VERDICT_MEANINGS", "VERDICT_COLOURS",
-           "BADGE_STYLE", "REPORT_STYLE", "Html", "VerdictTable", "badge", "study_header",
-           "verdict_table", "printed_numbers", "tests_table", "effects_table", "robustness",
-           "explain", "explanation", "show_claim", "show_claims", "glossary", "figure_html",
-           "format_number"]
+           "BADGE_STYLE", "REPORT_STYLE", "Html", "VerdictTable", "badge", "short_title",
+           "study_header", "bottom_line", "summary", "verdict_table", "legend",
+           "printed_numbers", "tests_table", "effects_table", "robustness",
+           "robustness_section", "provenance", "explain", "explanation", "show_claim",
+           "show_claims", "glossary", "figure_html", "format_number"]
 
 #: MIME type of the display output that carries ``StudyCheck.to_dict()``.
 CHECK_MIMETYPE = "application/vnd.reanalyse.check+json"
-
-VERDICT_LABELS = {
-    "reproduced": "reproduced",
-    "reproduced_with_alternative": "reproduced with another test",
-    "inconsistent": "inconsistent",
-    "decision_flip": "decision flips",
-    "fragile": "fragile",
-    "impossible_input": "impossible numbers",
-    "insufficient_information": "not enough information",
-}
-
-VERDICT_MEANINGS = {
-    "reproduced": "the printed numbers give the printed result with the test the paper names, "
-                  "and every defensible test agrees on its significance",
-    "reproduced_with_alternative": "the printed result follows from the printed numbers, but "
-                                   "only with a defensible test other than the one the paper "
-                                   "names",
-    "inconsistent": "the claimed significance holds, but the printed statistic or p-value "
-                    "cannot be rebuilt from the printed numbers",
-    "decision_flip": "no defensible test gives the claimed significance from the printed "
-                     "numbers",
-    "fragile": "whether the claim holds depends on the choice of test, on how the printed "
-               "numbers were rounded, or on a handful of participants",
-    "impossible_input": "the printed numbers cannot all be true",
-    "insufficient_information": "the paper does not print enough numbers to rebuild a test",
-}
 
 #: Text and background colour of each verdict's badge (the label is always written too).
 VERDICT_COLOURS = {
@@ -70,23 +55,50 @@ VERDICT_COLOURS = {
     "insufficient_information": ("#424a53", "#e4e8ec"),
 }
 
-BADGE_STYLE = "\n.rea-badge { display: inline-block; padding: .1em .55em; border-radius: 1em; " \
-              "font-size: .85em; font-weight: 600; white-space: nowrap; }\n" + "".join(
+#: Badges wrap inside their own box rather than being cut at a narrow screen's edge.
+BADGE_STYLE = "\n.rea-badge { display: inline-block; max-width: 100%; padding: .1em .55em; " \
+              "border-radius: 1em; font-size: .85em; font-weight: 600; white-space: normal; " \
+              "overflow-wrap: break-word; line-height: 1.35; }\n" + "".join(
                   f".rea-v-{verdict} {{ color: {text}; background: {background}; }}\n"
                   for verdict, (text, background) in VERDICT_COLOURS.items())
 
 REPORT_STYLE = BADGE_STYLE + """
+.rea { overflow-wrap: break-word; }
+.rea h1.rea-title { font-size: 1.7rem; line-height: 1.25; margin: .2rem 0 .3rem; }
+.rea .rea-citation { color: #57606a; font-size: .9em; margin-top: 0; }
+.rea .rea-scroll { max-width: 100%; overflow-x: auto; }
 .rea table.rea-table { border-collapse: collapse; margin: .6rem 0 1rem; font-size: .92em; }
 .rea table.rea-table th, .rea table.rea-table td { border-bottom: 1px solid #d0d7de;
-  padding: .3rem .6rem; text-align: left; vertical-align: top; }
+  padding: .3rem .6rem; text-align: left; vertical-align: top; overflow-wrap: normal; }
 .rea table.rea-table th { background: #f6f8fa; }
-.rea table.rea-table td.num { text-align: right; font-variant-numeric: tabular-nums; }
+.rea table.rea-table td.num { text-align: right; font-variant-numeric: tabular-nums;
+  white-space: nowrap; }
 .rea .rea-muted { color: #57606a; }
 .rea .rea-claim { border-left: 4px solid #d0d7de; padding-left: .8rem; margin: 1.6rem 0 .4rem; }
 .rea .rea-plain { background: #f6f8fa; border-radius: 6px; padding: .7rem .9rem; }
 .rea .rea-changed { color: #8a3800; font-weight: 600; }
+.rea ul.rea-bottom-line { padding-left: 1.2rem; }
+.rea ul.rea-bottom-line li { margin: .35rem 0; }
+.rea .rea-verdicts-legend { display: flex; flex-wrap: wrap; gap: 0 1.5rem; align-items: flex-start; }
+.rea .rea-verdicts-legend > .rea-scroll { flex: 3 1 34rem; min-width: 0; }
+.rea table.rea-verdicts td:nth-child(2) { min-width: 7.5em; }
+.rea .rea-legend { flex: 1 0 15rem; font-size: .85em; margin: .6rem 0; }
+ul.rea-legend { list-style: none; padding: 0; color: #57606a; }
+.rea .rea-legend li { margin: .45rem 0; }
 .rea dt { font-weight: 600; margin-top: .4rem; }
 .rea dd { margin-left: 1rem; }
+.rea details.rea-provenance { margin: 2rem 0 1rem; border-top: 1px solid #d0d7de; padding-top: .6rem; }
+.rea details.rea-provenance summary { cursor: pointer; font-weight: 600; }
+.rea img.rea-figure { max-width: 100%; height: auto; }
+@media (max-width: 40rem) {
+  .rea table.rea-stack, .rea table.rea-stack tbody, .rea table.rea-stack tr,
+  .rea table.rea-stack td { display: block; width: auto; }
+  .rea table.rea-stack thead { display: none; }
+  .rea table.rea-stack tr { border-bottom: 1px solid #d0d7de; padding: .4rem 0; }
+  .rea table.rea-stack td { border: 0; padding: .15rem .2rem; }
+  .rea table.rea-verdicts td:nth-child(3)::before { content: "Why: "; font-weight: 600; }
+  .rea table.rea-verdicts td:nth-child(4)::before { content: "Recorded: "; font-weight: 600; }
+}
 """
 
 _ROLES = dict(zip(ROLES, ("the test the paper names (or the usual one)",
@@ -95,6 +107,16 @@ _ROLES = dict(zip(ROLES, ("the test the paper names (or the usual one)",
 _MEASURES = {"MD": "mean difference", "SMD": "standardised mean difference (Hedges' g)",
              "RD": "risk difference", "RR": "risk ratio", "OR": "odds ratio",
              "HR": "hazard ratio"}
+#: How a printed ``reported.test`` reads in a sentence.
+_TEST_NAMES = {"t": "a t-test", "student_t": "Student's t-test", "welch_t": "Welch's t-test",
+               "F": "an F-test", "anova_f": "a one-way ANOVA", "welch_anova": "Welch's ANOVA",
+               "chi2": "a chi-square test", "pearson_chi2": "Pearson's chi-square test",
+               "yates_chi2": "a Yates-corrected chi-square test",
+               "fisher_exact": "Fisher's exact test", "boschloo_exact": "Boschloo's exact test",
+               "z": "a z-test", "z_pooled": "a pooled two-proportion z-test",
+               "r": "a correlation", "regression": "a regression model",
+               "ancova": "an ANCOVA", "logistic": "a logistic regression",
+               "mann_whitney": "a Mann-Whitney test"}
 
 
 class Html:
@@ -126,7 +148,7 @@ def badge(verdict: str) -> str:
 
 
 def format_number(value: float | None, digits: int = 3) -> str:
-    """A number for a table: ``digits`` significant digits, ``-`` when absent."""
+    """A number for a sentence: ``digits`` significant digits, ``–`` when absent."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "–"
     if value == 0:
@@ -136,16 +158,66 @@ def format_number(value: float | None, digits: int = 3) -> str:
     return f"{value:.{digits}g}"
 
 
+def _absent(value) -> bool:
+    return value is None or (isinstance(value, float) and not math.isfinite(value))
+
+
+def _decimals_for(values, digits: int = 3, most: int = 4) -> int:
+    """The decimals that show every value of a column to ``digits`` significant digits (at
+    most ``most``): one number of decimals per column, so that the column lines up."""
+    needed = [0]
+    for value in values:
+        if _absent(value) or value == 0:
+            continue
+        magnitude = math.floor(math.log10(abs(value)))
+        needed.append(min(most, max(0, digits - 1 - magnitude)))
+    return max(needed)
+
+
+def _fixed(value, decimals: int) -> str:
+    if _absent(value):
+        return "–"
+    text = f"{value:.{decimals}f}"
+    return "0" if float(text) == 0 and value == 0 else text
+
+
+def _p_decimals(values) -> int:
+    """One number of decimals for every p-value of a table.
+
+    :func:`reanalyse.checks.verdicts.format_p` shows 3 decimals from 0.1, 4 below, and two
+    significant digits below 0.001; a table takes the most decimals any of its p-values needs
+    under that rule (up to 6), so that its p-values line up.
+    """
+    needed = [3]
+    for value in values:
+        if _absent(value) or value <= 0:
+            continue
+        if value < 0.001:
+            needed.append(min(6, 1 - math.floor(math.log10(value))))
+        elif value < 0.1:
+            needed.append(4)
+    return max(needed)
+
+
+def _p_cell(value, decimals: int) -> str:
+    if _absent(value):
+        return "–"
+    if 0 < value < 10 ** -decimals:
+        return f"< {10 ** -decimals:.{decimals}f}"
+    return f"{value:.{decimals}f}"
+
+
 def _p(value: float | None) -> str:
     from reanalyse.checks.verdicts import format_p
 
     return "–" if value is None else format_p(value)
 
 
-def _p_range(spec) -> str:
+def _p_range(spec, decimals: int | None = None) -> str:
     if spec.p_min is None or spec.p_max is None:
         return "not computed"
-    low, high = _p(spec.p_min), _p(spec.p_max)
+    show = _p if decimals is None else (lambda value: _p_cell(value, decimals))
+    low, high = show(spec.p_min), show(spec.p_max)
     return low if low == high else f"{low} to {high}"
 
 
@@ -156,29 +228,90 @@ def _decision(significant: bool | None, computed: bool) -> str:
             None: "depends on the rounding"}[significant]
 
 
+def _sentence(text: str) -> str:
+    """``text`` as a sentence: capital first letter, one full stop at the end."""
+    text = text.strip()
+    if not text:
+        return text
+    text = text[0].upper() + text[1:]
+    return text if text[-1] in ".!?" else text + "."
+
+
+def _plural(count: int, word: str, many: str | None = None) -> str:
+    return f"{count} {word if count == 1 else (many or word + 's')}"
+
+
+def _scroll(table: str) -> str:
+    """A table in a box that scrolls sideways on a narrow screen instead of the page."""
+    return f'<div class="rea-scroll">{table}</div>'
+
+
+def _author_year(citation: str) -> str | None:
+    """``Raisi Dehkordi et al. 2019`` from a Vancouver-style citation, if it reads as one."""
+    first = re.split(r"[,.]", citation, maxsplit=1)[0].strip()
+    surname = re.sub(r"\s+[A-Z]{1,3}$", "", first).strip()
+    year = re.search(r"\b(19|20)\d{2}\b", citation)
+    if not surname or year is None or len(surname) > 40:
+        return None
+    several = "," in citation.split(".", 1)[0]
+    return f"{surname}{' et al.' if several else ''} {year.group(0)}"
+
+
+def short_title(study, analysis=None) -> str:
+    """The report's title: the analysis's ``title``, else first author and year, else the
+    study's id."""
+    if analysis is not None and analysis.title:
+        return analysis.title
+    return _author_year(study.citation or "") or study.id
+
+
 def study_header(study, analysis=None) -> Html:
-    """The study and its provenance: citation, DOI, sources, arms, options, file and versions.
+    """The report's title (short), the full citation in small type, and the DOI.
 
     Parameters
     ----------
     study : Study
     analysis : Analysis, optional
-        Adds the options in force and the recorded verdicts' file.
+        Its ``title``, when set, is the report's title.
+    """
+    parts = [f"<style>{REPORT_STYLE}</style>",
+             f'<h1 class="rea-title">{_e(short_title(study, analysis))}</h1>']
+    citation = _e(study.citation)
+    if study.doi:
+        doi = _e(study.doi)
+        citation += f' DOI: <a href="https://doi.org/{doi}">{doi}</a>'
+    parts.append(f'<p class="rea-citation">{citation}</p>')
+    return _wrap("".join(parts))
+
+
+def provenance(study, analysis=None) -> Html:
+    """Where the report comes from, in a collapsed section: the files (relative to the
+    project) with their hashes, the sources of the numbers, the arms, the options and the
+    versions.
+
+    Parameters
+    ----------
+    study : Study
+    analysis : Analysis, optional
+        Adds the analysis file and the options in force; its folder's project is the root the
+        paths are shown from.
     """
     from reanalyse._version import __version__
     from reanalyse.io import file_digest
 
-    title = (analysis.title if analysis is not None and analysis.title else study.citation)
-    parts = [f"<style>{REPORT_STYLE}</style>", f"<h2>{_e(title)}</h2>"]
-    if analysis is not None and analysis.title:
-        parts.append(f"<p>{_e(study.citation)}</p>")
-    if study.doi:
-        doi = _e(study.doi)
-        parts.append(f'<p>DOI: <a href="https://doi.org/{doi}">{doi}</a></p>')
+    root = (project_root(analysis.path) if analysis is not None and analysis.path is not None
+            else None)
+
+    def shown(path) -> str:
+        return display_path(path, root) if root is not None else path.name
+
     facts = []
     if study.path is not None:
-        facts.append(("Study file", f"<code>{_e(study.path)}</code><br>"
+        facts.append(("Study file", f"<code>{_e(shown(study.path))}</code><br>"
                       f'<span class="rea-muted">{_e(file_digest(study.path))}</span>'))
+    if analysis is not None and analysis.path is not None:
+        facts.append(("Analysis file", f"<code>{_e(shown(analysis.path))}</code><br>"
+                      f'<span class="rea-muted">{_e(file_digest(analysis.path))}</span>'))
     if study.sources:
         facts.append(("Sources of the numbers", "<ul>" + "".join(
             f"<li>{_e(source.citation)} <em>({_e(source.kind)})</em>"
@@ -189,7 +322,7 @@ def study_header(study, analysis=None) -> Html:
                      for arm in study.arms)
     facts.append(("Arms", arms))
     if study.notes:
-        facts.append(("Notes", _e(study.notes)))
+        facts.append(("Notes", _e(_sentence(study.notes))))
     if analysis is not None:
         options = analysis.options_dict()
         alpha = (f"{options['alpha']:g}" if options["alpha"] is not None
@@ -199,12 +332,10 @@ def study_header(study, analysis=None) -> Html:
         facts.append(("Options", f"alpha {_e(alpha)}; printed numbers rounded "
                       f"<em>{_e(options['rounding'])}</em>; defensible tests: "
                       f"{_e(defensible)}; Boschloo's test: {_e(options['boschloo'])}"))
-        if analysis.path is not None:
-            facts.append(("Analysis file", f"<code>{_e(analysis.path)}</code>"))
     facts.append(("Computed by", f"reanalyse {_e(__version__)}"))
-    parts.append("<dl>" + "".join(f"<dt>{name}</dt><dd>{value}</dd>" for name, value in facts)
-                 + "</dl>")
-    return _wrap("".join(parts))
+    body = "<dl>" + "".join(f"<dt>{name}</dt><dd>{value}</dd>" for name, value in facts) + "</dl>"
+    return _wrap('<details class="rea-provenance"><summary>Provenance: files, hashes, options '
+                 f"and versions</summary>{body}</details>")
 
 
 class VerdictTable(Html):
@@ -215,19 +346,12 @@ class VerdictTable(Html):
         self.data = data
 
     def _repr_mimebundle_(self, include=None, exclude=None):
-        plain = "\n".join(f"{claim['id']}: {claim['verdict']}" for claim in self.data["claims"])
+        plain = "\n".join(f"{claim['id']}: {VERDICT_LABELS.get(claim['verdict'], claim['verdict'])}"
+                          for claim in self.data["claims"])
         return {"text/html": self.text, "text/plain": plain, CHECK_MIMETYPE: self.data}
 
 
-def verdict_table(result, expected: dict | None = None) -> VerdictTable:
-    """One row per claim: the claim, its verdict badge and reason (and the recorded verdict).
-
-    Parameters
-    ----------
-    result : StudyCheck
-    expected : dict, optional
-        Claim id -> the verdict the team recorded; a differing verdict is marked.
-    """
+def _verdict_table_html(result, expected: dict | None) -> str:
     head = "<th>Claim</th><th>Verdict</th><th>Why</th>"
     if expected:
         head += "<th>Recorded verdict</th>"
@@ -247,21 +371,84 @@ def verdict_table(result, expected: dict | None = None) -> VerdictTable:
             else:
                 cells.append("<td>same</td>")
         rows.append("<tr>" + "".join(cells) + "</tr>")
-    table = (f'<table class="rea-table rea-verdicts"><thead><tr>{head}</tr></thead>'
-             f"<tbody>{''.join(rows)}</tbody></table>")
-    return VerdictTable(f'<div class="rea">{table}</div>', result.to_dict())
+    return _scroll(f'<table class="rea-table rea-verdicts rea-stack"><thead><tr>{head}</tr>'
+                   f"</thead><tbody>{''.join(rows)}</tbody></table>")
+
+
+def verdict_table(result, expected: dict | None = None) -> VerdictTable:
+    """One row per claim: the claim, its verdict badge and reason (and the recorded verdict).
+
+    Parameters
+    ----------
+    result : StudyCheck
+    expected : dict, optional
+        Claim id -> the verdict the team recorded; a differing verdict is marked.
+    """
+    return VerdictTable(f'<div class="rea">{_verdict_table_html(result, expected)}</div>',
+                        result.to_dict())
+
+
+def legend(verdicts=None) -> str:
+    """What each verdict means (``verdicts``: those to list, in the vocabulary's order; all by
+    default), as a list of badges."""
+    wanted = set(VERDICT_MEANINGS) if verdicts is None else set(verdicts)
+    items = "".join(f"<li>{badge(verdict)} {_e(_sentence(meaning))}</li>"
+                    for verdict, meaning in VERDICT_MEANINGS.items() if verdict in wanted)
+    return f'<ul class="rea-legend" aria-label="What the verdicts mean">{items}</ul>'
+
+
+def bottom_line(result) -> str:
+    """One sentence per claim: its verdict and the verdict's reason (never re-decided)."""
+    items = "".join(f"<li><strong>{_e(check.claim.id)}</strong> {badge(check.verdict.value)} "
+                    f"{_e(_sentence(check.reason))}</li>" for check in result.claims)
+    return f'<ul class="rea-bottom-line">{items}</ul>'
+
+
+def summary(result, study, analysis=None) -> VerdictTable:
+    """The report's opening: the title, one sentence per claim, and the verdict table with the
+    legend of the verdicts it shows beside it.
+
+    Also carries the check's JSON (:data:`CHECK_MIMETYPE`), with the study file's path
+    relative to the project.
+
+    Parameters
+    ----------
+    result : StudyCheck
+    study : Study
+    analysis : Analysis, optional
+        Gives the title, the recorded verdicts, and the project the paths are relative to.
+    """
+    expected = analysis.expected if analysis is not None else None
+    data = result.to_dict()
+    if data.get("path") is not None:
+        data["path"] = (display_path(data["path"], project_root(analysis.path))
+                        if analysis is not None and analysis.path is not None
+                        else study.path.name if study.path is not None else None)
+    shown = {check.verdict.value for check in result.claims} | set((expected or {}).values())
+    body = (study_header(study, analysis).text + '<div class="rea">'
+            + f"<h2>Bottom line</h2>{bottom_line(result)}"
+            + '<h2>Verdicts</h2><div class="rea-verdicts-legend">'
+            + _verdict_table_html(result, expected) + legend(shown) + "</div></div>")
+    return VerdictTable(body, data)
 
 
 def figure_html(figure, alt: str) -> Html:
-    """A matplotlib figure as an embedded PNG with a text alternative (for screen readers).
+    """A matplotlib figure as an embedded SVG image with a text alternative.
 
-    Embedding the image does not depend on a matplotlib backend being set up in the kernel.
+    SVG keeps the labels as text and scales with the page (``max-width: 100%``), so a plot
+    stays sharp on a phone.  Embedding the image does not depend on a matplotlib backend being
+    set up in the kernel.
     """
     buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", dpi=110)
+    figure.savefig(buffer, format="svg", metadata={"Date": None})
     data = base64.b64encode(buffer.getvalue()).decode("ascii")
-    return _wrap(f'<img alt="{_e(alt)}" src="data:image/png;base64,{data}" '
-                 f'style="max-width: 100%">')
+    return _wrap(f'<img class="rea-figure" alt="{_e(alt)}" '
+                 f'src="data:image/svg+xml;base64,{data}" style="max-width: 100%; height: auto">')
+
+
+def _printed_p(text: str) -> str:
+    text = text.strip()
+    return f"p {text}" if text[:1] in "=<>≤≥" else f"p = {text}"
 
 
 def printed_numbers(check, study) -> Html:
@@ -290,13 +477,11 @@ def printed_numbers(check, study) -> Html:
         rows.append("<tr>" + "".join(cells) + "</tr>")
     reported = claim.reported
     printed = []
-    if reported.test:
-        printed.append(f"test: {_e(reported.test)}")
     if reported.statistic is not None:
         df = ", ".join(str(d) for d in reported.df)
         printed.append(f"statistic {_e(reported.statistic)}" + (f" (df {_e(df)})" if df else ""))
     if reported.p is not None:
-        printed.append(f"p {_e(reported.p)}")
+        printed.append(_e(_printed_p(str(reported.p))))
     if reported.estimate is not None:
         estimate = reported.estimate
         text = f"{_e(estimate.measure)} {_e(estimate.value)}"
@@ -305,78 +490,153 @@ def printed_numbers(check, study) -> Html:
         if estimate.adjusted:
             text += ", adjusted"
         printed.append(text)
-    claimed = {True: "significant", False: "not significant", None: "not stated"}[
-        claim.significant]
+    test = _TEST_NAMES.get(reported.test, reported.test) if reported.test else None
+    if test and printed:
+        result_text = f"The paper reports {_e(test)}: {', '.join(printed)}."
+    elif test:
+        result_text = f"The paper reports {_e(test)} but prints no statistic or p-value."
+    elif printed:
+        result_text = f"The paper prints {', '.join(printed)}."
+    else:
+        result_text = "The paper prints no test statistic, p-value or estimate for this claim."
+    sided = f", {_e(claim.alternative)}" if claim.alternative != "two-sided" else ""
+    claimed = {True: f"It calls the result significant (alpha = {check.alpha:g}{sided}).",
+               False: f"It calls the result not significant (alpha = {check.alpha:g}{sided}).",
+               None: "The study file does not say whether the paper calls the result "
+                     "significant."}[claim.significant]
     lines = [f"<p><strong>{_e(outcome.label)}</strong> ({_e(outcome.type)})"
              + (f' <span class="rea-muted">source: {_e(outcome.source)}</span>'
                 if outcome.source else "") + "</p>",
-             f'<table class="rea-table"><thead><tr>{head}</tr></thead>'
-             f"<tbody>{''.join(rows)}</tbody></table>",
-             f"<p>Printed result: {'; '.join(printed) or 'none'}. Claimed: {claimed}"
-             f" at alpha = {check.alpha:g}"
-             + (f" ({_e(claim.alternative)})" if claim.alternative != "two-sided" else "")
-             + ".</p>"]
+             _scroll(f'<table class="rea-table"><thead><tr>{head}</tr></thead>'
+                     f"<tbody>{''.join(rows)}</tbody></table>"),
+             f"<p>{result_text} {claimed}</p>"]
     return _wrap("".join(lines))
 
 
 def tests_table(check) -> Html:
-    """Every rebuilt test: its role, statistic, p at the printed values and over the rounding."""
+    """Every rebuilt test: its role, statistic, p at the printed values and over the rounding.
+
+    The statistics share one number of decimals, and so do the p-values (see
+    :func:`_p_decimals`).
+    """
+    if not check.specs:
+        return _wrap('<p class="rea-muted">No test could be rebuilt.</p>')
+    statistics = [value for spec in check.specs
+                  for value in (spec.statistic, spec.statistic_min, spec.statistic_max)]
+    s_decimals = _decimals_for(statistics)
+    p_decimals = _p_decimals([value for spec in check.specs
+                              for value in (spec.p, spec.p_min, spec.p_max)])
     rows = []
     for spec in check.specs:
-        statistic = format_number(spec.statistic)
-        if spec.statistic_min is not None and spec.statistic_max is not None \
-                and format_number(spec.statistic_min) != format_number(spec.statistic_max):
-            statistic += (f'<br><span class="rea-muted">{format_number(spec.statistic_min)} to '
-                          f"{format_number(spec.statistic_max)}</span>")
-        note = _e(spec.note) if spec.note else ""
+        statistic = _fixed(spec.statistic, s_decimals)
+        if not (_absent(spec.statistic_min) or _absent(spec.statistic_max)):
+            low, high = _fixed(spec.statistic_min, s_decimals), _fixed(spec.statistic_max,
+                                                                       s_decimals)
+            if low != high:
+                statistic += f'<br><span class="rea-muted">{low} to {high}</span>'
+        note = _e(_sentence(spec.note)) if spec.note else ""
         rows.append(
             f"<tr><td>{_e(spec.label)}</td><td>{_e(_ROLES.get(spec.role, spec.role))}</td>"
-            f'<td class="num">{statistic}</td><td class="num">{_p(spec.p)}</td>'
-            f'<td class="num">{_e(_p_range(spec))}</td>'
+            f'<td class="num">{statistic}</td>'
+            f'<td class="num">{_p_cell(spec.p, p_decimals)}</td>'
+            f'<td class="num">{_e(_p_range(spec, p_decimals))}</td>'
             f"<td>{_decision(spec.significant, spec.computed)}</td>"
             f'<td class="rea-muted">{note}</td></tr>')
     head = ("<th>Test</th><th>Role</th><th>Statistic</th><th>p at the printed values</th>"
             "<th>p over the rounding</th><th>At alpha = " + f"{check.alpha:g}" +
             "</th><th>Note</th>")
-    if not rows:
-        return _wrap('<p class="rea-muted">No test could be rebuilt.</p>')
-    return _wrap(f'<table class="rea-table"><thead><tr>{head}</tr></thead>'
-                 f"<tbody>{''.join(rows)}</tbody></table>")
+    return _wrap(_scroll(f'<table class="rea-table"><thead><tr>{head}</tr></thead>'
+                         f"<tbody>{''.join(rows)}</tbody></table>"))
 
 
 def effects_table(check) -> Html:
-    """Effect sizes at the printed values, with their confidence intervals."""
+    """Effect sizes at the printed values, with their confidence intervals (one number of
+    decimals for the whole table)."""
     if not check.effects:
         return _wrap('<p class="rea-muted">No effect size could be computed.</p>')
+    decimals = _decimals_for([value for effect in check.effects
+                              for value in (effect.estimate, effect.ci_low, effect.ci_high)])
     rows = []
     for effect in check.effects:
         name = _MEASURES.get(effect.measure, effect.measure)
         note = "; ".join(_e(text) for text in (effect.method, effect.note) if text)
-        rows.append(f"<tr><td>{_e(name)}</td><td class=\"num\">{format_number(effect.estimate)}"
-                    f"</td><td class=\"num\">{format_number(effect.ci_low)} to "
-                    f"{format_number(effect.ci_high)}</td><td>{effect.level:.0%}</td>"
+        rows.append(f"<tr><td>{_e(name)}</td><td class=\"num\">{_fixed(effect.estimate, decimals)}"
+                    f"</td><td class=\"num\">{_fixed(effect.ci_low, decimals)} to "
+                    f"{_fixed(effect.ci_high, decimals)}</td><td>{effect.level:.0%}</td>"
                     f'<td class="rea-muted">{note}</td></tr>')
-    return _wrap('<table class="rea-table"><thead><tr><th>Effect</th><th>Estimate</th>'
-                 "<th>Confidence interval</th><th>Level</th><th>Method</th></tr></thead>"
-                 f"<tbody>{''.join(rows)}</tbody></table>")
+    return _wrap(_scroll('<table class="rea-table"><thead><tr><th>Effect</th><th>Estimate</th>'
+                         "<th>Confidence interval</th><th>Level</th><th>Method</th></tr></thead>"
+                         f"<tbody>{''.join(rows)}</tbody></table>"))
 
 
-def robustness(check) -> Html | None:
-    """The sensitivity analyses' one-sentence explanations, when the check has them."""
+def _robustness_lines(check, study) -> list[str]:
+    """The claim's own robustness sentences (the study-wide baseline balance left out: it is
+    shown once, by :func:`robustness_section`)."""
     sensitivity = check.sensitivity
     if sensitivity is None:
-        return None
+        return []
     from reanalyse.sensitivity import ANALYSES
 
-    items = []
+    continuous = study.outcome(check.claim.outcome).type == "continuous"
+    lines = []
     for name in ANALYSES:
         result = getattr(sensitivity, name, None)
-        if result is not None and getattr(result, "computed", False):
-            items.append(f"<li>{_e(result.explanation)}</li>")
-    items += [f"<li>{_e(note)}</li>" for note in sensitivity.notes]
-    if not items:
+        if name == "baseline" or result is None or not getattr(result, "computed", False):
+            continue
+        if name == "allowance" and continuous and getattr(result, "counts", None) is not None:
+            # event counts say nothing about a continuous outcome
+            result = dataclasses.replace(result, counts=None)
+        if result.explanation:
+            lines.append(_sentence(result.explanation))
+    return lines + [_sentence(note) for note in sensitivity.notes]
+
+
+def _baseline_line(result) -> str | None:
+    for check in result.claims:
+        baseline = getattr(check.sensitivity, "baseline", None)
+        if baseline is not None and getattr(baseline, "computed", False):
+            return _sentence(baseline.explanation)
+    return None
+
+
+def robustness(check, study=None) -> Html | None:
+    """The claim's robustness sentences as a list, when it has any.
+
+    Parameters
+    ----------
+    check : ClaimCheck
+    study : Study, optional
+        Tells a continuous outcome from a binary one (count-based lines are left out of a
+        continuous claim); without it every line is shown.
+    """
+    if study is None:
+        sensitivity = check.sensitivity
+        if sensitivity is None:
+            return None
+        from reanalyse.sensitivity import ANALYSES
+
+        lines = [_sentence(getattr(sensitivity, name).explanation) for name in ANALYSES
+                 if getattr(getattr(sensitivity, name, None), "computed", False)]
+        lines += [_sentence(note) for note in sensitivity.notes]
+    else:
+        lines = _robustness_lines(check, study)
+    if not lines:
         return None
-    return _wrap("<ul>" + "".join(items) + "</ul>")
+    return _wrap("<ul>" + "".join(f"<li>{_e(line)}</li>" for line in lines) + "</ul>")
+
+
+def robustness_section(result, study) -> Html:
+    """What the printed numbers allow, for the study once (baseline balance) and per claim."""
+    parts = ["<h2>Robustness</h2>"]
+    baseline = _baseline_line(result)
+    if baseline is not None:
+        parts.append(f"<p><strong>Baseline balance.</strong> {_e(baseline)}</p>")
+    for check in result.claims:
+        lines = _robustness_lines(check, study)
+        parts.append(f"<h3>{_e(check.claim.id)} {badge(check.verdict.value)}</h3>")
+        parts.append("<ul>" + "".join(f"<li>{_e(line)}</li>" for line in lines) + "</ul>"
+                     if lines else '<p class="rea-muted">No robustness analysis applies.</p>')
+    return _wrap("".join(parts))
 
 
 def _names(specs) -> str:
@@ -461,28 +721,38 @@ def explanation(check, study) -> Html:
     return _wrap(f'<p class="rea-plain">{_e(explain(check, study))}</p>')
 
 
-def show_claim(check, study, result=None) -> None:
+def _map_key(check, study, result):
+    """What a claim's significance map depends on: the outcome, the arms, the sidedness,
+    alpha and the tests drawn.  Two claims on one outcome share one map."""
+    names = tuple(spec.name for spec in check.specs if spec.role != "reported")
+    return (check.claim.outcome, study.claim_arms(check.claim), check.claim.alternative,
+            check.alpha, names)
+
+
+def show_claim(check, study, result=None, *, map_shown_under: str | None = None) -> bool:
     """Display everything about one claim, in reading order.
 
-    The heading with the verdict; the plain-language paragraph; the printed numbers; the
-    p-interval plot and the table of rebuilt tests; effect sizes; robustness analyses; and
-    for a binary outcome the significance map (which needs ``result``, the
-    :class:`~reanalyse.claims.check.StudyCheck`, for its options).
+    The heading with the verdict and its reason; the plain-language paragraph; the printed
+    numbers; the p-interval plot and the table of rebuilt tests; effect sizes; and for a binary
+    outcome the significance map (which needs ``result``, the :class:`~reanalyse.claims.check.StudyCheck`, for its options).
+    ``map_shown_under`` names an earlier claim whose map is this claim's too: the map is then
+    referred to rather than drawn again.  Robustness is shown for all claims together by
+    :func:`robustness_section`.  Returns whether a significance map was drawn.
     """
     from IPython.display import display
 
     from reanalyse.reports import plots
 
     claim = check.claim
-    display(_wrap(f'<div class="rea-claim"><h2>{_e(claim.id)} {badge(check.verdict.value)}</h2>'
+    display(_wrap(f'<div class="rea-claim"><h3>{_e(claim.id)} {badge(check.verdict.value)}</h3>'
                   f"<p>{_e(claim.text)}</p><p><strong>Why:</strong> {_e(check.reason)}</p>"
-                  + "".join(f'<p class="rea-muted">Note: {_e(note)}</p>'
+                  + "".join(f'<p class="rea-muted">Note: {_e(_sentence(note))}</p>'
                             for note in check.notes) + "</div>"))
     display(explanation(check, study))
-    display(_wrap("<h3>The printed numbers</h3>"))
+    display(_wrap("<h4>The printed numbers</h4>"))
     display(printed_numbers(check, study))
     if any(spec.computed for spec in check.specs):
-        display(_wrap("<h3>Every rebuilt test against alpha</h3>"
+        display(_wrap("<h4>Every rebuilt test against alpha</h4>"
                       "<p class=\"rea-muted\">Each bar spans the p-values a test gives over "
                       "every value the printed numbers could stand for (a dot marks the "
                       "p-value at the printed values); the dashed line is alpha, and bars left "
@@ -492,17 +762,16 @@ def show_claim(check, study, result=None) -> None:
                             f"p-value ranges of the rebuilt tests for {claim.id}, against "
                             f"alpha = {check.alpha:g}; the numbers are in the table below"))
     display(tests_table(check))
-    display(_wrap("<h3>Effect size</h3>"))
+    display(_wrap("<h4>Effect size</h4>"))
     display(effects_table(check))
-    extra = robustness(check)
-    if extra is not None:
-        display(_wrap("<h3>Robustness</h3>"))
-        display(extra)
-    if result is not None:
+    if map_shown_under is not None:
+        display(_wrap(f'<p class="rea-muted">The significance map of this outcome is shown '
+                      f"under {_e(map_shown_under)}.</p>"))
+    elif result is not None:
         grid = plots.significance_grid(check, study, result.options)
         if grid is not None:
             display(_wrap(
-                "<h3>Significance map</h3><p class=\"rea-muted\">Which event counts each test "
+                "<h4>Significance map</h4><p class=\"rea-muted\">Which event counts each test "
                 f"calls significant at these arm sizes (n = {grid.treat_n} and "
                 f"{grid.control_n}): each square is one pair of counts, filled where the test "
                 "gives p at or below alpha. The black frame marks the printed counts; outlined "
@@ -510,16 +779,21 @@ def show_claim(check, study, result=None) -> None:
             display(figure_html(plots.significance_map(grid),
                                 f"significance map of {claim.id}: which event counts each "
                                 "test calls significant"))
+            return True
+    return False
 
 
 def show_claims(result, study) -> None:
-    """:func:`show_claim` for every claim of ``result`` (a :class:`StudyCheck`)."""
+    """:func:`show_claim` for every claim of ``result`` (a ``StudyCheck``); a significance
+    map that an earlier claim already showed is referred to, not drawn again."""
+    drawn: dict = {}
     for check in result.claims:
-        show_claim(check, study, result)
+        key = _map_key(check, study, result)
+        earlier = drawn.get(key)
+        if show_claim(check, study, result, map_shown_under=earlier):
+            drawn[key] = check.claim.id
 
 
 def glossary() -> Html:
     """What each verdict means, with its badge."""
-    rows = "".join(f"<tr><td>{badge(verdict)}</td><td>{_e(meaning.capitalize())}.</td></tr>"
-                   for verdict, meaning in VERDICT_MEANINGS.items())
-    return _wrap(f'<table class="rea-table"><tbody>{rows}</tbody></table>')
+    return _wrap(legend())

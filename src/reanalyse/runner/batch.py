@@ -23,6 +23,7 @@ from pathlib import Path
 from reanalyse.model.analysis import Analysis, find_analyses, load_analysis, record_expected
 from reanalyse.errors import InputFileError, ReanalyseError
 from reanalyse.runner import hashing
+from reanalyse.reports.paths import project_root, scrub
 from reanalyse.runner.outputs import failed_files, report_files, write_atomic
 
 __all__ = ["RunOptions", "AnalysisRun", "RunReport", "run_analyses", "collect_analyses",
@@ -380,7 +381,8 @@ class _Plan:
         error = {**details, "summary": f"bad analysis file: {problem}", "message": str(error)}
         if self._paths.get(path.stem) != path:  # a duplicate name: the files are the other's
             return AnalysisRun(path.stem, path, BAD_INPUT, error=error)
-        write_atomic(failed_files(self.out, path.stem)["html"], error_page(path.stem, error))
+        write_atomic(failed_files(self.out, path.stem)["html"],
+                     scrub(error_page(path.stem, error), project_root(path)))
         return AnalysisRun(path.stem, path, BAD_INPUT, error=error,
                            files=_existing(self.out, path.stem))
 
@@ -403,24 +405,26 @@ def _write_outcome(out: Path, analysis: Analysis, outcome, key_inputs: tuple[str
                          "duration_s": round(outcome.duration, 3), "worker": outcome.worker,
                          "kernel_start": kernel_start,
                          "kernel_attempts": outcome.kernel_attempts, "show_code": show_code}
-        write_atomic(good["notebook"], outcome.notebook)
-        write_atomic(good["html"], outcome.html)
+        root = project_root(analysis.path)
+        write_atomic(good["notebook"], scrub(outcome.notebook, root))
+        write_atomic(good["html"], scrub(outcome.html, root))
         # The JSON goes last: it marks the run as good and up to date.
-        write_atomic(good["json"], json.dumps(result, indent=2, allow_nan=False))
+        write_atomic(good["json"], scrub(json.dumps(result, indent=2, allow_nan=False), root))
         for stale in failed.values():
             stale.unlink(missing_ok=True)
         verdicts, reasons = _verdicts(result)
         return AnalysisRun(name, analysis.path, RAN, verdicts, reasons, analysis.expected,
                            outcome.study or _study_of(result), analysis.title,
                            duration=outcome.duration, files=_existing(out, name))
+    root = project_root(analysis.path)
     if outcome.notebook is not None:
-        write_atomic(failed["notebook"], outcome.notebook)
+        write_atomic(failed["notebook"], scrub(outcome.notebook, root))
     else:
         failed["notebook"].unlink(missing_ok=True)
     # a notebook that failed shows its failing cell; a lost worker or kernel gets a page
     # saying what happened, so that no older failure page is left in its place
-    write_atomic(failed["html"], outcome.html if outcome.html is not None
-                 else error_page(name, outcome.error or {}))
+    write_atomic(failed["html"], scrub(outcome.html if outcome.html is not None
+                                       else error_page(name, outcome.error or {}), root))
     status = BAD_INPUT if outcome.status == BAD_INPUT else FAILED
     return AnalysisRun(name, analysis.path, status, expected=analysis.expected,
                        study=outcome.study, title=analysis.title, error=outcome.error,

@@ -13,7 +13,9 @@ import io
 import time
 from urllib.parse import quote
 
-from reanalyse.reports.report import BADGE_STYLE, VERDICT_LABELS, badge
+from reanalyse.checks.labels import verdict_label
+from reanalyse.reports.paths import project_root, scrub
+from reanalyse.reports.report import BADGE_STYLE, badge
 from reanalyse.runner.outputs import PAGE_STYLE, write_atomic
 
 __all__ = ["write_index", "write_verdicts_csv", "index_html", "CSV_COLUMNS"]
@@ -31,10 +33,29 @@ tr.changed td:first-child { border-left: 4px solid #bf8700; }
 .claims li { margin: .15rem 0; }
 .claim-id { font-family: ui-monospace, SFMono-Regular, Menlo, monospace; font-size: .85em; }
 .was { color: #57606a; font-size: .85em; }
-.summary span { margin-right: 1rem; }
-.files a { margin-right: .6rem; white-space: nowrap; }
-footer { margin-top: 2rem; font-size: .85em; color: #57606a; }
+.summary span { margin-right: 1rem; display: inline-block; }
+.files a { margin-right: .6rem; display: inline-block; }
+footer { margin-top: 2rem; font-size: .85em; color: #57606a; overflow-wrap: anywhere; }
+@media (max-width: 40rem) {
+  body { margin: 1rem auto; }
+  #verdicts, #verdicts tbody, #verdicts tr, #verdicts td { display: block; width: auto; }
+  #verdicts thead { display: none; }
+  #verdicts tr { border-bottom: 1px solid #d0d7de; padding: .5rem 0; }
+  #verdicts td { border: 0; padding: .2rem 0; }
+  #verdicts td[data-label]::before { content: attr(data-label); display: block;
+    font-size: .75em; text-transform: uppercase; letter-spacing: .04em; color: #57606a; }
+}
 """
+
+
+def _plural(count: int, word: str, many: str | None = None) -> str:
+    return f"{count} {word if count == 1 else (many or word + 's')}"
+
+
+def _scrubbed(text: str, runs) -> str:
+    for root in {project_root(run.path) for run in runs if run.path is not None}:
+        text = scrub(text, root)
+    return text
 
 
 def _link(name: str | None, text: str) -> str:
@@ -54,14 +75,14 @@ def _claims_cell(run) -> str:
             note = ' <span class="was">(no recorded verdict)</span>'
         elif was != verdict:
             note = (f' <span class="was">(recorded: '
-                    f'{html.escape(VERDICT_LABELS.get(was, was))})</span>')
+                    f'{html.escape(verdict_label(was))})</span>')
         items.append(f'<li><span class="claim-id">{html.escape(claim)}</span> '
                      f'{badge(verdict)}{note}</li>')
     for claim, was in run.expected.items():
         if claim not in run.verdicts:
             items.append(f'<li><span class="claim-id">{html.escape(claim)}</span> '
-                         f'<span class="was">recorded {html.escape(was)}, no longer in the '
-                         f'study</span></li>')
+                         f'<span class="was">recorded {html.escape(verdict_label(was))}, no '
+                         f'longer in the study</span></li>')
     return '<ul class="claims">' + "".join(items) + "</ul>"
 
 
@@ -86,9 +107,13 @@ def _row(run) -> str:
             links.append(_link(files["html"], "last good report (earlier inputs)"))
     classes = "failed" if not run.ok else ("changed" if run.changes else "")
     title = f'<br><span class="muted">{html.escape(run.title)}</span>' if run.title else ""
-    return (f'<tr class="{classes}"><td><strong>{html.escape(run.name)}</strong>{title}</td>'
-            f"<td>{study_cell}</td><td>{_claims_cell(run)}</td><td>{status}</td>"
-            f'<td class="files">{"".join(link for link in links if link)}</td></tr>')
+    return (f'<tr class="{classes}"><td data-label="Analysis"><strong>'
+            f"{html.escape(run.name)}</strong>{title}</td>"
+            f'<td data-label="Study">{study_cell}</td>'
+            f'<td data-label="Verdict per claim">{_claims_cell(run)}</td>'
+            f'<td data-label="Status">{status}</td>'
+            f'<td class="files" data-label="Files">{"".join(link for link in links if link)}'
+            "</td></tr>")
 
 
 def index_html(runs, versions: dict) -> str:
@@ -96,12 +121,15 @@ def index_html(runs, versions: dict) -> str:
     counts = {status: sum(run.status == status for run in runs) for status in _STATUS_TEXT}
     failed = counts["failed"] + counts["bad_input"]
     changed = sum(len(run.changes) for run in runs)
-    summary = [f"<span>{len(runs)} analyses</span>", f"<span>{counts['ran']} ran</span>",
+    summary = [f"<span>{_plural(len(runs), 'analysis', 'analyses')}</span>",
+               f"<span>{counts['ran']} ran</span>",
                f"<span>{counts['up_to_date']} up to date</span>"]
     summary.append(f'<span class="status-failed">{failed} failed</span>' if failed
                    else "<span>0 failed</span>")
-    summary.append(f"<span><strong>{changed} verdicts differ from the recorded ones"
-                   f"</strong></span>" if changed else "<span>every verdict as recorded</span>")
+    summary.append(f"<span><strong>{_plural(changed, 'verdict')} "
+                   f"{'differs' if changed == 1 else 'differ'} from the recorded "
+                   f"{'one' if changed == 1 else 'ones'}</strong></span>" if changed
+                   else "<span>every verdict as recorded</span>")
     generated = time.strftime("%Y-%m-%d %H:%M:%S %Z")
     software = ", ".join(f"{html.escape(name)} {html.escape(str(version))}"
                          for name, version in versions.items()
@@ -118,6 +146,7 @@ def index_html(runs, versions: dict) -> str:
 <body>
 <h1>Reanalysis reports</h1>
 <p class="summary">{"".join(summary)}</p>
+<div class="table-scroll">
 <table id="verdicts">
 <thead><tr><th>Analysis</th><th>Study</th><th>Verdict per claim</th><th>Status</th>
 <th>Files</th></tr></thead>
@@ -125,6 +154,7 @@ def index_html(runs, versions: dict) -> str:
 {rows}
 </tbody>
 </table>
+</div>
 <footer>Generated {html.escape(generated)} by reanalyse run. {software}.</footer>
 </body>
 </html>
@@ -132,12 +162,16 @@ def index_html(runs, versions: dict) -> str:
 
 
 def write_index(path, runs, versions: dict) -> None:
-    """Write :func:`index_html` to ``path`` atomically."""
-    write_atomic(path, index_html(runs, versions))
+    """Write :func:`index_html` to ``path`` atomically (no absolute path of the machine in it:
+    see :func:`reanalyse.reports.paths.scrub`)."""
+    write_atomic(path, _scrubbed(index_html(runs, versions), runs))
 
 
 def write_verdicts_csv(path, runs) -> None:
     """Write one row per claim (:data:`CSV_COLUMNS`) to ``path`` atomically.
+
+    Verdicts are written with their reader's labels (``insufficient information``);
+    ``matches_expected`` is ``true`` or ``false``.
 
     A failed analysis has a row per recorded claim with an empty verdict (one row with an
     empty claim if none is recorded).
@@ -154,7 +188,8 @@ def write_verdicts_csv(path, runs) -> None:
         for claim in claims:
             verdict = run.verdicts.get(claim, "")
             expected = run.expected.get(claim, "")
-            matches = "" if not run.ok else ("yes" if verdict == expected else "no")
-            writer.writerow((run.name, study, claim, verdict, expected, matches, run.status,
+            matches = "" if not run.ok else ("true" if verdict == expected else "false")
+            writer.writerow((run.name, study, claim, verdict and verdict_label(verdict),
+                             expected and verdict_label(expected), matches, run.status,
                              run.reasons.get(claim, "")))
-    write_atomic(path, buffer.getvalue())
+    write_atomic(path, _scrubbed(buffer.getvalue(), runs))

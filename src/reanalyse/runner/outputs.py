@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import copy
 import html
-import json
 import os
 import threading
 from pathlib import Path
 
+from reanalyse import style
 from reanalyse.io import write_atomic
 
 __all__ = ["write_atomic", "report_files", "failed_files", "render_html", "error_page",
@@ -90,42 +90,74 @@ def render_html(notebook, *, title: str, show_code: bool = False) -> str:
     return body
 
 
-PAGE_STYLE = """
-body { font: 15px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: #1b1f24;
-       margin: 2rem auto; max-width: 72rem; padding: 0 1rem; }
-h1 { font-size: 1.6rem; margin-bottom: .2rem; }
-.muted { color: #57606a; }
-table { border-collapse: collapse; width: 100%; margin: 1rem 0; }
-th, td { text-align: left; vertical-align: top; padding: .45rem .6rem;
-         border-bottom: 1px solid #d0d7de; }
-th { background: #f6f8fa; }
-pre { white-space: pre-wrap; background: #fff5f5; border: 1px solid #f0b4b4; padding: .8rem;
-      border-radius: 4px; }
-.status-failed, .status-bad_input { color: #a40e26; font-weight: 600; }
-.status-ran, .status-up_to_date { color: #1a7f37; }
-"""
+PAGE_STYLE = style.PAGE_STYLE
+
+
+#: How the fields of a failure's details read on its page, in this order; others follow.
+_DETAIL_NAMES = {"kind": "Kind", "path": "File", "line": "Line", "field": "Field",
+                 "value": "Value", "problem": "Problem", "ename": "Error", "evalue": "Error text",
+                 "cell": "Cell", "worker": "Worker"}
+
+
+def _message_without_hint(message: str, hint: str | None) -> str:
+    """``message`` without the ``hint: ...`` line it may end with, when the hint is shown on
+    its own."""
+    if hint:
+        lines = message.rstrip().splitlines()
+        while lines and lines[-1].strip() in (f"hint: {hint}".strip(), hint.strip()):
+            lines.pop()
+        message = "\n".join(lines)
+    return message
+
+
+def _details(error: dict) -> str:
+    shown = {key: value for key, value in error.items()
+             if key not in ("summary", "message", "hint") and value not in (None, "", [], {})}
+    keys = [key for key in _DETAIL_NAMES if key in shown] + sorted(
+        key for key in shown if key not in _DETAIL_NAMES)
+    if not keys:
+        return ""
+    rows = []
+    for key in keys:
+        value = shown[key]
+        if isinstance(value, dict):
+            value = "; ".join(f"{k}: {v}" for k, v in value.items())
+        elif isinstance(value, (list, tuple)):
+            value = ", ".join(str(v) for v in value)
+        name = _DETAIL_NAMES.get(key, key.replace("_", " ").capitalize())
+        text = html.escape(str(value))
+        rows.append(f"<dt>{html.escape(name)}</dt><dd>"
+                    + (f"<pre>{text}</pre>" if "\n" in str(value) else text) + "</dd>")
+    return f'<h2>Details</h2><dl class="details">{"".join(rows)}</dl>'
 
 
 def error_page(name: str, error: dict) -> str:
     """A standalone HTML page for an analysis that could not run: what is wrong and how to fix.
 
-    ``error`` has ``message`` and optionally ``hint``; everything is escaped.
+    ``error`` has ``message`` and optionally ``summary``, ``hint`` and structured details
+    (``kind``, ``path``, ``line``, ``field``, ``value``, ...).  The page shows the message
+    once, the hint once and the details as a list; everything is escaped.
     """
     hint = error.get("hint")
+    summary = error.get("summary") or "The analysis could not run."
+    message = _message_without_hint(str(error.get("message") or ""), hint)
+    message_html = (f"<pre>{html.escape(message)}</pre>"
+                    if message and message.strip() != summary.strip() else "")
     return f"""<!DOCTYPE html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{html.escape(name)}: not run</title>
-<style>{PAGE_STYLE}</style>
+<style>{PAGE_STYLE}
+.hint {{ background: #f6f8fa; border-left: 4px solid #0969da; padding: .6rem .9rem; }}</style>
 </head>
 <body>
 <h1>{html.escape(name)}: not run</h1>
-<p class="status-failed">{html.escape(error.get("summary") or "The analysis could not run.")}</p>
-<pre>{html.escape(error.get("message", ""))}</pre>
-{f'<p><strong>How to fix it:</strong> {html.escape(hint)}</p>' if hint else ''}
-<p class="muted">Details as JSON:</p>
-<pre>{html.escape(json.dumps(error, indent=2, default=str))}</pre>
+<p class="status-failed">{html.escape(summary)}</p>
+{message_html}
+{f'<p class="hint"><strong>How to fix it:</strong> {html.escape(hint)}</p>' if hint else ''}
+{_details(error)}
 </body>
 </html>
 """

@@ -26,6 +26,12 @@ Statuses
     Inconsistent, and the printed p states the other significance decision (p-value checks).
 ``bad_input``
     A cell could not be read or is out of range; ``reason`` names it.
+``untestable``
+    The check cannot fail on this row (GRIM with n x items at or above ``10**decimals``, a
+    percentage whose n allows every printed value): the row is neither confirmed nor flagged.
+
+An empty cell of an optional column (``items``, ``one_sided``, ...) reads as the column's
+default, as if the column were absent.
 """
 
 from __future__ import annotations
@@ -46,11 +52,11 @@ __all__ = ["Field", "Check", "CheckResult", "ScreenColumnsError", "LostDecimalsW
            "table_mapper", "resolve_columns", "read_fields", "describe_problems", "group_layout",
            "first_by_group",
            "status_codes", "STATUSES", "FIELD_KINDS", "CONSISTENT", "INCONSISTENT",
-           "DECISION_ERROR", "BAD_INPUT"]
+           "DECISION_ERROR", "BAD_INPUT", "UNTESTABLE"]
 
-STATUSES = ("consistent", "inconsistent", "decision_error", "bad_input")
+STATUSES = ("consistent", "inconsistent", "decision_error", "bad_input", "untestable")
 #: Codes of :data:`STATUSES`, as a check's ``run`` returns them.
-CONSISTENT, INCONSISTENT, DECISION_ERROR, BAD_INPUT = range(len(STATUSES))
+CONSISTENT, INCONSISTENT, DECISION_ERROR, BAD_INPUT, UNTESTABLE = range(len(STATUSES))
 
 #: How a field's column is read.
 FIELD_KINDS = {
@@ -160,8 +166,9 @@ class CheckResult:
 
     @property
     def consistent(self) -> bool | None:
-        """True when consistent, False when not, None for bad input."""
-        return None if self.status == "bad_input" else self.status == "consistent"
+        """True when consistent, False when not, None for bad input or an untestable row."""
+        return (None if self.status in ("bad_input", "untestable")
+                else self.status == "consistent")
 
     def __getitem__(self, name: str):
         return self.details[name]
@@ -309,6 +316,19 @@ def _range_problems(column: readers.PrintedColumn, field_spec: Field):
     return problem, bad
 
 
+def _blank_as_default(values, default: str):
+    """An optional column with its empty cells (blank text, NaN, None) read as the default."""
+    series = pd.Series(values)
+    blank = np.array(series.isna(), dtype=bool)
+    if series.dtype == object or pd.api.types.is_string_dtype(series.dtype):
+        blank = blank | np.array(series.astype(str).str.strip().eq(""), dtype=bool)
+    if not blank.any():
+        return values
+    series = series.astype(object).copy()
+    series[blank] = default
+    return series
+
+
 def _repeat(column, rows: int):
     """A read column of one cell, repeated ``rows`` times."""
     if isinstance(column, readers.PColumn):
@@ -387,6 +407,8 @@ def read_fields(fields: tuple[Field, ...], table: pd.DataFrame, names: Mapping[s
         column = names[field_spec.name]
         if column in table:
             values = table[column]
+            if not field_spec.required and not field_spec.blank_ok:
+                values = _blank_as_default(values, field_spec.default)
             if field_spec.kind in ("printed", "related", "p") and readers.lost_decimals(values):
                 warnings.warn(LostDecimalsWarning(
                     f"column {column!r} holds numbers, not text: trailing zeros may have been "
@@ -415,16 +437,20 @@ def _outputs_frame(check: Check, index, rows: int, ok_index: np.ndarray, outputs
     reason[ok_index] = outputs["reason"]
     missing = codes == BAD_INPUT
     frame = {"status": pd.Categorical.from_codes(codes, categories=STATUSES),
-             "consistent": pd.arrays.BooleanArray(codes == CONSISTENT, missing),
+             "consistent": pd.arrays.BooleanArray(codes == CONSISTENT,
+                                                  missing | (codes == UNTESTABLE)),
              "reason": pd.Series(reason, index=index, dtype=object)}
     for name in check.outputs:
-        computed = np.asarray(outputs[name])
+        masked = np.ma.getmaskarray(outputs[name])  # a masked output cell is missing
+        computed = np.ma.getdata(outputs[name])
         if computed.dtype.kind in "iub":
             values = np.zeros(rows, dtype=np.int64 if computed.dtype.kind != "b" else bool)
             values[ok_index] = computed
+            absent = missing.copy()
+            absent[ok_index] |= masked
             array_type = pd.arrays.BooleanArray if computed.dtype.kind == "b" else \
                 pd.arrays.IntegerArray
-            frame[name] = array_type(values, missing.copy())
+            frame[name] = array_type(values, absent)
             continue
         column = np.full(rows, np.nan) if computed.dtype.kind == "f" else np.full(
             rows, None, dtype=object)

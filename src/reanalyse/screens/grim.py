@@ -14,9 +14,9 @@ from __future__ import annotations
 import numpy as np
 
 from reanalyse.kernels.columns import POW10, format_scaled, join_text, to_text
-from reanalyse.screens.factory import Check, CheckResult, Field, status_codes, table_mapper
-from reanalyse.kernels.granularity import exact_product, grim_sums, printed_ratio, \
-    split_exact
+from reanalyse.screens.factory import UNTESTABLE, Check, CheckResult, Field, status_codes, \
+    table_mapper
+from reanalyse.kernels.granularity import exact_product, grim_sums, printed_ratio, split_exact
 
 __all__ = ["GRIM", "grim", "grim_map", "grim_sums"]
 
@@ -50,7 +50,14 @@ def _run(columns, options):
             "; nearest possible means ", below, " (", high[bad], "/", total, ") and ", above,
             " (", low[bad], "/", total, ")")
     testable = count < POW10[np.minimum(mean.decimals, 18)]
-    return {"status": status_codes(consistent), "reason": reason, "testable": testable}
+    status = np.where(testable, status_codes(consistent), UNTESTABLE).astype(np.int8)
+    if not testable.all():
+        untestable = ~testable
+        reason[untestable] = join_text(
+            "n x items = ", to_text(count[untestable]), " is not below 10^",
+            to_text(mean.decimals[untestable]), ": every mean printed to ",
+            to_text(mean.decimals[untestable]), " decimal(s) is possible, so GRIM cannot test it")
+    return {"status": status, "reason": reason, "testable": testable}
 
 
 GRIM = Check(

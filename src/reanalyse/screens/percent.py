@@ -38,8 +38,10 @@ def _run(columns, options):
             "% (", below, "/", total, ") and ",
             format_scaled(printed_ratio(above, n[bad], decimals, scale=100), decimals),
             "% (", above, "/", total, ")")
-    return {"status": status, "reason": reason, "count_low": np.where(consistent, low, -1),
-            "count_high": np.where(consistent, high, -1)}
+    # no consistent count: the count columns are left empty
+    return {"status": status, "reason": reason,
+            "count_low": np.ma.masked_array(low, mask=~consistent),
+            "count_high": np.ma.masked_array(high, mask=~consistent)}
 
 
 PERCENT = Check(

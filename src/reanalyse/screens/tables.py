@@ -10,14 +10,18 @@ from __future__ import annotations
 
 import html
 import json
+import math
 import re
 import zipfile
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
+from reanalyse import style
 from reanalyse.errors import InputFileError
 from reanalyse.screens.baseline import BaselineScreen, json_records
+from reanalyse.screens.factory import STATUSES
 
 __all__ = ["read_table", "infer_check", "summarise", "flagged_rows", "write_result",
            "check_output_path", "write_output", "CHECK_COLUMNS", "FORMATS"]
@@ -155,8 +159,7 @@ def summarise(result) -> dict:
         return result.summary()
     counts = result["status"].value_counts()
     summary = {"rows": int(len(result))}
-    summary.update({status: int(counts.get(status, 0)) for status in
-                    ("consistent", "inconsistent", "decision_error", "bad_input")})
+    summary.update({status: int(counts.get(status, 0)) for status in STATUSES})
     summary["flagged"] = summary["inconsistent"] + summary["decision_error"]
     return summary
 
@@ -183,7 +186,7 @@ def write_result(result, check: str, fmt: str, stream, *, level: str = "trial") 
         tables = {"rows": result}
         main = result
     if fmt == "csv":
-        main.to_csv(stream, index=False)
+        _csv_frame(main).to_csv(stream, index=False, lineterminator="\n")
         return
     summary = summarise(result)
     if fmt == "json":
@@ -244,23 +247,61 @@ def write_output(result, check: str, fmt: str, path, *, level: str = "trial") ->
                              field="--output", hint="choose a path you can write to") from None
 
 
+def _is_bool_column(column: pd.Series) -> bool:
+    if pd.api.types.is_bool_dtype(column.dtype):
+        return True
+    if column.dtype != object:
+        return False
+    present = column.dropna()
+    return len(present) > 0 and all(isinstance(value, (bool, np.bool_)) for value in present)
+
+
+def _csv_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` for CSV: booleans as ``true``/``false`` (as in JSON), missing cells empty."""
+    columns = {}
+    for name in frame.columns:
+        column = frame[name]
+        if _is_bool_column(column):
+            columns[name] = column.astype(object).map(
+                lambda value: "" if value is None or value is pd.NA else
+                ("true" if value else "false"))
+    return frame.assign(**columns) if columns else frame
+
+
+def _cell(value) -> str:
+    """A table cell for HTML: empty when missing, ``yes``/``no`` for booleans."""
+    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    if isinstance(value, (bool, np.bool_)):
+        return "yes" if value else "no"
+    if isinstance(value, float):
+        return f"{value:.6g}"
+    return html.escape(str(value))
+
+
+def _html_table(frame: pd.DataFrame) -> str:
+    head = "".join(f"<th>{html.escape(str(name))}</th>" for name in frame.columns)
+    body = "".join("<tr>" + "".join(f"<td>{_cell(value)}</td>" for value in row) + "</tr>"
+                   for row in frame.astype(object).itertuples(index=False, name=None))
+    return (f'<div class="table-scroll"><table><thead><tr>{head}</tr></thead>'
+            f"<tbody>{body}</tbody></table></div>")
+
+
 def _html_page(check: str, summary: dict, flagged: pd.DataFrame, tables: dict) -> str:
-    summary_rows = "".join(f"<tr><th>{html.escape(str(k))}</th><td>{html.escape(str(v))}</td>"
-                           "</tr>" for k, v in summary.items())
+    summary_rows = "".join(f"<tr><th>{html.escape(str(k).replace('_', ' '))}</th>"
+                           f"<td>{_cell(v)}</td></tr>" for k, v in summary.items())
     parts = [
-        "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">",
-        f"<title>reanalyse screen: {html.escape(check)}</title>",
-        "<style>body{font-family:sans-serif;margin:1.5em}table{border-collapse:collapse;"
-        "margin-bottom:1.5em}td,th{border:1px solid #ccc;padding:2px 6px;font-size:90%}"
-        "th{background:#f3f3f3;text-align:left}</style></head><body>",
+        "<!DOCTYPE html>", '<html lang="en">', '<head><meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        f"<title>Consistency screen: {html.escape(check)}</title>",
+        f"<style>{style.PAGE_STYLE}</style></head><body>",
         f"<h1>Consistency screen: {html.escape(check)}</h1>",
-        f"<h2>Summary</h2><table>{summary_rows}</table>",
+        f'<h2>Summary</h2><div class="table-scroll"><table>{summary_rows}</table></div>',
         f"<h2>Flagged ({len(flagged)})</h2>",
-        flagged.to_html(index=False, na_rep="", escape=True) if len(flagged) else
-        "<p>Nothing flagged.</p>",
+        _html_table(flagged) if len(flagged) else "<p>Nothing flagged.</p>",
     ]
     for name, frame in tables.items():
         parts.append(f"<h2>All {html.escape(name)} ({len(frame)})</h2>")
-        parts.append(frame.to_html(index=False, na_rep="", escape=True))
+        parts.append(_html_table(frame))
     parts.append("</body></html>\n")
     return "\n".join(parts)

@@ -1,0 +1,133 @@
+"""Write a new study file and its analysis from a commented template, ready to fill in.
+
+reanalyse new ID writes data/ID.yaml (every field of a study file, each explained in a
+comment, the id already matching the file name) and analyses/ID.yaml (the analysis that runs
+it through the claim-check notebook).  The study file loads as it is: fill in the numbers as
+the paper printed them, then run reanalyse check data/ID.yaml.  It refuses an id that is not
+lower-case letters, digits and hyphens, and never overwrites a file.  Exit status: 0 when both
+files were written, 2 when the id is bad or a file exists.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+
+__all__ = ["add_arguments", "run", "study_template", "analysis_template"]
+
+_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+
+_STUDY = """\
+# Study file: the numbers one trial's paper printed, transcribed with where each stands.
+# Every field is explained in a comment; fill in what the paper prints and leave out what it
+# does not (a field not in any source stays absent). Quote numbers as printed: "8.60" keeps its
+# trailing zero. Then run: reanalyse check data/{id}.yaml
+
+id: {id}                         # must equal the file name; lower-case letters, digits, hyphens
+citation: "Author A, Author B. Title of the paper. Journal. Year;Volume(Issue):pages."
+# doi: 10.xxxx/xxxxx             # optional: the paper's DOI, without https://doi.org/
+# alpha: 0.05                    # optional: the paper's significance level (default 0.05)
+# notes: >-                      # optional: what was transcribed from where, and any doubts
+#   Every number is from Table 2.
+# sources:                       # optional: where numbers came from besides the paper itself
+#   - {{citation: "Review R. ...", kind: secondary, note: "gives the dropouts per arm"}}
+
+arms:                            # the randomised groups; ids are used below
+  - id: treatment                # a short id of your choosing
+    label: Treatment             # the arm's name as a reader should see it
+    # randomised: 30             # optional: the number randomised to this arm
+  - id: control
+    label: Control
+    # randomised: 30
+
+outcomes:                        # each measured outcome, with its printed numbers per arm
+  - id: main_outcome
+    label: Main outcome          # as the paper names it
+    type: continuous             # continuous (means) or binary (counts or percentages)
+    # scale: {{min: 0, max: 30, items: 1}}  # optional: the score's bounds; items = integer
+    #                                      #   items averaged per score (1 for whole numbers)
+    # source: "Table 2"          # where in the paper the numbers stand
+    # baseline: false            # true for a characteristic measured before randomisation
+    arms:                        # per arm id: n analysed, and mean with sd (or se, or ci)
+      treatment: {{}}            # e.g. {{n: 30, mean: "7.75", sd: "2.18"}}
+      control: {{}}              # binary: {{n: 30, events: 15}} or {{n: 30, percent: "43.3"}}
+    # derived_from: other_id     # binary only: the continuous outcome this is a cut-off of
+    # cutoff: ">= 13"            # binary only: the cut-off, as the paper states it
+
+claims:                          # what the paper concludes, one entry per claim
+  - id: main-claim
+    outcome: main_outcome        # the outcome id the claim is about
+    text: "The paper's own sentence, quoted"
+    significant: true            # true when the paper calls the result significant, else false
+    # arms: [treatment, control] # optional: the compared arms, treatment first
+    # reported: {{test: t, statistic: "2.20", df: [58], p: "0.03"}}  # every field optional;
+    #   test: t, student_t, welch_t, F, anova_f, welch_anova, chi2, pearson_chi2, yates_chi2,
+    #   fisher_exact, boschloo_exact, z, z_pooled, r, or regression, ancova, logistic,
+    #   mann_whitney; p as printed: "0.034", "< .05", "ns"; an estimate:
+    #   estimate: {{measure: OR, value: "0.5", ci: ["0.2", "0.94"], adjusted: true}}
+    # alternative: two-sided     # or greater / less (treatment minus control)
+    # alpha: 0.05                # optional: this claim's own level
+    # population: itt            # itt, per_protocol or completers
+"""
+
+_ANALYSIS = """\
+# Analysis: the claim check of data/{id}.yaml. Paths are relative to this file.
+study: ../data/{id}.yaml
+notebook: ../notebooks/claim_check.ipynb
+# title: "..."                   # optional: the report's title (default: first author and year)
+options:
+  rounding: nearest              # how the paper rounded: nearest, half_up, half_down, half_even,
+                                 #   truncate, ceiling, floor
+  # alpha: 0.05                  # optional: one level for every claim
+  # boschloo: when_needed        # when_needed, always or never
+# expected:                      # the verdicts the team has recorded (reanalyse run --record)
+#   main-claim: reproduced
+"""
+
+
+def study_template(study_id: str) -> str:
+    """The commented study file for ``study_id``."""
+    return _STUDY.format(id=study_id)
+
+
+def analysis_template(study_id: str) -> str:
+    """The analysis file that runs ``data/<study_id>.yaml`` through the claim-check notebook."""
+    return _ANALYSIS.format(id=study_id)
+
+
+def add_arguments(parser) -> None:
+    """Arguments of ``reanalyse new``."""
+    parser.add_argument("id", metavar="ID",
+                        help="the study's id, e.g. smith-2020 (lower-case letters, digits, "
+                             "hyphens); the files are data/ID.yaml and analyses/ID.yaml")
+    parser.add_argument("--root", type=Path, default=Path("."),
+                        help="the project folder holding data/ and analyses/ (default: the "
+                             "current folder)")
+
+
+def run(args) -> int:
+    """Write both files, or explain why not; return the exit status."""
+    study_id = args.id
+    if not _ID.match(study_id):
+        suggestion = re.sub(r"[^a-z0-9-]+", "-", study_id.lower()).strip("-")
+        print(f"reanalyse new: {study_id!r} is not a study id: use lower-case letters, digits "
+              "and hyphens, starting with a letter or digit", file=sys.stderr)
+        if suggestion and _ID.match(suggestion):
+            print(f"  hint: reanalyse new {suggestion}", file=sys.stderr)
+        return 2
+    files = {args.root / "data" / f"{study_id}.yaml": study_template(study_id),
+             args.root / "analyses" / f"{study_id}.yaml": analysis_template(study_id)}
+    for path in files:
+        if path.exists():
+            print(f"reanalyse new: {path} already exists; nothing was written", file=sys.stderr)
+            print("  hint: choose another id, or edit the existing file", file=sys.stderr)
+            return 2
+    for path, text in files.items():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with open(path, "x", encoding="utf-8") as stream:
+            stream.write(text)
+        print(f"wrote {path}")
+    print(f"next: fill in data/{study_id}.yaml from the paper, then run "
+          f"reanalyse check data/{study_id}.yaml")
+    return 0
