@@ -7,7 +7,7 @@ PACKAGE = Path(__file__).parent.parent / "src" / "reanalyse"
 
 #: Lowest first; a module may import its own layer and the layers before it.
 LAYERS = (
-    ("errors", "io", "_version"),
+    ("errors", "io", "_version", "style"),
     ("kernels",),
     ("model",),
     ("checks",),
