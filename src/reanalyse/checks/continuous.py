@@ -50,11 +50,18 @@ class ArmBox:
     @classmethod
     def from_arm(cls, summary) -> "ArmBox":
         """The box of a :class:`~reanalyse.model.study.ContinuousArm` with n, a mean (or CI) and a
-        spread printed, read under the summary's own rounding.  The SD's lower end is kept
-        above 0 (an SD printed as 0.0 rounds from a positive SD)."""
+        spread printed, read under the summary's own rounding.
+
+        An SD printed as 0 (``0.0``) rounds from a positive SD: its box is (0, upper], with the
+        lower end kept at 1e-12 so that t stays finite (p_min is then 0 to float precision),
+        and its value at the printed numbers is taken at the middle of that interval, where
+        the statistics are defined."""
         mean, mean_low, mean_high = summary.mean_bounds()
         sd, sd_low, sd_high = summary.sd_bounds()
-        return cls(summary.n, mean, mean_low, mean_high, sd, max(sd_low, 1e-12), sd_high)
+        sd_low = max(sd_low, 1e-12)
+        if sd <= 0:
+            sd = (sd_low + sd_high) / 2
+        return cls(summary.n, mean, mean_low, mean_high, sd, sd_low, sd_high)
 
 
 def _p_from_t(t, df, alternative):
