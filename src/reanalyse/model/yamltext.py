@@ -83,6 +83,26 @@ class _Refused(Exception):
                                                                       field, value)
 
 
+class _Loader(yaml.SafeLoader):
+    """PyYAML's safe loader, refusing documents nested deeper than :data:`MAX_DEPTH` as it
+    composes them (before Python's recursion limit is reached)."""
+
+    def __init__(self, stream):
+        super().__init__(stream)
+        self.depth = 0
+
+    def compose_node(self, parent, index):
+        self.depth += 1
+        try:
+            if self.depth > MAX_DEPTH:
+                raise _Refused(f"nested more than {MAX_DEPTH} levels deep",
+                               line=self.peek_event().start_mark.line + 1,
+                               hint="a study file nests a few levels; check the brackets")
+            return super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
+
+
 def _read_source(path: Path, error_type) -> str:
     """The file's text, or an error that says why it is not a YAML text file."""
     if path.is_dir():
@@ -131,7 +151,7 @@ def read_yaml(path: Path, error_type: type[InputFileError] = InputFileError):
     source = _read_source(path, error_type)
     loader = None
     try:
-        loader = yaml.SafeLoader(source)
+        loader = _Loader(source)
         node = loader.get_single_node()
         if node is None:
             raise error_type(path, "the file is empty", line=1,
