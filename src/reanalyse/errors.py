@@ -2,10 +2,62 @@
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 
 __all__ = ["ReanalyseError", "InputFileError", "StudyFileError", "AnalysisFileError",
-           "PrintedNumberError"]
+           "PrintedNumberError", "excerpt"]
+
+#: Longest value an error quotes.
+EXCERPT = 80
+
+
+def excerpt(value):
+    """``value`` itself when its text is short; otherwise its first characters, marked as cut.
+
+    Bounded in time and size whatever the value (a whole file's text, a deep or
+    self-sharing structure): the text is built piece by piece and stops at the limit.
+    """
+    pieces: list[str] = []
+    _pieces(value, pieces, [0])
+    text = "".join(pieces)
+    if len(text) <= EXCERPT:
+        return value if isinstance(value, (type(None), bool, int, float, list, dict)) \
+            and not isinstance(value, str) else str(value) if isinstance(value, str) else text
+    return text[:EXCERPT - 3] + "..."
+
+
+def _pieces(value, pieces: list, used: list) -> None:
+    """Append the text of ``value`` to ``pieces`` until ``used[0]`` passes the limit."""
+    if used[0] > EXCERPT:
+        return
+    if isinstance(value, dict):
+        parts = [("{", None)] + [(None, item) for item in itertools.islice(value.items(), EXCERPT)] \
+            + [("}", None)]
+    elif isinstance(value, (list, tuple)):
+        parts = [("[", None)] + [(None, (item,)) for item in itertools.islice(value, EXCERPT)] + [("]", None)]
+    else:
+        text = value if isinstance(value, str) else repr(value)[:EXCERPT + 3]
+        pieces.append(text[:EXCERPT + 3])
+        used[0] += len(pieces[-1])
+        return
+    for position, (mark, item) in enumerate(parts):
+        if used[0] > EXCERPT:
+            return
+        if mark is not None:
+            pieces.append(mark)
+            used[0] += 1
+            continue
+        if position > 1:
+            pieces.append(", ")
+            used[0] += 2
+        if len(item) == 2:
+            _pieces(item[0], pieces, used)
+            pieces.append(": ")
+            used[0] += 2
+            _pieces(item[1], pieces, used)
+        else:
+            _pieces(item[0], pieces, used)
 
 
 class ReanalyseError(Exception):
@@ -29,6 +81,12 @@ class InputFileError(ReanalyseError):
         1-based line number in the file.
     hint : str, optional
         How to put it right.
+
+    Attributes
+    ----------
+    problems : tuple of InputFileError
+        Every problem found in the file, this one first (see :meth:`collect`); the fields
+        above are those of the first.
     """
 
     kind = "input file"
@@ -38,13 +96,34 @@ class InputFileError(ReanalyseError):
         self.path = Path(path)
         self.problem = problem
         self.field = field
-        self.value = value
+        self.value = excerpt(value)
         self.line = line
         self.hint = hint
+        self.problems = (self,)
         super().__init__(self.describe())
 
+    @classmethod
+    def collect(cls, errors) -> "InputFileError":
+        """One error holding several problems of a file, in the order found.
+
+        The first problem gives the error's own fields; :meth:`describe` lists them all,
+        one per line, and :meth:`to_dict` adds them as ``problems``.
+        """
+        errors = list(errors)
+        first = errors[0]
+        first.problems = tuple(errors)
+        first.args = (first.describe(),)
+        return first
+
     def describe(self) -> str:
-        """One readable paragraph: ``file:line: field = value: problem (hint: ...)``."""
+        """One readable paragraph per problem: ``file:line: field = value: problem`` and a
+        ``hint:`` line."""
+        if len(self.problems) > 1:
+            return f"{len(self.problems)} problems in {self.path}:\n" + "\n".join(
+                problem._describe_one() for problem in self.problems)
+        return self._describe_one()
+
+    def _describe_one(self) -> str:
         where = str(self.path) + (f":{self.line}" if self.line else "")
         parts = [where]
         if self.field:
@@ -55,8 +134,16 @@ class InputFileError(ReanalyseError):
         return text
 
     def to_dict(self) -> dict:
-        """JSON-ready form of the error."""
-        return {"kind": self.kind, "path": str(self.path), "line": self.line, "field": self.field,
+        """JSON-ready form of the error (``problems``: every problem, when there are several)."""
+        data = {"kind": self.kind, "path": str(self.path), "line": self.line,
+                "field": self.field, "value": None if self.value is None else str(self.value),
+                "problem": self.problem, "hint": self.hint}
+        if len(self.problems) > 1:
+            data["problems"] = [problem._one_dict() for problem in self.problems]
+        return data
+
+    def _one_dict(self) -> dict:
+        return {"line": self.line, "field": self.field,
                 "value": None if self.value is None else str(self.value),
                 "problem": self.problem, "hint": self.hint}
 

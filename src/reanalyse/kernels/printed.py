@@ -45,6 +45,8 @@ __all__ = [
     "parse_number",
     "parse_p",
     "half_unit_bounds",
+    "Cutoff",
+    "parse_cutoff",
 ]
 
 
@@ -128,6 +130,14 @@ _NUMBER = re.compile(
     re.VERBOSE,
 )
 _MINUS_SIGNS = "\u2212\u2013\u2014\u2012\ufe63\uff0d"
+#: Longest text read as one printed number (longer text is refused before it is scanned).
+MAX_TEXT = 200
+#: Most significant digits in a printed number: its digits fit an int64, as the interval
+#: arithmetic and the column readers need (a paper prints a handful).
+MAX_DIGITS = 18
+#: Largest |power of ten| of a printed value: 1e-300 .. 1e300 keeps every value, its square
+#: root and its half unit finite, non-zero floats.
+MAX_MAGNITUDE = 300
 
 
 def _normalise_text(text: str) -> str:
@@ -253,10 +263,14 @@ def parse_number(text) -> PrintedNumber:
     text : str or int
         The number as printed.  Floats are refused: they have already lost trailing zeros.
 
+    The cost of reading is bounded: text longer than ``MAX_TEXT`` characters, more than
+    ``MAX_DIGITS`` significant digits, or a magnitude outside 1e-300 .. 1e300 (``MAX_MAGNITUDE``) is
+    refused before any large power of ten is formed.
+
     Raises
     ------
     PrintedNumberError
-        If the text is not a number, or a float was given.
+        If the text is not a number, a float was given, or it is too long or too large.
     """
     if isinstance(text, bool) or isinstance(text, float):
         raise PrintedNumberError(
@@ -264,16 +278,43 @@ def parse_number(text) -> PrintedNumber:
             "pass the number as text exactly as printed, e.g. '8.60'",
         )
     if isinstance(text, (int, np.integer)):
+        if abs(int(text)).bit_length() > 63:
+            raise PrintedNumberError(f"an integer of {abs(int(text)).bit_length()} bits",
+                                     f"more than {MAX_DIGITS} significant digits",
+                                     "a printed number has a few significant digits")
         text = str(int(text))
     if not isinstance(text, str):
         raise PrintedNumberError(repr(text), "not a number", "give the number as printed text")
+    if len(text) > MAX_TEXT:
+        raise PrintedNumberError(text[:40] + "...", f"longer than {MAX_TEXT} characters",
+                                 "a printed number is a few digits; check the source")
     cleaned = _normalise_text(text)
     match = _NUMBER.match(cleaned)
     if not match or not (match["int"] or match["frac"]):
-        raise PrintedNumberError(text, "not a number", "write digits with an optional sign and "
-                                 "decimal point, e.g. '-2.10' or '.034'")
+        hint = ("write the number without '%' (a percentage field takes the number alone)"
+                if cleaned.endswith("%") else
+                "write digits with an optional sign and decimal point, e.g. '-2.10' or '.034'")
+        raise PrintedNumberError(text, "not a number", hint)
     digits = (match["int"] or "") + (match["frac"] or "")
-    decimals = len(match["frac"] or "") - int(match["exp"] or 0)
+    significant = digits.lstrip("0")
+    if len(significant) > MAX_DIGITS:
+        raise PrintedNumberError(text, f"more than {MAX_DIGITS} significant digits",
+                                 "a printed number has a few significant digits; check the "
+                                 "source")
+    exponent = match["exp"] or "0"
+    # the order of magnitude of the leading digit, checked before any power of ten is formed
+    if len(exponent.lstrip("+-").lstrip("0")) > 4 or (significant and not (
+            -MAX_MAGNITUDE <= len(significant) - len(match["frac"] or "") + int(exponent) - 1
+            <= MAX_MAGNITUDE)):
+        raise PrintedNumberError(text, f"magnitude beyond 1e{MAX_MAGNITUDE} or below "
+                                 f"1e-{MAX_MAGNITUDE}",
+                                 "a printed summary lies far inside these limits; check the "
+                                 "exponent")
+    decimals = len(match["frac"] or "") - int(exponent)
+    if abs(decimals) > MAX_MAGNITUDE + MAX_DIGITS:
+        # zero printed with an absurd exponent ("0e-99999"): no unit that small is printed
+        raise PrintedNumberError(text, "exponent out of range",
+                                 "write the number in plain decimals, e.g. 0.000")
     scaled = int(digits) * (-1 if match["sign"] == "-" else 1)
     return PrintedNumber(text.strip(), scaled, decimals)
 
@@ -378,6 +419,9 @@ def parse_p(text) -> PrintedP:
         raise PrintedNumberError(str(text), "a float has lost its printed decimals",
                                  "pass the p-value as text exactly as printed, e.g. '0.030'")
     raw = str(text).strip()
+    if len(raw) > MAX_TEXT:
+        raise PrintedNumberError(raw[:40] + "...", f"longer than {MAX_TEXT} characters",
+                                 "a printed p-value is a few characters; check the source")
     if raw.lower().rstrip(".") in {s.rstrip(".") for s in _NOT_SIGNIFICANT}:
         return PrintedP(raw, "ns", None)
     match = _P_TEXT.match(raw)
@@ -387,10 +431,62 @@ def parse_p(text) -> PrintedP:
     try:
         number = parse_number(match["num"])
     except PrintedNumberError as error:
-        raise PrintedNumberError(raw, "not a p-value", "write it as printed, e.g. '= .034', "
-                                 "'< .05' or 'ns'") from error
+        if error.problem != "not a number":  # too long, too many digits, out of range
+            raise PrintedNumberError(raw[:80], error.problem, error.hint) from None
+        raise PrintedNumberError(raw[:80], "not a p-value", "write it as printed, e.g. "
+                                 "'= .034', '< .05' or 'ns'") from None
     if not 0 <= number.exact <= 1:
         raise PrintedNumberError(raw, "p-value outside 0 to 1",
                                  "a p-value lies between 0 and 1; check the source")
     relation = _P_RELATIONS[match["rel"] or "="]
     return PrintedP(raw, relation, number)
+
+
+_CUTOFF = re.compile(r"^\s*(>=|<=|>|<|≥|≤)\s*([-+]?(?:\d+\.?\d*|\.\d+))\s*$")
+
+
+@dataclass(frozen=True)
+class Cutoff:
+    """A cut-off as printed: ``relation`` (``>=``, ``>``, ``<=``, ``<``) and ``value``."""
+
+    relation: str
+    value: float
+
+    @property
+    def upper_tail(self) -> bool:
+        """Whether the binary outcome counts scores above the cut-off."""
+        return self.relation in (">=", ">")
+
+    def threshold(self, score_step: float | None = None) -> float:
+        """The point on a continuous scale that separates the two groups.
+
+        Without ``score_step`` it is the cut-off itself.  With whole-step scores the boundary
+        lies half a step beyond the last excluded score: ``>= 13`` -> 12.5, ``> 12`` -> 12.5,
+        ``<= 9`` -> 9.5, ``< 10`` -> 9.5.
+        """
+        if not score_step:
+            return self.value
+        half = score_step / 2
+        inclusive = self.relation in (">=", "<=")
+        if self.upper_tail:
+            return self.value - half if inclusive else self.value + half
+        return self.value + half if inclusive else self.value - half
+
+    def __str__(self) -> str:
+        return f"{self.relation} {self.value:g}"
+
+
+def parse_cutoff(text: str) -> Cutoff:
+    """Read ``">= 13"``, ``"> 12"``, ``"<= 9.5"``, ``"≥13"``.
+
+    Raises
+    ------
+    PrintedNumberError
+        A ``ValueError`` naming the accepted forms, when the text is not a cut-off.
+    """
+    match = _CUTOFF.match(str(text)[:MAX_TEXT + 1])
+    if not match:
+        raise PrintedNumberError(str(text)[:80], "cannot read the cut-off",
+                                 "write it as '>= 13', '> 12', '<= 9' or '< 10'")
+    relation = {"≥": ">=", "≤": "<="}.get(match[1], match[1])
+    return Cutoff(relation, parse_number(match[2]).value)

@@ -25,6 +25,7 @@ fast enough to read every analysis before deciding which ones to run); the spec 
 from __future__ import annotations
 
 import difflib
+import math
 import os
 import re
 from dataclasses import dataclass, field, replace
@@ -265,12 +266,19 @@ def _parameters(reader: _Reader, top: Located) -> dict:
             try:
                 value = int(value) if _INT.match(value) else float(value)
             except ValueError:
-                reader.fail("a number Python cannot read", field=f"parameters.{name}",
-                            value=str(value), line=line,
+                value = None
+            if value is None or not math.isfinite(value):
+                reader.fail("a number Python cannot read as a finite number",
+                            field=f"parameters.{name}", value=str(written[name]), line=line,
                             hint="write a plain decimal number, or quote the value to pass text")
         elif isinstance(value, (Located, list)):
             reader.fail("expected a single value", field=f"parameters.{name}", value=value,
                         line=line, hint="parameters are text, numbers, true/false or null")
+        elif not isinstance(value, (str, bool, type(None))):
+            # a date, a timestamp or bytes: not a JSON value, so not a notebook parameter
+            reader.fail(f"a {type(value).__name__}, not text, a number, true/false or null",
+                        field=f"parameters.{name}", value=str(value), line=line,
+                        hint=f"quote it to pass it as text: '{value}'")
         parameters[name] = value
     return parameters
 
@@ -285,8 +293,12 @@ def _expected(reader: _Reader, top: Located) -> dict:
                     hint="run `reanalyse run --record` to write it")
     expected = {}
     for claim, verdict in written.items():
-        if str(verdict) not in VERDICTS:
-            close = difflib.get_close_matches(str(verdict), VERDICTS, n=1)
+        if not isinstance(claim, str):
+            reader.fail("a claim id is text", field=f"expected.{claim}", value=claim,
+                        line=written.line_of(claim), hint=f"quote it: '{claim}'")
+        if not isinstance(verdict, str) or verdict not in VERDICTS:
+            close = difflib.get_close_matches(str(verdict), VERDICTS, n=1) \
+                if isinstance(verdict, str) else None
             reader.fail("unknown verdict", field=f"expected.{claim}", value=verdict,
                         line=written.line_of(claim),
                         hint=(f"did you mean '{close[0]}'? " if close else "")

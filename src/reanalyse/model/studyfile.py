@@ -13,11 +13,12 @@ import re
 from pathlib import Path
 
 from reanalyse.errors import StudyFileError
-from reanalyse.kernels.printed import PrintedNumber, PrintedNumberError, parse_number, parse_p
+from reanalyse.kernels.printed import PrintedNumber, PrintedNumberError, parse_cutoff, \
+    parse_number, parse_p
 from reanalyse.model import tests
 from reanalyse.model.study import (ALTERNATIVES, POPULATIONS, Arm, BinaryArm, Claim, ContinuousArm,
                              Estimate, Outcome, Reported, Scale, Source, Study)
-from reanalyse.model.yamltext import Located, read_yaml
+from reanalyse.model.yamltext import Located, Text, read_yaml
 
 __all__ = ["load_study", "STUDY_KEYS"]
 
@@ -41,14 +42,69 @@ STUDY_KEYS = {
 MEASURES = ("OR", "RR", "HR", "IRR", "RD", "MD", "SMD")
 
 
+#: Names people write for a key or value, and the one meant (beyond what difflib finds).
+_SYNONYMS = {"stdev": "sd", "std": "sd", "s.d.": "sd", "std_dev": "sd",
+             "standard_deviation": "sd", "pct": "percent", "percentage": "percent",
+             "size": "n", "count": "events", "average": "mean", "pvalue": "p", "p_value": "p",
+             "test_statistic": "statistic", "ttest": "t", "t-test": "t", "t_test": "t",
+             "chisq": "chi2", "chi-square": "chi2", "chi_square": "chi2", "chi2_test": "chi2",
+             "anova": "anova_f", "fisher": "fisher_exact", "welch": "welch_t",
+             "student": "student_t", "boschloo": "boschloo_exact", "wilcoxon": "mann_whitney",
+             "dichotomous": "binary", "continous": "continuous", "numeric": "continuous"}
+#: Largest sample size or count read (a trial arm is far smaller; a larger number is a typo).
+MAX_COUNT = 10**8
+#: Largest magnitude of a printed summary; beyond it squares overflow (the SD, the mean).
+MAX_VALUE = 1e100
+
+
+def _suggest(word, options) -> str | None:
+    """The option ``word`` most probably meant, or None."""
+    word = str(word)
+    if word.lower() in _SYNONYMS and _SYNONYMS[word.lower()] in options:
+        return _SYNONYMS[word.lower()]
+    lowered = {option.lower(): option for option in options}
+    if word.lower() in lowered:
+        return lowered[word.lower()]
+    close = difflib.get_close_matches(word.lower(), list(lowered), n=1, cutoff=0.5)
+    return lowered[close[0]] if close else None
+
+
+def _soft(method):
+    """Let a value's problem be recorded and reading go on: the method gives None instead."""
+
+    @functools.wraps(method)
+    def wrapper(self, *args, **kwargs):
+        try:
+            return method(self, *args, **kwargs)
+        except StudyFileError:
+            return None
+    return wrapper
+
+
 class _Reader:
-    """Checks values of one file, raising errors that say where they are."""
+    """Checks values of one file, recording every problem with where it is.
+
+    :meth:`fail` records a problem and raises it, to abandon the value (or the item) it is
+    about; the readers of single values catch it and give None, so that the rest of the file
+    is still read and every problem is reported at once (:meth:`raise_problems`).
+    """
 
     def __init__(self, path: Path):
         self.path = path
+        self.problems: list[StudyFileError] = []
+
+    def note(self, problem, *, field, value=None, line=None, hint=None) -> StudyFileError:
+        error = StudyFileError(self.path, problem, field=field, value=value, line=line,
+                               hint=hint)
+        self.problems.append(error)
+        return error
 
     def fail(self, problem, *, field, value=None, line=None, hint=None):
-        raise StudyFileError(self.path, problem, field=field, value=value, line=line, hint=hint)
+        raise self.note(problem, field=field, value=value, line=line, hint=hint)
+
+    def raise_problems(self) -> None:
+        if self.problems:
+            raise StudyFileError.collect(self.problems)
 
     def mapping(self, value, field, line, kind) -> Located:
         if not isinstance(value, Located):
@@ -57,10 +113,10 @@ class _Reader:
                            + ", ".join(sorted(STUDY_KEYS[kind])))
         unknown = [key for key in value if key not in STUDY_KEYS[kind]]
         for key in unknown:
-            close = difflib.get_close_matches(str(key), STUDY_KEYS[kind], n=1)
-            hint = (f"did you mean '{close[0]}'?" if close else
-                    "allowed keys: " + ", ".join(sorted(STUDY_KEYS[kind])))
-            self.fail("unknown key", field=_join(field, key), value=key,
+            close = _suggest(key, sorted(STUDY_KEYS[kind]))
+            hint = (f"did you mean '{close}'? " if close else "") + "allowed keys: " + \
+                ", ".join(sorted(STUDY_KEYS[kind]))
+            self.note("unknown key", field=_join(field, key), value=key,
                       line=value.line_of(key), hint=hint)
         return value
 
@@ -76,6 +132,7 @@ class _Reader:
                       line=mapping.line, hint=f"add '{key}:'")
         return mapping[key]
 
+    @_soft
     def string(self, mapping: Located, key, field, *, required=False, pattern=None,
                pattern_hint=None):
         value = self.required(mapping, key, field) if required else mapping.get(key)
@@ -90,6 +147,7 @@ class _Reader:
                       line=mapping.line_of(key), hint=pattern_hint)
         return value
 
+    @_soft
     def number(self, mapping: Located, key, field) -> PrintedNumber | None:
         value = mapping.get(key)
         if value is None:
@@ -101,10 +159,16 @@ class _Reader:
             self.fail("expected a number", field=field, value=value, line=line,
                       hint="write the number as printed, e.g. 8.60")
         try:
-            return parse_number(str(value))
+            number = parse_number(str(value))
         except PrintedNumberError as error:
             self.fail(error.problem, field=field, value=value, line=line, hint=error.hint)
+        if abs(number.value) > MAX_VALUE:
+            self.fail(f"larger than {MAX_VALUE:g}", field=field, value=value, line=line,
+                      hint="no printed summary is this large; check the source (or rescale "
+                           "the unit)")
+        return number
 
+    @_soft
     def integer(self, mapping: Located, key, field, *, minimum=0) -> int | None:
         number = self.number(mapping, key, field)
         if number is None:
@@ -113,12 +177,17 @@ class _Reader:
             self.fail("expected a whole number", field=_join(field, key), value=mapping[key],
                       line=mapping.line_of(key), hint="counts and sample sizes are integers")
         count = int(number.exact)
+        if count > MAX_COUNT:
+            self.fail(f"more than {MAX_COUNT:,}", field=_join(field, key), value=mapping[key],
+                      line=mapping.line_of(key),
+                      hint="no trial arm is this large; check the source for a typo")
         if count < minimum:
             self.fail(f"must be at least {minimum}", field=_join(field, key), value=mapping[key],
                       line=mapping.line_of(key),
                       hint="a sample size is at least 1" if minimum else "counts are not negative")
         return count
 
+    @_soft
     def fraction(self, mapping: Located, key, field, *, default=None):
         """A probability-like setting (alpha, confidence level) in (0, 1)."""
         number = self.number(mapping, key, field)
@@ -130,6 +199,7 @@ class _Reader:
                       hint="e.g. 0.05 for alpha, 0.95 for a confidence level")
         return number.value
 
+    @_soft
     def boolean(self, mapping: Located, key, field, *, default=None):
         value = mapping.get(key)
         if value is None:
@@ -139,18 +209,20 @@ class _Reader:
                       line=mapping.line_of(key), hint="write true or false")
         return value
 
+    @_soft
     def choice(self, mapping: Located, key, field, options, *, default=None):
         value = self.string(mapping, key, field)
         if value is None:
             return default
         if value not in options:
-            close = difflib.get_close_matches(value, options, n=1)
+            close = _suggest(value, options)
             self.fail("unknown value", field=_join(field, key), value=value,
                       line=mapping.line_of(key),
-                      hint=(f"did you mean '{close[0]}'? " if close else "")
+                      hint=(f"did you mean '{close}'? " if close else "")
                       + "use one of: " + ", ".join(options))
         return value
 
+    @_soft
     def interval(self, mapping: Located, key, field):
         value = mapping.get(key)
         if value is None:
@@ -174,6 +246,9 @@ def _join(field: str, key) -> str:
 def load_study(path) -> Study:
     """Read, check and return the study in ``path``.
 
+    Every problem of the file is reported at once: the error's ``problems`` lists them (the
+    error itself carries the first), each with its line, field, value and hint.
+
     Raises
     ------
     StudyFileError
@@ -182,82 +257,124 @@ def load_study(path) -> Study:
     path = Path(path)
     data = read_yaml(path, StudyFileError)
     reader = _Reader(path)
+    try:
+        study = _study(reader, path, data)
+    except StudyFileError:
+        study = None  # recorded; the problems found so far are raised below
+    reader.raise_problems()
+    return study
+
+
+def _study(reader, path, data) -> Study:
     top = reader.mapping(data, "", 1, "study")
     study_id = reader.string(top, "id", "", required=True, pattern=_ID,
                              pattern_hint="lower-case letters, digits and '-' only, e.g. "
                                           "raisi-dehkordi-2019")
-    if study_id != path.stem:
-        reader.fail("id differs from the file name", field="id", value=study_id,
+    if study_id is not None and study_id != path.stem:
+        reader.note("id differs from the file name", field="id", value=study_id,
                     line=top.line_of("id"), hint=f"name the file {study_id}.yaml or set id: "
                                                 f"{path.stem}")
+    citation = reader.string(top, "citation", "", required=True)
     alpha = reader.fraction(top, "alpha", "", default=0.05)
-    arms = _arms(reader, top)
-    arm_ids = [arm.id for arm in arms]
-    outcomes = tuple(
-        _outcome(reader, item, f"outcomes[{i}]", line, arm_ids)
-        for i, (item, line) in enumerate(_items(reader, top, "outcomes")))
-    _unique(reader, top, "outcomes", [o.id for o in outcomes])
-    outcome_by_id = {outcome.id: outcome for outcome in outcomes}
-    for i, outcome in enumerate(outcomes):
+    arms, lost_arms = _arms(reader, top)
+    arm_ids = [arm.id for _, arm in arms]
+    outcomes, lost_outcomes = [], set()
+    for i, (item, line) in enumerate(_items(reader, top, "outcomes")):
+        try:
+            outcomes.append((i, _outcome(reader, item, f"outcomes[{i}]", line, arm_ids,
+                                         lost_arms)))
+        except StudyFileError:
+            lost_outcomes.add(_raw_id(item))
+    _unique(reader, top, "outcomes", [(i, o.id) for i, o in outcomes])
+    outcome_by_id = {outcome.id: outcome for _, outcome in outcomes}
+    for i, outcome in outcomes:
         if outcome.derived_from is None:
             continue
-        fail = functools.partial(reader.fail, field=f"outcomes[{i}].derived_from",
+        note = functools.partial(reader.note, field=f"outcomes[{i}].derived_from",
                                  value=outcome.derived_from,
                                  line=top["outcomes"][i].line_of("derived_from"))
-        continuous = [o.id for o in outcomes if o.type == "continuous" and o.id != outcome.id]
+        continuous = [o.id for _, o in outcomes if o.type == "continuous" and o.id != outcome.id]
         if outcome.type != "binary":
-            fail("only a binary outcome is derived from another (as a cut-off of it)",
+            note("only a binary outcome is derived from another (as a cut-off of it)",
                  hint="put derived_from and cutoff on the binary outcome")
-        if outcome.derived_from not in outcome_by_id:
-            fail("derived_from names no outcome", hint="outcomes: " + ", ".join(outcome_by_id))
-        if outcome.derived_from not in continuous:
-            fail("derived_from must name a continuous outcome this one is a cut-off of",
+        elif outcome.derived_from in lost_outcomes:
+            continue
+        elif outcome.derived_from not in outcome_by_id:
+            note("derived_from names no outcome", hint="outcomes: " + ", ".join(outcome_by_id))
+        elif outcome.derived_from not in continuous:
+            note("derived_from must name a continuous outcome this one is a cut-off of",
                  hint="continuous outcomes: " + (", ".join(continuous) or "none"))
-    claims = tuple(
-        _claim(reader, item, f"claims[{i}]", line, outcome_by_id)
-        for i, (item, line) in enumerate(_items(reader, top, "claims", required=False)))
-    _unique(reader, top, "claims", [c.id for c in claims])
-    sources = tuple(_source(reader, item, f"sources[{i}]", line)
-                    for i, (item, line) in enumerate(_items(reader, top, "sources", required=False)))
-    return Study(id=study_id, citation=reader.string(top, "citation", "", required=True),
-                 arms=arms, outcomes=outcomes, claims=claims,
-                 doi=reader.string(top, "doi", ""), alpha=alpha, sources=sources,
-                 notes=reader.string(top, "notes", ""), path=path.resolve())
+    claims = []
+    for i, (item, line) in enumerate(_items(reader, top, "claims", required=False)):
+        try:
+            claims.append((i, _claim(reader, item, f"claims[{i}]", line, outcome_by_id,
+                                     lost_outcomes)))
+        except StudyFileError:
+            pass
+    _unique(reader, top, "claims", [(i, c.id) for i, c in claims])
+    sources = []
+    for i, (item, line) in enumerate(_items(reader, top, "sources", required=False)):
+        try:
+            sources.append(_source(reader, item, f"sources[{i}]", line))
+        except StudyFileError:
+            pass
+    doi, notes = reader.string(top, "doi", ""), reader.string(top, "notes", "")
+    if reader.problems:
+        return None
+    return Study(id=study_id, citation=citation, arms=tuple(arm for _, arm in arms),
+                 outcomes=tuple(o for _, o in outcomes), claims=tuple(c for _, c in claims),
+                 doi=doi, alpha=alpha, sources=tuple(sources), notes=notes,
+                 path=path.resolve())
+
+
+def _raw_id(item) -> str | None:
+    """The id an item was given, as written (to keep one bad item from failing others)."""
+    return str(item.get("id")) if isinstance(item, Located) and item.get("id") is not None \
+        else None
 
 
 def _items(reader, mapping, key, *, required=True):
     if key not in mapping and not required:
         return []
     value = reader.required(mapping, key, "") if required else mapping[key]
+    if value is None and not required:
+        return []
     items = reader.sequence(value, key, mapping.line_of(key))
     return list(zip(items, items.item_lines))
 
 
 def _unique(reader, top, key, ids):
+    """Note ids given twice; ``ids`` are (position in the file's list, id) pairs."""
     seen = {}
-    for i, item_id in enumerate(ids):
+    for i, item_id in ids:
         if item_id in seen:
-            reader.fail(f"duplicate id (also {key}[{seen[item_id]}])", field=f"{key}[{i}].id",
+            reader.note(f"duplicate id (also {key}[{seen[item_id]}])", field=f"{key}[{i}].id",
                         value=item_id, line=top[key][i].line_of("id"), hint="ids must be unique")
         seen[item_id] = i
 
 
 def _arms(reader, top):
-    arms = []
+    arms, lost = [], set()
     for i, (item, line) in enumerate(_items(reader, top, "arms")):
         field = f"arms[{i}]"
-        item = reader.mapping(item, field, line, "arm")
-        arms.append(Arm(
-            id=reader.string(item, "id", field, required=True, pattern=_KEY_ID,
-                             pattern_hint="letters, digits, '_' and '-' only"),
-            label=reader.string(item, "label", field) or reader.string(item, "id", field),
-            randomised=reader.integer(item, "randomised", field, minimum=1),
-            source=reader.string(item, "source", field)))
-    if len(arms) < 2:
-        reader.fail("a trial needs at least two arms", field="arms", line=top.line_of("arms"),
+        try:
+            item = reader.mapping(item, field, line, "arm")
+            arm_id = reader.string(item, "id", field, required=True, pattern=_KEY_ID,
+                                   pattern_hint="letters, digits, '_' and '-' only")
+            if arm_id is None:
+                lost.add(_raw_id(item))
+                continue
+            arms.append((i, Arm(
+                id=arm_id, label=reader.string(item, "label", field) or arm_id,
+                randomised=reader.integer(item, "randomised", field, minimum=1),
+                source=reader.string(item, "source", field))))
+        except StudyFileError:
+            lost.add(_raw_id(item))
+    if len(arms) + len(lost) < 2:
+        reader.note("a trial needs at least two arms", field="arms", line=top.line_of("arms"),
                     hint="list each randomised arm with an id")
-    _unique(reader, top, "arms", [arm.id for arm in arms])
-    return tuple(arms)
+    _unique(reader, top, "arms", [(i, arm.id) for i, arm in arms])
+    return arms, lost
 
 
 def _source(reader, item, field, line):
@@ -268,12 +385,11 @@ def _source(reader, item, field, line):
                   note=reader.string(item, "note", field))
 
 
-def _outcome(reader, item, field, line, arm_ids):
+def _outcome(reader, item, field, line, arm_ids, lost_arms):
     item = reader.mapping(item, field, line, "outcome")
+    outcome_id = reader.string(item, "id", field, required=True, pattern=_KEY_ID,
+                               pattern_hint="letters, digits, '_' and '-' only")
     outcome_type = reader.choice(item, "type", field, ("continuous", "binary"))
-    if outcome_type is None:
-        reader.fail("missing required field 'type'", field=_join(field, "type"), line=item.line,
-                    hint="type: continuous or type: binary")
     scale = None
     if item.get("scale") is not None:
         scale_field = _join(field, "scale")
@@ -281,98 +397,142 @@ def _outcome(reader, item, field, line, arm_ids):
         low = reader.number(scale_map, "min", scale_field)
         high = reader.number(scale_map, "max", scale_field)
         if low is not None and high is not None and low.value >= high.value:
-            reader.fail("scale min must be below max", field=scale_field,
+            reader.note("scale min must be below max", field=scale_field,
                         value=f"{low} to {high}", line=scale_map.line, hint="write min: 0, max: 30")
         scale = Scale(min=None if low is None else low.value,
                       max=None if high is None else high.value,
                       items=reader.integer(scale_map, "items", scale_field, minimum=1))
+    derived_from = reader.string(item, "derived_from", field)
+    cutoff = reader.string(item, "cutoff", field)
+    if cutoff is not None:
+        try:
+            parse_cutoff(cutoff)
+        except PrintedNumberError as error:
+            reader.note(error.problem, field=_join(field, "cutoff"), value=cutoff,
+                        line=item.line_of("cutoff"), hint=error.hint)
+    label = reader.string(item, "label", field) or outcome_id
+    source = reader.string(item, "source", field)
+    baseline = reader.boolean(item, "baseline", field, default=False)
+    if outcome_type is None:
+        if "type" not in item or item["type"] is None:
+            reader.fail("missing required field 'type'", field=_join(field, "type"),
+                        line=item.line, hint="type: continuous or type: binary")
+        raise reader.problems[-1]  # the arms cannot be read without their type
     arms_field = _join(field, "arms")
     arms_map = reader.required(item, "arms", field)
     if not isinstance(arms_map, Located):
         reader.fail("expected a mapping from arm id to its numbers", field=arms_field,
                     value=arms_map, line=item.line_of("arms"),
                     hint="e.g. arms: {massage: {n: 60, mean: 7.75, sd: 2.18}}")
-    summaries = {}
+    summaries, complete = {}, True
     for arm_id, summary in arms_map.items():
         arm_field = _join(arms_field, arm_id)
         arm_line = arms_map.line_of(arm_id)
         if arm_id not in arm_ids:
-            close = difflib.get_close_matches(str(arm_id), arm_ids, n=1)
-            reader.fail("names no arm of the study", field=arm_field, value=arm_id, line=arm_line,
-                        hint=(f"did you mean '{close[0]}'? " if close else "")
-                        + "arms: " + ", ".join(arm_ids))
+            complete = False
+            if str(arm_id) not in lost_arms:
+                close = _suggest(arm_id, arm_ids)
+                reader.note("names no arm of the study", field=arm_field, value=arm_id,
+                            line=arm_line, hint=(f"did you mean '{close}'? " if close else "")
+                            + "arms: " + ", ".join(arm_ids))
+            continue
         summary = summary if summary is not None else Located({}, arm_line, {})
-        if outcome_type == "continuous":
-            summaries[arm_id] = _continuous_arm(reader, summary, arm_field, arm_line, scale)
-        else:
-            summaries[arm_id] = _binary_arm(reader, summary, arm_field, arm_line)
-    derived_from = reader.string(item, "derived_from", field)
-    cutoff = reader.string(item, "cutoff", field)
-    if cutoff is not None and not re.match(r"^\s*(>=|<=|>|<|≥|≤)\s*[-+]?\d", cutoff):
-        reader.fail("cannot read the cut-off", field=_join(field, "cutoff"), value=cutoff,
-                    line=item.line_of("cutoff"), hint="write it as \">= 13\" or \"< 10\"")
+        read = _continuous_arm if outcome_type == "continuous" else _binary_arm
+        try:
+            summaries[arm_id] = read(reader, summary, arm_field, arm_line, scale)
+        except StudyFileError:
+            complete = False
+    if not complete or outcome_id is None:
+        raise reader.problems[-1]
     return Outcome(
-        id=reader.string(item, "id", field, required=True, pattern=_KEY_ID,
-                         pattern_hint="letters, digits, '_' and '-' only"),
-        label=reader.string(item, "label", field) or reader.string(item, "id", field),
-        type=outcome_type, arms=summaries, scale=scale, source=reader.string(item, "source", field),
-        baseline=reader.boolean(item, "baseline", field, default=False),
-        derived_from=derived_from, cutoff=cutoff)
+        id=outcome_id, label=label, type=outcome_type, arms=summaries, scale=scale,
+        source=source, baseline=baseline, derived_from=derived_from, cutoff=cutoff)
 
 
 def _continuous_arm(reader, item, field, line, scale):
     item = reader.mapping(item, field, line, "continuous_arm")
+    problems = len(reader.problems)
     n = reader.integer(item, "n", field, minimum=1)
     mean = reader.number(item, "mean", field)
     spreads = {key: reader.number(item, key, field) for key in ("sd", "se")}
     ci = reader.interval(item, "ci", field)
     given = [key for key in ("sd", "se", "ci") if item.get(key) is not None]
     if len(given) > 1:
-        reader.fail("more than one spread given", field=field, value=", ".join(given),
+        reader.note("more than one spread given", field=field, value=", ".join(given),
                     line=line, hint="give one of sd, se or ci, as printed")
     if n == 1 and given:
-        reader.fail(f"a spread ({given[0]}) needs at least two participants",
+        reader.note(f"a spread ({given[0]}) needs at least two participants",
                     field=_join(field, "n"),
                     value=item["n"], line=item.line_of("n"),
                     hint="check n against the source; a single participant has no spread")
     for key, number in spreads.items():
-        if number is not None and number.value <= 0:
-            reader.fail(f"{key.upper()} must be positive", field=_join(field, key),
+        if number is not None and number.scaled < 0:
+            reader.note(f"{key.upper()} must not be negative", field=_join(field, key),
                         value=item[key], line=item.line_of(key),
-                        hint="a printed SD of 0 or below is a transcription error; check the source")
+                        hint="a negative spread is a transcription error; check the source "
+                             "(a printed 0.0 is read as a small positive SD)")
     if scale is not None and mean is not None:
         low = -float("inf") if scale.min is None else scale.min
         high = float("inf") if scale.max is None else scale.max
         if not low <= mean.value <= high:
-            reader.fail("mean outside the scale", field=_join(field, "mean"), value=item["mean"],
+            reader.note("mean outside the scale", field=_join(field, "mean"), value=item["mean"],
                         line=item.line_of("mean"), hint=f"the scale runs from {low} to {high}")
+    ci_level = reader.fraction(item, "ci_level", field, default=0.95)
+    if len(reader.problems) > problems:
+        raise reader.problems[-1]
     return ContinuousArm(n=n, mean=mean, sd=spreads["sd"], se=spreads["se"], ci=ci,
-                         ci_level=reader.fraction(item, "ci_level", field, default=0.95))
+                         ci_level=ci_level)
 
 
-def _binary_arm(reader, item, field, line):
+def _binary_arm(reader, item, field, line, scale=None):
     item = reader.mapping(item, field, line, "binary_arm")
+    problems = len(reader.problems)
     n = reader.integer(item, "n", field, minimum=1)
     events = reader.integer(item, "events", field, minimum=0)
+    written = item.get("percent")
+    if isinstance(written, str) and written.rstrip().endswith("%"):
+        # "43.3%": the percent sign is dropped (the field holds a percentage)
+        item = Located({**item, "percent": Text(written.rstrip()[:-1], None)}, item.line,
+                       item.key_lines)
     percent = reader.number(item, "percent", field)
     if events is not None and n is not None and events > n:
-        reader.fail("more events than participants", field=_join(field, "events"),
+        reader.note("more events than participants", field=_join(field, "events"),
                     value=item["events"], line=item.line_of("events"), hint=f"n is {n}")
     if percent is not None and not 0 <= percent.value <= 100:
-        reader.fail("percentage outside 0 to 100", field=_join(field, "percent"),
+        reader.note("percentage outside 0 to 100", field=_join(field, "percent"),
                     value=item["percent"], line=item.line_of("percent"),
                     hint="write a percentage, e.g. 43.3 for 43.3%")
+    if len(reader.problems) > problems:
+        raise reader.problems[-1]
     return BinaryArm(n=n, events=events, percent=percent)
 
 
-def _claim(reader, item, field, line, outcome_by_id):
+def _claim(reader, item, field, line, outcome_by_id, lost_outcomes):
     item = reader.mapping(item, field, line, "claim")
+    problems = len(reader.problems)
+    claim_id = reader.string(item, "id", field, required=True, pattern=_KEY_ID,
+                             pattern_hint="letters, digits, '_' and '-' only")
+    alternative = reader.choice(item, "alternative", field, ALTERNATIVES, default="two-sided")
+    reported = Reported()
+    if item.get("reported") is not None:
+        try:
+            reported = _reported(reader, item["reported"], _join(field, "reported"),
+                                 item.line_of("reported"))
+        except StudyFileError:
+            pass
+    text = reader.string(item, "text", field)
+    significant = reader.boolean(item, "significant", field)
+    alpha = reader.fraction(item, "alpha", field)
+    population = reader.choice(item, "population", field, POPULATIONS)
+    source = reader.string(item, "source", field)
     outcome_id = reader.string(item, "outcome", field, required=True)
+    if outcome_id is None or outcome_id in lost_outcomes:
+        raise reader.problems[-1]  # recorded where the outcome or this field failed
     if outcome_id not in outcome_by_id:
-        close = difflib.get_close_matches(outcome_id, list(outcome_by_id), n=1)
+        close = _suggest(outcome_id, list(outcome_by_id))
         reader.fail("names no outcome of the study", field=_join(field, "outcome"),
                     value=outcome_id, line=item.line_of("outcome"),
-                    hint=(f"did you mean '{close[0]}'? " if close else "")
+                    hint=(f"did you mean '{close}'? " if close else "")
                     + "outcomes: " + ", ".join(outcome_by_id))
     outcome = outcome_by_id[outcome_id]
     arms = ()
@@ -399,51 +559,56 @@ def _claim(reader, item, field, line, outcome_by_id):
         reader.fail("a binary outcome is compared two arms at a time",
                     field=_join(field, "arms"), value=list(compared), line=item.line,
                     hint="name the two arms the claim compares, e.g. arms: [massage, control]")
-    alternative = reader.choice(item, "alternative", field, ALTERNATIVES, default="two-sided")
-    reported = Reported()
-    if item.get("reported") is not None:
-        reported = _reported(reader, item["reported"], _join(field, "reported"),
-                             item.line_of("reported"))
-    return Claim(
-        id=reader.string(item, "id", field, required=True, pattern=_KEY_ID,
-                         pattern_hint="letters, digits, '_' and '-' only"),
-        outcome=outcome_id, text=reader.string(item, "text", field), reported=reported,
-        significant=reader.boolean(item, "significant", field),
-        alternative=alternative, alpha=reader.fraction(item, "alpha", field), arms=arms,
-        population=reader.choice(item, "population", field, POPULATIONS),
-        source=reader.string(item, "source", field))
+    if len(reader.problems) > problems:
+        raise reader.problems[-1]
+    return Claim(id=claim_id, outcome=outcome_id, text=text, reported=reported,
+                 significant=significant, alternative=alternative, alpha=alpha, arms=arms,
+                 population=population, source=source)
 
 
 def _reported(reader, item, field, line):
     item = reader.mapping(item, field, line, "reported")
+    problems = len(reader.problems)
     p = None
     if item.get("p") is not None:
         try:
             p = parse_p(str(item["p"]))
         except PrintedNumberError as error:
-            reader.fail(error.problem, field=_join(field, "p"), value=item["p"],
+            reader.note(error.problem, field=_join(field, "p"), value=item["p"],
                         line=item.line_of("p"), hint=error.hint)
     df = ()
     if item.get("df") is not None:
         raw = item["df"]
         values = raw if isinstance(raw, list) else [raw]
-        df = tuple(reader.printed(value, _join(field, "df"), item.line_of("df")) for value in values)
-        if len(df) > 2 or any(d.value <= 0 for d in df):
-            reader.fail("degrees of freedom must be one or two positive numbers",
-                        field=_join(field, "df"), value=raw, line=item.line_of("df"),
-                        hint="e.g. df: 28, or df: [2, 87] for F")
+        try:
+            df = tuple(reader.printed(value, _join(field, "df"), item.line_of("df"))
+                       for value in values)
+            if len(df) > 2 or any(d.value <= 0 for d in df):
+                reader.fail("degrees of freedom must be one or two positive numbers",
+                            field=_join(field, "df"), value=raw, line=item.line_of("df"),
+                            hint="e.g. df: 28, or df: [2, 87] for F")
+        except StudyFileError:
+            df = ()
     estimate = None
     if item.get("estimate") is not None:
-        estimate = _estimate(reader, item["estimate"], _join(field, "estimate"),
-                             item.line_of("estimate"))
-    return Reported(test=reader.choice(item, "test", field, tests.printed_names()),
-                    statistic=reader.number(item, "statistic", field), df=df, p=p,
-                    estimate=estimate)
+        try:
+            estimate = _estimate(reader, item["estimate"], _join(field, "estimate"),
+                                 item.line_of("estimate"))
+        except StudyFileError:
+            pass
+    reported = Reported(test=reader.choice(item, "test", field, tests.printed_names()),
+                        statistic=reader.number(item, "statistic", field), df=df, p=p,
+                        estimate=estimate)
+    if len(reader.problems) > problems:
+        raise reader.problems[-1]
+    return reported
 
 
 def _estimate(reader, item, field, line):
     item = reader.mapping(item, field, line, "estimate")
     measure = reader.choice(item, "measure", field, MEASURES)
+    if measure is None and item.get("measure") is not None:
+        raise reader.problems[-1]
     if measure is None:
         reader.fail("missing required field 'measure'", field=_join(field, "measure"),
                     line=item.line, hint="one of: " + ", ".join(MEASURES))

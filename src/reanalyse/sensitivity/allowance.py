@@ -598,4 +598,7 @@ def _bf10(abs_t: float, treat_n: int, control_n: int, r: float) -> float:
     # would otherwise pay whether or not a Bayes factor is needed
     import pingouin
 
-    return float(pingouin.bayesfactor_ttest(abs_t, treat_n, control_n, r=r))
+    try:
+        return float(pingouin.bayesfactor_ttest(abs_t, treat_n, control_n, r=r))
+    except ZeroDivisionError:  # the null's density at t underflows: BF10 is unbounded
+        return math.inf
