@@ -73,14 +73,18 @@ def test_a_claim_at_100000_per_arm_completes_and_agrees_with_scipy(tmp_path):
     assert sensitivity["fragility"]["computed"] is True
 
 
-def test_an_arm_of_a_billion_stops_with_a_clear_message(tmp_path, capsys):
-    text = LARGE_STUDY.replace("100400", "1000000400").replace("n: 100000, percent: 45.0",
-                                                                 "n: 1000000000, events: 450")
+@pytest.mark.parametrize("arm_size, message", [
+    (1_000_000_000, "more than 100,000,000"),     # refused by the study file's reader
+    (50_000_000, "largest arm size"),            # read, then refused by the 2 x 2 kernel
+])
+def test_an_arm_too_large_stops_with_a_clear_message(tmp_path, capsys, arm_size, message):
+    text = LARGE_STUDY.replace("100400", str(arm_size + 400)).replace(
+        "n: 100000, percent: 45.0", f"n: {arm_size}, events: 450")
     path = _write(tmp_path, text)
-    with pytest.raises(ReanalyseError, match="largest arm size"):
+    with pytest.raises(ReanalyseError, match=message):
         check_file(path)
     assert main(["check", str(path)]) == 2
-    assert "largest arm size" in capsys.readouterr().err
+    assert message in capsys.readouterr().err
 
 
 def test_too_many_count_pairs_stop_with_a_clear_message(tmp_path):
