@@ -27,10 +27,14 @@ Tests of H0: equal event proportions in the two arms (independent binomial sampl
 ``z_pooled``
     The two-proportion z-test with pooled variance (two-sided p equals Pearson's).
 
-One-sided alternatives refer to treat proportion minus control proportion.  The closed-form
-tests are also public as vectorised functions over arrays of counts,
-:func:`two_proportion_chi2` and :func:`two_proportion_z`, which the sensitivity analyses apply
-to every table at given arm sizes.
+One-sided alternatives refer to treat proportion minus control proportion.  The tests are
+computed at the feasible pairs directly (:mod:`reanalyse.kernels.twobytwo`: closed forms, and
+Fisher's p from one hypergeometric distribution per table), so time and memory grow with the
+number of pairs, never with (n1 + 1)(n2 + 1).  Boschloo's p is a nondecreasing function of its
+statistic (Fisher's p) at fixed arm sizes, since a larger statistic only widens the rejection
+region; its extremes over the pairs are therefore those at the pairs with the smallest and
+largest Fisher p, and it is computed at those and at the printed pair only.
+:func:`two_proportion_chi2` and :func:`two_proportion_z` are re-exported from the kernel.
 """
 
 from __future__ import annotations
@@ -40,20 +44,33 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from reanalyse.kernels import exact
-from reanalyse.kernels.distributions import norm_cdf, norm_ppf, norm_sf
+from reanalyse.kernels import exact, twobytwo
+from reanalyse.kernels.distributions import norm_ppf
+from reanalyse.kernels.twobytwo import TableTooLargeError, two_proportion_chi2, two_proportion_z
 from reanalyse.kernels.printed import PrintedNumber
 from reanalyse.checks.results import Effect, SpecResult, decide
 from reanalyse.kernels.columns import PrintedColumn
 from reanalyse.screens.percent import percent_counts
-from reanalyse.model.study import ALTERNATIVES
 
 __all__ = ["feasible_events", "CountPairs", "binary_tests", "two_proportion_chi2",
-           "two_proportion_z", "risk_effects", "BOSCHLOO_POLICIES"]
+           "two_proportion_z", "risk_effects", "boschloo_pvalues", "BOSCHLOO_POLICIES",
+           "MAX_COUNT_PAIRS", "BOSCHLOO_EXACT_TABLES"]
 
 #: ``when_needed``: compute Boschloo's p only where Fisher's p is above alpha (where it is at or
 #: below, Boschloo's decision is known: its p is no larger); ``always``; ``never``.
 BOSCHLOO_POLICIES = ("when_needed", "always", "never")
+
+#: Most count pairs a claim's printed numbers may allow: every test is evaluated at each
+#: (Fisher's test in O(log n) a pair), so this bounds a claim's time (about 20 s for Fisher's
+#: test at 100,000 per arm) and memory.  More pairs stop the check with
+#: :class:`~reanalyse.kernels.twobytwo.TableTooLargeError`.
+MAX_COUNT_PAIRS = 1_000_000
+
+#: Largest (n1 + n2 + 1)(min(n1, n2) + 1) at which Boschloo's test is computed.  Its p needs
+#: Fisher's p of every table of the sample space (:mod:`reanalyse.kernels.exact`), about
+#: 0.5 s and 150 MB at this size (1,100 per arm); above it the spec says it was not computed
+#: and why, and only Fisher's p, which bounds Boschloo's from above (Boschloo 1970), is shown.
+BOSCHLOO_EXACT_TABLES = 2_500_000
 
 
 def feasible_events(n: int, percent: PrintedNumber, rounding) -> np.ndarray:
@@ -125,94 +142,6 @@ class CountPairs:
         return treat[order], control[order]
 
 
-def _tables(treat_events, treat_n, control_events, control_n, alternative):
-    if alternative not in ALTERNATIVES:
-        raise ValueError(f"alternative must be one of {ALTERNATIVES}, got {alternative!r}")
-    treat_events = np.asarray(treat_events, dtype=float)
-    control_events = np.asarray(control_events, dtype=float)
-    total = treat_n + control_n
-    events = treat_events + control_events
-    return treat_events, control_events, total, events, (events == 0) | (events == total)
-
-
-def _normal_p(z, alternative):
-    if alternative == "two-sided":
-        return 2 * norm_sf(np.abs(z))
-    return norm_sf(z) if alternative == "greater" else norm_cdf(z)
-
-
-def two_proportion_chi2(treat_events, treat_n, control_events, control_n, *,
-                        correction: bool = False, alternative: str = "two-sided"):
-    """Pearson's chi-square test of 2 x 2 tables, vectorised over arrays of counts.
-
-    Tests H0: equal event proportions in the two arms.  For the table
-    ``[[a, b], [c, d]]`` (``a = treat_events``, ``b = treat_n - a``; ``c = control_events``,
-    ``d = control_n - c``) every cell deviates from its expected count by the same
-    ``|ad - bc| / N``, so X**2 = N (|ad - bc| - k)**2 / (r1 r2 c1 c2) with ``k = 0``, or with
-    Yates' correction ``k = min(N / 2, |ad - bc|)`` (capped at ``|O - E|``, as R's
-    ``chisq.test`` and scipy).  Chi-square with one df is a squared standard normal, so the
-    two-sided p is ``2 * norm_sf(sqrt(X**2))`` (the normal tail is also far quicker than the
-    chi-square one over a whole grid of tables); one-sided alternatives use the root signed as
-    treat minus control proportion.  A table with no events or no non-events has X**2 = 0 and
-    p = 1.
-
-    Parameters
-    ----------
-    treat_events, control_events : array_like of int
-        Event counts; broadcast together.
-    treat_n, control_n : int
-    correction : bool
-        Yates' continuity correction.
-    alternative : {'two-sided', 'greater', 'less'}
-
-    Returns
-    -------
-    statistic, pvalue : ndarray
-        X**2 and its p for every table.
-    """
-    a, c, total, events, degenerate = _tables(treat_events, treat_n, control_events,
-                                              control_n, alternative)
-    cross = a * control_n - c * treat_n                       # ad - bc
-    excess = np.abs(cross)
-    if correction:
-        excess = excess - np.minimum(total / 2, excess)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        statistic = np.where(degenerate, 0.0, total * excess**2
-                             / (treat_n * control_n * events * (total - events)))
-    pvalue = _normal_p(np.sign(cross) * np.sqrt(statistic), alternative)
-    return statistic, np.where(degenerate, 1.0, pvalue)
-
-
-def two_proportion_z(treat_events, treat_n, control_events, control_n, *,
-                     alternative: str = "two-sided"):
-    """The pooled two-proportion z-test of 2 x 2 tables, vectorised over arrays of counts.
-
-    Tests H0: equal event proportions, with z = (p1 - p2) / sqrt(p (1 - p) (1/n1 + 1/n2)) for
-    the pooled proportion p (R ``prop.test(correct = FALSE)``; z**2 is Pearson's X**2).  A
-    table with no events or no non-events has z = 0 and p = 1.
-
-    Parameters
-    ----------
-    treat_events, control_events : array_like of int
-        Event counts; broadcast together.
-    treat_n, control_n : int
-    alternative : {'two-sided', 'greater', 'less'}
-        For treat minus control proportion.
-
-    Returns
-    -------
-    statistic, pvalue : ndarray
-        z and its p for every table.
-    """
-    a, c, total, events, degenerate = _tables(treat_events, treat_n, control_events,
-                                              control_n, alternative)
-    pooled = events / total
-    with np.errstate(divide="ignore", invalid="ignore"):
-        statistic = np.where(degenerate, 0.0, (a / treat_n - c / control_n) / np.sqrt(
-            pooled * (1 - pooled) * (1 / treat_n + 1 / control_n)))
-    return statistic, np.where(degenerate, 1.0, _normal_p(statistic, alternative))
-
-
 def binary_tests(pairs: CountPairs, *, alternative: str = "two-sided", alpha: float = 0.05,
                  boschloo: str = "when_needed") -> tuple[SpecResult, ...]:
     """Pearson, Yates, Fisher, Boschloo and pooled-z tests over every feasible count pair.
@@ -222,9 +151,15 @@ def binary_tests(pairs: CountPairs, *, alternative: str = "two-sided", alpha: fl
     tuple of SpecResult
         ``pearson_chi2``, ``yates_chi2``, ``fisher_exact``, ``boschloo_exact``, ``z_pooled``.
     """
+    n1, n2 = twobytwo.check_sizes(pairs.treat_n, pairs.control_n)
+    count = len(pairs.treat_events) * len(pairs.control_events)
+    if count > MAX_COUNT_PAIRS:
+        raise TableTooLargeError(
+            f"the printed numbers allow {count:,} count pairs ({len(pairs.treat_events):,} "
+            f"treatment x {len(pairs.control_events):,} control event counts), more than the "
+            f"{MAX_COUNT_PAIRS:,} the binary tests evaluate; give the event counts, or the "
+            "percentages to more decimals")
     a, c = pairs.pairs()
-    n1, n2 = pairs.treat_n, pairs.control_n
-    count = a.size
     note = None if count == 1 else f"{count} count pairs are consistent with the printed numbers"
     results = []
 
@@ -234,8 +169,7 @@ def binary_tests(pairs: CountPairs, *, alternative: str = "two-sided", alpha: fl
                                     alternative=alternative)
         results.append(_spec(name, label, x2, p, alpha, (1.0,), count, note))
 
-    fisher_matrix = exact.fisher_pvalues(n1, n2, alternative)
-    fisher_p = fisher_matrix[a, c]
+    fisher_p = twobytwo.fisher_exact_pvalues(a, n1, c, n2, alternative)
     results.append(_spec("fisher_exact", "Fisher's exact test", None, fisher_p, alpha, (), count,
                          note))
     results.append(_boschloo(a, c, n1, n2, fisher_p, alternative, alpha, boschloo, count, note))
@@ -256,23 +190,52 @@ def _spec(name, label, statistic, p, alpha, df, count, note) -> SpecResult:
         df=df, tables=count, note=note)
 
 
+def boschloo_pvalues(statistics, treat_n: int, control_n: int, alternative: str) -> dict:
+    """Boschloo's p (statistic: Fisher's p, two-sided as in R's ``Exact``) for each distinct
+    Fisher p in ``statistics``, as a dict; one search per value, not per table."""
+    # the observed table does not enter the search beyond its statistic: any table with that
+    # Fisher p gives the same Boschloo p
+    return {float(t): exact.boschloo_statistic_pvalue(float(t), treat_n, control_n, alternative)
+            for t in np.unique(statistics)}
+
+
 def _boschloo(a, c, n1, n2, fisher_p, alternative, alpha, policy, count, note) -> SpecResult:
     label = "Boschloo's exact test"
     if policy == "never":
         return SpecResult("boschloo_exact", label, None, None, None, None, None, tables=count,
                           note="not computed (switched off)")
+    size = (n1 + n2 + 1) * (min(n1, n2) + 1)
+    if size > BOSCHLOO_EXACT_TABLES:
+        return SpecResult(
+            "boschloo_exact", label, None, None, None, None, None, tables=count,
+            note=(f"not computed: its p needs Fisher's p of all {size:,} tables of the sample "
+                  f"space, above the {BOSCHLOO_EXACT_TABLES:,} computed; it is never above "
+                  f"Fisher's p ({fisher_p[0]:.4g} at the printed counts)"))
+    wanted = np.ones(a.size, dtype=bool) if policy == "always" else fisher_p > alpha
+    # Boschloo's p is nondecreasing in Fisher's p: only the printed pair and the pairs with the
+    # smallest and largest Fisher p among those computed decide p, p_min and p_max.
     values = np.full(a.size, np.nan)
-    for i in range(a.size):
-        if policy == "always" or fisher_p[i] > alpha:
-            values[i] = exact.boschloo_exact(int(a[i]), n1, int(c[i]), n2, alternative,
-                                             two_sided="fisher").pvalue
-    skipped = np.isnan(values)
+    if wanted.any():
+        chosen = np.flatnonzero(wanted)
+        extremes = {int(chosen[np.argmin(fisher_p[chosen])]),
+                    int(chosen[np.argmax(fisher_p[chosen])])}
+        if wanted[0]:
+            extremes.add(0)
+        found = boschloo_pvalues(fisher_p[sorted(extremes)], n1, n2, alternative)
+        for i in extremes:
+            values[i] = found[float(fisher_p[i])]
+        lowest, highest = (values[i] for i in (int(chosen[np.argmin(fisher_p[chosen])]),
+                                                int(chosen[np.argmax(fisher_p[chosen])])))
+    skipped = ~wanted
     if not skipped.any():
-        return _spec("boschloo_exact", label, None, values, alpha, (), count, note)
+        return SpecResult("boschloo_exact", label, None, float(values[0]), float(lowest),
+                          float(highest), decide(float(lowest), float(highest), alpha),
+                          tables=count, note=note)
     # Where skipped, Fisher's p bounds Boschloo's p from above (Boschloo 1970).
-    upper = np.where(skipped, fisher_p, values)
-    lower = np.where(skipped, 0.0, values)
-    p_min, p_max = float(lower.min()), float(upper.max())
+    p_min = 0.0
+    p_max = float(fisher_p[skipped].max())
+    if wanted.any():
+        p_max = max(p_max, float(highest))
     reason = ("not computed where Fisher's p is at or below alpha: Boschloo's p is never larger, "
               "so the test is significant there; the interval's lower end is then unknown (0)")
     return SpecResult("boschloo_exact", label, None, None if skipped[0] else float(values[0]),

@@ -79,6 +79,7 @@ __all__ = [
     "BoschlooResult",
     "fisher_pvalues",
     "boschloo_exact",
+    "boschloo_statistic_pvalue",
     "default_grid_points",
     "clear_caches",
 ]
@@ -313,6 +314,25 @@ def boschloo_exact(treat_events: int, treat_n: int, control_events: int, control
     return BoschlooResult(statistic=statistic, pvalue=pvalue, nuisance=nuisance,
                           alternative=alternative, two_sided=two_sided, side=side,
                           grid_points=grid, refined=refined, search=search)
+
+
+def boschloo_statistic_pvalue(statistic: float, treat_n: int, control_n: int,
+                              alternative: str = "two-sided") -> float:
+    """Boschloo's p for a value of its statistic: sup over pi of P_pi(T <= statistic).
+
+    T is Fisher's p for ``alternative`` (two-sided: Fisher's two-sided p, as
+    ``boschloo_exact(..., two_sided="fisher")``).  The p depends on the observed table only
+    through its statistic, and is nondecreasing in it (a larger value only widens the region
+    T <= statistic), so a set of tables needs one search per distinct Fisher p.  Same search
+    and costs as :func:`boschloo_exact`.
+    """
+    treat_n = _check_size("treat_n", treat_n)
+    control_n = _check_size("control_n", control_n)
+    _check_alternative(alternative)
+    region_probability = _region_probability_by_total(treat_n, control_n, alternative,
+                                                      float(statistic))
+    pvalue, _, _ = _supremum(region_probability, default_grid_points(treat_n + control_n))
+    return pvalue
 
 
 def clear_caches() -> None:

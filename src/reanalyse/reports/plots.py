@@ -2,9 +2,10 @@
 
 Each function returns a :class:`matplotlib.figure.Figure` built without pyplot (no global
 state; a notebook displays it with ``display(figure)``).  The numbers drawn come from a
-:class:`~reanalyse.checks.check.ClaimCheck` or, for the significance map, from
-:func:`reanalyse.checks.binary.binary_tests`, the same functions the check runs, applied to each
-count pair in turn.
+:class:`~reanalyse.checks.check.ClaimCheck` or, for the significance map, from the 2 x 2
+kernel the check runs (:func:`reanalyse.kernels.twobytwo.pvalue_window`, one vectorised call a
+test over a window of counts around the printed ones, so its cost does not grow with n; and
+Boschloo's test by bisection on Fisher's p, on which its p is nondecreasing).
 """
 
 from __future__ import annotations
@@ -126,7 +127,7 @@ class SignificanceGrid:
 
 
 def significance_grid(check, study, options, *, half_width: int = 6) -> SignificanceGrid | None:
-    """Run the check's binary tests on every count pair near the printed one.
+    """The check's binary tests on every count pair of a window around the printed one.
 
     Parameters
     ----------
@@ -143,7 +144,9 @@ def significance_grid(check, study, options, *, half_width: int = 6) -> Signific
     SignificanceGrid or None
         None when the claim is not a two-arm binary comparison with its counts known.
     """
-    from reanalyse.checks.binary import CountPairs, binary_tests
+    from reanalyse.checks.binary import BOSCHLOO_EXACT_TABLES, CountPairs
+    from reanalyse.kernels.exact import boschloo_statistic_pvalue
+    from reanalyse.kernels.twobytwo import pvalue_window
 
     outcome = study.outcome(check.claim.outcome)
     arm_ids = study.claim_arms(check.claim)
@@ -152,26 +155,39 @@ def significance_grid(check, study, options, *, half_width: int = 6) -> Signific
     pairs = CountPairs.from_summaries(*outcome.summaries(arm_ids), options.rounding)
     if not pairs.feasible:
         return None
-    names = [spec.name for spec in check.specs if spec.role != "reported"]
+    n1, n2 = pairs.treat_n, pairs.control_n
+    alternative, alpha = check.claim.alternative, check.alpha
     rows = tuple(range(max(0, pairs.treat_printed - half_width),
-                       min(pairs.treat_n, pairs.treat_printed + half_width) + 1))
+                       min(n1, pairs.treat_printed + half_width) + 1))
     columns = tuple(range(max(0, pairs.control_printed - half_width),
-                          min(pairs.control_n, pairs.control_printed + half_width) + 1))
-    significant = {name: np.zeros((len(rows), len(columns))) for name in names}
-    labels = {}
-    for i, a in enumerate(rows):
-        for j, c in enumerate(columns):
-            single = CountPairs(pairs.treat_n, pairs.control_n, (a,), (c,), a, c)
-            for spec in binary_tests(single, alternative=check.claim.alternative,
-                                     alpha=check.alpha, boschloo=options.boschloo):
-                if spec.name in significant:
-                    significant[spec.name][i, j] = 1.0 if spec.significant else 0.0
-                    labels[spec.name] = spec.label
+                          min(n2, pairs.control_printed + half_width) + 1))
+    labels = {spec.name: spec.label for spec in check.specs
+              if spec.role != "reported" and spec.computed}
+    significant = {}
+    for name in ("pearson_chi2", "yates_chi2", "fisher_exact", "z_pooled"):
+        if name in labels:
+            p = pvalue_window(name, n1, n2, rows, columns, alternative)
+            significant[name] = (p <= alpha).astype(float)
+    if "boschloo_exact" in labels and (n1 + n2 + 1) * (min(n1, n2) + 1) <= BOSCHLOO_EXACT_TABLES:
+        # Boschloo's p is nondecreasing in Fisher's p: bisect the window's sorted Fisher p for
+        # the largest one whose Boschloo p is at or below alpha (a few searches, not 169).
+        fisher = pvalue_window("fisher_exact", n1, n2, rows, columns, alternative)
+        values = np.unique(fisher[fisher > alpha])
+        low, high = 0, values.size            # values[:low] significant, values[high:] not
+        while low < high:
+            middle = (low + high) // 2
+            if boschloo_statistic_pvalue(float(values[middle]), n1, n2, alternative) <= alpha:
+                low = middle + 1
+            else:
+                high = middle
+        cut = values[low - 1] if low else alpha
+        significant["boschloo_exact"] = (fisher <= cut).astype(float)
+    names = [spec.name for spec in check.specs if spec.name in significant]
     feasible = tuple((a, c) for a in pairs.treat_events for c in pairs.control_events)
     return SignificanceGrid(
         pairs.treat_n, pairs.control_n, study.arm(arm_ids[0]).label,
         study.arm(arm_ids[1]).label, rows, columns,
-        tuple((name, labels[name]) for name in names if name in labels), significant,
+        tuple((name, labels[name]) for name in names), significant,
         (pairs.treat_printed, pairs.control_printed), feasible, check.alpha)
 
 

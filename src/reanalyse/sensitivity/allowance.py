@@ -39,7 +39,8 @@ from scipy import optimize
 
 from reanalyse.kernels.distributions import nct_sf, norm_ppf, t_isf
 from reanalyse.sensitivity._common import clean, fmt, record_dict
-from reanalyse.sensitivity._pvalues import TEST_LABELS, TESTS, pvalue_matrix, two_sided_only
+from reanalyse.kernels.twobytwo import (MAX_MATRIX_TABLES, TEST_LABELS, TESTS, pvalue_matrix,
+                                        pvalues, two_sided_only)
 
 __all__ = ["smallest_significant_smd", "power_t", "smd_for_power", "SignificantTable",
            "CountDifference", "CountAllowance", "smallest_count_difference", "Allowance",
@@ -174,21 +175,34 @@ class CountDifference:
     hardest : SignificantTable or None
         At the control count that needs the largest difference, its smallest significant table.
     needed : tuple of (float or None)
-        For each control count 0..control_n, the smallest |risk difference| of a significant
-        table (None when no table with that control count is significant).
+        For each control count 0..control_n (or each of ``control_counts``), the smallest
+        |risk difference| of a significant table (None when no table with that control count
+        is significant).
+    control_counts : tuple of int or None
+        The control counts searched, when not all of them (large arm sizes).
     """
 
     test: str
     smallest: SignificantTable | None
     hardest: SignificantTable | None
     needed: tuple[float | None, ...]
+    control_counts: tuple[int, ...] | None = None
+
+    def needed_at(self, control_events: int) -> float | None:
+        """The entry of ``needed`` for a control count."""
+        if self.control_counts is None:
+            return self.needed[control_events]
+        return self.needed[self.control_counts.index(control_events)]
 
     def to_dict(self) -> dict:
         """JSON-ready form."""
-        return {"test": self.test,
+        data = {"test": self.test,
                 "smallest": None if self.smallest is None else self.smallest.to_dict(),
                 "hardest": None if self.hardest is None else self.hardest.to_dict(),
                 "needed_risk_difference_by_control_events": list(self.needed)}
+        if self.control_counts is not None:
+            data["control_events_searched"] = list(self.control_counts)
+        return data
 
 
 def _and(words) -> str:
@@ -252,9 +266,9 @@ class CountAllowance:
         small, hard = any_test.smallest, any_test.hardest
         which = [entry.test for entry in self.by_test
                  if entry.test != "any" and entry.smallest is not None
-                 and entry.needed[entry.smallest.control_events] is not None
+                 and entry.needed_at(entry.smallest.control_events) is not None
                  and np.isclose(min(x for x in entry.needed if x is not None),
-                                any_test.needed[small.control_events])]
+                                any_test.needed_at(small.control_events))]
         unit = "in counts" if self.treat_n == self.control_n else "in proportions"
         return (f"With {sizes}, the smallest difference {unit} that any of the tests calls "
                 f"significant is {self._difference(small)} ({self._table(small)}, by "
@@ -277,9 +291,11 @@ def smallest_count_difference(treat_n: int, control_n: int, *, alpha: float = 0.
     significant, over every table with these arm sizes.
 
     Each test is of H0: equal event proportions (against ``alternative``; the chi-square tests
-    are two-sided only and are left out of a one-sided search).  All (treat_n + 1) x
-    (control_n + 1) tables are evaluated at once (a few milliseconds at 200 per arm); the
-    result is cached.
+    are two-sided only and are left out of a one-sided search).  Up to
+    :data:`~reanalyse.kernels.twobytwo.MAX_MATRIX_TABLES` tables, all (treat_n + 1) x
+    (control_n + 1) are evaluated at once (a few milliseconds at 200 per arm); above, each
+    test is searched by bisection at :data:`SEARCHED_CONTROL_COUNTS` control counts (see
+    :func:`_searched_count_difference`).  The result is cached.
 
     Returns
     -------
@@ -288,6 +304,8 @@ def smallest_count_difference(treat_n: int, control_n: int, *, alpha: float = 0.
     """
     _check_sizes(treat_n, control_n, minimum=1)
     tests = [test for test in TESTS if alternative == "two-sided" or not two_sided_only(test)]
+    if (treat_n + 1) * (control_n + 1) > MAX_MATRIX_TABLES:
+        return _searched_count_difference(treat_n, control_n, alpha, alternative, tests)
     matrices = {test: pvalue_matrix(test, treat_n, control_n, alternative) for test in tests}
     risk_gap = np.abs(np.arange(treat_n + 1)[:, np.newaxis] / treat_n
                       - np.arange(control_n + 1)[np.newaxis, :] / control_n)
@@ -295,6 +313,76 @@ def smallest_count_difference(treat_n: int, control_n: int, *, alpha: float = 0.
                for test, matrix in matrices.items()]
     smallest_p = np.minimum.reduce(list(matrices.values()))
     entries.append(_count_difference("any", smallest_p <= alpha, smallest_p, risk_gap))
+    return CountAllowance(treat_n, control_n, alpha, alternative, tuple(entries))
+
+
+#: Control counts searched above the matrix size (evenly spaced, both ends included).
+SEARCHED_CONTROL_COUNTS = 101
+
+
+def _searched_count_difference(treat_n, control_n, alpha, alternative, tests):
+    """Above the matrix size: per control count of an even grid, the significant treatment
+    counts nearest equal proportions, found by bisection on each side of c n1 / n2.
+
+    The bisection takes p as nonincreasing away from equal proportions along a column, true
+    of the closed-form tests (X**2 grows with |a n2 - c n1| at a fixed total of events, and
+    checked for all four tests against the every-table search up to 60 per arm by the
+    tests); the grid makes ``smallest`` and ``hardest`` the best over the counts searched.
+    """
+    counts = np.unique(np.linspace(0, control_n, SEARCHED_CONTROL_COUNTS).round()
+                       .astype(np.int64))
+    centre = counts * treat_n / control_n
+    up_low = np.ceil(centre).astype(np.int64)
+    down_high = np.floor(centre).astype(np.int64)
+    candidates = {}
+    for test in tests:
+        def significant(a, columns):
+            return pvalues(test, a, treat_n, columns, control_n, alternative) <= alpha
+        # above: smallest a >= centre with p <= alpha; below: largest a <= centre
+        low, high = up_low.copy(), np.full(counts.size, treat_n + 1)
+        while (low < high).any():
+            open_ = low < high
+            middle = np.where(open_, (low + high) // 2, 0)
+            holds = significant(np.minimum(middle, treat_n), counts) & open_
+            high = np.where(holds, middle, high)
+            low = np.where(open_ & ~holds, middle + 1, low)
+        above = low
+        low, high = np.full(counts.size, -1), down_high.copy()
+        while (low < high).any():
+            open_ = low < high
+            middle = np.where(open_, (low + high + 1) // 2, 0)
+            holds = significant(np.maximum(middle, 0), counts) & open_
+            low = np.where(holds, middle, low)
+            high = np.where(open_ & ~holds, middle - 1, high)
+        below = low
+        candidates[test] = (above, below)
+
+    def entry(name, above, below):
+        gap_above = np.where(above <= treat_n, np.abs(above / treat_n - counts / control_n),
+                             np.inf)
+        gap_below = np.where(below >= 0, np.abs(below / treat_n - counts / control_n), np.inf)
+        rows = np.where(gap_below <= gap_above, below, above)
+        gaps = np.round(np.minimum(gap_above, gap_below), 12)
+        reachable = np.isfinite(gaps)
+        needed = tuple(float(g) if ok else None for g, ok in zip(gaps, reachable))
+        if not reachable.any():
+            return CountDifference(name, None, None, needed, tuple(int(c) for c in counts))
+
+        def table(i):
+            p = float(min(pvalues(t, rows[i], treat_n, counts[i], control_n, alternative)
+                          for t in tests)) if name == "any" else float(
+                pvalues(name, rows[i], treat_n, counts[i], control_n, alternative))
+            return SignificantTable(int(rows[i]), int(counts[i]), p)
+
+        return CountDifference(name, table(int(np.argmin(gaps))),
+                               table(int(np.argmax(np.where(reachable, gaps, -np.inf)))),
+                               needed, tuple(int(c) for c in counts))
+
+    entries = [entry(test, *candidates[test]) for test in tests]
+    # any test: the nearest significant count on each side over the tests
+    above = np.minimum.reduce([candidates[t][0] for t in tests])
+    below = np.maximum.reduce([candidates[t][1] for t in tests])
+    entries.append(entry("any", above, below))
     return CountAllowance(treat_n, control_n, alpha, alternative, tuple(entries))
 
 

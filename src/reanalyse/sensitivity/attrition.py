@@ -29,7 +29,7 @@ from scipy import stats
 
 from reanalyse.model import tests
 from reanalyse.sensitivity._common import clean, fmt, fmt_p, plural, record_dict
-from reanalyse.sensitivity._pvalues import TEST_LABELS, pvalue_matrix
+from reanalyse.kernels.twobytwo import TEST_LABELS, pvalues
 
 __all__ = ["AttritionScenario", "AttritionResult", "attrition_bounds_binary",
            "attrition_bounds_continuous", "combine_with_imputed"]
@@ -223,14 +223,18 @@ def attrition_bounds_binary(treat_events: int, treat_n: int, treat_missing: int,
     Returns
     -------
     AttritionResult
+
+    Notes
+    -----
+    Each scenario is one table, tested directly (:func:`reanalyse.kernels.twobytwo.pvalues`):
+    O(log n) per table, whatever the arm sizes.
     """
     _check_missing("treat", treat_missing)
     _check_missing("control", control_missing)
-    observed = pvalue_matrix(test, treat_n, control_n, alternative)[treat_events, control_events]
+    observed = float(pvalues(test, treat_events, treat_n, control_events, control_n, alternative))
     claimed = bool(observed <= alpha) if significant is None else bool(significant)
     direction = _sign(treat_events / treat_n - control_events / control_n)
     full_t, full_c = treat_n + treat_missing, control_n + control_missing
-    matrix = pvalue_matrix(test, full_t, full_c, alternative)
     treat_label, control_label = arm_labels
     corners = (
         ("none_had_event", "none of the missing participants had the event", 0, 0),
@@ -247,7 +251,7 @@ def attrition_bounds_binary(treat_events: int, treat_n: int, treat_missing: int,
             continue  # an arm with nobody missing makes corners coincide
         seen.add((extra_t, extra_c))
         events_t, events_c = treat_events + extra_t, control_events + extra_c
-        p = float(matrix[events_t, events_c])
+        p = float(pvalues(test, events_t, full_t, events_c, full_c, alternative))
         moved = _sign(events_t / full_t - events_c / full_c)
         significant_here = p <= alpha
         survives = (significant_here and moved == direction) if claimed else not significant_here

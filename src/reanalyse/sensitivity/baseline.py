@@ -33,7 +33,7 @@ from reanalyse.kernels.combine import stouffer
 from reanalyse.checks.continuous import ArmBox, two_sample_tests
 from reanalyse.kernels.printed import PrintedP, Rounding
 from reanalyse.sensitivity._common import clean, fmt_p, record_dict
-from reanalyse.sensitivity._pvalues import pvalue_matrix
+from reanalyse.kernels.twobytwo import pvalue_window
 
 __all__ = ["BaselineVariable", "BaselineBalance", "baseline_variable_continuous",
            "baseline_variable_counts", "baseline_variable_printed", "baseline_balance"]
@@ -90,8 +90,7 @@ def baseline_variable_continuous(name: str, treat: ArmBox, control: ArmBox) -> B
 def baseline_variable_counts(name: str, treat_events, treat_n: int, control_events,
                              control_n: int) -> BaselineVariable:
     """Pearson's chi-square p over every feasible count pair (printed or closest pair first)."""
-    matrix = pvalue_matrix("pearson_chi2", treat_n, control_n)
-    p = matrix[np.ix_(list(treat_events), list(control_events))]
+    p = pvalue_window("pearson_chi2", treat_n, control_n, list(treat_events), list(control_events))
     return BaselineVariable(name, "pearson_chi2", float(p[0, 0]), float(p.min()), float(p.max()))
 
 

@@ -15,6 +15,16 @@ changes in *either or both* arms, in either direction, that reverses the decisio
 fragility index of Baer et al. 2021, R package FragilityTools ``bin.fi``): it is never larger.
 
 Significance follows the project's convention: p <= alpha is significant.
+
+Cost.  Up to :data:`~reanalyse.kernels.twobytwo.MAX_MATRIX_TABLES` tables at the arm sizes
+(about 1,000 per arm) every table's p is read from one cached matrix.  Above that the searches
+are restricted to where the answer can lie: Walsh's index walks its one arm, testing tables
+directly (:func:`~reanalyse.kernels.twobytwo.pvalues`, O(log n) each) in growing blocks until
+the decision changes, at most :data:`MAX_WALK` changes; the any-arm index is at most Walsh's
+(a one-arm change is a change), so it is searched ring by ring of L1 distance 1, 2, ... up to
+Walsh's index, at most :data:`MAX_RING` rings; a search cut short says so (``search_limit``).
+:func:`fragility_range` then evaluates the printed pair and the corners of the feasible
+rectangle rather than every pair (it says so).
 """
 
 from __future__ import annotations
@@ -23,10 +33,17 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from reanalyse.kernels.twobytwo import MAX_MATRIX_TABLES, pvalue_matrix, pvalues
 from reanalyse.sensitivity._common import NotComputed, clean, fmt_p, plural, record_dict
-from reanalyse.sensitivity._pvalues import pvalue_matrix
 
-__all__ = ["FragilityResult", "FragilityRange", "fragility_index", "fragility_range"]
+__all__ = ["FragilityResult", "FragilityRange", "fragility_index", "fragility_range",
+           "MAX_WALK", "MAX_RING"]
+
+#: Most outcome changes Walsh's walk tries above the matrix size (one table each).
+MAX_WALK = 100_000
+#: Most rings of L1 distance searched for the any-arm index above the matrix size (ring d
+#: holds up to 4 d tables, so about 2 MAX_RING**2 tables in all).
+MAX_RING = 60
 
 
 @dataclass(frozen=True)
@@ -59,6 +76,10 @@ class FragilityResult:
         A table reached with ``index_any_arm`` changes, with its p in ``any_arm_p``.
     arm_labels : tuple of str
         Names of the arms for the explanation.
+    search_limit : int or None
+        When a search above the matrix size stopped short (see the module docstring): the
+        number of changes up to which it looked (``index`` or ``index_any_arm`` None then
+        means "not found within it").
     """
 
     treat_events: int
@@ -78,6 +99,7 @@ class FragilityResult:
     any_arm_table: tuple[int, int] | None
     any_arm_p: float | None
     arm_labels: tuple[str, str] = ("treatment", "control")
+    search_limit: int | None = None
 
     computed = True
     test = "fisher_exact"
@@ -119,6 +141,9 @@ class FragilityResult:
             text += (f"; changing {plural(self.index_any_arm, 'outcome')} across the arms is "
                      f"enough ({self.any_arm_table[0]}/{self.treat_n} vs "
                      f"{self.any_arm_table[1]}/{self.control_n}, p = {fmt_p(self.any_arm_p)})")
+        if self.search_limit is not None:
+            text += (f" (searched up to {plural(self.search_limit, 'change')}; the arm sizes "
+                     "are too large to search further)")
         return text + "."
 
     def to_dict(self) -> dict:
@@ -183,8 +208,13 @@ def fragility_index(treat_events: int, treat_n: int, control_events: int, contro
         if not (isinstance(events, (int, np.integer)) and 0 <= events <= n):
             raise ValueError(f"{name}_events must be an integer from 0 to {name}_n ({n}), "
                              f"got {events!r}")
-    matrix = pvalue_matrix("fisher_exact", treat_n, control_n, alternative)
-    p_value = float(matrix[treat_events, control_events])
+    small = (treat_n + 1) * (control_n + 1) <= MAX_MATRIX_TABLES
+    if small:
+        matrix = pvalue_matrix("fisher_exact", treat_n, control_n, alternative)
+        p_value = float(matrix[treat_events, control_events])
+    else:
+        p_value = float(pvalues("fisher_exact", treat_events, treat_n, control_events,
+                                control_n, alternative))
     fisher_significant = p_value <= alpha
     claimed = fisher_significant if significant is None else bool(significant)
     kind = "fragility" if claimed else "reverse_fragility"
@@ -200,6 +230,8 @@ def fragility_index(treat_events: int, treat_n: int, control_events: int, contro
 
     arm = _lower_arm(treat_events, treat_n, control_events, control_n, alternative)
     step = 1 if claimed else -1  # fragility adds events to the lower arm; reverse removes them
+    if not small:
+        return _restricted(common, arm, step, claimed)
     index = final_table = final_p = None
     events, n = (treat_events, treat_n) if arm == "treat" else (control_events, control_n)
     for changes in range(1, n + 1):
@@ -230,6 +262,67 @@ def fragility_index(treat_events: int, treat_n: int, control_events: int, contro
                            any_arm_table=any_table, any_arm_p=any_p)
 
 
+def _restricted(common, arm, step, claimed) -> FragilityResult:
+    """Walsh's walk and the any-arm ring search, testing tables directly (large arm sizes)."""
+    a, n1 = common["treat_events"], common["treat_n"]
+    c, n2 = common["control_events"], common["control_n"]
+    alpha, alternative = common["alpha"], common["alternative"]
+
+    def test(treat, control):
+        return pvalues("fisher_exact", treat, n1, control, n2, alternative)
+
+    index = final_table = final_p = None
+    limit = None
+    events, n = (a, n1) if arm == "treat" else (c, n2)
+    room = n - events if step > 0 else events
+    done, block = 0, 64
+    while done < min(room, MAX_WALK):
+        changes = np.arange(done + 1, min(done + block, room, MAX_WALK) + 1)
+        moved = events + step * changes
+        treat, control = (moved, np.full_like(moved, c)) if arm == "treat" else (
+            np.full_like(moved, a), moved)
+        p = test(treat, control)
+        hit = np.flatnonzero((p <= alpha) != claimed)
+        if hit.size:
+            first = int(hit[0])
+            index, final_p = int(changes[first]), float(p[first])
+            final_table = (int(treat[first]), int(control[first]))
+            break
+        done, block = int(changes[-1]), block * 2
+    if index is None and room > MAX_WALK:
+        limit = MAX_WALK
+
+    # The any-arm index is at most Walsh's: search rings of growing L1 distance up to it.
+    reach = min(index if index is not None else max(n1, n2) + max(n1, n2), MAX_RING)
+    any_index = any_table = any_p = None
+    for distance in range(1, reach + 1):
+        offsets = np.arange(-distance, distance + 1)
+        rest = distance - np.abs(offsets)
+        treat = np.concatenate([a + offsets, a + offsets])
+        control = np.concatenate([c + rest, c - rest])
+        keep = (treat >= 0) & (treat <= n1) & (control >= 0) & (control <= n2)
+        ring = np.unique(np.stack([treat[keep], control[keep]]), axis=1)
+        if not ring.size:
+            continue
+        p = test(ring[0], ring[1])
+        reversed_ = (p <= alpha) != claimed
+        if reversed_.any():
+            # among the nearest tables, report the one whose p lies furthest past alpha
+            score = np.where(reversed_, p if claimed else -p, -np.inf)
+            best = int(np.argmax(score))
+            any_index, any_table, any_p = distance, (int(ring[0, best]),
+                                                     int(ring[1, best])), float(p[best])
+            break
+    if any_index is None and reach == MAX_RING:
+        # not found within MAX_RING rings: Walsh's table, if any, is an upper bound
+        limit = limit or MAX_RING
+        if index is not None:
+            any_index, any_table, any_p = index, final_table, final_p
+    return FragilityResult(**common, index=index, modified_arm=arm if index is not None else None,
+                           final_table=final_table, final_p=final_p, index_any_arm=any_index,
+                           any_arm_table=any_table, any_arm_p=any_p, search_limit=limit)
+
+
 @dataclass(frozen=True)
 class FragilityRange:
     """Fragility indices over every count pair consistent with printed percentages.
@@ -237,10 +330,14 @@ class FragilityRange:
     Attributes
     ----------
     results : tuple of FragilityResult
-        One per feasible (treat_events, control_events) pair; the printed pair first.
+        One per feasible (treat_events, control_events) pair; the printed pair first.  Above
+        the matrix size, only the printed pair and the corners of the feasible rectangle.
+    pairs_allowed : int or None
+        When ``results`` covers only some of the pairs: how many the printed numbers allow.
     """
 
     results: tuple[FragilityResult, ...]
+    pairs_allowed: int | None = None
 
     computed = True
 
@@ -280,13 +377,17 @@ class FragilityRange:
         name = self.kind.replace("_", " ")
         low, high = self.index_min, self.index_max
         span = (f"{low}" if low == high else f"{low} to {high}")
-        return (first[:-1] + f"; over the {len(self.results)} count pairs the printed "
-                f"percentages allow, the {name} index is {span}.")
+        where = (f"over the {len(self.results)} count pairs the printed percentages allow"
+                 if self.pairs_allowed is None else
+                 f"at the printed pair and the corners of the {self.pairs_allowed} count pairs "
+                 "the printed percentages allow (too many to search each)")
+        return first[:-1] + f"; {where}, the {name} index is {span}."
 
     def to_dict(self) -> dict:
         """JSON-ready form: the printed pair's result, the range and every pair's index."""
         return clean({"computed": True, "kind": self.kind, "printed": self.results[0].to_dict(),
-                "pairs": len(self.results), "index_min": self.index_min,
+                "pairs": len(self.results), "pairs_allowed": self.pairs_allowed,
+                "index_min": self.index_min,
                 "index_max": self.index_max, "index_any_arm_min": self.index_any_arm_min,
                 "by_pair": [{"treat_events": r.treat_events, "control_events": r.control_events,
                              "p_value": r.p_value, "kind": r.kind, "index": r.index,
@@ -317,8 +418,16 @@ def fragility_range(treat_events, treat_n: int, control_events, control_n: int, 
     if not treat_events or not control_events:
         return NotComputed("fragility", "no whole number of participants gives the printed "
                            "percentage, so there is no table to test")
+    pairs = [(t, c) for t in treat_events for c in control_events]
+    allowed = None
+    if (treat_n + 1) * (control_n + 1) > MAX_MATRIX_TABLES and len(pairs) > 1:
+        allowed = len(pairs)
+        corners = [(t, c) for t in (min(treat_events), max(treat_events))
+                   for c in (min(control_events), max(control_events))]
+        pairs = list(dict.fromkeys([pairs[0]] + corners))
     results = tuple(
         fragility_index(t, treat_n, c, control_n, alpha=alpha, alternative=alternative,
                         significant=significant, arm_labels=arm_labels)
-        for t in treat_events for c in control_events)
-    return FragilityRange(results)  # the printed pair (both first options) comes first
+        for t, c in pairs)
+    # the printed pair (both first options) comes first
+    return FragilityRange(results, None if allowed == len(results) else allowed)
