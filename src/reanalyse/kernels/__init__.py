@@ -1,0 +1,1 @@
+"""Array and exact-arithmetic kernels that the checks and the screens share."""
