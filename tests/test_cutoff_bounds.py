@@ -24,16 +24,16 @@ from reanalyse.printed import Rounding, parse_number
 ROUNDINGS = [r.value for r in Rounding]
 
 
-def _in(printed, value: Fraction) -> bool:
-    """Whether ``value`` prints as ``printed`` (PrintedNumber.bounds_exact, compared here)."""
-    lower, upper, lower_closed, upper_closed = printed.bounds_exact()
+def _in(bounds, value: Fraction) -> bool:
+    """Whether ``value`` lies in a printed number's ``bounds_exact()``, compared here."""
+    lower, upper, lower_closed, upper_closed = bounds
     return (value > lower or (lower_closed and value == lower)) and \
         (value < upper or (upper_closed and value == upper))
 
 
-def _sd_in(printed, variance: Fraction) -> bool:
-    """Whether sqrt(variance) prints as ``printed``: squares compared for non-negative ends."""
-    lower, upper, lower_closed, upper_closed = printed.bounds_exact()
+def _sd_in(bounds, variance: Fraction) -> bool:
+    """Whether sqrt(variance) lies in ``bounds``: squares compared for non-negative ends."""
+    lower, upper, lower_closed, upper_closed = bounds
     if lower < 0:
         above = True
     else:
@@ -56,17 +56,22 @@ def _datasets(n: int, low: int, high: int, items: int):
 
 
 @lru_cache(maxsize=None)
+def _fitting(n, low, high, items, mean_text, sd_text, rounding):
+    """Every dataset whose mean and SD print as the given texts."""
+    mean = parse_number(mean_text, rounding).bounds_exact()
+    sd = None if sd_text is None else parse_number(sd_text, rounding).bounds_exact()
+    return [data for (m, v), group in _datasets(n, low, high, items).items()
+            if _in(mean, m) and (sd is None or _sd_in(sd, v)) for data in group]
+
+
+@lru_cache(maxsize=None)
 def _brute(n, low, high, items, mean_text, sd_text, rounding, cutoff, direction):
-    """Counts beyond the cut-off over every fitting dataset (a sorted list; empty if none)."""
-    mean = parse_number(mean_text, rounding)
-    sd = None if sd_text is None else parse_number(sd_text, rounding)
+    """Counts beyond the cut-off over every fitting dataset (sorted; empty if none)."""
     test = {">=": lambda x: x >= cutoff, ">": lambda x: x > cutoff,
             "<=": lambda x: x <= cutoff, "<": lambda x: x < cutoff}[direction]
-    counts = set()
-    for (m, v), group in _datasets(n, low, high, items).items():
-        if _in(mean, m) and (sd is None or _sd_in(sd, v)):
-            counts.update(sum(1 for x in data if test(x)) for data in group)
-    return tuple(sorted(counts))
+    return tuple(sorted({sum(1 for x in data if test(x))
+                         for data in _fitting(n, low, high, items, mean_text, sd_text,
+                                              rounding)}))
 
 
 def _printed_pairs(n, low, high, items, rng, how_many):
@@ -86,7 +91,7 @@ def _printed_pairs(n, low, high, items, rng, how_many):
     return pairs
 
 
-CASES = [(2, 0, 10, 1), (3, 0, 10, 1), (5, 0, 10, 1), (8, 0, 10, 1), (4, 1, 5, 2),
+CASES = [(2, 0, 10, 1), (3, 0, 10, 1), (5, 0, 10, 1), (7, 0, 10, 1), (4, 1, 5, 2),
          (6, 1, 5, 2), (3, 0, 4, 3)]
 
 
@@ -165,7 +170,7 @@ def test_witness_recomputes_exactly():
 
 
 def test_sweep_and_possible_cutoffs_brute_force():
-    n, low, high = 6, 0, 10
+    n, low, high = 5, 0, 10
     rng = random.Random(7)
     for mean_text, sd_text in _printed_pairs(n, low, high, 1, rng, 2):
         for direction in (">=", "<"):
@@ -196,8 +201,8 @@ def test_count_witness_brute_force():
 
 def _brute_reading(n, low, high, cutoff, counts, mean_text=None, sd_text=None):
     means, variances = [], []
-    mean = None if mean_text is None else parse_number(mean_text)
-    sd = None if sd_text is None else parse_number(sd_text)
+    mean = None if mean_text is None else parse_number(mean_text).bounds_exact()
+    sd = None if sd_text is None else parse_number(sd_text).bounds_exact()
     for (m, v), group in _datasets(n, low, high, 1).items():
         if not any(sum(1 for x in data if x >= cutoff) in counts for data in group):
             continue
@@ -234,11 +239,11 @@ def test_reverse_reading_from_percent():
 
 
 def test_count_difference_from_arms():
-    treat = cutoff_bounds(8, "3.5", "2.1", (0, 10), 5)
-    control = cutoff_bounds(8, "5.0", "2.6", (0, 10), 5)
+    treat = cutoff_bounds(7, "3.6", "2.8", (0, 10), 5)
+    control = cutoff_bounds(7, "5.3", "2.6", (0, 10), 5)
     diff = count_difference(treat, control)
-    t = _brute(8, 0, 10, 1, "3.5", "2.1", "nearest", Fraction(5), ">=")
-    c = _brute(8, 0, 10, 1, "5.0", "2.6", "nearest", Fraction(5), ">=")
+    t = _brute(7, 0, 10, 1, "3.6", "2.8", "nearest", Fraction(5), ">=")
+    c = _brute(7, 0, 10, 1, "5.3", "2.6", "nearest", Fraction(5), ">=")
     assert (diff.difference_min, diff.difference_max) == (t[0] - c[-1], t[-1] - c[0])
     assert diff.witnesses_max[0].count(5) - diff.witnesses_max[1].count(5) == diff.difference_max
 
@@ -283,7 +288,7 @@ def _milp_oracle(n, mean_text, sd_text, cutoff, maximise):
 
 
 @pytest.mark.parametrize("n, mean_text, sd_text, cutoff", [
-    (20, "9.20", "4.10", 13), (24, "11.63", "6.02", 10), (30, "5.70", "7.90", 13)])
+    (20, "9.20", "4.10", 13), (30, "5.70", "7.90", 13)])
 def test_mid_size_against_milp(n, mean_text, sd_text, cutoff):
     got = cutoff_bounds(n, mean_text, sd_text, (0, 30), cutoff)
     assert got.verify()
@@ -348,3 +353,59 @@ def test_witness_from_units_and_scale():
     witness = Witness.from_units(scale, [1, 0, 0, 0, 0, 0, 0, 0, 1])
     assert witness.mean == 3 and witness.variance == 8
     assert witness.count(Fraction(5, 2), "<") == 1
+
+
+# ---------------------------------------------------------------------------------------
+# the cutoff screen
+
+def test_screen_table_mapper_against_brute_force():
+    import pandas as pd
+
+    from reanalyse.screens import cutoff_map, screen
+
+    # brute force: n = 7 on 0..10, mean 3.57, SD 2.23 (the data 1, 2, 2, 3, 4, 6, 7), cut-off >= 5
+    expected = _brute(7, 0, 10, 1, "3.57", "2.23", "nearest", Fraction(5), ">=")
+    low, high = expected[0], expected[-1]
+    outside = high + 1
+    table = pd.DataFrame({
+        "n": ["7", "7", "7", "7", "7", "7", "x"],
+        "mean": ["3.57", "3.57", "3.57", "3.6", "3.57", "3.57", "3.57"],
+        "sd": ["2.23", "2.23", "2.23", "", "0.20", "2.23", "2.23"],
+        "scale_min": ["0"] * 7, "scale_max": ["10"] * 7,
+        "cutoff": ["5", "5", "5", "5", "5", "5", "5"],
+        "direction": ["", ">=", ">=", "", "", "=<", ""],
+        "count": [str(low), str(outside), "", "", "", "", ""],
+        "percent": ["", "", "42.9", "", "", "", ""],
+    })
+    result = screen(table)  # chosen from the columns
+    assert list(result["status"]) == ["consistent", "inconsistent",
+                                      "consistent" if 3 in expected else "inconsistent",
+                                      "consistent", "impossible", "consistent", "bad_input"]
+    assert (result["count_min"][0], result["count_max"][0]) == (low, high)
+    assert f"{low} to {high} of 7" in result["reason"][1]
+    assert result["count_min"][4] is None and "no 7 scores" in result["reason"][4]
+    mean_only = _brute(7, 0, 10, 1, "3.6", None, "nearest", Fraction(5), ">=")
+    assert (result["count_min"][3], result["count_max"][3]) == (mean_only[0], mean_only[-1])
+    below = _brute(7, 0, 10, 1, "3.57", "2.23", "nearest", Fraction(5), "<=")
+    assert (result["count_min"][5], result["count_max"][5]) == (below[0], below[-1])
+    assert "n = 'x'" in result["reason"][6]
+    assert cutoff_map(table.iloc[:1])["status"][0] == "consistent"
+
+
+def test_screen_cli(tmp_path, capsys):
+    from reanalyse.cli import main
+
+    expected = _brute(6, 1, 5, 2, "2.75", "1.08", "nearest", Fraction(4), ">=")
+    table = tmp_path / "cutoff.csv"
+    table.write_text("n,mean,sd,scale_min,scale_max,items,cutoff,count\n"
+                     f"6,2.75,1.08,1,5,2,4,{expected[-1] + 1}\n"
+                     f"6,2.75,1.08,1,5,2,4,{expected[0]}\n", encoding="utf-8")
+    assert main(["screen", str(table), "--check", "cutoff"]) == 0
+    out = capsys.readouterr()
+    rows = [line.split(",") for line in out.out.strip().splitlines()]
+    assert rows[0][-5:] == ["status", "consistent", "reason", "count_min", "count_max"]
+    assert [row[-5] for row in rows[1:]] == ["inconsistent", "consistent"]
+    assert (int(rows[2][-2]), int(rows[2][-1])) == (expected[0], expected[-1])
+    assert "cutoff: rows 2, consistent 1, inconsistent 1" in out.err
+    assert main(["screen", str(table)]) == 0  # chosen from the columns
+    assert "cutoff: rows 2" in capsys.readouterr().err

@@ -309,7 +309,7 @@ class _Arm:
     of sums of squares Q (parity-adjusted, clipped to what the scale allows)."""
 
     def __init__(self, n, mean: Interval | None, sd: Interval | None, scale: Scale,
-                 mirrored: bool = False):
+                 mirrored: bool = False, *, counts: int | None = None, what: str = "a cut-off"):
         if isinstance(n, bool) or int(n) != n or n < 1:
             raise ValueError(f"n = {n!r}: must be a whole number of at least 1")
         n = int(n)
@@ -334,6 +334,12 @@ class _Arm:
                 low, high = n * B - high, n * B - low
         self.sums = np.arange(low, high + 1, dtype=np.int64) if low <= high else \
             np.zeros(0, dtype=np.int64)
+        pairs = (n + 1 if counts is None else counts) * len(self.sums)
+        if pairs > MAX_PAIRS:
+            raise ValueError(
+                f"n = {n} with a mean that allows {len(self.sums)} sums gives {pairs} "
+                f"(count, sum) pairs for {what}; at most {MAX_PAIRS} are examined (a mean "
+                "printed to more decimals, or a smaller n, narrows them)")
         top = n * B * B + 1
         if sd is None:
             self.q_low = np.full(len(self.sums), -1, dtype=np.int64)
@@ -360,14 +366,6 @@ class _Arm:
             q_high.append(max(min(hi, top), -2))
         self.q_low = np.array(q_low, dtype=np.int64)
         self.q_high = np.array(q_high, dtype=np.int64)
-
-    def check_work(self, what: str) -> None:
-        pairs = (self.n + 1) * len(self.sums)
-        if pairs > MAX_PAIRS:
-            raise ValueError(
-                f"n = {self.n} with a mean that allows {len(self.sums)} sums gives {pairs} "
-                f"(count, sum) pairs for {what}; at most {MAX_PAIRS} are examined (a mean "
-                "printed to more decimals, or a smaller n, narrows them)")
 
 
 # ----------------------------------------------------------------------------------------
@@ -804,8 +802,7 @@ def cutoff_bounds(n: int, mean, sd, scale, cutoff, direction: str = ">=", *,
     direction = _direction(direction)
     t, mirrored = _threshold(scale, cutoff, direction)
     arm = _Arm(n, _interval(mean, rounding, "mean"), _interval(sd, rounding, "sd"), scale,
-               mirrored)
-    arm.check_work(f"the cut-off {direction} {cutoff}")
+               mirrored, what=f"the cut-off {direction} {cutoff}")
     return _bounds_at(arm, t, mirrored, cutoff, direction)
 
 
@@ -860,8 +857,7 @@ def cutoff_sweep(n: int, mean, sd, scale, direction: str = ">=", *,
         cutoff = scale.score(j)
         t, mirrored = _threshold(scale, cutoff, direction)
         if mirrored not in arms:
-            arms[mirrored] = _Arm(n, mean_iv, sd_iv, scale, mirrored)
-            arms[mirrored].check_work("each cut-off")
+            arms[mirrored] = _Arm(n, mean_iv, sd_iv, scale, mirrored, what="each cut-off")
         out.append(_bounds_at(arms[mirrored], t, mirrored, cutoff, direction))
     return CutoffSweep(direction, tuple(out))
 
@@ -970,8 +966,10 @@ def count_reading(n: int, scale, cutoff, direction: str = ">=", *, count: int | 
     counts = tuple(c for c in counts if 0 <= c <= n)
     t, mirrored = _threshold(scale, cutoff, direction)
     mean_iv, sd_iv = _interval(mean, rounding, "mean"), _interval(sd, rounding, "sd")
-    free_mean = _Arm(n, None, sd_iv, scale, mirrored)
-    free_sd = _Arm(n, mean_iv, None, scale, mirrored)
+    free_mean = _Arm(n, None, sd_iv, scale, mirrored, counts=len(counts),
+                     what="the range of means")
+    free_sd = _Arm(n, mean_iv, None, scale, mirrored, counts=len(counts),
+                   what="the range of SDs")
     B = scale.points
     found = {}
 
