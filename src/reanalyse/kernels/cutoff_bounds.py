@@ -41,9 +41,10 @@ part (``n - c`` values in ``0..t-1``) and a high part (``c`` values in ``t..B``)
    (the smallest a lower bound on ``count_min``), and when no pair meets its window no
    dataset fits the printed mean and SD at all (a proof of impossibility).
 2. *Certificate.*  At the bound, a dataset is constructed: the even spread (``Qmin``), the
-   extreme one (``Qmax``), or a walk from the even spread that applies the largest move
+   extreme one (``Qmax``), a walk from the even spread that applies the largest move
    ``(u, v) -> (u - 1, v + 1)`` that does not overshoot the window, in bulk, until ``Q`` is in
-   it.  A dataset found is checked in exact integers; it proves that the bound is attained,
+   it, the same walk down from the extreme spread, or (n up to 400) a few walks that take
+   the moves one at a time in a seeded random order.  A dataset found is checked in exact integers; it proves that the bound is attained,
    so the bound is the answer.  (Not every ``Q`` between the bounds is achievable: two values
    on 0..10 summing to 10 give only ``Q`` in {50, 52, 58, 68, 82, 100}; this is why a found
    dataset, not the interval, is what proves a bound.)
@@ -71,6 +72,7 @@ Heathers JA et al. Recovering data from summary statistics: SPRITE. PeerJ Prepri
 from __future__ import annotations
 
 import bisect
+import random
 from dataclasses import dataclass, field
 from fractions import Fraction
 from math import ceil, floor, isqrt, sqrt
@@ -97,6 +99,9 @@ DIRECTIONS = (">=", ">", "<=", "<")
 _MAX_PROGRAMMES = 400
 _PROGRAMME_SECONDS = 20.0
 _CHUNK = 1_000_000
+#: Random walks tried (up to this n) before an integer programme.
+_SHUFFLES = 3
+_SHUFFLED_UP_TO = 400
 
 
 def _fraction(value, what: str) -> Fraction:
@@ -524,6 +529,59 @@ def _walk(freq, t, B, q, q_low, q_high):
     return None
 
 
+def _walk_down(freq, t, B, q, q_low, q_high):
+    """Lower Q from ``q`` into [q_low, q_high] by moves (u, v) -> (u + 1, v - 1), u < v - 1,
+    that keep the count at or above t and the sum, largest first, in bulk."""
+    freq = list(freq)
+    for _ in range(4 * (B + 1) ** 2 + 64):
+        if q <= q_high:
+            return freq
+        widest = (q - q_low) // 2 + 1  # v - u may be at most this
+        if widest < 2:
+            return None
+        ups = [u for u in range(0, B) if freq[u] and u != t - 1]
+        downs = [v for v in range(1, B + 1) if freq[v] and v != t]
+        best = None
+        for u in ups:
+            i = bisect.bisect_right(downs, u + widest) - 1
+            if i >= 0 and downs[i] >= u + 2 and (best is None or downs[i] - u > best[1] - best[0]):
+                best = (u, downs[i])
+        if best is None:
+            return None
+        u, v = best
+        size = 2 * (v - u - 1)
+        times = min(freq[u], freq[v], (q - q_low) // size)
+        freq[u] -= times
+        freq[u + 1] += times
+        freq[v] -= times
+        freq[v - 1] += times
+        q -= times * size
+    return None
+
+
+def _shuffled_walk(freq, t, B, q, q_low, q_high, rng):
+    """As :func:`_walk`, one move at a time, each drawn at random among the moves that do not
+    overshoot the window (another path through the same moves)."""
+    freq = list(freq)
+    for _ in range(2 * sum(freq) * (B + 1)):
+        if q >= q_low:
+            return freq
+        gap = q_high - q
+        present = [y for y in range(B + 1) if freq[y]]
+        moves = [(u, v) for u in present if u not in (0, t) for v in present
+                 if u <= v and v not in (t - 1, B) and 2 * (v - u + 1) <= gap
+                 and (u != v or freq[u] >= 2)]
+        if not moves:
+            return None
+        u, v = moves[rng.randrange(len(moves))]
+        freq[u] -= 1
+        freq[u - 1] += 1
+        freq[v] -= 1
+        freq[v + 1] += 1
+        q += 2 * (v - u + 1)
+    return None
+
+
 def _stats(freq):
     n = sum(freq)
     s = sum(y * f for y, f in enumerate(freq))
@@ -531,20 +589,55 @@ def _stats(freq):
     return n, s, q
 
 
+def _q_bounds(n, t, B, c, s):
+    """``(Qmin, Qmax)`` for one count and sum (Python ints; the pair is feasible)."""
+    lo, hi = max(0, s - c * B), min((n - c) * (t - 1), s - c * t)
+    q, r = divmod(s, n)
+    s1 = min(max((n - c) * q + max(0, r - c), lo), max(lo, hi))
+
+    def even(m, k):
+        if m == 0:
+            return 0
+        a, b = divmod(k, m)
+        return a * a * m + b * (2 * a + 1)
+
+    q_min = even(n - c, s1) + even(c, s - s1)
+    if s <= c * B:
+        width, k = B - t, s - c * t
+        if width > 0:
+            a, b = divmod(k, width)
+            q_max = a * B * B + (c - a) * t * t + ((t + b) ** 2 - t * t if b else 0)
+        else:
+            q_max = c * t * t
+    else:
+        width, k = t - 1, s - c * B
+        a, b = divmod(k, width) if width > 0 else (0, 0)
+        q_max = c * B * B + a * width * width + b * b
+    return q_min, q_max
+
+
 def _certificate(arm: _Arm, t: int, c: int, column: int):
     """A dataset with count c and the column's sum whose Q is in the window, or None."""
     n, B = arm.n, arm.B
     s = int(arm.sums[column])
-    c_arr, s_arr = np.array([c]), np.array([s])
-    q_min = int(_q_min(n, t, B, c_arr, s_arr)[0][0])
-    q_max = int(_q_max(n, t, B, c_arr, s_arr)[0])
+    q_min, q_max = _q_bounds(n, t, B, c, s)
     low = max(int(arm.q_low[column]), q_min)
     high = min(int(arm.q_high[column]), q_max)
     if low > high:
         return None
     if q_max == low or q_max == high:
         return _extreme_spread(n, t, B, c, s)
-    return _walk(_even_spread(n, t, B, c, s), t, B, q_min, low, high)
+    found = _walk(_even_spread(n, t, B, c, s), t, B, q_min, low, high)
+    if found is None:
+        found = _walk_down(_extreme_spread(n, t, B, c, s), t, B, q_max, low, high)
+    if found is None and n <= _SHUFFLED_UP_TO:
+        rng = random.Random(n * 1_000_003 + s * 31 + c)  # the same path on every run
+        start = _even_spread(n, t, B, c, s)
+        for _ in range(_SHUFFLES):
+            found = _shuffled_walk(start, t, B, q_min, low, high, rng)
+            if found is not None:
+                break
+    return found
 
 
 def _programme(arm: _Arm, t: int, column: int, *, count=None, maximise=None, bound=None):
