@@ -1,7 +1,8 @@
 """Screen a table of printed numbers with a consistency check (GRIM, GRIMMER, DEBIT, p-values).
 
 The check follows from the table's columns (``--check auto``, see docs/screens.md) or is named.
-Every row gets a status (consistent, inconsistent, decision_error, bad_input) and a reason;
+Every row gets a status (consistent, inconsistent, decision_error, impossible, bad_input) and a
+reason;
 ``--check baseline`` runs Carlisle's screen of baseline tables, one row per trial (or per
 variable with ``--level variable``).  Exit status: 0 when the screen ran, flagged rows or not;
 2 when the table cannot be read, lacks the check's columns or the sheet asked for, or the
@@ -17,7 +18,7 @@ from pathlib import Path
 __all__ = ["add_arguments", "run"]
 
 _CHECK_NAMES = ("auto", "grim", "percent", "grimmer", "debit", "statistic", "rebuilt_t",
-                "rebuilt_anova", "baseline")
+                "rebuilt_anova", "cutoff", "baseline")
 
 
 def add_arguments(parser) -> None:

@@ -26,6 +26,9 @@ Statuses
     Inconsistent, and the printed p states the other significance decision (p-value checks).
 ``bad_input``
     A cell could not be read or is out of range; ``reason`` names it.
+``impossible``
+    The printed numbers themselves fit no dataset, so the question the check asks has no
+    answer (the cut-off check, when no dataset fits the mean and SD).
 """
 
 from __future__ import annotations
@@ -46,11 +49,11 @@ __all__ = ["Field", "Check", "CheckResult", "ScreenColumnsError", "LostDecimalsW
            "table_mapper", "resolve_columns", "read_fields", "describe_problems", "group_layout",
            "first_by_group",
            "status_codes", "STATUSES", "FIELD_KINDS", "CONSISTENT", "INCONSISTENT",
-           "DECISION_ERROR", "BAD_INPUT"]
+           "DECISION_ERROR", "BAD_INPUT", "IMPOSSIBLE"]
 
-STATUSES = ("consistent", "inconsistent", "decision_error", "bad_input")
+STATUSES = ("consistent", "inconsistent", "decision_error", "bad_input", "impossible")
 #: Codes of :data:`STATUSES`, as a check's ``run`` returns them.
-CONSISTENT, INCONSISTENT, DECISION_ERROR, BAD_INPUT = range(len(STATUSES))
+CONSISTENT, INCONSISTENT, DECISION_ERROR, BAD_INPUT, IMPOSSIBLE = range(len(STATUSES))
 
 #: How a field's column is read.
 FIELD_KINDS = {
