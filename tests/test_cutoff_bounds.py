@@ -19,7 +19,7 @@ import pytest
 
 from reanalyse.kernels.cutoff_bounds import Interval, Scale, Witness, count_difference, \
     count_reading, count_witness, cutoff_bounds, cutoff_sweep, percent_counts
-from reanalyse.printed import Rounding, parse_number
+from reanalyse.kernels.printed import Rounding, parse_number
 
 ROUNDINGS = [r.value for r in Rounding]
 
@@ -58,8 +58,8 @@ def _datasets(n: int, low: int, high: int, items: int):
 @lru_cache(maxsize=None)
 def _fitting(n, low, high, items, mean_text, sd_text, rounding):
     """Every dataset whose mean and SD print as the given texts."""
-    mean = parse_number(mean_text, rounding).bounds_exact()
-    sd = None if sd_text is None else parse_number(sd_text, rounding).bounds_exact()
+    mean = parse_number(mean_text).bounds_exact(rounding)
+    sd = None if sd_text is None else parse_number(sd_text).bounds_exact(rounding)
     return [data for (m, v), group in _datasets(n, low, high, items).items()
             if _in(mean, m) and (sd is None or _sd_in(sd, v)) for data in group]
 
@@ -201,8 +201,8 @@ def test_count_witness_brute_force():
 
 def _brute_reading(n, low, high, cutoff, counts, mean_text=None, sd_text=None):
     means, variances = [], []
-    mean = None if mean_text is None else parse_number(mean_text).bounds_exact()
-    sd = None if sd_text is None else parse_number(sd_text).bounds_exact()
+    mean = None if mean_text is None else parse_number(mean_text).bounds_exact(Rounding.NEAREST)
+    sd = None if sd_text is None else parse_number(sd_text).bounds_exact(Rounding.NEAREST)
     for (m, v), group in _datasets(n, low, high, 1).items():
         if not any(sum(1 for x in data if x >= cutoff) in counts for data in group):
             continue
@@ -256,8 +256,8 @@ def _milp_oracle(n, mean_text, sd_text, cutoff, maximise):
 
     mean = parse_number(mean_text)
     sd = parse_number(sd_text)
-    m_lo, m_hi, _, _ = mean.bounds_exact()
-    s_lo, s_hi, _, _ = sd.bounds_exact()
+    m_lo, m_hi, _, _ = mean.bounds_exact(Rounding.NEAREST)
+    s_lo, s_hi, _, _ = sd.bounds_exact(Rounding.NEAREST)
     scores = np.arange(31)
     best = None
     for total in range(int(np.ceil(m_lo * n)), int(np.floor(m_hi * n)) + 1):
@@ -304,8 +304,8 @@ def test_cantelli(n, mean_text, sd_text):
     and the largest count is checked against the bound at the most favourable ends of the
     rounding intervals."""
     sweep = cutoff_sweep(n, mean_text, sd_text, (0, 30))
-    m_hi = parse_number(mean_text).bounds_exact()[1]
-    s_hi = parse_number(sd_text).bounds_exact()[1]
+    m_hi = parse_number(mean_text).bounds_exact(Rounding.NEAREST)[1]
+    s_hi = parse_number(sd_text).bounds_exact(Rounding.NEAREST)[1]
     population = s_hi ** 2 * Fraction(n - 1, n)
     for bounds in sweep.bounds:
         witness = bounds.witness_max
@@ -341,10 +341,10 @@ def test_large_n_finishes_with_witnesses():
 def test_interval_printed_matches_printed_number():
     for rounding in ROUNDINGS:
         for text in ("0", "2.5", "-1.25", "3"):
-            number = parse_number(text, rounding)
+            number = parse_number(text)
             interval = Interval.printed(text, rounding)
             assert (interval.lower, interval.upper, interval.lower_closed,
-                    interval.upper_closed) == number.bounds_exact()
+                    interval.upper_closed) == number.bounds_exact(rounding)
 
 
 def test_witness_from_units_and_scale():

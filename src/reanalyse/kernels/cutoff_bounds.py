@@ -79,7 +79,7 @@ from math import ceil, floor, isqrt, sqrt
 
 import numpy as np
 
-from reanalyse.printed import Rounding, half_unit_bounds, parse_number
+from reanalyse.kernels.printed import Rounding, parse_number
 
 __all__ = [
     "Scale", "Interval", "Witness", "CutoffBounds", "CutoffSweep", "CountReading",
@@ -182,10 +182,7 @@ class Interval:
     @classmethod
     def printed(cls, text, rounding: "Rounding | str" = Rounding.NEAREST) -> "Interval":
         """The true values a printed number stands for under ``rounding``."""
-        number = parse_number(text, rounding)
-        lower, upper, lower_closed, upper_closed = half_unit_bounds(number.scaled, rounding)
-        half = Fraction(1, 2) / Fraction(10) ** number.decimals
-        return cls(int(lower) * half, int(upper) * half, bool(lower_closed), bool(upper_closed))
+        return cls(*parse_number(text).bounds_exact(rounding))
 
     @classmethod
     def exact(cls, value) -> "Interval":
