@@ -18,7 +18,8 @@ import numpy as np
 import pytest
 
 from reanalyse.kernels.cutoff_bounds import Interval, Scale, Witness, count_difference, \
-    count_reading, count_witness, cutoff_bounds, cutoff_sweep, percent_counts
+    count_reading, count_witness, cutoff_bounds, cutoff_sweep
+from reanalyse.kernels.granularity import percent_count_range
 from reanalyse.kernels.printed import Rounding, parse_number
 
 ROUNDINGS = [r.value for r in Rounding]
@@ -231,8 +232,8 @@ def test_reverse_reading_brute_force():
 
 def test_reverse_reading_from_percent():
     # 33.3% of 6 is 2 (33.33%); 2 of 6 is the only count that prints as 33.3
-    assert list(percent_counts("33.3", 6)) == [2]
-    assert list(percent_counts("50", 7, "nearest")) == []
+    assert list(percent_count_range("33.3", 6, "nearest")) == [2]
+    assert list(percent_count_range("50", 7, "nearest")) == []
     got = count_reading(6, (0, 10), 7, percent="33.3", sd="3.3")
     means, _ = _brute_reading(6, 0, 10, 7, {2}, None, "3.3")
     assert (got.mean_min, got.mean_max) == (min(means), max(means))

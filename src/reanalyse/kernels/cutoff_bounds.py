@@ -60,6 +60,13 @@ The number of pairs ``(c, S)`` examined is bounded (:data:`MAX_PAIRS`), as are n
 (:data:`MAX_N`) and the number of scale points (:data:`MAX_POINTS`); larger inputs are refused
 with a :class:`ValueError` naming what is too large.  Nothing enumerates datasets.
 
+Time.  Steps 1 and 2 take milliseconds.  Step 3 is bounded by :data:`_MAX_PROGRAMMES`
+programmes of at most :data:`_PROGRAMME_SECONDS` each; a caller that needs an answer in a
+fixed time (a claim check) passes ``seconds``.  When that budget runs out before the
+programmes settle a cut-off, its :class:`CutoffBounds` is *undetermined* (``determined`` is
+False, ``feasible`` None): only the bracket of step 1 is reported, which still proves that no
+dataset has a count outside it.  An undetermined cut-off is never reported as an answer.
+
 Each arm is its own dataset: two arms' counts vary independently, so the range of a
 difference of counts follows from the two arms' ranges (:func:`count_difference`).
 
@@ -73,18 +80,20 @@ from __future__ import annotations
 
 import bisect
 import random
+import time
 from dataclasses import dataclass, field
 from fractions import Fraction
 from math import ceil, floor, isqrt, sqrt
 
 import numpy as np
 
+from reanalyse.kernels.granularity import percent_count_range
 from reanalyse.kernels.printed import Rounding, parse_number
 
 __all__ = [
     "Scale", "Interval", "Witness", "CutoffBounds", "CutoffSweep", "CountReading",
     "CountDifference", "cutoff_bounds", "cutoff_sweep", "count_reading", "count_difference",
-    "percent_counts", "MAX_N", "MAX_POINTS", "MAX_PAIRS", "DIRECTIONS",
+    "MAX_N", "MAX_POINTS", "MAX_PAIRS", "DIRECTIONS",
 ]
 
 #: Largest n per arm.
@@ -97,11 +106,24 @@ MAX_PAIRS = 20_000_000
 DIRECTIONS = (">=", ">", "<=", "<")
 #: Most sums solved as integer programmes for one question (each is bounded in time).
 _MAX_PROGRAMMES = 400
+#: Longest one integer programme may run (a caller's ``seconds`` can make it shorter).
 _PROGRAMME_SECONDS = 20.0
 _CHUNK = 1_000_000
 #: Random walks tried (up to this n) before an integer programme.
 _SHUFFLES = 3
 _SHUFFLED_UP_TO = 400
+
+
+class _OutOfTime(Exception):
+    """The caller's time budget ran out before the integer programmes settled an answer."""
+
+
+def _deadline(seconds) -> float | None:
+    if seconds is None:
+        return None
+    if not seconds > 0:
+        raise ValueError(f"seconds = {seconds!r}: give a positive time budget, or None")
+    return time.monotonic() + float(seconds)
 
 
 def _fraction(value, what: str) -> Fraction:
@@ -323,6 +345,7 @@ class _Arm:
             raise ValueError(f"sd interval {sd.lower}..{sd.upper} is negative")
         self.n, self.scale, self.B = n, scale, scale.points
         self.mean, self.sd = mean, sd
+        self.deadline = None  # time.monotonic() after which no programme is started
         B, items = self.B, scale.items
         if mean is None:
             low, high = 0, n * B
@@ -665,13 +688,20 @@ def _programme(arm: _Arm, t: int, column: int, *, count=None, maximise=None, bou
         else:
             lows[3] = bound
     objective = np.zeros(B + 1) if count is not None else (-above if maximise else above)
+    limit = _PROGRAMME_SECONDS
+    if arm.deadline is not None:
+        limit = min(limit, arm.deadline - time.monotonic())
+        if limit <= 0:
+            raise _OutOfTime
     result = milp(objective, integrality=np.ones(B + 1),
                   bounds=Bounds(np.zeros(B + 1), np.full(B + 1, float(n))),
                   constraints=LinearConstraint(np.array(rows), np.array(lows, dtype=float),
                                                np.array(highs, dtype=float)),
-                  options={"mip_rel_gap": 0.0, "time_limit": _PROGRAMME_SECONDS})
+                  options={"mip_rel_gap": 0.0, "time_limit": limit})
     if result.status == 2:  # infeasible
         return None
+    if result.status == 1 and arm.deadline is not None:  # the caller's budget ran out
+        raise _OutOfTime
     if result.status != 0 or result.x is None:
         raise ArithmeticError(f"the integer programme for n = {n}, sum {s} did not finish: "
                               f"{result.message}")
@@ -757,15 +787,6 @@ def _unmirror(freq, mirrored: bool):
     return list(reversed(freq)) if mirrored else list(freq)
 
 
-def percent_counts(percent, n: int, rounding: "Rounding | str" = Rounding.NEAREST) -> range:
-    """The counts k in 0..n whose percentage ``100 k / n`` prints as ``percent``."""
-    interval = _interval(percent, rounding, "percent")
-    a, b = interval.lower * n / 100, interval.upper * n / 100
-    low = ceil(a) if interval.lower_closed else floor(a) + 1
-    high = floor(b) if interval.upper_closed else ceil(b) - 1
-    return range(max(low, 0), min(high, n) + 1)
-
-
 @dataclass(frozen=True)
 class CutoffBounds:
     """The range of counts beyond a cut-off over every dataset that fits the printed numbers.
@@ -779,13 +800,19 @@ class CutoffBounds:
         ``>=``, ``>``, ``<=`` or ``<``.
     mean, sd : Interval or None
         The printed numbers' intervals (None: not printed).
-    feasible : bool
+    feasible : bool or None
         Whether any dataset fits the mean and SD at all (if not, the printed numbers cannot
-        all be true, whatever the cut-off).
+        all be true, whatever the cut-off); None when undetermined.
     count_min, count_max : int or None
-        The exact extremes (None when nothing fits).
+        The exact extremes (None when nothing fits, or undetermined).
     witness_min, witness_max : Witness or None
         Datasets attaining them.
+    bracket : (int, int) or None
+        Every dataset that fits has a count in this range (step 1 of the module docstring:
+        a proof, though not always attained); None when nothing fits.
+    determined : bool
+        False when the time budget ran out before the extremes were settled: then only
+        ``bracket`` is known.
     """
 
     n: int
@@ -799,6 +826,8 @@ class CutoffBounds:
     count_max: int | None
     witness_min: Witness | None = field(default=None, repr=False)
     witness_max: Witness | None = field(default=None, repr=False)
+    bracket: tuple | None = None
+    determined: bool = True
 
     def verify(self) -> bool:
         """Recompute each witness's n, mean, SD and count exactly and compare."""
@@ -819,6 +848,8 @@ class CutoffBounds:
                 "sd": None if self.sd is None else self.sd.to_dict(),
                 "feasible": self.feasible, "count_min": self.count_min,
                 "count_max": self.count_max,
+                "bracket": None if self.bracket is None else list(self.bracket),
+                "determined": self.determined,
                 "witness_min": None if self.witness_min is None else self.witness_min.to_dict(),
                 "witness_max": None if self.witness_max is None else self.witness_max.to_dict()}
 
@@ -830,10 +861,18 @@ def _bounds_at(arm: _Arm, t: int, mirrored: bool, cutoff, direction, relaxed=Non
                   mean=arm.mean, sd=arm.sd)
     if relaxed is None:
         relaxed = _relaxed_all(arm, t)
-    high = _extreme(arm, t, True, relaxed)
+    rows = np.flatnonzero(relaxed.any(axis=1))
+    if not len(rows):
+        return CutoffBounds(feasible=False, count_min=None, count_max=None, **common)
+    common["bracket"] = (int(rows[0]), int(rows[-1]))
+    try:
+        high = _extreme(arm, t, True, relaxed)
+        low = None if high is None else _extreme(arm, t, False, relaxed)
+    except _OutOfTime:
+        return CutoffBounds(feasible=None, count_min=None, count_max=None, determined=False,
+                            **common)
     if high is None:
         return CutoffBounds(feasible=False, count_min=None, count_max=None, **common)
-    low = _extreme(arm, t, False, relaxed)
     return CutoffBounds(feasible=True, count_min=low[0], count_max=high[0],
                         witness_min=Witness.from_units(scale, _unmirror(low[1], mirrored)),
                         witness_max=Witness.from_units(scale, _unmirror(high[1], mirrored)),
@@ -851,7 +890,8 @@ def _scale(scale) -> Scale:
 
 
 def cutoff_bounds(n: int, mean, sd, scale, cutoff, direction: str = ">=", *,
-                  rounding: "Rounding | str" = Rounding.NEAREST) -> CutoffBounds:
+                  rounding: "Rounding | str" = Rounding.NEAREST,
+                  seconds: float | None = None) -> CutoffBounds:
     """Smallest and largest count beyond a cut-off over every dataset fitting the mean and SD.
 
     Hypotheses: the n scores are on the scale (``minimum + j / items``), their true mean and
@@ -871,6 +911,9 @@ def cutoff_bounds(n: int, mean, sd, scale, cutoff, direction: str = ">=", *,
         ``>=`` (default), ``>``, ``<=`` or ``<``.
     rounding : Rounding or str
         How the mean and SD were rounded.
+    seconds : float, optional
+        Time budget for the integer programmes (None: each is bounded by itself only).  When
+        it runs out the result is undetermined beyond its bracket, never a guess.
 
     Returns
     -------
@@ -893,6 +936,7 @@ def cutoff_bounds(n: int, mean, sd, scale, cutoff, direction: str = ">=", *,
     t, mirrored = _threshold(scale, cutoff, direction)
     arm = _Arm(n, _interval(mean, rounding, "mean"), _interval(sd, rounding, "sd"), scale,
                mirrored, what=f"the cut-off {direction} {cutoff}")
+    arm.deadline = _deadline(seconds)
     return _bounds_at(arm, t, mirrored, cutoff, direction)
 
 
@@ -911,55 +955,82 @@ class CutoffSweep:
     bounds: tuple
 
     @property
-    def feasible(self) -> bool:
-        """Whether any dataset fits the printed mean and SD."""
-        return all(b.feasible for b in self.bounds)
+    def feasible(self) -> bool | None:
+        """Whether any dataset fits the printed mean and SD (None: undetermined)."""
+        if any(b.feasible is False for b in self.bounds):
+            return False
+        return True if all(b.feasible for b in self.bounds) else None
+
+    def count_fits(self, count: int, *, seconds: float | None = None) -> tuple:
+        """Per cut-off, whether a dataset with exactly ``count`` participants beyond it fits
+        the mean and SD: True (a witness exists), False (proved impossible) or None (the
+        time budget ran out first)."""
+        deadline = _deadline(seconds)
+        out = []
+        for bounds in self.bounds:
+            low, high = bounds.bracket if bounds.bracket is not None else (1, 0)
+            if bounds.feasible is False or not low <= count <= high:
+                out.append(False)
+            elif bounds.determined and not bounds.count_min <= count <= bounds.count_max:
+                out.append(False)
+            elif bounds.determined and count in (bounds.count_min, bounds.count_max):
+                out.append(True)
+            else:
+                try:
+                    out.append(_count_witness(bounds, count, deadline) is not None)
+                except _OutOfTime:
+                    out.append(None)
+        return tuple(out)
 
     def possible_cutoffs(self, count: int) -> list:
         """The cut-offs at which exactly ``count`` participants beyond them is possible
         (exact: a dataset with that count fits the mean and SD)."""
-        out = []
-        for bounds in self.bounds:
-            if not bounds.feasible or not bounds.count_min <= count <= bounds.count_max:
-                continue
-            if count in (bounds.count_min, bounds.count_max):
-                out.append(bounds.cutoff)
-            elif _count_witness(bounds, count) is not None:
-                out.append(bounds.cutoff)
-        return out
+        return [b.cutoff for b, fits in zip(self.bounds, self.count_fits(count)) if fits]
 
     def to_dict(self) -> dict:
         """JSON-ready form: one row per cut-off (witnesses left out)."""
         return {"direction": self.direction, "feasible": self.feasible,
                 "rows": [{"cutoff": str(b.cutoff), "count_min": b.count_min,
-                          "count_max": b.count_max} for b in self.bounds]}
+                          "count_max": b.count_max, "determined": b.determined,
+                          "bracket": None if b.bracket is None else list(b.bracket)}
+                         for b in self.bounds]}
 
 
 def cutoff_sweep(n: int, mean, sd, scale, direction: str = ">=", *,
-                 rounding: "Rounding | str" = Rounding.NEAREST) -> CutoffSweep:
-    """:func:`cutoff_bounds` at every scale point as the cut-off (sums and windows shared)."""
+                 rounding: "Rounding | str" = Rounding.NEAREST,
+                 seconds: float | None = None, first=()) -> CutoffSweep:
+    """:func:`cutoff_bounds` at every scale point as the cut-off (sums and windows shared).
+
+    ``seconds`` is one budget for the whole sweep; the cut-offs in ``first`` (scores) are
+    settled before the others, so that those a caller cares about get the time first.
+    """
+    deadline = _deadline(seconds)
     scale = _scale(scale)
     direction = _direction(direction)
     mean_iv, sd_iv = _interval(mean, rounding, "mean"), _interval(sd, rounding, "sd")
     arms = {}
-    out = []
-    for j in range(scale.points + 1):
+    out = {}
+    wanted = [scale.unit(_fraction(c, "cutoff")) for c in first]
+    order = sorted(range(scale.points + 1), key=lambda j: j not in wanted)
+    for j in order:
         cutoff = scale.score(j)
         t, mirrored = _threshold(scale, cutoff, direction)
         if mirrored not in arms:
             arms[mirrored] = _Arm(n, mean_iv, sd_iv, scale, mirrored, what="each cut-off")
-        out.append(_bounds_at(arms[mirrored], t, mirrored, cutoff, direction))
-    return CutoffSweep(direction, tuple(out))
+            arms[mirrored].deadline = deadline
+        out[j] = _bounds_at(arms[mirrored], t, mirrored, cutoff, direction)
+    return CutoffSweep(direction, tuple(out[j] for j in range(scale.points + 1)))
 
 
-def _count_witness(bounds: CutoffBounds, count: int):
+def _count_witness(bounds: CutoffBounds, count: int, deadline: float | None = None):
     """A dataset fitting ``bounds``' printed numbers with exactly ``count`` beyond the
-    cut-off, or None (exact)."""
+    cut-off, or None (exact); raises _OutOfTime past ``deadline``."""
     scale = bounds.scale
     t, mirrored = _threshold(scale, bounds.cutoff, bounds.direction)
     if not 0 <= count <= bounds.n:
         return None
     arm = _Arm(bounds.n, bounds.mean, bounds.sd, scale, mirrored)
+    arm.deadline = deadline
     columns = np.arange(len(arm.sums))
     row = _relaxed(arm, t, np.array([count], dtype=np.int64), columns)[0]
     freq = _possible(arm, t, count, row)
@@ -1052,7 +1123,7 @@ def count_reading(n: int, scale, cutoff, direction: str = ">=", *, count: int | 
     if (count is None) == (percent is None):
         raise ValueError("give either count or percent")
     counts = range(int(count), int(count) + 1) if count is not None else \
-        percent_counts(percent, int(n), rounding)
+        percent_count_range(percent, int(n), rounding)
     counts = tuple(c for c in counts if 0 <= c <= n)
     t, mirrored = _threshold(scale, cutoff, direction)
     mean_iv, sd_iv = _interval(mean, rounding, "mean"), _interval(sd, rounding, "sd")
@@ -1122,7 +1193,7 @@ class CountDifference:
     Attributes
     ----------
     difference_min, difference_max : int or None
-        None when either arm's printed numbers fit no dataset.
+        None when either arm's printed numbers fit no dataset, or either is undetermined.
     witnesses_min, witnesses_max : tuple of Witness
         (treatment, control) datasets attaining each end.
     """
@@ -1148,7 +1219,7 @@ def count_difference(treat: CutoffBounds, control: CutoffBounds) -> CountDiffere
     """
     if (treat.cutoff, treat.direction) != (control.cutoff, control.direction):
         raise ValueError("the two arms' bounds are for different cut-offs")
-    if not (treat.feasible and control.feasible):
+    if not (treat.feasible and control.feasible and treat.determined and control.determined):
         return CountDifference(None, None)
     return CountDifference(treat.count_min - control.count_max,
                            treat.count_max - control.count_min,

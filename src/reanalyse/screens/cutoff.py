@@ -14,8 +14,8 @@ from fractions import Fraction
 
 import numpy as np
 
-from reanalyse.kernels.cutoff_bounds import Interval, count_witness, cutoff_bounds, \
-    percent_counts
+from reanalyse.kernels.cutoff_bounds import Interval, count_witness, cutoff_bounds
+from reanalyse.kernels.granularity import percent_count_range
 from reanalyse.screens.factory import BAD_INPUT, CONSISTENT, IMPOSSIBLE, INCONSISTENT, Check, \
     CheckResult, Field, table_mapper
 
@@ -67,7 +67,7 @@ def _row(columns, i, rounding, cache):
         counts = [int(_exact(columns["count"], i))]
         printed = f"the printed count {counts[0]}"
     elif percent_text != "":
-        counts = list(percent_counts(str(percent_text), n, rounding))
+        counts = list(percent_count_range(str(percent_text), n, rounding))
         printed = f"the printed {percent_text}% of {n}"
         if not counts:
             return INCONSISTENT, f"no count out of {n} gives {percent_text}%", \
