@@ -21,65 +21,16 @@ story.  Two checks:
 from __future__ import annotations
 
 import math
-import re
 from dataclasses import dataclass
 
 from scipy import stats
 
 from reanalyse.checks.continuous import ArmBox, mean_difference
+from reanalyse.kernels.cutoffs import Cutoff, parse_cutoff
 from reanalyse.sensitivity._common import clean, fmt, fmt_p, record_dict
 
 __all__ = ["Cutoff", "parse_cutoff", "ImpliedProportion", "implied_proportion",
            "DichotomisationResult", "dichotomisation_coherence"]
-
-_CUTOFF = re.compile(r"^\s*(>=|<=|>|<|≥|≤)\s*([-+]?(?:\d+\.?\d*|\.\d+))\s*$")
-
-
-@dataclass(frozen=True)
-class Cutoff:
-    """A cut-off as printed: ``relation`` (``>=``, ``>``, ``<=``, ``<``) and ``value``."""
-
-    relation: str
-    value: float
-
-    @property
-    def upper_tail(self) -> bool:
-        """Whether the binary outcome counts scores above the cut-off."""
-        return self.relation in (">=", ">")
-
-    def threshold(self, score_step: float | None = None) -> float:
-        """The point on a continuous scale that separates the two groups.
-
-        Without ``score_step`` it is the cut-off itself.  With whole-step scores the boundary
-        lies half a step beyond the last excluded score: ``>= 13`` -> 12.5, ``> 12`` -> 12.5,
-        ``<= 9`` -> 9.5, ``< 10`` -> 9.5.
-        """
-        if not score_step:
-            return self.value
-        half = score_step / 2
-        inclusive = self.relation in (">=", "<=")
-        if self.upper_tail:
-            return self.value - half if inclusive else self.value + half
-        return self.value + half if inclusive else self.value - half
-
-    def __str__(self) -> str:
-        return f"{self.relation} {self.value:g}"
-
-
-def parse_cutoff(text: str) -> Cutoff:
-    """Read ``">= 13"``, ``"> 12"``, ``"<= 9.5"``, ``"≥13"``.
-
-    Raises
-    ------
-    ValueError
-        With the accepted forms, when the text is not a cut-off.
-    """
-    match = _CUTOFF.match(str(text))
-    if not match:
-        raise ValueError(f"cannot read the cut-off {text!r}; write it as '>= 13', '> 12', "
-                         f"'<= 9' or '< 10'")
-    relation = {"≥": ">=", "≤": "<="}.get(match[1], match[1])
-    return Cutoff(relation, float(match[2]))
 
 
 @dataclass(frozen=True)
