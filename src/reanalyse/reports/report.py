@@ -28,7 +28,7 @@ __all__ = ["CHECK_MIMETYPE", "VERDICT_LABELS", "VERDICT_MEANINGS", "VERDICT_COLO
            "BADGE_STYLE", "REPORT_STYLE", "Html", "VerdictTable", "badge", "study_header",
            "verdict_table", "printed_numbers", "tests_table", "effects_table", "robustness",
            "explain", "explanation", "show_claim", "show_claims", "glossary", "figure_html",
-           "format_number"]
+           "figure_svg", "cutoff_section", "format_number"]
 
 #: MIME type of the display output that carries ``StudyCheck.to_dict()``.
 CHECK_MIMETYPE = "application/vnd.reanalyse.check+json"
@@ -262,6 +262,46 @@ def figure_html(figure, alt: str) -> Html:
     data = base64.b64encode(buffer.getvalue()).decode("ascii")
     return _wrap(f'<img alt="{_e(alt)}" src="data:image/png;base64,{data}" '
                  f'style="max-width: 100%">')
+
+
+def figure_svg(figure, alt: str) -> Html:
+    """A matplotlib figure as inline SVG whose labels stay text (searchable, readable by screen
+    readers), with ``alt`` as its title."""
+    from matplotlib import rc_context
+
+    buffer = io.StringIO()
+    with rc_context({"svg.fonttype": "none", "svg.hashsalt": "reanalyse"}):
+        figure.savefig(buffer, format="svg")
+    text = buffer.getvalue()
+    text = text[text.index("<svg"):]
+    text = text.replace(">", f' role="img" aria-label="{_e(alt)}">', 1)
+    return _wrap(f'<div class="rea-figure" style="max-width: 100%; overflow-x: auto">{text}</div>')
+
+
+def cutoff_section(check) -> Html | None:
+    """Exact bounds beyond a cut-off, for a claim whose sensitivity has them: the analysis's
+    sentences, then per arm the band of possible counts at every cut-off with the printed count
+    marked, and two witness datasets (:func:`reanalyse.reports.plots.cutoff_band_plot`)."""
+    analysis = getattr(check.sensitivity, "cutoff", None)
+    if analysis is None or not getattr(analysis, "computed", False) \
+            or analysis.outcome_type != "binary":
+        return None
+    from reanalyse.reports import plots
+
+    parts = ["<h3>What the printed means and SDs allow beyond a cut-off</h3>",
+             '<p class="rea-muted">Exact bounds: over every dataset of whole scale scores whose '
+             "mean and SD print as the paper's, the fewest and the most participants beyond "
+             "each cut-off. Each end is attained by a dataset shown beside it (anyone can "
+             "recompute its mean, SD and count), so the band is a proof, not a model.</p>",
+             f'<p class="rea-plain">{_e(analysis.explanation)}</p>']
+    for arm in analysis.arms:
+        figure = plots.cutoff_band_plot(analysis, arm)
+        if figure is not None:
+            parts.append(figure_svg(figure, f"possible counts beyond each cut-off for "
+                                            f"{arm.label}, with the printed {arm.printed} "
+                                            "marked, and two datasets that fit the printed "
+                                            "mean and SD").text)
+    return Html("".join(parts))
 
 
 def printed_numbers(check, study) -> Html:
@@ -498,6 +538,9 @@ def show_claim(check, study, result=None) -> None:
     if extra is not None:
         display(_wrap("<h3>Robustness</h3>"))
         display(extra)
+    bounds = cutoff_section(check)
+    if bounds is not None:
+        display(bounds)
     if result is not None:
         grid = plots.significance_grid(check, study, result.options)
         if grid is not None:

@@ -325,7 +325,9 @@ class CutoffAnalysis:
                 b = arm.stated
                 sentences.append(
                     f"Exact bounds: with {self._mean_sd(arm)} ({arm.label}, n = {arm.n}), "
-                    f"{b.count_min} to {b.count_max} scores {WORDS[b.direction]} "
+                    + (f"exactly {b.count_min}" if b.count_min == b.count_max
+                       else f"{b.count_min} to {b.count_max}")
+                    + f" scores {WORDS[b.direction]} "
                     f"{_score(b.cutoff)} are possible; {arm.printed} is among them.")
             elif self.outcome_type != "binary" and arm.feasible:
                 sentences.append(f"Exact bounds: some dataset of {arm.n} scores on "
