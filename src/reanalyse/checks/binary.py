@@ -48,9 +48,9 @@ from reanalyse.kernels import exact, twobytwo
 from reanalyse.kernels.distributions import norm_ppf
 from reanalyse.kernels.twobytwo import TableTooLargeError, two_proportion_chi2, two_proportion_z
 from reanalyse.kernels.printed import PrintedNumber
+from reanalyse.kernels.granularity import percent_count_range
 from reanalyse.checks.results import Effect, SpecResult, decide
-from reanalyse.kernels.columns import PrintedColumn
-from reanalyse.kernels.granularity import percent_counts
+from reanalyse.kernels.granularity import percent_count_range
 from reanalyse.model.options import BOSCHLOO_POLICIES
 from reanalyse.model.study import ALTERNATIVES
 
@@ -74,17 +74,9 @@ BOSCHLOO_EXACT_TABLES = 2_500_000
 
 def feasible_events(n: int, percent: PrintedNumber, rounding) -> np.ndarray:
     """Every event count k in 0..n whose percentage 100 k / n would print as ``percent`` under
-    ``rounding``.
-
-    Exact (integer arithmetic): the percentage screen's count range
-    (:func:`reanalyse.kernels.granularity.percent_counts`) for this one number.
-    """
-    column = PrintedColumn(np.array([percent.text], dtype=object),
-                           np.array([percent.scaled], dtype=np.int64),
-                           np.array([percent.decimals], dtype=np.int64),
-                           np.array([None], dtype=object))
-    low, high = percent_counts(column, np.array([n], dtype=np.int64), rounding)
-    return np.arange(int(low[0]), int(high[0]) + 1, dtype=np.int64)
+    ``rounding`` (exact: :func:`reanalyse.kernels.granularity.percent_count_range`)."""
+    counts = percent_count_range(percent, n, rounding)
+    return np.arange(counts.start, counts.stop, dtype=np.int64)
 
 
 @dataclass(frozen=True)

@@ -3,9 +3,12 @@
 The rules, in order (the first that applies decides):
 
 1. ``impossible_input``: the printed numbers cannot all be true (a percentage no count of n gives,
-   an SD larger than the scale allows, a mean off the granularity of its n).
+   an SD larger than the scale allows, a mean off the granularity of its n; a mean and SD that
+   no dataset of scores on the scale fits, or a count beyond a stated cut-off outside the exact
+   range such datasets allow: :mod:`reanalyse.sensitivity.cutoff`).
 2. ``insufficient_information``: no test can be rebuilt from what was printed; the reason names
-   the missing numbers.
+   the missing numbers.  A claim about one group (a study with one arm) has no between-group
+   test at all; its reason (:func:`single_group_reason`) says what a within-group test needs.
 3. ``decision_flip``: no defensible test, anywhere in the rounding box, gives the claimed
    significance.
 4. ``fragile``: some defensible tests (or some corners of the rounding box) give the claimed
@@ -30,7 +33,7 @@ from reanalyse.checks.results import SpecResult
 from reanalyse.model.vocabulary import Verdict
 
 __all__ = ["Verdict", "VerdictResult", "Partition", "partition_specs", "decide_verdict",
-           "format_p", "format_p_interval"]
+           "single_group_reason", "format_p", "format_p_interval"]
 
 
 @dataclass(frozen=True)
@@ -109,6 +112,16 @@ def format_p_interval(spec: SpecResult) -> str:
     if format_p(spec.p_min) == format_p(spec.p_max):
         return f"p = {format_p(spec.p_min)}"
     return f"p {format_p(spec.p_min)} to {format_p(spec.p_max)}"
+
+
+def single_group_reason(group: str, n: int | None) -> str:
+    """Why a claim about one group gets ``insufficient_information``, and what would help."""
+    size = "n" if n is None else f"n = {n}"
+    return (f"The study has one group ({group}), so no between-group test is possible: a "
+            "change over time can only be tested within the group, and a paired test of the "
+            "change needs the correlation between the before and after scores (beside both "
+            f"means and SDs), or the mean and SD of the change, with {size}; the study file "
+            "has neither.")
 
 
 def _names(specs) -> str:

@@ -27,7 +27,8 @@ from reanalyse.model import tests
 from reanalyse.model.options import CheckOptions
 from reanalyse.model.study import Claim, Outcome, Study
 from reanalyse.model.studyfile import load_study
-from reanalyse.checks.verdicts import Partition, Verdict, decide_verdict, partition_specs
+from reanalyse.checks.verdicts import Partition, Verdict, decide_verdict, partition_specs, \
+    single_group_reason
 
 __all__ = ["CheckOptions", "ClaimCheck", "StudyCheck", "check_claim", "check_study",
            "check_file"]
@@ -250,6 +251,13 @@ def check_claim(study: Study, claim: Claim, options: CheckOptions = CheckOptions
     alpha = options.alpha if options.alpha is not None else study.claim_alpha(claim)
     outcome = study.outcome(claim.outcome)
     arm_ids = study.claim_arms(claim)
+    if len(arm_ids) == 1:
+        return ClaimCheck(claim, Verdict.INSUFFICIENT_INFORMATION,
+                          single_group_reason(study.arm(arm_ids[0]).label,
+                                              outcome.arms[arm_ids[0]].n),
+                          alpha, options.rounding,
+                          missing=("a comparison group, or the within-group correlation "
+                                   "(or the SD of the change)",))
     notes: list[str] = []
     missing = _missing(outcome, arm_ids, study)
     specs, effects, impossible = (), (), []
@@ -274,6 +282,8 @@ def check_claim(study: Study, claim: Claim, options: CheckOptions = CheckOptions
                           options.rounding, specs, tuple(effects), missing, tuple(impossible),
                           sensitivity=sensitivity, notes=tuple(notes),
                           partition=partition_specs(specs, None))
+    if not impossible:
+        impossible = list(sensitivity.impossible_reasons)
     family = tests.family_of(claim.reported.test) or ("chi2" if outcome.type == "binary"
                                                       else "t")
     result = decide_verdict(

@@ -1,8 +1,8 @@
 """Screen a table of printed numbers with a consistency check (GRIM, GRIMMER, DEBIT, p-values).
 
 The check follows from the table's columns (--check auto, see docs/screens.md) or is named.
-Every row gets a status (consistent, inconsistent, decision_error, bad_input, or untestable
-where the check cannot fail) and a reason; an empty cell of an optional column means its
+Every row gets a status (consistent, inconsistent, decision_error, bad_input, untestable
+where the check cannot fail, or impossible where the printed numbers fit no dataset) and a reason; an empty cell of an optional column means its
 default.  --check baseline runs Carlisle's screen of baseline tables, one row per trial (or
 per variable with --level variable).  A summary line (rows per status) goes to standard error,
 so that standard output holds only the table; --quiet leaves it and the warnings out.
@@ -19,7 +19,7 @@ from pathlib import Path
 __all__ = ["add_arguments", "run", "summary_line"]
 
 _CHECK_NAMES = ("auto", "grim", "percent", "grimmer", "debit", "statistic", "rebuilt_t",
-                "rebuilt_anova", "baseline")
+                "rebuilt_anova", "cutoff", "baseline")
 
 
 def add_arguments(parser) -> None:

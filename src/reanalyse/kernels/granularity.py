@@ -15,10 +15,11 @@ from typing import Callable
 import numpy as np
 
 from reanalyse.kernels.columns import POW10, PrintedColumn
+from reanalyse.kernels.printed import PrintedNumber, half_unit_bounds, parse_number
 
 __all__ = ["grim_sums", "percent_counts", "split_exact", "exact_product", "sum_range", "round_ratio", "ceil_div", "floor_div",
            "representable", "isqrt", "is_square", "interval_bounds", "printed_ratio", "pow10",
-           "least_squares"]
+           "least_squares", "percent_count_range"]
 
 #: Largest magnitude of an intermediate product computed in int64.
 _INT64_SAFE = 2.0**62
@@ -149,6 +150,38 @@ def sum_range(lower, upper, lower_closed, upper_closed, decimals, count, scale=1
     k_low = np.where(lower_closed, ceil_div(low_num, unit), floor_div(low_num, unit) + 1)
     k_high = np.where(upper_closed, floor_div(high_num, unit), ceil_div(high_num, unit) - 1)
     return k_low, k_high
+
+
+def percent_count_range(percent, n: int, rounding) -> range:
+    """The event counts k in 0..n whose percentage ``100 k / n`` prints as ``percent``.
+
+    The scalar form of :func:`sum_range` with ``scale=100`` (the percentage screen's and the
+    claim check's count range), in Python integers.
+
+    Parameters
+    ----------
+    percent : PrintedNumber or str
+        The printed percentage (text keeps its decimals).
+    n : int
+        The denominator.
+    rounding : Rounding or str
+        How the percentage was rounded.
+
+    Returns
+    -------
+    range
+        Empty when no count of n prints as ``percent``.
+    """
+    number = percent if isinstance(percent, PrintedNumber) else parse_number(str(percent))
+    if number.decimals < 0:
+        raise ValueError(f"percentage {number.text!r}: write it with its printed digits, "
+                         "not in powers of ten")
+    lower, upper, lower_closed, upper_closed = half_unit_bounds(number.scaled, rounding)
+    exact = lambda value: np.array([int(value)], dtype=object)  # noqa: E731
+    low, high = sum_range(exact(lower), exact(upper), np.array([bool(lower_closed)]),
+                          np.array([bool(upper_closed)]), np.array([number.decimals]),
+                          exact(n), scale=100)
+    return range(max(int(low[0]), 0), min(int(high[0]), int(n)) + 1)
 
 
 def pow10(decimals, like):

@@ -45,8 +45,6 @@ __all__ = [
     "parse_number",
     "parse_p",
     "half_unit_bounds",
-    "Cutoff",
-    "parse_cutoff",
 ]
 
 
@@ -440,53 +438,3 @@ def parse_p(text) -> PrintedP:
                                  "a p-value lies between 0 and 1; check the source")
     relation = _P_RELATIONS[match["rel"] or "="]
     return PrintedP(raw, relation, number)
-
-
-_CUTOFF = re.compile(r"^\s*(>=|<=|>|<|≥|≤)\s*([-+]?(?:\d+\.?\d*|\.\d+))\s*$")
-
-
-@dataclass(frozen=True)
-class Cutoff:
-    """A cut-off as printed: ``relation`` (``>=``, ``>``, ``<=``, ``<``) and ``value``."""
-
-    relation: str
-    value: float
-
-    @property
-    def upper_tail(self) -> bool:
-        """Whether the binary outcome counts scores above the cut-off."""
-        return self.relation in (">=", ">")
-
-    def threshold(self, score_step: float | None = None) -> float:
-        """The point on a continuous scale that separates the two groups.
-
-        Without ``score_step`` it is the cut-off itself.  With whole-step scores the boundary
-        lies half a step beyond the last excluded score: ``>= 13`` -> 12.5, ``> 12`` -> 12.5,
-        ``<= 9`` -> 9.5, ``< 10`` -> 9.5.
-        """
-        if not score_step:
-            return self.value
-        half = score_step / 2
-        inclusive = self.relation in (">=", "<=")
-        if self.upper_tail:
-            return self.value - half if inclusive else self.value + half
-        return self.value + half if inclusive else self.value - half
-
-    def __str__(self) -> str:
-        return f"{self.relation} {self.value:g}"
-
-
-def parse_cutoff(text: str) -> Cutoff:
-    """Read ``">= 13"``, ``"> 12"``, ``"<= 9.5"``, ``"≥13"``.
-
-    Raises
-    ------
-    PrintedNumberError
-        A ``ValueError`` naming the accepted forms, when the text is not a cut-off.
-    """
-    match = _CUTOFF.match(str(text)[:MAX_TEXT + 1])
-    if not match:
-        raise PrintedNumberError(str(text)[:80], "cannot read the cut-off",
-                                 "write it as '>= 13', '> 12', '<= 9' or '< 10'")
-    relation = {"≥": ">=", "≤": "<="}.get(match[1], match[1])
-    return Cutoff(relation, parse_number(match[2]).value)

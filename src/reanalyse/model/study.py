@@ -48,12 +48,14 @@ class Scale:
 
     ``items``: each participant's score is the mean of this many integer item scores (1: the
     score is a whole number, such as a sum of items).  Scores then move in steps of
-    1 / items, which makes means and SDs granular (GRIM, GRIMMER).
+    1 / items, which makes means and SDs granular (GRIM, GRIMMER).  ``cutoff_candidates``:
+    conventional cut-offs of the scale (``(">= 10", ">= 13")``), as the study file cites them.
     """
 
     min: float | None = None
     max: float | None = None
     items: int | None = None
+    cutoff_candidates: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -141,8 +143,9 @@ class Outcome:
     """An outcome measured in every arm, with each arm's printed summary.
 
     ``derived_from`` and ``cutoff`` say that a binary outcome is a cut-off of a continuous one
-    (``derived_from: epds_post, cutoff: ">= 13"``).  ``baseline`` marks a pre-randomisation
-    characteristic (used by baseline-balance checks).
+    (``derived_from: epds_post, cutoff: ">= 13"``); ``cutoff_candidates`` names conventional
+    cut-offs it may be (when the paper does not print its own).  ``baseline`` marks a
+    pre-randomisation characteristic (used by baseline-balance checks).
     """
 
     id: str
@@ -154,6 +157,7 @@ class Outcome:
     baseline: bool = False
     derived_from: str | None = None
     cutoff: str | None = None
+    cutoff_candidates: tuple[str, ...] = ()
 
     def summaries(self, arm_ids) -> tuple:
         """The summaries of ``arm_ids`` in that order."""

@@ -13,8 +13,8 @@ import re
 from pathlib import Path
 
 from reanalyse.errors import StudyFileError
-from reanalyse.kernels.printed import PrintedNumber, PrintedNumberError, parse_cutoff, \
-    parse_number, parse_p
+from reanalyse.kernels.cutoffs import parse_cutoff
+from reanalyse.kernels.printed import PrintedNumber, PrintedNumberError, parse_number, parse_p
 from reanalyse.model import tests
 from reanalyse.model.study import (ALTERNATIVES, POPULATIONS, Arm, BinaryArm, Claim, ContinuousArm,
                              Estimate, Outcome, Reported, Scale, Source, Study)
@@ -30,8 +30,8 @@ STUDY_KEYS = {
     "arm": {"id", "label", "randomised", "source"},
     "source": {"citation", "kind", "note"},
     "outcome": {"id", "label", "type", "scale", "source", "arms", "baseline", "derived_from",
-                "cutoff"},
-    "scale": {"min", "max", "items"},
+                "cutoff", "cutoff_candidates"},
+    "scale": {"min", "max", "items", "cutoff_candidates"},
     "continuous_arm": {"n", "mean", "sd", "se", "ci", "ci_level"},
     "binary_arm": {"n", "events", "percent"},
     "claim": {"id", "outcome", "text", "reported", "significant", "alternative", "alpha", "arms",
@@ -223,6 +223,31 @@ class _Reader:
         return value
 
     @_soft
+    def cutoff(self, value, field, line) -> str:
+        """A cut-off as printed (``">= 13"``), checked by the one cut-off parser."""
+        if isinstance(value, (Located, list, bool)) or value is None:
+            self.fail("expected a cut-off", field=field, value=value, line=line,
+                      hint='write it as ">= 13" or "< 10" (quoted)')
+        try:
+            return str(parse_cutoff(str(value)))
+        except PrintedNumberError as error:
+            self.fail(error.problem, field=field, value=value, line=line, hint=error.hint)
+
+    @_soft
+    def cutoffs(self, mapping: Located, key, field) -> tuple[str, ...]:
+        """A list of cut-offs (``cutoff_candidates``), each read by :meth:`cutoff`."""
+        if mapping.get(key) is None:
+            return ()
+        items = self.sequence(mapping[key], _join(field, key), mapping.line_of(key))
+        read = [self.cutoff(item, f"{_join(field, key)}[{i}]", mapping.line_of(key))
+                for i, item in enumerate(items)]
+        out = tuple(cutoff for cutoff in read if cutoff is not None)
+        if len(set(out)) != len(out):
+            self.fail("a cut-off is listed twice", field=_join(field, key), value=list(items),
+                      line=mapping.line_of(key), hint="list each conventional cut-off once")
+        return out
+
+    @_soft
     def interval(self, mapping: Located, key, field):
         value = mapping.get(key)
         if value is None:
@@ -304,11 +329,12 @@ def _study(reader, path, data) -> Study:
         elif outcome.derived_from not in continuous:
             note("derived_from must name a continuous outcome this one is a cut-off of",
                  hint="continuous outcomes: " + (", ".join(continuous) or "none"))
+    single_arm = len(arms) == 1 and not lost_arms
     claims = []
     for i, (item, line) in enumerate(_items(reader, top, "claims", required=False)):
         try:
             claims.append((i, _claim(reader, item, f"claims[{i}]", line, outcome_by_id,
-                                     lost_outcomes)))
+                                     lost_outcomes, single_arm=single_arm)))
         except StudyFileError:
             pass
     _unique(reader, top, "claims", [(i, c.id) for i, c in claims])
@@ -370,9 +396,9 @@ def _arms(reader, top):
                 source=reader.string(item, "source", field))))
         except StudyFileError:
             lost.add(_raw_id(item))
-    if len(arms) + len(lost) < 2:
-        reader.note("a trial needs at least two arms", field="arms", line=top.line_of("arms"),
-                    hint="list each randomised arm with an id")
+    if not arms and not lost:
+        reader.note("a study needs at least one arm", field="arms", line=top.line_of("arms"),
+                    hint="list each arm (each randomised arm of a trial) with an id")
     _unique(reader, top, "arms", [(i, arm.id) for i, arm in arms])
     return arms, lost
 
@@ -401,15 +427,20 @@ def _outcome(reader, item, field, line, arm_ids, lost_arms):
                         value=f"{low} to {high}", line=scale_map.line, hint="write min: 0, max: 30")
         scale = Scale(min=None if low is None else low.value,
                       max=None if high is None else high.value,
-                      items=reader.integer(scale_map, "items", scale_field, minimum=1))
+                      items=reader.integer(scale_map, "items", scale_field, minimum=1),
+                      cutoff_candidates=reader.cutoffs(scale_map, "cutoff_candidates",
+                                                       scale_field) or ())
     derived_from = reader.string(item, "derived_from", field)
-    cutoff = reader.string(item, "cutoff", field)
-    if cutoff is not None:
-        try:
-            parse_cutoff(cutoff)
-        except PrintedNumberError as error:
-            reader.note(error.problem, field=_join(field, "cutoff"), value=cutoff,
-                        line=item.line_of("cutoff"), hint=error.hint)
+    cutoff = None
+    if item.get("cutoff") is not None:
+        cutoff = reader.cutoff(item["cutoff"], _join(field, "cutoff"), item.line_of("cutoff"))
+    candidates = reader.cutoffs(item, "cutoff_candidates", field) or ()
+    if candidates and (outcome_type != "binary" or derived_from is None):
+        reader.note("cutoff_candidates belong to a binary outcome derived from a scale",
+                    field=_join(field, "cutoff_candidates"), value=list(candidates),
+                    line=item.line_of("cutoff_candidates"),
+                    hint="put them on the binary outcome with derived_from, or on the "
+                         "continuous outcome's scale")
     label = reader.string(item, "label", field) or outcome_id
     source = reader.string(item, "source", field)
     baseline = reader.boolean(item, "baseline", field, default=False)
@@ -446,7 +477,8 @@ def _outcome(reader, item, field, line, arm_ids, lost_arms):
         raise reader.problems[-1]
     return Outcome(
         id=outcome_id, label=label, type=outcome_type, arms=summaries, scale=scale,
-        source=source, baseline=baseline, derived_from=derived_from, cutoff=cutoff)
+        source=source, baseline=baseline, derived_from=derived_from, cutoff=cutoff,
+        cutoff_candidates=candidates)
 
 
 def _continuous_arm(reader, item, field, line, scale):
@@ -507,7 +539,7 @@ def _binary_arm(reader, item, field, line, scale=None):
     return BinaryArm(n=n, events=events, percent=percent)
 
 
-def _claim(reader, item, field, line, outcome_by_id, lost_outcomes):
+def _claim(reader, item, field, line, outcome_by_id, lost_outcomes, *, single_arm=False):
     item = reader.mapping(item, field, line, "claim")
     problems = len(reader.problems)
     claim_id = reader.string(item, "id", field, required=True, pattern=_KEY_ID,
@@ -549,13 +581,15 @@ def _claim(reader, item, field, line, outcome_by_id, lost_outcomes):
                         field=_join(field, "arms"), value=list(arms), line=item.line_of("arms"),
                         hint="e.g. arms: [massage, control]")
     compared = arms or tuple(outcome.arms)
-    if len(compared) < 2:
+    if single_arm and len(compared) == 1:
+        pass  # one group measured over time: the check says what a within-group test needs
+    elif len(compared) < 2:
         reader.fail("a comparison needs two or more arms, but the outcome has numbers for "
                     f"{len(compared)}", field=_join(field, "outcome"), value=outcome_id,
                     line=item.line_of("outcome"),
                     hint=f"list each compared arm under outcome '{outcome_id}' arms, with what "
                          "the paper printed for it ({} when it printed nothing)")
-    if outcome.type == "binary" and len(compared) != 2:
+    if outcome.type == "binary" and len(compared) != 2 and not single_arm:
         reader.fail("a binary outcome is compared two arms at a time",
                     field=_join(field, "arms"), value=list(compared), line=item.line,
                     hint="name the two arms the claim compares, e.g. arms: [massage, control]")

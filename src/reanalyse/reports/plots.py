@@ -1,4 +1,5 @@
-"""Figures for claim-check reports: p-intervals against alpha, and the significance map.
+"""Figures for claim-check reports: p-intervals against alpha, the significance map, and the
+bands of possible counts beyond each cut-off of a scale with their witness datasets.
 
 Each function returns a :class:`matplotlib.figure.Figure` built without pyplot (no global
 state; a notebook displays it with ``display(figure)``).  The numbers drawn come from a
@@ -20,6 +21,7 @@ from matplotlib.patches import Rectangle
 from matplotlib.ticker import NullLocator
 
 __all__ = ["p_interval_plot", "SignificanceGrid", "significance_grid", "significance_map",
+           "cutoff_band_plot",
            "SIGNIFICANT_COLOUR", "NOT_SIGNIFICANT_COLOUR", "STRADDLE_COLOUR"]
 
 SIGNIFICANT_COLOUR = "#1a7f37"
@@ -259,3 +261,102 @@ def significance_map(grid: SignificanceGrid) -> Figure:
     figure.suptitle(f"Green: significant at alpha = {grid.alpha:g}; black frame: printed counts",
                     fontsize=_FONT_SIZE)
     return figure
+
+
+def _witness_at(arm):
+    """The bounds whose witnesses a report shows: at the stated cut-off, else at the first
+    conventional cut-off where the printed count fits, else at the first cut-off that fits."""
+    if arm.stated is not None and arm.stated.determined and arm.stated.feasible:
+        return arm.stated
+    fitting = set(arm.fitting_cutoffs())
+    for bounds in arm.candidates:
+        if bounds.determined and bounds.feasible and bounds.cutoff in fitting:
+            return bounds
+    for bounds, fits in zip(arm.sweep.bounds if arm.sweep is not None else (), arm.fits):
+        if fits and bounds.determined:
+            return bounds
+    return next((b for b in arm.candidates if b.determined and b.feasible), None)
+
+
+def cutoff_band_plot(analysis, arm) -> Figure | None:
+    """One arm: for every cut-off, the band of possible counts beyond it, and two witnesses.
+
+    Left: a bar per cut-off from ``count_min`` to ``count_max`` (exact, over every dataset
+    that fits the printed n, mean and SD; an undetermined cut-off is drawn as its bracket,
+    hatched), the printed count (or the counts a printed percentage allows) as a blue line,
+    the stated and conventional cut-offs' bars outlined in black.  Right: the two witness
+    datasets at the cut-off :func:`_witness_at` picks, as histograms of scores.
+
+    Parameters
+    ----------
+    analysis : CutoffAnalysis
+    arm : ArmCutoff
+        One of ``analysis.arms`` with a sweep.
+
+    Returns
+    -------
+    Figure or None
+        None when the arm has no sweep or no dataset fits its mean and SD.
+    """
+    if arm.sweep is None or arm.feasible is False:
+        return None
+    rows = arm.sweep.bounds
+    points = len(rows)
+    width = min(12.0, 4.5 + 0.16 * points)
+    figure = Figure(figsize=(width + 4.2, 3.4))
+    grid = figure.add_gridspec(2, 2, width_ratios=(width, 4.2), hspace=0.9, wspace=0.18,
+                               left=0.6 / (width + 4.2), right=0.98, top=0.86, bottom=0.16)
+    axes = figure.add_subplot(grid[:, 0])
+    marked = {b.cutoff for b in arm.candidates} | (
+        {arm.stated.cutoff} if arm.stated is not None else set())
+    x = [float(b.cutoff) for b in rows]
+    step = (x[1] - x[0]) if points > 1 else 1.0
+    for position, bounds, fits in zip(x, rows, arm.fits):
+        if bounds.feasible is False:
+            continue
+        low, high = ((bounds.count_min, bounds.count_max) if bounds.determined
+                     else bounds.bracket)
+        colour = SIGNIFICANT_COLOUR if fits else (NOT_SIGNIFICANT_COLOUR if fits is False
+                                                  else STRADDLE_COLOUR)
+        axes.add_patch(Rectangle((position - 0.4 * step, low - 0.4), 0.8 * step,
+                                 high - low + 0.8, facecolor=colour, alpha=0.55,
+                                 hatch=None if bounds.determined else "//",
+                                 edgecolor="black" if bounds.cutoff in marked else colour,
+                                 lw=1.6 if bounds.cutoff in marked else 0.5))
+    counts = arm.counts
+    axes.axhspan(min(counts) - 0.15, max(counts) + 0.15, color=_PRINTED_COLOUR, alpha=0.9,
+                 lw=0, label=f"printed: {arm.printed}")
+    axes.set_xlim(x[0] - step, x[-1] + step)
+    axes.set_ylim(-1, arm.n + 1)
+    axes.set_xlabel(f"cut-off (scores {_WORDS.get(arm.sweep.direction, arm.sweep.direction)} "
+                    "it are counted); outlined: stated or conventional", fontsize="small")
+    axes.set_ylabel(f"count of {arm.n}", fontsize="small")
+    axes.tick_params(labelsize="small")
+    axes.legend(loc="upper right", fontsize="small", framealpha=0.9)
+    axes.set_title(f"{arm.label}: possible counts at each cut-off (green: the printed count "
+                   "fits; grey: it cannot)", loc="left", fontsize="medium")
+    chosen = _witness_at(arm)
+    if chosen is not None:
+        cut = f"{_WORDS[chosen.direction]} {float(chosen.cutoff):g}"
+        for row, (witness, count) in enumerate(((chosen.witness_min, chosen.count_min),
+                                                (chosen.witness_max, chosen.count_max))):
+            small = figure.add_subplot(grid[row, 1])
+            scores = sorted(witness.frequencies)
+            small.bar([float(s) for s in scores], [witness.frequencies[s] for s in scores],
+                      width=0.8 / chosen.scale.items,
+                      color=[_PRINTED_COLOUR if _beyond(s, chosen) else NOT_SIGNIFICANT_COLOUR
+                             for s in scores])
+            small.set_xlim(float(chosen.scale.minimum) - 0.5, float(chosen.scale.maximum) + 0.5)
+            small.tick_params(labelsize="x-small")
+            small.set_title(f"a dataset with {count} {cut} (mean {float(witness.mean):.3f}, "
+                            f"SD {witness.sd:.3f})", fontsize="small", loc="left")
+    return figure
+
+
+_WORDS = {">=": "at or above", ">": "above", "<=": "at or below", "<": "below"}
+
+
+def _beyond(score, bounds) -> bool:
+    cutoff = bounds.cutoff
+    return {">=": score >= cutoff, ">": score > cutoff, "<=": score <= cutoff,
+            "<": score < cutoff}[bounds.direction]

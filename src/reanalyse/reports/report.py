@@ -39,7 +39,8 @@ __all__ = ["CHECK_MIMETYPE", "VERDICT_LABELS", "VERDICT_MEANINGS", "VERDICT_COLO
            "study_header", "bottom_line", "summary", "verdict_table", "legend",
            "printed_numbers", "tests_table", "effects_table", "robustness",
            "robustness_section", "provenance", "explain", "explanation", "show_claim",
-           "show_claims", "glossary", "figure_html", "format_number"]
+           "show_claims", "glossary", "figure_html", "figure_svg", "cutoff_section",
+           "format_number"]
 
 #: MIME type of the display output that carries ``StudyCheck.to_dict()``.
 CHECK_MIMETYPE = "application/vnd.reanalyse.check+json"
@@ -451,6 +452,46 @@ def _printed_p(text: str) -> str:
     return f"p {text}" if text[:1] in "=<>≤≥" else f"p = {text}"
 
 
+def figure_svg(figure, alt: str) -> Html:
+    """A matplotlib figure as inline SVG whose labels stay text (searchable, readable by screen
+    readers), with ``alt`` as its title."""
+    from matplotlib import rc_context
+
+    buffer = io.StringIO()
+    with rc_context({"svg.fonttype": "none", "svg.hashsalt": "reanalyse"}):
+        figure.savefig(buffer, format="svg")
+    text = buffer.getvalue()
+    text = text[text.index("<svg"):]
+    text = text.replace(">", f' role="img" aria-label="{_e(alt)}">', 1)
+    return _wrap(f'<div class="rea-figure" style="max-width: 100%; overflow-x: auto">{text}</div>')
+
+
+def cutoff_section(check) -> Html | None:
+    """Exact bounds beyond a cut-off, for a claim whose sensitivity has them: the analysis's
+    sentences, then per arm the band of possible counts at every cut-off with the printed count
+    marked, and two witness datasets (:func:`reanalyse.reports.plots.cutoff_band_plot`)."""
+    analysis = getattr(check.sensitivity, "cutoff", None)
+    if analysis is None or not getattr(analysis, "computed", False) \
+            or analysis.outcome_type != "binary":
+        return None
+    from reanalyse.reports import plots
+
+    parts = ["<h3>What the printed means and SDs allow beyond a cut-off</h3>",
+             '<p class="rea-muted">Exact bounds: over every dataset of whole scale scores whose '
+             "mean and SD print as the paper's, the fewest and the most participants beyond "
+             "each cut-off. Each end is attained by a dataset shown beside it (anyone can "
+             "recompute its mean, SD and count), so the band is a proof, not a model.</p>",
+             f'<p class="rea-plain">{_e(analysis.explanation)}</p>']
+    for arm in analysis.arms:
+        figure = plots.cutoff_band_plot(analysis, arm)
+        if figure is not None:
+            parts.append(figure_svg(figure, f"possible counts beyond each cut-off for "
+                                            f"{arm.label}, with the printed {arm.printed} "
+                                            "marked, and two datasets that fit the printed "
+                                            "mean and SD").text)
+    return Html("".join(parts))
+
+
 def printed_numbers(check, study) -> Html:
     """The claim's numbers as the paper printed them: per arm, then the reported test."""
     claim = check.claim
@@ -764,6 +805,9 @@ def show_claim(check, study, result=None, *, map_shown_under: str | None = None)
     display(tests_table(check))
     display(_wrap("<h4>Effect size</h4>"))
     display(effects_table(check))
+    bounds = cutoff_section(check)
+    if bounds is not None:
+        display(bounds)
     if map_shown_under is not None:
         display(_wrap(f'<p class="rea-muted">The significance map of this outcome is shown '
                       f"under {_e(map_shown_under)}.</p>"))

@@ -17,6 +17,8 @@ check              scalar / table mapper        what it screens
 ``rebuilt_t``      rebuilt_t / rebuilt_t_map    two arms' means, SDs, n versus the printed p
 ``rebuilt_anova``  rebuilt_anova /              2 to 7 groups' means, SDs, n versus the
                    rebuilt_anova_map            printed p
+``cutoff``         cutoff_count / cutoff_map    a count or percentage beyond a cut-off of a
+                                                bounded scale versus n, mean and SD
 =================  ===========================  ==============================================
 
 :func:`baseline_screen` runs Carlisle's screen of baseline tables (per-variable p-intervals,
@@ -28,6 +30,7 @@ from __future__ import annotations
 import pandas as pd
 
 from reanalyse.screens.baseline import BaselineScreen, baseline_screen
+from reanalyse.screens.cutoff import CUTOFF, cutoff_count, cutoff_map
 from reanalyse.screens.debit import DEBIT, debit, debit_map
 from reanalyse.screens.factory import Check, CheckResult, LostDecimalsWarning, \
     ScreenColumnsError
@@ -44,18 +47,19 @@ __all__ = [
     "CHECKS", "MAPPERS", "screen", "Check", "CheckResult", "ScreenColumnsError",
     "LostDecimalsWarning", "grim", "grim_map", "percent_n", "percent_map", "grimmer",
     "grimmer_map", "debit", "debit_map", "statistic_consistency", "statistic_map", "rebuilt_t",
-    "rebuilt_t_map", "rebuilt_anova", "rebuilt_anova_map", "baseline_screen", "BaselineScreen",
+    "rebuilt_t_map", "rebuilt_anova", "rebuilt_anova_map", "cutoff_count", "cutoff_map",
+    "baseline_screen", "BaselineScreen",
     "read_table", "infer_check", "summarise", "flagged_rows", "write_result",
 ]
 
 #: Every check by name.
 CHECKS: dict[str, Check] = {check.name: check for check in (
-    GRIM, PERCENT, GRIMMER, DEBIT, STATISTIC, REBUILT_T, REBUILT_ANOVA)}
+    GRIM, PERCENT, GRIMMER, DEBIT, STATISTIC, REBUILT_T, REBUILT_ANOVA, CUTOFF)}
 
 #: Every check's table mapper by name.
 MAPPERS = {"grim": grim_map, "percent": percent_map, "grimmer": grimmer_map,
            "debit": debit_map, "statistic": statistic_map, "rebuilt_t": rebuilt_t_map,
-           "rebuilt_anova": rebuilt_anova_map}
+           "rebuilt_anova": rebuilt_anova_map, "cutoff": cutoff_map}
 
 
 def screen(table: pd.DataFrame, check: str = "auto", **options):

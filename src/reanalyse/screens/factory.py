@@ -29,6 +29,9 @@ Statuses
 ``untestable``
     The check cannot fail on this row (GRIM with n x items at or above ``10**decimals``, a
     percentage whose n allows every printed value): the row is neither confirmed nor flagged.
+``impossible``
+    The printed numbers themselves fit no dataset, so the question the check asks has no
+    answer (the cut-off check, when no dataset fits the mean and SD).
 
 An empty cell of an optional column (``items``, ``one_sided``, ...) reads as the column's
 default, as if the column were absent.
@@ -52,11 +55,12 @@ __all__ = ["Field", "Check", "CheckResult", "ScreenColumnsError", "LostDecimalsW
            "table_mapper", "resolve_columns", "read_fields", "describe_problems", "group_layout",
            "first_by_group",
            "status_codes", "STATUSES", "FIELD_KINDS", "CONSISTENT", "INCONSISTENT",
-           "DECISION_ERROR", "BAD_INPUT", "UNTESTABLE"]
+           "DECISION_ERROR", "BAD_INPUT", "UNTESTABLE", "IMPOSSIBLE"]
 
-STATUSES = ("consistent", "inconsistent", "decision_error", "bad_input", "untestable")
+STATUSES = ("consistent", "inconsistent", "decision_error", "bad_input", "untestable",
+            "impossible")
 #: Codes of :data:`STATUSES`, as a check's ``run`` returns them.
-CONSISTENT, INCONSISTENT, DECISION_ERROR, BAD_INPUT, UNTESTABLE = range(len(STATUSES))
+CONSISTENT, INCONSISTENT, DECISION_ERROR, BAD_INPUT, UNTESTABLE, IMPOSSIBLE = range(len(STATUSES))
 
 #: How a field's column is read.
 FIELD_KINDS = {

@@ -36,6 +36,7 @@ CHECK_COLUMNS = {
     "rebuilt_t": ("treat_mean", "treat_sd", "treat_n", "control_mean", "control_sd",
                   "control_n", "p"),
     "rebuilt_anova": ("comparison", "mean", "sd", "n", "p"),
+    "cutoff": ("mean", "sd", "n", "scale_min", "scale_max", "cutoff"),
     "grimmer": ("mean", "sd", "n"),
     "percent": ("percent", "n"),
     "grim": ("mean", "n"),
@@ -160,15 +161,17 @@ def summarise(result) -> dict:
     counts = result["status"].value_counts()
     summary = {"rows": int(len(result))}
     summary.update({status: int(counts.get(status, 0)) for status in STATUSES})
-    summary["flagged"] = summary["inconsistent"] + summary["decision_error"]
+    summary["flagged"] = summary["inconsistent"] + summary["decision_error"] + \
+        summary["impossible"]
     return summary
 
 
 def flagged_rows(result) -> pd.DataFrame:
-    """The rows a screen flags: inconsistent or decision errors, or flagged trials."""
+    """The rows a screen flags: inconsistent, decision errors or impossible, or flagged
+    trials."""
     if isinstance(result, BaselineScreen):
         return result.trials[result.trials["flagged"]]
-    return result[result["status"].isin(("inconsistent", "decision_error"))]
+    return result[result["status"].isin(("inconsistent", "decision_error", "impossible"))]
 
 
 def write_result(result, check: str, fmt: str, stream, *, level: str = "trial") -> None:

@@ -10,6 +10,12 @@ Which analyses apply, and what they read from the study:
 ``dichotomisation``
     A binary outcome with ``derived_from`` and ``cutoff`` (or the continuous outcome it is
     derived from), when both outcomes' per-arm numbers are printed.
+``cutoff``
+    Exact bounds beyond a cut-off (:mod:`reanalyse.sensitivity.cutoff`): a binary outcome
+    ``derived_from`` a continuous one whose scale has min, max and items, or such a continuous
+    outcome itself (whether any dataset fits its means and SDs).  Its
+    :attr:`~reanalyse.sensitivity.cutoff.CutoffAnalysis.impossible_reasons` reach the verdict
+    as impossible inputs (:attr:`ClaimSensitivity.impossible_reasons`).
 ``baseline``
     The study's ``baseline: true`` outcomes (the same for every claim of the study).
 ``allowance``
@@ -37,6 +43,7 @@ from reanalyse.checks.results import SpecResult
 from reanalyse.sensitivity._common import NotComputed, clean, plural
 from reanalyse.sensitivity.allowance import bayes_factor_t, minimal_detectable
 from reanalyse.sensitivity.attrition import attrition_bounds_binary, attrition_bounds_continuous
+from reanalyse.sensitivity.cutoff import exact_cutoff
 from reanalyse.sensitivity.baseline import (baseline_balance, baseline_variable_continuous,
                                             baseline_variable_counts, baseline_variable_printed)
 from reanalyse.sensitivity.dichotomisation import dichotomisation_coherence, parse_cutoff
@@ -47,7 +54,8 @@ from reanalyse.kernels.twobytwo import TESTS as PVALUE_TESTS
 
 __all__ = ["ClaimSensitivity", "claim_sensitivity", "ANALYSES"]
 
-ANALYSES = ("fragility", "attrition", "dichotomisation", "baseline", "allowance", "bayes_factor")
+ANALYSES = ("fragility", "attrition", "dichotomisation", "cutoff", "baseline", "allowance",
+            "bayes_factor")
 
 
 
@@ -64,7 +72,7 @@ class ClaimSensitivity:
         The compared arms, treatment first.
     randomised, analysed : tuple of (int or None)
         Per arm, as printed.
-    fragility, attrition, dichotomisation, baseline, allowance, bayes_factor
+    fragility, attrition, dichotomisation, cutoff, baseline, allowance, bayes_factor
         Each a result object, or :class:`NotComputed` saying what is missing.
     notes : tuple of str
         What a reader should know (an ITT label with participants missing, n taken from the
@@ -84,6 +92,7 @@ class ClaimSensitivity:
     fragility: object
     attrition: object
     dichotomisation: object
+    cutoff: object
     baseline: object
     allowance: object
     bayes_factor: object
@@ -120,6 +129,11 @@ class ClaimSensitivity:
                 f"lost to follow-up")
 
     @property
+    def impossible_reasons(self) -> tuple[str, ...]:
+        """Clauses proving that printed numbers cannot all be true (exact bounds)."""
+        return tuple(getattr(self.cutoff, "impossible_reasons", ()))
+
+    @property
     def fragile_reasons(self) -> tuple[str, ...]:
         """Clauses (lower-case, no final stop) for the analyses that undermine the claim."""
         reasons = [self._fragility_reason(), getattr(self.attrition, "fragile_reason", None)]
@@ -136,7 +150,8 @@ class ClaimSensitivity:
                 "arms": list(self.arm_labels), "randomised": list(self.randomised),
                 "analysed": list(self.analysed), "lost": list(self.lost),
                 **{name: clean(getattr(self, name)) for name in ANALYSES},
-                "fragile_reasons": list(self.fragile_reasons), "notes": list(self.notes)}
+                "fragile_reasons": list(self.fragile_reasons),
+                "impossible_reasons": list(self.impossible_reasons), "notes": list(self.notes)}
 
 
 def _lost(randomised, analysed) -> tuple[int | None, ...]:
@@ -265,6 +280,13 @@ def _dichotomisation(study, outcome, arm_ids, labels, rounding):
         pairs.treat_printed / pairs.treat_n, pairs.control_printed / pairs.control_n,
         parse_cutoff(binary.cutoff), scale_min=None if scale is None else scale.min,
         scale_max=None if scale is None else scale.max, score_step=_score_step(continuous))
+
+
+def _cutoff(study, claim, outcome, arm_ids, labels, rounding, alpha):
+    if outcome.type == "binary" and outcome.derived_from is None:
+        return NotComputed("cutoff", "the study file does not say that this binary outcome is "
+                           "a cut-off of a scale (derived_from)")
+    return exact_cutoff(study, claim, outcome, arm_ids, labels, rounding=rounding, alpha=alpha)
 
 
 def _baseline(study: Study, arm_ids, rounding):
@@ -430,6 +452,7 @@ def claim_sensitivity(study: Study, claim: Claim, *, alpha: float | None = None,
         attrition=_attrition(study_arms, outcome, summaries, labels, lost, alpha, claim,
                              significant, rounding),
         dichotomisation=_dichotomisation(study, outcome, arm_ids, labels, rounding),
+        cutoff=_cutoff(study, claim, outcome, arm_ids, labels, rounding, alpha),
         baseline=_baseline(study, arm_ids, rounding),
         allowance=_allowance(outcome, summaries, sizes, labels, alpha, claim, effects),
         bayes_factor=bayes_factor, notes=tuple(notes))

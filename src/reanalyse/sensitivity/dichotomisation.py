@@ -26,11 +26,12 @@ from dataclasses import dataclass
 from scipy import stats
 
 from reanalyse.checks.continuous import ArmBox, mean_difference
-from reanalyse.kernels.printed import Cutoff, parse_cutoff
+from reanalyse.kernels.cutoffs import Cutoff, parse_cutoff
 from reanalyse.sensitivity._common import clean, fmt, fmt_p, record_dict
 
 __all__ = ["Cutoff", "parse_cutoff", "ImpliedProportion", "implied_proportion",
            "DichotomisationResult", "dichotomisation_coherence"]
+
 
 @dataclass(frozen=True)
 class ImpliedProportion:
