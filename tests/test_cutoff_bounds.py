@@ -407,6 +407,6 @@ def test_screen_cli(tmp_path, capsys):
     assert rows[0][-5:] == ["status", "consistent", "reason", "count_min", "count_max"]
     assert [row[-5] for row in rows[1:]] == ["inconsistent", "consistent"]
     assert (int(rows[2][-2]), int(rows[2][-1])) == (expected[0], expected[-1])
-    assert "cutoff: rows 2, consistent 1, inconsistent 1" in out.err
+    assert "cutoff: 2 rows: 1 consistent, 1 inconsistent; 1 flagged" in out.err
     assert main(["screen", str(table)]) == 0  # chosen from the columns
     assert "cutoff: rows 2" in capsys.readouterr().err
