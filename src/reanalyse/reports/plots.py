@@ -5,6 +5,10 @@ state; a notebook displays it with ``display(figure)``).  The numbers drawn come
 :class:`~reanalyse.checks.check.ClaimCheck` or, for the significance map, from
 :func:`reanalyse.checks.binary.binary_tests`, the same functions the check runs, applied to each
 count pair in turn.
+
+Every text drawn is plain text (``parse_math=False``): labels, ids and printed values come from
+study files, and a ``$`` in them must show as a dollar sign, not start mathtext (which can fail
+the figure, e.g. on its href command).
 """
 
 from __future__ import annotations
@@ -79,14 +83,16 @@ def p_interval_plot(check) -> Figure:
         role = {"context": " (context)", "reported": " (from the printed result)"}.get(spec.role, "")
         labels.append(spec.label + role)
     axes.xaxis.set_minor_locator(NullLocator())  # decades are enough, and cheaper to draw
-    axes.set_yticks(range(len(labels)), labels)
+    axes.set_yticks(range(len(labels)), labels, parse_math=False)
     axes.set_ylim(-0.7, len(labels) - 0.3)
     axes.set_xlim(left, 1.0)
-    axes.set_xlabel("p-value (log scale); left of the dashed line: significant")
+    axes.set_xlabel("p-value (log scale); left of the dashed line: significant", parse_math=False)
     axes.grid(axis="x", which="major", color="#d0d7de", lw=0.6)
-    axes.legend(loc="lower right", fontsize="small", framealpha=0.9)
+    legend = axes.legend(loc="lower right", fontsize="small", framealpha=0.9)
+    for text in legend.get_texts():
+        text.set_parse_math(False)
     axes.set_title(f"{check.claim.id}: p over the rounding of the printed numbers",
-                   loc="left", fontsize="medium")
+                   loc="left", fontsize="medium", parse_math=False)
     return figure
 
 
@@ -201,13 +207,14 @@ def significance_map(grid: SignificanceGrid) -> Figure:
             axes.add_patch(Rectangle((c - 0.5, a - 0.5), 1, 1, fill=False, ec="#0969da", lw=1))
         a, c = grid.printed
         axes.add_patch(Rectangle((c - 0.5, a - 0.5), 1, 1, fill=False, ec="black", lw=2.2))
-        axes.set_title(label, fontsize="medium")
+        axes.set_title(label, fontsize="medium", parse_math=False)
         if index >= panels - columns:
             axes.set_xlabel(f"{grid.control_label} events (n = {grid.control_n})",
-                            fontsize="small")
+                            fontsize="small", parse_math=False)
         if index % columns == 0:
-            axes.set_ylabel(f"{grid.treat_label} events (n = {grid.treat_n})", fontsize="small")
+            axes.set_ylabel(f"{grid.treat_label} events (n = {grid.treat_n})", fontsize="small",
+                            parse_math=False)
         axes.tick_params(labelsize="small")
     figure.suptitle(f"Green: significant at alpha = {grid.alpha:g}; black frame: printed counts",
-                    fontsize="medium")
+                    fontsize="medium", parse_math=False)
     return figure

@@ -16,7 +16,7 @@ from urllib.parse import quote
 from reanalyse.reports.report import BADGE_STYLE, VERDICT_LABELS, badge
 from reanalyse.runner.outputs import PAGE_STYLE, write_atomic
 
-__all__ = ["write_index", "write_verdicts_csv", "index_html", "CSV_COLUMNS"]
+__all__ = ["write_index", "write_verdicts_csv", "index_html", "verdicts_csv", "CSV_COLUMNS"]
 
 CSV_COLUMNS = ("analysis", "study", "claim", "verdict", "expected", "matches_expected",
                "status", "reason")
@@ -136,11 +136,25 @@ def write_index(path, runs, versions: dict) -> None:
     write_atomic(path, index_html(runs, versions))
 
 
-def write_verdicts_csv(path, runs) -> None:
-    """Write one row per claim (:data:`CSV_COLUMNS`) to ``path`` atomically.
+def _cell(text: str) -> str:
+    """A CSV cell that a spreadsheet reads as text, not as a formula.
+
+    A cell that begins with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return gets a single
+    quote in front (OWASP's advice against CSV formula injection); the quote shows in a text
+    editor, and a spreadsheet shows the text as written.
+    """
+    return "'" + text if text[:1] in _FORMULA_STARTS else text
+
+
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def verdicts_csv(runs) -> str:
+    """One row per claim (:data:`CSV_COLUMNS`), every cell safe to open in a spreadsheet.
 
     A failed analysis has a row per recorded claim with an empty verdict (one row with an
-    empty claim if none is recorded).
+    empty claim if none is recorded).  ``matches_expected`` is empty for a claim with no
+    recorded verdict.
     """
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
@@ -154,7 +168,14 @@ def write_verdicts_csv(path, runs) -> None:
         for claim in claims:
             verdict = run.verdicts.get(claim, "")
             expected = run.expected.get(claim, "")
-            matches = "" if not run.ok else ("yes" if verdict == expected else "no")
-            writer.writerow((run.name, study, claim, verdict, expected, matches, run.status,
-                             run.reasons.get(claim, "")))
-    write_atomic(path, buffer.getvalue())
+            matches = "" if not run.ok or claim not in run.expected \
+                else ("yes" if verdict == expected else "no")
+            writer.writerow(_cell(str(value)) for value in (
+                run.name, study, claim, verdict, expected, matches, run.status,
+                run.reasons.get(claim, "")))
+    return buffer.getvalue()
+
+
+def write_verdicts_csv(path, runs) -> None:
+    """Write :func:`verdicts_csv` to ``path`` atomically."""
+    write_atomic(path, verdicts_csv(runs))

@@ -18,7 +18,7 @@ import threading
 from pathlib import Path
 
 __all__ = ["write_atomic", "report_files", "failed_files", "render_html", "error_page",
-           "HIDE_INPUT_TAG"]
+           "prepare_exporter", "HIDE_INPUT_TAG"]
 
 #: Tag put (in a copy) on code cells whose source the HTML leaves out.
 HIDE_INPUT_TAG = "reanalyse-hide-input"
@@ -69,6 +69,11 @@ def failed_files(out: Path, name: str) -> dict[str, Path]:
 
 
 _local = threading.local()
+
+
+def prepare_exporter(show_code: bool = False) -> None:
+    """Make this thread's HTML exporter now (a pool makes it before forking its workers)."""
+    _exporter(show_code)
 
 
 def _exporter(show_code: bool):

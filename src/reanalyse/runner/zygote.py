@@ -13,13 +13,17 @@ so notebooks do not share state: only the imported library modules are already i
 single-threaded process, which this one is (nothing here starts threads).
 
 Protocol: a client connects to the socket and sends one JSON line
-``{"connection_file": path, "cwd": path, "log": path}``; the reply is one JSON line,
-``{"pid": pid}``, or ``{"error": text}`` when the modules could not be imported.  Requests
-queue on the socket while the zygote is still importing.  The zygote exits when its stdin
-closes (its owner went away); a kernel exits when the zygote goes away, through ipykernel's
-parent poller.
+``{"connection_file": path, "cwd": path, "log": path, "owner": pid}``; the reply is one JSON
+line, ``{"pid": pid}``, or ``{"error": text}`` when the modules could not be imported.  Requests
+queue on the socket while the zygote is still importing.
 
-Run as ``python -m reanalyse.runner.zygote SOCKET MODULE...``.
+Lifetimes (:mod:`reanalyse.runner.lifetime`): the zygote exits when its stdin closes or its
+owner (the process that started it) dies, and then, if the owner died, removes the owner's
+socket folder (the folder of its own socket).  A kernel serves the client that asked for it
+(``owner``), not the zygote: it exits when that process ends, and lives on if the zygote dies,
+so that a notebook that kills the zygote does not take other notebooks' kernels with it.
+
+Run as ``python -m reanalyse.runner.zygote [--owner PID] SOCKET MODULE...``.
 """
 
 from __future__ import annotations
@@ -28,11 +32,14 @@ import importlib
 import json
 import os
 import select
+import shutil
 import signal
 import socket
 import sys
 import traceback
 from pathlib import Path
+
+from reanalyse.runner.lifetime import die_with_parent, exit_with
 
 #: What a kernel imports while it starts (its shell, the debugger, IPython's magics): imported
 #: once here rather than in every kernel.
@@ -41,13 +48,34 @@ _KERNEL_MODULES = ("ipykernel.kernelapp", "ipykernel.ipkernel", "ipykernel.zmqsh
                    "IPython.core.completer", "matplotlib_inline.backend_inline")
 
 
-def main(address: str, modules: list[str]) -> None:
-    """Listen on ``address``, import ``modules``, then fork kernels on request until stdin closes."""
+class _OwnerGone(Exception):
+    """The owner died (the kernel sent the parent-death signal)."""
+
+
+def _owner_gone(signum, frame):
+    raise _OwnerGone()
+
+
+def main(address: str, modules: list[str], owner: int | None = None) -> None:
+    """Listen on ``address``, import ``modules``, then fork kernels on request until stdin
+    closes or ``owner`` dies."""
     # The kernel's cwd is not importable during start-up (as in ipykernel_launcher).
     if sys.path and (sys.path[0] == "" or Path(sys.path[0]) == Path.cwd()):
         del sys.path[0]
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the owner decides when to stop
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # kernels are reaped automatically
+    signal.signal(signal.SIGTERM, _owner_gone)
+    if owner is not None:
+        die_with_parent(signal.SIGTERM, owner)
+    try:
+        _serve(address, modules)
+    except _OwnerGone:
+        pass
+    if owner is not None and os.getppid() != owner:  # nobody is left to clean up
+        shutil.rmtree(os.path.dirname(address), ignore_errors=True)
+
+
+def _serve(address: str, modules: list[str]) -> None:
     server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     server.bind(address)
     server.listen(64)
@@ -102,6 +130,7 @@ def _become_kernel(app_class, request: dict) -> None:
     """
     try:
         signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
         signal.signal(signal.SIGINT, signal.default_int_handler)
         os.setsid()  # its own process group, as jupyter_client starts kernels
         null = os.open(os.devnull, os.O_RDONLY)
@@ -113,8 +142,10 @@ def _become_kernel(app_class, request: dict) -> None:
             os.dup2(log, 2)
             os.close(log)
         os.chdir(request["cwd"])
-        # The parent poller ends the kernel when the zygote goes away.
-        argv = ["-f", request["connection_file"], f"--IPKernelApp.parent_handle={os.getppid()}"]
+        if request.get("owner"):
+            exit_with(int(request["owner"]))
+        # No parent poller: the kernel does not depend on the zygote once forked.
+        argv = ["-f", request["connection_file"], "--IPKernelApp.parent_handle=0"]
         sys.argv = [sys.executable, *argv]
         app_class.launch_instance(argv=argv)
     except SystemExit:
@@ -126,4 +157,8 @@ def _become_kernel(app_class, request: dict) -> None:
 
 
 if __name__ == "__main__":
-    main(sys.argv[1], sys.argv[2:])
+    _args = sys.argv[1:]
+    _owner = None
+    if _args[:1] == ["--owner"]:
+        _owner, _args = int(_args[1]), _args[2:]
+    main(_args[0], _args[1:], owner=_owner)
