@@ -154,10 +154,11 @@ def verdicts_csv(runs) -> str:
 
     A failed analysis has a row per recorded claim with an empty verdict (one row with an
     empty claim if none is recorded).  ``matches_expected`` is empty for a claim with no
-    recorded verdict.
+    recorded verdict.  Lines end in CRLF (RFC 4180), so that a cell holding a line break of
+    either kind is quoted.
     """
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+    writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
     for run in runs:
         study = (run.study or {}).get("id") or ""

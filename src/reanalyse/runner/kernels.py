@@ -107,6 +107,7 @@ class Zygote:
         """Stop the zygote (kernels it forked belong to their clients and are not stopped)."""
         if self._process.stdin is not None and not self._process.stdin.closed:
             try:
+                self._process.stdin.write(b"stop\n")
                 self._process.stdin.close()
             except BrokenPipeError:
                 pass

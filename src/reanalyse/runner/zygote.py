@@ -17,9 +17,10 @@ Protocol: a client connects to the socket and sends one JSON line
 line, ``{"pid": pid}``, or ``{"error": text}`` when the modules could not be imported.  Requests
 queue on the socket while the zygote is still importing.
 
-Lifetimes (:mod:`reanalyse.runner.lifetime`): the zygote exits when its stdin closes or its
-owner (the process that started it) dies, and then, if the owner died, removes the owner's
-socket folder (the folder of its own socket).  A kernel serves the client that asked for it
+Lifetimes (:mod:`reanalyse.runner.lifetime`): the zygote exits when its owner (the process
+that started it) writes ``stop`` on its stdin, or dies; in that case (stdin ends without
+``stop``, or the parent-death signal) it removes the owner's socket folder (the folder of its
+own socket), which nobody else is left to remove.  A kernel serves the client that asked for it
 (``owner``), not the zygote: it exits when that process ends, and lives on if the zygote dies,
 so that a notebook that kills the zygote does not take other notebooks' kernels with it.
 
@@ -48,17 +49,21 @@ _KERNEL_MODULES = ("ipykernel.kernelapp", "ipykernel.ipkernel", "ipykernel.zmqsh
                    "IPython.core.completer", "matplotlib_inline.backend_inline")
 
 
-class _OwnerGone(Exception):
+class _OwnerGone(BaseException):
     """The owner died (the kernel sent the parent-death signal)."""
 
 
+_serving = True
+
+
 def _owner_gone(signum, frame):
-    raise _OwnerGone()
+    if _serving:  # once serving has ended, the clean-up runs to its end
+        raise _OwnerGone()
 
 
 def main(address: str, modules: list[str], owner: int | None = None) -> None:
-    """Listen on ``address``, import ``modules``, then fork kernels on request until stdin
-    closes or ``owner`` dies."""
+    """Listen on ``address``, import ``modules``, then fork kernels on request until the owner
+    writes ``stop`` on stdin, stdin ends, or ``owner`` dies."""
     # The kernel's cwd is not importable during start-up (as in ipykernel_launcher).
     if sys.path and (sys.path[0] == "" or Path(sys.path[0]) == Path.cwd()):
         del sys.path[0]
@@ -68,14 +73,39 @@ def main(address: str, modules: list[str], owner: int | None = None) -> None:
     if owner is not None:
         die_with_parent(signal.SIGTERM, owner)
     try:
-        _serve(address, modules)
+        stopped = _serve(address, modules)
     except _OwnerGone:
-        pass
-    if owner is not None and os.getppid() != owner:  # nobody is left to clean up
+        stopped = False
+    if not stopped and owner is not None and _orphaned(owner):  # nobody is left to clean up
         shutil.rmtree(os.path.dirname(address), ignore_errors=True)
 
 
-def _serve(address: str, modules: list[str]) -> None:
+def _orphaned(owner: int, wait: float = 1.0) -> bool:
+    """Whether ``owner`` has died (this process was given another parent).
+
+    A dying process closes its files before its children are given a new parent, so the end
+    of stdin can come a moment before the change of parent: wait for it a little.
+    """
+    import time
+
+    deadline = time.monotonic() + wait
+    while os.getppid() == owner:
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.01)
+    return True
+
+
+def _serve(address: str, modules: list[str]) -> bool:
+    """Fork kernels on request; True when the owner asked to stop, False when stdin ended."""
+    global _serving
+    try:
+        return _listen(address, modules)
+    finally:
+        _serving = False
+
+
+def _listen(address: str, modules: list[str]) -> bool:
     server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     server.bind(address)
     server.listen(64)
@@ -94,8 +124,12 @@ def _serve(address: str, modules: list[str]) -> None:
 
     while True:
         ready, _, _ = select.select([server, sys.stdin], [], [])
-        if sys.stdin in ready and not os.read(sys.stdin.fileno(), 1024):
-            return  # the owner has gone
+        if sys.stdin in ready:
+            data = os.read(sys.stdin.fileno(), 1024)
+            if b"stop" in data:
+                return True  # the owner is done with it
+            if not data:
+                return False  # the owner has gone
         if server not in ready:
             continue
         connection, _ = server.accept()
