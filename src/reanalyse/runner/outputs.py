@@ -72,8 +72,17 @@ _local = threading.local()
 
 
 def prepare_exporter(show_code: bool = False) -> None:
-    """Make this thread's HTML exporter now (a pool makes it before forking its workers)."""
+    """Make this thread's HTML exporter now and render a small notebook with it, so that its
+    templates are compiled (a pool does this before forking its workers: each renders its
+    first report about 0.3 s sooner)."""
+    from nbformat import v4
+
     _exporter(show_code)
+    cell = v4.new_code_cell("x = 1", outputs=[
+        v4.new_output("display_data", data={"text/html": "<b>x</b>", "text/plain": "x"}),
+        v4.new_output("stream", name="stdout", text="x")])
+    render_html(v4.new_notebook(cells=[v4.new_markdown_cell("# x\n\n*x* `x`"), cell]),
+                title="x", show_code=show_code)
 
 
 def _exporter(show_code: bool):
