@@ -558,7 +558,7 @@ class _Plan:
         else:
             error = {"kind": "internal",
                      "summary": f"could not prepare the analysis: {type(error).__name__}: "
-                                f"{_excerpt(str(error))}",
+                                f"{_excerpt((str(error).splitlines() or [''])[0])}",
                      "message": traceback.format_exc()}
         if self._paths.get(path.stem) != path:  # a duplicate name: the files are the other's
             return AnalysisRun(path.stem, path, BAD_INPUT, error=error)
