@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import signal
 import sys
+import threading
 from pathlib import Path
 
 __all__ = ["add_arguments", "run", "format_changes", "format_summary"]
@@ -145,9 +146,12 @@ def run(args) -> int:
                          executor=args.executor, scheduler=args.scheduler,
                          kernel_start=args.kernel_start, allow_outside=args.allow_outside)
     progress = Progress(sys.stderr)
-    # Ctrl-C stops the run even when the shell started it with SIGINT ignored.
-    previous = {signum: signal.signal(signum, _stop) for signum in (signal.SIGINT,
-                                                                     signal.SIGTERM)}
+    # Ctrl-C stops the run even when the shell started it with SIGINT ignored.  (Handlers can
+    # only be set from the main thread; elsewhere the caller's handling stays.)
+    previous = {}
+    if threading.current_thread() is threading.main_thread():
+        previous = {signum: signal.signal(signum, _stop) for signum in (signal.SIGINT,
+                                                                         signal.SIGTERM)}
     try:
         report = run_analyses(args.analyses, options, progress=progress)
     except KeyboardInterrupt as stopped:

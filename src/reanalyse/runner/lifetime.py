@@ -2,7 +2,7 @@
 
 A run starts a kernel fork server and a pool of workers; each worker has kernels.  When the run
 stops in an orderly way it stops them itself; when it is killed (``SIGKILL``, the out-of-memory
-killer) nothing of it runs, so each helper process watches its own owner:
+killer) nothing of it runs, so each of its processes watches its own owner:
 
 - a worker and the fork server ask the kernel to signal them when their parent dies
   (Linux ``prctl(PR_SET_PDEATHSIG)``, through ctypes);
