@@ -6,23 +6,34 @@ shipped ``notebooks/claim_check.ipynb``, then measures in one run:
 (a) for each analysis, the ``papermill`` CLI followed by the ``jupyter nbconvert --to html``
     CLI (code hidden, as ``reanalyse run`` does), one analysis after the other;
 (b) ``reanalyse run --jobs <cores>`` into an empty report folder;
-(c) a second ``reanalyse run`` with nothing changed.
+(c) a second ``reanalyse run`` with nothing changed;
 
-Everything runs against a snapshot of ``src/`` and of the template taken at the start (put
-first on ``PYTHONPATH``), so that edits to the working tree during the benchmark do not change
-the package's source digest between (b) and (c), which would make (c) run everything again.
+and, separately, the start-up of one analysis:
 
-Usage: ``python benchmarks/batch.py [--n 40] [--jobs CORES] [--keep DIR]``
+(d) ``reanalyse run`` of a single analysis into an empty report folder, end to end (median of
+    ``--repeat`` runs): when the plan is printed, how long the analysis took on its worker
+    (kernel, notebook, HTML), and the rest (interpreter start, imports, the kernel fork server,
+    writing the reports, stopping).
+
+Everything runs against a snapshot of ``src/`` (or of ``--src``, e.g. an older checkout's, to
+compare) and of the template taken at the start (put first on ``PYTHONPATH``), so that edits to
+the working tree during the benchmark do not change the package's source digest between (b)
+and (c), which would make (c) run everything again.
+
+Usage: ``python benchmarks/batch.py [--n 40] [--jobs CORES] [--keep DIR] [--only startup]
+[--repeat 5] [--src DIR]``
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import random
 import shutil
 import subprocess
 import sys
+import statistics
 import tempfile
 import time
 from pathlib import Path
@@ -87,9 +98,9 @@ claims:
 """
 
 
-def snapshot(folder: Path) -> dict:
-    """Copy ``src/`` and the template into ``folder``; the environment that uses the copy."""
-    shutil.copytree(ROOT / "src", folder / "src",
+def snapshot(folder: Path, src: Path = ROOT / "src") -> dict:
+    """Copy ``src`` and the template into ``folder``; the environment that uses the copy."""
+    shutil.copytree(src, folder / "src",
                     ignore=shutil.ignore_patterns("__pycache__", "*.egg-info"))
     (folder / "notebooks").mkdir()
     shutil.copy2(ROOT / "notebooks" / "claim_check.ipynb", folder / "notebooks")
@@ -139,23 +150,62 @@ def reanalyse_run(analyses: Path, out: Path, jobs: int, env: dict) -> tuple[floa
     return seconds, result.stdout.splitlines()[0]
 
 
+def startup(analyses: Path, folder: Path, repeat: int, env: dict) -> dict:
+    """(d): one analysis, end to end, ``repeat`` times into new report folders; medians."""
+    target = sorted(analyses.glob("*.yaml"))[0]
+    totals, firsts, workers = [], [], []
+    for attempt in range(repeat):
+        out = folder / f"startup-{attempt}"
+        start = time.perf_counter()
+        process = subprocess.Popen([executable("reanalyse"), "run", str(target), "--out",
+                                    str(out)], stdout=subprocess.DEVNULL,
+                                   stderr=subprocess.PIPE, text=True, env=env)
+        process.stderr.readline()
+        firsts.append(time.perf_counter() - start)
+        process.stderr.read()
+        if process.wait() == 2:
+            raise SystemExit(f"reanalyse run failed on {target}")
+        totals.append(time.perf_counter() - start)
+        result = json.loads((out / f"{target.stem}.json").read_text())
+        workers.append(result["run"]["duration_s"])
+    return {"total": statistics.median(totals), "first": statistics.median(firsts),
+            "worker": statistics.median(workers)}
+
+
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--n", type=int, default=40, help="analyses (default: 40)")
     parser.add_argument("--jobs", type=int, default=cores(),
                         help="jobs for reanalyse run (default: the number of cores)")
     parser.add_argument("--keep", type=Path, help="work in this (new) folder and keep it")
+    parser.add_argument("--only", choices=("batch", "startup"), help="run one part only")
+    parser.add_argument("--repeat", type=int, default=5,
+                        help="runs of one analysis for (d) (default: 5)")
+    parser.add_argument("--src", type=Path, default=ROOT / "src",
+                        help="the package sources to measure (default: this checkout's)")
     args = parser.parse_args(argv)
     folder = args.keep or Path(tempfile.mkdtemp(prefix="reanalyse-batch-"))
     try:
-        env = snapshot(folder)
+        env = snapshot(folder, args.src)
         analyses = make_batch(folder, args.n)
-        a = plain_clis(analyses, folder / "plain", env)
-        b, b_summary = reanalyse_run(analyses, folder / "reports", args.jobs, env)
-        c, c_summary = reanalyse_run(analyses, folder / "reports", args.jobs, env)
+        if args.only != "startup":
+            a = plain_clis(analyses, folder / "plain", env)
+            b, b_summary = reanalyse_run(analyses, folder / "reports", args.jobs, env)
+            c, c_summary = reanalyse_run(analyses, folder / "reports", args.jobs, env)
+        if args.only != "batch":
+            d = startup(analyses, folder, args.repeat, env)
     finally:
         if args.keep is None:
             shutil.rmtree(folder, ignore_errors=True)
+    print(f"sources: {args.src}; {cores()} cores; load average "
+          + " ".join(f"{load:.1f}" for load in os.getloadavg()))
+    if args.only != "batch":
+        print(f"(d) one analysis, reanalyse run, empty folder : {d['total']:7.2f} s "
+              f"(median of {args.repeat}; first line on stderr after {d['first']:.2f} s; the "
+              f"analysis on its worker {d['worker']:.2f} s; the rest "
+              f"{d['total'] - d['worker']:.2f} s)")
+    if args.only == "startup":
+        return
     print(f"{args.n} synthetic analyses, notebooks/claim_check.ipynb, {cores()} cores")
     print(f"(a) papermill CLI + jupyter nbconvert CLI, serial : {a:7.1f} s "
           f"({a / args.n:.2f} s per analysis)")

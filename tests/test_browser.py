@@ -167,7 +167,8 @@ def reports(tmp_path_factory):
     (workspace / "analyses" / "synthetic-clear-difference.yaml").write_text(
         "study: ../studies/synthetic-clear-difference.yaml\n"
         "notebook: ../notebooks/synthetic_minimal.ipynb\n", encoding="utf-8")
-    report = run_analyses([workspace / "analyses"], RunOptions(out=workspace / "reports"))
+    report = run_analyses([workspace / "analyses"],
+                          RunOptions(out=workspace / "reports", allow_outside=True))
     assert {run.status for run in report.runs} == {"ran"}
     return workspace / "reports"
 

@@ -88,7 +88,7 @@ def test_good_run_writes_reports_and_matches_hand_verdicts(workspace):
         assert runs[name].verdicts == verdicts
         for suffix in (".html", ".ipynb", ".json"):
             assert (workspace / "reports" / f"{name}{suffix}").is_file()
-    assert events[0] == ("planned", (3, 3))
+    assert events[0] == ("planned", (3, 3, 0))
     data = json.loads((workspace / "reports" / "synthetic-counts.json").read_text())
     # the shape of `reanalyse check --format json`, plus the run's metadata
     assert data["study"] == "synthetic-counts"
@@ -148,7 +148,7 @@ def test_failures_are_isolated_reported_and_leave_good_reports_untouched(workspa
     # fixed again: the failure pages go, the good reports come back
     analysis(workspace, "synthetic-raising", "synthetic-counts")
     third, _ = run(workspace, paths=[workspace / "analyses" / "synthetic-raising.yaml"])
-    assert third.exit_code == 1  # no expected verdicts were recorded
+    assert third.exit_code == 0  # no verdicts recorded: new claims, not changes
     assert not (reports / "synthetic-raising.failed.html").exists()
 
 
@@ -160,7 +160,7 @@ def test_second_run_with_nothing_changed_executes_nothing(workspace):
     before = {path.name: path.stat().st_mtime_ns for path in (workspace / "reports").iterdir()
               if path.suffix in (".html", ".ipynb", ".json") and path.name != "index.html"}
     second, events = run(workspace)
-    assert events[0] == ("planned", (3, 0))  # nothing to execute
+    assert events[0] == ("planned", (3, 0, 3))  # nothing to execute
     assert {run.status for run in second.runs} == {"up_to_date"}
     assert by_name(second)["synthetic-counts"].verdicts == VERDICTS["synthetic-counts"]
     assert second.exit_code == 0
@@ -170,31 +170,39 @@ def test_second_run_with_nothing_changed_executes_nothing(workspace):
     study = workspace / "studies" / "synthetic-counts.yaml"
     study.write_text(study.read_text() + "\n# an edit\n", encoding="utf-8")
     third, events = run(workspace)
-    assert events[0] == ("planned", (3, 1))
+    assert events[0] == ("planned", (3, 1, 2))
     assert by_name(third)["synthetic-counts"].status == "ran"
     _, events = run(workspace, force=True)
-    assert events[0] == ("planned", (3, 3))
+    assert events[0] == ("planned", (3, 3, 0))
 
 
 def test_recorded_verdicts_are_written_and_the_reports_showing_them_renewed(workspace):
-    first, _ = run(workspace, record=True)
+    first, events = run(workspace, record=True)
     assert first.exit_code == 0
     assert {run.name for run in first.recorded} == set(VERDICTS)
-    report = workspace / "reports" / "synthetic-clear-difference.html"
-    assert "Recorded verdict" not in report.read_text()   # rendered before they were recorded
+    assert ("renewing", 3) in events
     for name, verdicts in VERDICTS.items():
         text = (workspace / "analyses" / f"{name}.yaml").read_text()
         assert text.startswith("# Synthetic analysis")  # the file's comments are kept
         assert "expected:\n" + "".join(f"  {c}: {v}\n" for c, v in verdicts.items()) in text
-    # each report shows the recorded verdicts beside the current ones, so the next run
-    # renews the reports whose recorded verdicts changed, and the one after runs nothing
-    second, events = run(workspace)
-    assert events[0] == ("planned", (3, 3))
-    assert second.exit_code == 0
+    # each report shows the recorded verdicts beside the current ones: --record renewed them,
+    # and the next run has nothing to do
+    report = workspace / "reports" / "synthetic-clear-difference.html"
     assert "Recorded verdict" in report.read_text() and "<td>same</td>" in report.read_text()
     assert "changed</td>" not in report.read_text()
-    third, events = run(workspace)
-    assert events[0] == ("planned", (3, 0)) and third.exit_code == 0
+    second, events = run(workspace)
+    assert events[0] == ("planned", (3, 0, 3)) and second.exit_code == 0
+
+
+def test_claims_with_no_recorded_verdict_are_new_not_changed(workspace):
+    report, _ = run(workspace, paths=[workspace / "analyses" / "synthetic-counts.yaml"])
+    counts = report.runs[0]
+    assert counts.changes == []
+    assert counts.new_claims == [("fewer-relapses", "fragile")]
+    assert report.exit_code == 0
+    csv_lines = (workspace / "reports" / "verdicts.csv").read_text().splitlines()
+    assert csv_lines[1] == ("synthetic-counts,synthetic-counts,fewer-relapses,fragile,,,ran,"
+                            + csv_lines[1].split(",ran,", 1)[1])
 
 
 def test_cli_changed_verdict_exits_1_with_a_diff(workspace):

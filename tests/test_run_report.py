@@ -146,7 +146,8 @@ def test_progress_bar_counts_every_executed_analysis_and_skips_the_rest():
     # an up-to-date one: the bar must reach 3 of 3
     stream = _Terminal()
     progress = Progress(stream)
-    progress("planned", (4, 3))
+    progress("planned", (4, 3, 1))
+    progress("started", 3)
     for status, duration in (("ran", 1.0), ("bad_input", 0.2), ("failed", 0.5),
                              ("up_to_date", 1.0)):
         progress("done", AnalysisRun(status, Path(f"{status}.yaml"), status, duration=duration,

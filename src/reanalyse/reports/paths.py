@@ -14,10 +14,17 @@ __all__ = ["project_root", "display_path", "scrub"]
 
 
 def project_root(analysis_path) -> Path:
-    """The project an analysis file belongs to: the folder that holds its ``analyses/`` folder
-    (``analyses/<name>.yaml`` is the project's layout), else the analysis file's own folder."""
-    folder = Path(os.path.abspath(analysis_path)).parent
-    return folder.parent if folder.name == "analyses" else folder
+    """The project an analysis file belongs to: the folder holding its ``analyses/`` folder.
+
+    That is the folder above the nearest folder named ``analyses`` that holds the file; failing
+    that, the folder above the file's own (``<project>/<folder>/<name>.yaml``).  Symbolic links
+    are resolved first, so that a link cannot carry a file into or out of a project.
+    """
+    path = Path(analysis_path).resolve()
+    for folder in path.parents:
+        if folder.name == "analyses" and folder.parent != folder:
+            return folder.parent
+    return path.parent.parent
 
 
 def display_path(path, root) -> str:
@@ -37,11 +44,11 @@ def scrub(text: str, root) -> str:
     The last line of defence for free text (error messages, papermill's record of the
     parameters); structured fields use :func:`display_path`.
     """
-    prefixes = [(os.path.abspath(root), "")]
+    prefixes = [(os.path.abspath(root), ""), (os.path.realpath(root), "")]
     home = os.path.expanduser("~")
     if home not in ("", "/", "~"):
         prefixes.append((os.path.abspath(home), "~/"))
-    for prefix, replacement in sorted(prefixes, key=lambda item: -len(item[0])):
+    for prefix, replacement in sorted(set(prefixes), key=lambda item: -len(item[0])):
         if prefix != os.sep:
             text = text.replace(prefix.rstrip(os.sep) + os.sep, replacement)
     return text

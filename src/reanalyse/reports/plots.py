@@ -7,6 +7,10 @@ state; a notebook displays it with ``display(figure)``).  The numbers drawn come
 kernel the check runs (:func:`reanalyse.kernels.twobytwo.pvalue_window`, one vectorised call a
 test over a window of counts around the printed ones, so its cost does not grow with n; and
 Boschloo's test by bisection on Fisher's p, on which its p is nondecreasing).
+
+Every text drawn is plain text (``parse_math=False``): labels, ids and printed values come from
+study files, and a ``$`` in them must show as a dollar sign, not start mathtext (which can fail
+the figure, e.g. on its href command).
 """
 
 from __future__ import annotations
@@ -81,18 +85,20 @@ def p_interval_plot(check) -> Figure:
             axes.plot([max(spec.p, left)], [row], "o", color=colour, mec="black", ms=7, zorder=3,
                       alpha=0.5 if faded else 1.0)
     axes.xaxis.set_minor_locator(NullLocator())  # decades are enough, and cheaper to draw
-    axes.set_yticks(range(len(labels)), labels, fontsize=_FONT_SIZE)
+    axes.set_yticks(range(len(labels)), labels, fontsize=_FONT_SIZE, parse_math=False)
     axes.tick_params(axis="x", labelsize=_FONT_SIZE)
     axes.set_ylim(-0.7, len(labels) - 0.3)
     axes.set_xlim(left, 1.0)
     axes.set_xlabel("p-value (log scale); left of the dashed line: significant",
-                    fontsize=_FONT_SIZE)
+                    fontsize=_FONT_SIZE, parse_math=False)
     axes.grid(axis="x", which="major", color="#d0d7de", lw=0.6)
-    axes.legend(loc="lower right", fontsize=_FONT_SIZE - 1, framealpha=0.9)
+    legend = axes.legend(loc="lower right", fontsize=_FONT_SIZE - 1, framealpha=0.9)
+    for text in legend.get_texts():
+        text.set_parse_math(False)
     width = figure.get_figwidth()
     figure.suptitle(textwrap.fill(f"{check.claim.id}: p over the rounding of the printed "
                                   "numbers", width=max(20, int(width * _CHARS_PER_INCH))),
-                    x=0.01, ha="left", fontsize=_FONT_SIZE + 1)
+                    x=0.01, ha="left", fontsize=_FONT_SIZE + 1, parse_math=False)
     return figure
 
 
@@ -251,15 +257,16 @@ def significance_map(grid: SignificanceGrid) -> Figure:
             axes.add_patch(Rectangle((c - 0.5, a - 0.5), 1, 1, fill=False, ec="#0969da", lw=1))
         a, c = grid.printed
         axes.add_patch(Rectangle((c - 0.5, a - 0.5), 1, 1, fill=False, ec="black", lw=2.2))
-        axes.set_title(label, fontsize=_FONT_SIZE)
+        axes.set_title(label, fontsize=_FONT_SIZE, parse_math=False)
         if index >= panels - columns:
             axes.set_xlabel(f"{grid.control_label} events (n = {grid.control_n})",
-                            fontsize="small")
+                            fontsize="small", parse_math=False)
         if index % columns == 0:
-            axes.set_ylabel(f"{grid.treat_label} events (n = {grid.treat_n})", fontsize="small")
+            axes.set_ylabel(f"{grid.treat_label} events (n = {grid.treat_n})", fontsize="small",
+                            parse_math=False)
         axes.tick_params(labelsize="small")
     figure.suptitle(f"Green: significant at alpha = {grid.alpha:g}; black frame: printed counts",
-                    fontsize=_FONT_SIZE)
+                    fontsize=_FONT_SIZE, parse_math=False)
     return figure
 
 
@@ -329,12 +336,15 @@ def cutoff_band_plot(analysis, arm) -> Figure | None:
     axes.set_xlim(x[0] - step, x[-1] + step)
     axes.set_ylim(-1, arm.n + 1)
     axes.set_xlabel(f"cut-off (scores {_WORDS.get(arm.sweep.direction, arm.sweep.direction)} "
-                    "it are counted); outlined: stated or conventional", fontsize="small")
-    axes.set_ylabel(f"count of {arm.n}", fontsize="small")
+                    "it are counted); outlined: stated or conventional", fontsize="small",
+                    parse_math=False)
+    axes.set_ylabel(f"count of {arm.n}", fontsize="small", parse_math=False)
     axes.tick_params(labelsize="small")
-    axes.legend(loc="upper right", fontsize="small", framealpha=0.9)
+    legend = axes.legend(loc="upper right", fontsize="small", framealpha=0.9)
+    for text in legend.get_texts():
+        text.set_parse_math(False)
     axes.set_title(f"{arm.label}: possible counts at each cut-off (green: the printed count "
-                   "fits; grey: it cannot)", loc="left", fontsize="medium")
+                   "fits; grey: it cannot)", loc="left", fontsize="medium", parse_math=False)
     chosen = _witness_at(arm)
     if chosen is not None:
         cut = f"{_WORDS[chosen.direction]} {float(chosen.cutoff):g}"
@@ -349,7 +359,8 @@ def cutoff_band_plot(analysis, arm) -> Figure | None:
             small.set_xlim(float(chosen.scale.minimum) - 0.5, float(chosen.scale.maximum) + 0.5)
             small.tick_params(labelsize="x-small")
             small.set_title(f"a dataset with {count} {cut} (mean {float(witness.mean):.3f}, "
-                            f"SD {witness.sd:.3f})", fontsize="small", loc="left")
+                            f"SD {witness.sd:.3f})", fontsize="small", loc="left",
+                            parse_math=False)
     return figure
 
 

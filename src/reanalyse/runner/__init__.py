@@ -10,6 +10,8 @@ Modules:
     New kernels of this interpreter, forked from a warm process or spawned.
 :mod:`~reanalyse.runner.local`, :mod:`~reanalyse.runner.dask`
     A pool of worker processes on this machine, or a Dask cluster.
+:mod:`~reanalyse.runner.lifetime`
+    Worker, fork server and kernel processes that end with the process they serve.
 :mod:`~reanalyse.runner.outputs`, :mod:`~reanalyse.runner.index`
     Report files written atomically; ``index.html`` and ``verdicts.csv``.
 :mod:`~reanalyse.runner.hashing`

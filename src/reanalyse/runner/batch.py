@@ -2,35 +2,48 @@
 
 :func:`run_analyses` is the library form of ``reanalyse run``.  For each analysis file it
 
-1. reads the file (a bad file is reported and the others still run);
+1. reads the file (a bad file, or any problem in preparing it, is reported as that analysis's
+   failure and the others still run), and checks that its study and notebook are inside the
+   project and that its name leaves the report files of others alone;
 2. computes the run key (:mod:`reanalyse.runner.hashing`) and skips the analysis when its last
    good ``<name>.json`` has the same key (unless ``force``);
 3. runs the others on a local pool or a Dask cluster, writing each one's files atomically as
    it finishes (:mod:`reanalyse.runner.outputs`);
 4. compares every verdict with the analysis's ``expected:`` block, and with ``record`` writes
-   the current verdicts there instead;
+   the current verdicts there instead and runs again the analyses whose reports show them;
 5. writes ``index.html`` and ``verdicts.csv`` (:mod:`reanalyse.runner.index`).
+
+A report folder that cannot be written (read-only, full) does not stop the run: what cannot be
+written is listed in :attr:`RunReport.problems`, everything else is still written, and files
+already there stay whole (every write is atomic).
 """
 
 from __future__ import annotations
 
 import json
 import os
+import re
 import time
+import traceback
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from reanalyse.model.analysis import Analysis, find_analyses, load_analysis, record_expected
-from reanalyse.errors import InputFileError, ReanalyseError
+from reanalyse.errors import AnalysisFileError, InputFileError, ReanalyseError
 from reanalyse.runner import hashing
 from reanalyse.reports.paths import project_root, scrub
-from reanalyse.runner.outputs import failed_files, report_files, write_atomic
+from reanalyse.io import write_atomic
+from reanalyse.runner.outputs import failed_files, report_files
 
 __all__ = ["RunOptions", "AnalysisRun", "RunReport", "run_analyses", "collect_analyses",
-           "RAN", "UP_TO_DATE", "FAILED", "BAD_INPUT", "EXECUTORS"]
+           "RAN", "UP_TO_DATE", "FAILED", "BAD_INPUT", "EXECUTORS",
+           "RESERVED_NAMES"]
 
 RAN, UP_TO_DATE, FAILED, BAD_INPUT = "ran", "up_to_date", "failed", "bad_input"
 EXECUTORS = ("local", "dask")
+#: Analysis names that would overwrite the run's own files (``index.html``) or be confused with
+#: them (``verdicts``); names ending in ``.failed`` would take another analysis's failure files.
+RESERVED_NAMES = ("index", "verdicts")
 
 
 def default_jobs() -> int:
@@ -66,6 +79,8 @@ class RunOptions:
     kernel_start : str or None
         ``fork`` or ``spawn`` (see :mod:`reanalyse.runner.kernels`); None: the platform's
         default.
+    allow_outside : bool
+        Accept study files and notebooks outside the project (:func:`~reanalyse.reports.paths.project_root`).
     """
 
     out: Path = Path("reports")
@@ -77,6 +92,7 @@ class RunOptions:
     executor: str = "local"
     scheduler: str | None = None
     kernel_start: str | None = None
+    allow_outside: bool = False
 
     def __post_init__(self):
         from reanalyse.runner.execution import KERNEL_STARTS
@@ -143,24 +159,49 @@ class AnalysisRun:
 
     @property
     def changes(self) -> list[tuple[str, str | None, str | None]]:
-        """``(claim, expected, now)`` for each claim whose verdict is not the recorded one.
+        """``(claim, expected, now)`` for each recorded claim whose verdict is not the recorded
+        one; a recorded claim the study no longer has has ``now`` None.
 
-        A claim with no recorded verdict has ``expected`` None; a recorded claim the study no
-        longer has, ``now`` None.
+        Claims with no recorded verdict are not changes but :attr:`new_claims`.
         """
         if not self.ok:
             return []
-        changed = [(claim, self.expected.get(claim), verdict)
+        changed = [(claim, self.expected[claim], verdict)
                    for claim, verdict in self.verdicts.items()
-                   if self.expected.get(claim) != verdict]
+                   if claim in self.expected and self.expected[claim] != verdict]
         changed += [(claim, verdict, None) for claim, verdict in self.expected.items()
                     if claim not in self.verdicts]
         return changed
 
+    @property
+    def new_claims(self) -> list[tuple[str, str]]:
+        """``(claim, now)`` for each claim with no recorded verdict."""
+        if not self.ok:
+            return []
+        return [(claim, verdict) for claim, verdict in self.verdicts.items()
+                if claim not in self.expected]
+
 
 @dataclass(frozen=True)
 class RunReport:
-    """The result of :func:`run_analyses`."""
+    """The result of :func:`run_analyses`.
+
+    Attributes
+    ----------
+    runs : tuple of AnalysisRun
+    out, index, csv : Path
+        The report folder, ``index.html`` and ``verdicts.csv``.
+    duration : float
+        Seconds.
+    recorded : tuple of AnalysisRun
+        The analyses whose ``expected:`` block ``record`` wrote.
+    problems : tuple of str
+        Files that could not be written or removed (a read-only or full report folder), each
+        with the reason.
+    unused_studies : tuple of Path
+        Study files in the projects' ``data/`` folders that no analysis names (looked for when
+        a folder of analyses is run).
+    """
 
     runs: tuple[AnalysisRun, ...]
     out: Path
@@ -168,6 +209,8 @@ class RunReport:
     csv: Path
     duration: float
     recorded: tuple[AnalysisRun, ...] = ()
+    problems: tuple[str, ...] = ()
+    unused_studies: tuple[Path, ...] = ()
 
     def count(self, status: str) -> int:
         """How many analyses ended with ``status``."""
@@ -184,9 +227,16 @@ class RunReport:
         return tuple(run for run in self.runs if run.changes)
 
     @property
+    def new(self) -> tuple[AnalysisRun, ...]:
+        """Analyses with claims that have no recorded verdict."""
+        return tuple(run for run in self.runs if run.new_claims)
+
+    @property
     def exit_code(self) -> int:
-        """2 when an analysis failed or had bad input, else 1 when a verdict changed, else 0."""
-        if self.failures:
+        """2 when an analysis failed or had bad input or a report file could not be written,
+        else 1 when a recorded verdict changed, else 0 (claims with no recorded verdict yet
+        are new, not changed)."""
+        if self.failures or self.problems:
             return 2
         return 1 if self.changed else 0
 
@@ -214,6 +264,33 @@ def collect_analyses(paths=None, default_dir: Path = Path("analyses")) -> list[P
         raise ReanalyseError("no analysis files found in " + ", ".join(
             str(p) for p in (paths or [default_dir])))
     return [Path(os.path.abspath(p)) for p in found]
+
+
+class _Folder:
+    """The report folder: writes and removals that record their failures instead of raising."""
+
+    def __init__(self, out: Path):
+        self.out = out
+        self.problems: list[str] = []
+
+    def _failed(self, doing: str, path: Path, error: OSError) -> None:
+        self.problems.append(f"cannot {doing} {path}: {error.strerror or error}")
+
+    def write(self, path: Path, data) -> bool:
+        try:
+            write_atomic(path, data)
+        except OSError as error:
+            self._failed("write", path, error)
+            return False
+        return True
+
+    def remove(self, path: Path) -> bool:
+        try:
+            path.unlink(missing_ok=True)
+        except OSError as error:
+            self._failed("remove", path, error)
+            return False
+        return True
 
 
 def _existing(out: Path, name: str) -> dict:
@@ -255,8 +332,12 @@ def run_analyses(paths=None, options: RunOptions = RunOptions(), *, progress=Non
         Analysis files or folders of them.
     options : RunOptions
     progress : callable, optional
-        Called as ``progress("planned", (total, to_execute))`` once, then
+        Called as ``progress("planned", (total, to_execute, up_to_date))`` once, as soon as
+        the analysis files are read (before anything heavy is imported); then
+        ``progress("started", to_execute)`` when the workers have started, and
         ``progress("done", run)`` with an :class:`AnalysisRun` as each analysis is settled.
+        With ``record``, ``progress("renewing", count)`` before the analyses whose reports
+        show the recorded verdicts run again (then ``done`` for each).
     default_dir : Path
         Where to look when no paths are given.
 
@@ -268,8 +349,10 @@ def run_analyses(paths=None, options: RunOptions = RunOptions(), *, progress=Non
     ------
     ReanalyseError
         When no analysis can be found, or the report folder cannot be made.
+    KeyboardInterrupt
+        Passed on after the workers, the kernel fork server and their files are stopped and
+        removed; report files already written are complete.
     """
-    from reanalyse.runner.index import write_index, write_verdicts_csv
     from reanalyse.runner.execution import default_kernel_start
 
     clock = time.monotonic()
@@ -278,12 +361,32 @@ def run_analyses(paths=None, options: RunOptions = RunOptions(), *, progress=Non
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as error:
-        raise ReanalyseError(f"cannot make the report folder {out}: {error}") from None
+        raise ReanalyseError(f"cannot make the report folder {out}: "
+                             f"{error.strerror or error}") from None
+    folder = _Folder(out)
     kernel_start = options.kernel_start or default_kernel_start()
     versions = hashing.environment()
-    plan = _Plan(out, options, kernel_start, versions)
+    plan = _Plan(folder, options, kernel_start, versions)
     for path in collect_analyses(paths, default_dir):
         plan.add(path)
+    whole = not paths or any(Path(path).is_dir() for path in paths)
+    unused = plan.unused_studies() if whole else ()
+    notify("planned", (len(plan.order), len(plan.tasks), plan.count(UP_TO_DATE)))
+    for run in plan.settled():
+        notify("done", run)
+    _execute(plan, options, kernel_start, notify)
+
+    runs = [plan.runs[slot] for slot in plan.order]
+    recorded = ()
+    if options.record:
+        runs, recorded = _record(runs, plan, options, kernel_start, versions, notify)
+    index, csv = _write_overview(folder, runs, versions)
+    return RunReport(tuple(runs), out, index, csv, time.monotonic() - clock, recorded,
+                     tuple(folder.problems), unused)
+
+
+def _execute(plan: "_Plan", options: RunOptions, kernel_start: str, notify) -> None:
+    """Run the plan's tasks; write each outcome's files as it comes; settle its runs."""
     jobs = options.jobs or default_jobs()
     if options.executor == "dask" or options.scheduler:
         from reanalyse.runner.dask import run_dask
@@ -294,34 +397,64 @@ def run_analyses(paths=None, options: RunOptions = RunOptions(), *, progress=Non
         from reanalyse.runner.local import run_local
 
         outcomes = run_local(plan.tasks, jobs, kernel_start)  # workers start now
-    notify("planned", (len(plan.order), len(plan.tasks)))
-    for run in plan.settled():
-        notify("done", run)
-    for outcome in outcomes:
-        run = _write_outcome(out, plan.analyses[outcome.name], outcome, plan.keys[outcome.name],
-                             versions, kernel_start, options.show_code)
-        plan.runs[outcome.name] = run
-        notify("done", run)
+    try:
+        notify("started", len(plan.tasks))
+        for outcome in outcomes:
+            run = _write_outcome(plan.folder, plan.analyses[outcome.name], outcome,
+                                 plan.keys[outcome.name], plan.versions, kernel_start,
+                                 options.show_code)
+            plan.runs[outcome.name] = run
+            notify("done", run)
+    finally:  # on an interrupt too: stop the workers now
+        close = getattr(outcomes, "close", None)
+        if close is not None:
+            close()
 
-    runs = [plan.runs[slot] for slot in plan.order]
-    recorded = ()
-    if options.record:
-        recorded = tuple(run for run in runs if run.ok and run.changes)
-        for run in recorded:
+
+def _record(runs, plan, options, kernel_start, versions, notify):
+    """Write the current verdicts as recorded ones; run again the analyses whose reports show
+    the old ones.  ``(runs, recorded)``."""
+    recorded = []
+    for run in runs:
+        if not (run.ok and (run.changes or run.new_claims)):
+            continue
+        try:
             record_expected(run.path, run.verdicts)
-        runs = [replace(run, expected=dict(run.verdicts)) if run in recorded else run
-                for run in runs]
-    index, csv = out / "index.html", out / "verdicts.csv"
-    write_verdicts_csv(csv, runs)
-    write_index(index, runs, versions)
-    return RunReport(tuple(runs), out, index, csv, time.monotonic() - clock, recorded)
+        except OSError as error:
+            plan.folder.problems.append(f"cannot record the verdicts in {run.path}: "
+                                        f"{error.strerror or error}")
+            continue
+        recorded.append(run)
+    runs = [replace(run, expected=dict(run.verdicts)) if run in recorded else run
+            for run in runs]
+    if recorded:
+        again = _Plan(plan.folder, options, kernel_start, versions)
+        for run in recorded:
+            again.add(run.path)
+        if again.tasks:
+            notify("renewing", len(again.tasks))
+            _execute(again, options, kernel_start, notify)
+        renewed = {again.runs[slot].path: again.runs[slot] for slot in again.order
+                   if slot in again.runs}
+        runs = [renewed.get(run.path, run) for run in runs]
+    recorded_paths = {run.path for run in recorded}
+    return runs, tuple(run for run in runs if run.path in recorded_paths)
+
+
+def _write_overview(folder: _Folder, runs, versions) -> tuple[Path, Path]:
+    from reanalyse.runner.index import index_html, verdicts_csv
+
+    index, csv = folder.out / "index.html", folder.out / "verdicts.csv"
+    folder.write(csv, verdicts_csv(runs))
+    folder.write(index, index_html(runs, versions))
+    return index, csv
 
 
 class _Plan:
     """The analyses of a run: settled at once (bad input, up to date) or to execute."""
 
-    def __init__(self, out: Path, options: RunOptions, kernel_start: str, versions: dict):
-        self.out, self.options = out, options
+    def __init__(self, folder: _Folder, options: RunOptions, kernel_start: str, versions: dict):
+        self.folder, self.out, self.options = folder, folder.out, options
         self.kernel_start, self.versions = kernel_start, versions
         self.order: list[str] = []            # one slot per analysis file, in order
         self.runs: dict[str, AnalysisRun] = {}
@@ -329,14 +462,29 @@ class _Plan:
         self.keys: dict[str, tuple[str, dict]] = {}
         self.tasks: list = []
         self._paths: dict[str, Path] = {}
+        self._projects: set[Path] = set()
+        self._studies: set[Path] = set()
+
+    def count(self, status: str) -> int:
+        """How many analyses are settled with ``status``."""
+        return sum(run.status == status for run in self.runs.values())
 
     def settled(self) -> list[AnalysisRun]:
         """The runs known before anything executes."""
         return [self.runs[slot] for slot in self.order if slot in self.runs]
 
-    def add(self, path: Path) -> None:
-        from reanalyse.runner.execution import Task
+    def unused_studies(self) -> tuple[Path, ...]:
+        """Study files in the projects' ``data/`` folders that no analysis names."""
+        unused = set()
+        for project in self._projects:
+            data = project / "data"
+            if data.is_dir():
+                unused.update(path for path in data.iterdir()
+                              if path.suffix in (".yaml", ".yml") and path.is_file()
+                              and path.resolve() not in self._studies)
+        return tuple(sorted(unused))
 
+    def add(self, path: Path) -> None:
         name = path.stem
         if name in self._paths:
             slot = f"{name}@{path}"
@@ -348,25 +496,39 @@ class _Plan:
         self._paths[name] = path
         self.order.append(name)
         try:
-            analysis = load_analysis(path)
+            self._prepare(path)
         except InputFileError as error:
             self.runs[name] = self._bad_input(path, error)
-            return
-        self.analyses[name] = analysis
+        except Exception as unexpected:  # noqa: BLE001 - one analysis must not stop the batch
+            self.runs[name] = self._bad_input(path, unexpected)
+
+    def _prepare(self, path: Path) -> None:
+        from reanalyse.runner.execution import Task
+
+        name = path.stem
+        _check_name(path)
+        analysis = load_analysis(path)
+        project = project_root(path)
+        self._projects.add(project)
+        self._studies.add(analysis.study.resolve())
+        if not self.options.allow_outside:
+            _check_inside(analysis, project)
         inputs = hashing.input_hashes(analysis)
         key = hashing.run_key(inputs, self.versions, {"show_code": self.options.show_code})
-        self.keys[name] = (key, inputs)
         previous = None if self.options.force else _previous(self.out, name)
         if previous is not None and previous.get("run", {}).get("key") == key \
                 and report_files(self.out, name)["html"].exists():
             for stale in failed_files(self.out, name).values():
-                stale.unlink(missing_ok=True)
+                if stale.exists():
+                    self.folder.remove(stale)
             verdicts, reasons = _verdicts(previous)
             self.runs[name] = AnalysisRun(
                 name, path, UP_TO_DATE, verdicts, reasons, analysis.expected,
                 _study_of(previous), analysis.title,
                 duration=previous["run"].get("duration_s"), files=_existing(self.out, name))
             return
+        self.analyses[name] = analysis
+        self.keys[name] = (key, inputs)
         self.tasks.append(Task(
             name=name, analysis_path=str(path), study_path=str(analysis.study),
             notebook_path=str(analysis.notebook), title=_title(analysis),
@@ -374,25 +536,77 @@ class _Plan:
             timeout=self.options.timeout, kernel_start=self.kernel_start))
 
     def _bad_input(self, path: Path, error) -> AnalysisRun:
+        from reanalyse.runner.execution import input_error
         from reanalyse.runner.outputs import error_page
 
-        details = error.to_dict() if isinstance(error, InputFileError) else {}
-        problem = getattr(error, "problem", str(error))
-        error = {**details, "summary": f"bad analysis file: {problem}", "message": str(error)}
+        if isinstance(error, InputFileError):
+            error = {**input_error(error), "summary": f"bad analysis file: {error.problem}"}
+        elif isinstance(error, ReanalyseError):
+            error = {"summary": f"bad analysis file: {error}", "message": str(error)}
+        else:
+            error = {"kind": "internal",
+                     "summary": f"could not prepare the analysis: {type(error).__name__}: "
+                                f"{_excerpt((str(error).splitlines() or [''])[0])}",
+                     "message": traceback.format_exc()}
         if self._paths.get(path.stem) != path:  # a duplicate name: the files are the other's
             return AnalysisRun(path.stem, path, BAD_INPUT, error=error)
-        write_atomic(failed_files(self.out, path.stem)["html"],
-                     scrub(error_page(path.stem, error), project_root(path)))
+        self.folder.write(failed_files(self.out, path.stem)["html"],
+                          scrub(error_page(path.stem, error), project_root(path)))
         return AnalysisRun(path.stem, path, BAD_INPUT, error=error,
                            files=_existing(self.out, path.stem))
 
 
-def _write_outcome(out: Path, analysis: Analysis, outcome, key_inputs: tuple[str, dict],
+def _excerpt(text: str, limit: int = 200) -> str:
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
+def _line_of(path: Path, key: str) -> int | None:
+    """The line of a top-level ``key:`` in a YAML file (for messages)."""
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return None
+    pattern = re.compile(rf"^{re.escape(key)}\s*:")
+    return next((number for number, line in enumerate(lines, 1) if pattern.match(line)), None)
+
+
+def _check_name(path: Path) -> None:
+    """Refuse analysis names whose report files would overwrite or be taken for others'."""
+    name = path.stem
+    if name in RESERVED_NAMES or name.endswith(".failed"):
+        raise AnalysisFileError(
+            path, "this name is kept for the run's own files" if name in RESERVED_NAMES
+            else "a name ending in '.failed' would take the failure files of another analysis",
+            value=path.name, hint="rename the analysis file, e.g. "
+            + (f"{name}-study.yaml" if name in RESERVED_NAMES else f"{name[:-7]}-2.yaml"))
+
+
+def _check_inside(analysis: Analysis, project: Path) -> None:
+    """Refuse a study or notebook outside ``project`` (symbolic links resolved)."""
+    for key, target in (("study", analysis.study), ("notebook", analysis.notebook)):
+        resolved = Path(target).resolve()
+        if not resolved.is_relative_to(project):
+            raise AnalysisFileError(
+                analysis.path, f"the {key} file is outside the project {project}",
+                field=key, value=_excerpt(str(target), 120),
+                line=_line_of(analysis.path, key),
+                hint=f"{key} files come from inside the project (the folder holding analyses/)"
+                     + ("" if resolved == Path(target) else f"; it resolves to {resolved}")
+                     + "; pass --allow-outside to use it anyway")
+
+
+def _write_outcome(folder: _Folder, analysis: Analysis, outcome, key_inputs: tuple[str, dict],
                    versions: dict, kernel_start: str, show_code: bool) -> AnalysisRun:
-    """Write one analysis's report files; its :class:`AnalysisRun`."""
+    """Write one analysis's report files; its :class:`AnalysisRun`.
+
+    When its report files cannot all be written, the analysis counts as failed (its verdicts
+    are not in the report folder), and the files of its last good run stay as they were
+    unless they were replaced: the JSON, which marks a run as good, is written last.
+    """
     from reanalyse.runner.execution import OK
     from reanalyse.runner.outputs import error_page
 
+    out = folder.out
     key, inputs = key_inputs
     name = analysis.name
     good, failed = report_files(out, name), failed_files(out, name)
@@ -405,25 +619,37 @@ def _write_outcome(out: Path, analysis: Analysis, outcome, key_inputs: tuple[str
                          "duration_s": round(outcome.duration, 3), "worker": outcome.worker,
                          "kernel_start": kernel_start,
                          "kernel_attempts": outcome.kernel_attempts, "show_code": show_code}
+        problems = len(folder.problems)
         root = project_root(analysis.path)
-        write_atomic(good["notebook"], scrub(outcome.notebook, root))
-        write_atomic(good["html"], scrub(outcome.html, root))
-        # The JSON goes last: it marks the run as good and up to date.
-        write_atomic(good["json"], scrub(json.dumps(result, indent=2, allow_nan=False), root))
-        for stale in failed.values():
-            stale.unlink(missing_ok=True)
+        # The JSON goes last, and only after the others: it marks the run as good.
+        written = folder.write(good["notebook"], scrub(outcome.notebook, root)) \
+            and folder.write(good["html"], scrub(outcome.html, root)) \
+            and folder.write(good["json"], scrub(json.dumps(result, indent=2,
+                                                           allow_nan=False), root))
+        if written:
+            for stale in failed.values():
+                if stale.exists():
+                    folder.remove(stale)
         verdicts, reasons = _verdicts(result)
-        return AnalysisRun(name, analysis.path, RAN, verdicts, reasons, analysis.expected,
-                           outcome.study or _study_of(result), analysis.title,
+        if written:
+            return AnalysisRun(name, analysis.path, RAN, verdicts, reasons, analysis.expected,
+                               outcome.study or _study_of(result), analysis.title,
+                               duration=outcome.duration, files=_existing(out, name))
+        problem = folder.problems[problems]
+        return AnalysisRun(name, analysis.path, FAILED, expected=analysis.expected,
+                           study=outcome.study or _study_of(result), title=analysis.title,
+                           error={"kind": "output",
+                                  "summary": f"its report could not be written: {problem}",
+                                  "message": problem},
                            duration=outcome.duration, files=_existing(out, name))
     root = project_root(analysis.path)
     if outcome.notebook is not None:
-        write_atomic(failed["notebook"], scrub(outcome.notebook, root))
-    else:
-        failed["notebook"].unlink(missing_ok=True)
+        folder.write(failed["notebook"], scrub(outcome.notebook, root))
+    elif failed["notebook"].exists():
+        folder.remove(failed["notebook"])
     # a notebook that failed shows its failing cell; a lost worker or kernel gets a page
     # saying what happened, so that no older failure page is left in its place
-    write_atomic(failed["html"], scrub(outcome.html if outcome.html is not None
+    folder.write(failed["html"], scrub(outcome.html if outcome.html is not None
                                        else error_page(name, outcome.error or {}), root))
     status = BAD_INPUT if outcome.status == BAD_INPUT else FAILED
     return AnalysisRun(name, analysis.path, status, expected=analysis.expected,

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 __all__ = ["Task", "Outcome", "execute_task", "start_worker", "published_result",
+           "skip_unused_imports", "input_error", "VALUE_EXCERPT",
            "KERNEL_PRELOAD", "WORKER_PRELOAD", "KERNEL_STARTS", "default_kernel_start", "OK",
            "FAILED", "BAD_INPUT"]
 
@@ -101,6 +102,18 @@ WORKER_PRELOAD = ("papermill", "nbconvert", "nbclient", "jupyter_client", "reana
                   "reanalyse.model.studyfile", "reanalyse.runner.kernels", "reanalyse.runner.outputs")
 
 
+def skip_unused_imports() -> None:
+    """Keep a worker from importing what it never uses and is slow to import.
+
+    nbformat imports jsonschema, whose format checkers import ``rfc3987_syntax`` when it is
+    installed; that package compiles a grammar for IRIs at import (about 1 s of CPU).  Notebook
+    validation uses no IRI format, and jsonschema does without the package when it cannot be
+    imported, so a process that has not imported jsonschema yet is told it is absent.
+    """
+    if "jsonschema" not in sys.modules:
+        sys.modules.setdefault("rfc3987_syntax", None)
+
+
 class _Worker:
     """Per-process state kept between analyses: where kernels come from.
 
@@ -131,6 +144,12 @@ class _Worker:
             if self.own is None or not self.own.alive:
                 self._start_own()
 
+    def ensure_zygote(self):
+        """Restart this worker's own fork server if it died (a notebook may kill it)."""
+        with self.lock:
+            if self.own is not None and not self.own.alive:
+                self.own.restart()
+
     def close(self):
         if self.own is not None and self.pid == os.getpid():
             self.own.close()
@@ -154,6 +173,7 @@ def start_worker(kernel_start: str = "fork", zygote: str | None = None) -> None:
     import importlib
     import logging
 
+    skip_unused_imports()
     for module in WORKER_PRELOAD:
         importlib.import_module(module)
     # Kernel start-up retries and timeouts are reported in each analysis's outcome; papermill's
@@ -172,6 +192,28 @@ def _worker(kernel_start: str, zygote: str | None = None) -> _Worker:
             worker = _WORKERS[kernel_start] = _Worker(kernel_start, zygote)
             atexit.register(worker.close)
         return _WORKERS[kernel_start]
+
+
+#: Characters of an offending value quoted in an error (a value may be a whole file's text).
+VALUE_EXCERPT = 80
+
+
+def input_error(error) -> dict:
+    """The fields of an :class:`~reanalyse.errors.InputFileError` for a report, with ``summary``
+    and ``message``; the offending value is quoted up to :data:`VALUE_EXCERPT` characters."""
+    details = error.to_dict()
+    value = error.value
+    if value is not None and len(str(value)) > VALUE_EXCERPT:
+        short = str(value)[:VALUE_EXCERPT] + f"… ({len(str(value))} characters)"
+        details["value"] = short
+        error.value = short
+        try:
+            message = error.describe()
+        finally:
+            error.value = value
+    else:
+        message = str(error)
+    return {**details, "summary": f"bad {error.kind}: {error.problem}", "message": message}
 
 
 def _where() -> str:
@@ -217,7 +259,10 @@ def execute_task(task: Task) -> Outcome:
     except Exception as unexpected:  # noqa: BLE001 - one analysis must not stop the batch
         from reanalyse.runner.outputs import error_page
 
-        error = {"kind": "internal", "summary": f"{type(unexpected).__name__}: {unexpected}",
+        text = str(unexpected)
+        error = {"kind": "internal",
+                 "summary": f"{type(unexpected).__name__}: {text[:200]}"
+                            + ("…" if len(text) > 200 else ""),
                  "message": traceback.format_exc()}
         return outcome(FAILED, error=error, study=study, html=error_page(task.name, error))
 
@@ -243,8 +288,7 @@ def _check_inputs(task: Task):
         loaded = load_study(task.study_path)
         study = {"id": loaded.id, "citation": loaded.citation, "path": task.study_path}
     except InputFileError as error:
-        return {**error.to_dict(), "summary": f"bad {error.kind}: {error.problem}",
-                "message": str(error)}, study
+        return input_error(error), study
     notebook = nbformat.read(task.notebook_path, as_version=4)
     if not any("parameters" in cell.get("metadata", {}).get("tags", ())
                for cell in notebook.cells):
@@ -277,6 +321,8 @@ def _execute(task: Task):
     attempt = 0
     while True:
         attempt += 1
+        if worker.kernel_start == "fork":
+            worker.ensure_zygote()
         notebook, error, started = _attempt(task, worker, deadline)
         if started or error is None or attempt >= task.start_attempts \
                 or time.monotonic() > deadline:

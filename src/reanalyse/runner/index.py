@@ -16,9 +16,11 @@ from urllib.parse import quote
 from reanalyse.checks.labels import verdict_label
 from reanalyse.reports.paths import project_root, scrub
 from reanalyse.reports.report import BADGE_STYLE, badge
-from reanalyse.runner.outputs import PAGE_STYLE, write_atomic
+from reanalyse.io import write_atomic
+from reanalyse.runner.outputs import PAGE_STYLE
+from reanalyse.runner.progress import plural
 
-__all__ = ["write_index", "write_verdicts_csv", "index_html", "CSV_COLUMNS"]
+__all__ = ["write_index", "write_verdicts_csv", "index_html", "verdicts_csv", "CSV_COLUMNS"]
 
 CSV_COLUMNS = ("analysis", "study", "claim", "verdict", "expected", "matches_expected",
                "status", "reason")
@@ -46,10 +48,6 @@ footer { margin-top: 2rem; font-size: .85em; color: #57606a; overflow-wrap: anyw
     font-size: .75em; text-transform: uppercase; letter-spacing: .04em; color: #57606a; }
 }
 """
-
-
-def _plural(count: int, word: str, many: str | None = None) -> str:
-    return f"{count} {word if count == 1 else (many or word + 's')}"
 
 
 def _scrubbed(text: str, runs) -> str:
@@ -117,16 +115,21 @@ def _row(run) -> str:
 
 
 def index_html(runs, versions: dict) -> str:
-    """The index page for ``runs`` (a sequence of :class:`~reanalyse.runner.batch.AnalysisRun`)."""
+    """The index page for ``runs`` (a sequence of :class:`~reanalyse.runner.batch.AnalysisRun`),
+    with no absolute path of the machine in it (:func:`reanalyse.reports.paths.scrub`)."""
+    return _scrubbed(_index_page(runs, versions), runs)
+
+
+def _index_page(runs, versions: dict) -> str:
     counts = {status: sum(run.status == status for run in runs) for status in _STATUS_TEXT}
     failed = counts["failed"] + counts["bad_input"]
     changed = sum(len(run.changes) for run in runs)
-    summary = [f"<span>{_plural(len(runs), 'analysis', 'analyses')}</span>",
+    summary = [f"<span>{plural(len(runs), 'analysis', 'analyses')}</span>",
                f"<span>{counts['ran']} ran</span>",
                f"<span>{counts['up_to_date']} up to date</span>"]
     summary.append(f'<span class="status-failed">{failed} failed</span>' if failed
                    else "<span>0 failed</span>")
-    summary.append(f"<span><strong>{_plural(changed, 'verdict')} "
+    summary.append(f"<span><strong>{plural(changed, 'verdict')} "
                    f"{'differs' if changed == 1 else 'differ'} from the recorded "
                    f"{'one' if changed == 1 else 'ones'}</strong></span>" if changed
                    else "<span>every verdict as recorded</span>")
@@ -164,20 +167,35 @@ def index_html(runs, versions: dict) -> str:
 def write_index(path, runs, versions: dict) -> None:
     """Write :func:`index_html` to ``path`` atomically (no absolute path of the machine in it:
     see :func:`reanalyse.reports.paths.scrub`)."""
-    write_atomic(path, _scrubbed(index_html(runs, versions), runs))
+    write_atomic(path, index_html(runs, versions))
 
 
-def write_verdicts_csv(path, runs) -> None:
-    """Write one row per claim (:data:`CSV_COLUMNS`) to ``path`` atomically.
+def _cell(text: str) -> str:
+    """A CSV cell that a spreadsheet reads as text, not as a formula.
+
+    A cell that begins with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return gets a single
+    quote in front (OWASP's advice against CSV formula injection); the quote shows in a text
+    editor, and a spreadsheet shows the text as written.
+    """
+    return "'" + text if text[:1] in _FORMULA_STARTS else text
+
+
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def verdicts_csv(runs) -> str:
+    """One row per claim (:data:`CSV_COLUMNS`), every cell safe to open in a spreadsheet.
 
     Verdicts are written with their reader's labels (``insufficient information``);
     ``matches_expected`` is ``true`` or ``false``.
 
     A failed analysis has a row per recorded claim with an empty verdict (one row with an
-    empty claim if none is recorded).
+    empty claim if none is recorded).  ``matches_expected`` is empty for a claim with no
+    recorded verdict.  Lines end in CRLF (RFC 4180), so that a cell holding a line break of
+    either kind is quoted.
     """
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+    writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
     for run in runs:
         study = (run.study or {}).get("id") or ""
@@ -188,8 +206,15 @@ def write_verdicts_csv(path, runs) -> None:
         for claim in claims:
             verdict = run.verdicts.get(claim, "")
             expected = run.expected.get(claim, "")
-            matches = "" if not run.ok else ("true" if verdict == expected else "false")
-            writer.writerow((run.name, study, claim, verdict and verdict_label(verdict),
-                             expected and verdict_label(expected), matches, run.status,
-                             run.reasons.get(claim, "")))
-    write_atomic(path, _scrubbed(buffer.getvalue(), runs))
+            matches = "" if not run.ok or claim not in run.expected \
+                else ("true" if verdict == expected else "false")
+            writer.writerow(_cell(str(value)) for value in (
+                run.name, study, claim, verdict and verdict_label(verdict),
+                expected and verdict_label(expected), matches, run.status,
+                run.reasons.get(claim, "")))
+    return _scrubbed(buffer.getvalue(), runs)
+
+
+def write_verdicts_csv(path, runs) -> None:
+    """Write :func:`verdicts_csv` to ``path`` atomically."""
+    write_atomic(path, verdicts_csv(runs))

@@ -74,20 +74,40 @@ class Zygote:
 
     def __init__(self, modules=(), log=None):
         self.modules = tuple(modules)
+        self.log = log
         self.address = os.path.join(socket_dir(), f"z-{uuid.uuid4().hex[:8]}.sock")
-        self._process = subprocess.Popen(
-            [sys.executable, "-m", "reanalyse.runner.zygote", self.address, *self.modules],
-            stdin=subprocess.PIPE, stdout=log, stderr=log)
+        self.restarts = 0
+        self._process = self._start()
+
+    def _start(self) -> subprocess.Popen:
+        return subprocess.Popen(
+            [sys.executable, "-m", "reanalyse.runner.zygote", "--owner", str(os.getpid()),
+             self.address, *self.modules], stdin=subprocess.PIPE, stdout=self.log,
+            stderr=self.log)
 
     @property
     def alive(self) -> bool:
         """Whether the zygote process is running."""
         return self._process.poll() is None
 
+    def restart(self) -> None:
+        """Start a new zygote at the same address (after this one died).
+
+        Clients keep the address; their requests wait while the new zygote imports.
+        """
+        self.close()
+        try:
+            os.unlink(self.address)  # the dead zygote's socket
+        except FileNotFoundError:
+            pass
+        self.restarts += 1
+        self._process = self._start()
+
     def close(self) -> None:
-        """Stop the zygote (running kernels notice and exit on their own)."""
+        """Stop the zygote (kernels it forked belong to their clients and are not stopped)."""
         if self._process.stdin is not None and not self._process.stdin.closed:
             try:
+                self._process.stdin.write(b"stop\n")
                 self._process.stdin.close()
             except BrokenPipeError:
                 pass
@@ -102,8 +122,9 @@ def fork_kernel(address: str, connection_file: str, cwd: str, log: str | None = 
                 timeout: float = 60.0) -> int:
     """Ask the zygote at ``address`` for a kernel on ``connection_file``; the kernel's pid.
 
-    Waits (up to ``timeout`` seconds) for a zygote that is still starting.  ``log`` is a file
-    for the kernel's stdout and stderr.
+    Waits (up to ``timeout`` seconds) for a zygote that is still starting or being restarted.
+    ``log`` is a file for the kernel's stdout and stderr.  The kernel exits when this process
+    ends.
 
     Raises
     ------
@@ -111,7 +132,8 @@ def fork_kernel(address: str, connection_file: str, cwd: str, log: str | None = 
         When no zygote answers, or it could not import its modules.
     """
     deadline = time.monotonic() + timeout
-    request = json.dumps({"connection_file": connection_file, "cwd": cwd, "log": log})
+    request = json.dumps({"connection_file": connection_file, "cwd": cwd, "log": log,
+                          "owner": os.getpid()})
     while True:
         try:
             with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as connection:
@@ -126,9 +148,10 @@ def fork_kernel(address: str, connection_file: str, cwd: str, log: str | None = 
                     reply += chunk
             break
         except (FileNotFoundError, ConnectionRefusedError):
+            # not listening yet, or dead and about to be restarted by its owner
             if time.monotonic() > deadline:
                 raise ZygoteError(f"no kernel fork server at {address}") from None
-            time.sleep(0.05)  # not listening yet
+            time.sleep(0.05)
         except OSError as error:  # a timeout, a reset
             raise ZygoteError(f"the kernel fork server did not answer: {error}") from None
     answer = json.loads(reply)

@@ -4,28 +4,53 @@ from __future__ import annotations
 
 import sys
 
-__all__ = ["Progress", "describe"]
+__all__ = ["Progress", "describe", "plan_line", "plural"]
+
+
+def plural(count: int, noun: str, nouns: str | None = None) -> str:
+    """``1 analysis``, ``2 analyses``."""
+    return f"{count} {noun if count == 1 else (nouns or noun + 's')}"
+
+
+def plan_line(total: int, executing: int, up_to_date: int) -> str:
+    """What a run is about to do: ``4 analyses: 2 to run, 1 up to date, 1 bad input``."""
+    text = f"{plural(total, 'analysis', 'analyses')}: {executing} to run, {up_to_date} up to date"
+    bad = total - executing - up_to_date
+    return text + (f", {bad} bad input" if bad else "")
 
 
 def describe(run) -> str:
-    """One line about an :class:`~reanalyse.runner.batch.AnalysisRun`."""
+    """One line about an :class:`~reanalyse.runner.batch.AnalysisRun` (for bad input, also
+    where in which file the problem is, and the hint)."""
     if not run.ok:
         what = "bad input" if run.status == "bad_input" else "FAILED"
-        return f"{run.name}: {what}: {(run.error or {}).get('summary', '')}"
+        error = run.error or {}
+        line = f"{run.name}: {what}: {error.get('summary', '')}"
+        if error.get("path") and error.get("message"):
+            line += "\n" + "\n".join("    " + part for part in error["message"].splitlines())
+        return line
     counts: dict[str, int] = {}
     for verdict in run.verdicts.values():
         counts[verdict] = counts.get(verdict, 0) + 1
     verdicts = ", ".join(f"{count} {verdict}" for verdict, count in counts.items())
     when = "up to date" if run.status == "up_to_date" else f"ran in {run.duration:.1f} s"
-    changed = f"; {len(run.changes)} changed" if run.changes else ""
-    return f"{run.name}: {when} ({verdicts or 'no claims'}{changed})"
+    notes = ""
+    if run.changes:
+        notes += f"; {len(run.changes)} changed"
+    if run.new_claims:
+        notes += f"; {len(run.new_claims)} new"
+    return f"{run.name}: {when} ({verdicts or 'no claims'}{notes})"
 
 
 class Progress:
     """A ``progress`` callback for :func:`~reanalyse.runner.batch.run_analyses`.
 
-    On a terminal, a tqdm bar over the analyses to execute, with failures printed above it;
-    elsewhere (CI logs), one line per analysis as it is settled.
+    Prints the plan at once; then, on a terminal, a tqdm bar over the items to execute, with
+    failures printed above it; elsewhere (CI logs), one line per item as it is settled.
+    A run's plan is ``(total, executing, up_to_date)`` and its bar starts only once the workers
+    have started (its thread would keep them from being forked); a plan of ``(total,
+    executing)`` (``reanalyse extract`` over files) starts the bar at once.  ``desc``, ``unit``
+    and ``describe`` name what is counted and how a settled item is told.
     """
 
     def __init__(self, stream=None, *, desc: str = "reanalyse run", unit: str = "analysis",
@@ -37,14 +62,30 @@ class Progress:
         self.done = 0
         self.total = 0
 
+    def _bar(self, executing: int, description: str) -> None:
+        self.close()
+        if self.tty and executing:
+            from tqdm import tqdm
+
+            self.bar = tqdm(total=executing, unit=self.unit, file=self.stream,
+                            desc=description, dynamic_ncols=True)
+
     def __call__(self, event: str, value) -> None:
         if event == "planned":
-            self.total, executing = value
-            if self.tty and executing:
-                from tqdm import tqdm
-
-                self.bar = tqdm(total=executing, unit=self.unit, file=self.stream,
-                                desc=self.desc, dynamic_ncols=True)
+            self.total, executing, *up_to_date = value
+            if up_to_date:
+                print(plan_line(self.total, executing, *up_to_date), file=self.stream, flush=True)
+            else:
+                self._bar(executing, self.desc)
+            return
+        if event == "started":
+            self._bar(value, self.desc)
+            return
+        if event == "renewing":
+            print(f"Renewing {plural(value, 'report')} that show the recorded verdicts",
+                  file=self.stream, flush=True)
+            self.done, self.total = 0, value
+            self._bar(value, "renewing")
             return
         self.done += 1
         line = f"[{self.done}/{self.total}] {self.describe(value)}"
@@ -60,3 +101,4 @@ class Progress:
         """Remove the bar."""
         if self.bar is not None:
             self.bar.close()
+            self.bar = None
