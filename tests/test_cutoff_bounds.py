@@ -409,4 +409,4 @@ def test_screen_cli(tmp_path, capsys):
     assert (int(rows[2][-2]), int(rows[2][-1])) == (expected[0], expected[-1])
     assert "cutoff: 2 rows: 1 consistent, 1 inconsistent; 1 flagged" in out.err
     assert main(["screen", str(table)]) == 0  # chosen from the columns
-    assert "cutoff: rows 2" in capsys.readouterr().err
+    assert "cutoff: 2 rows" in capsys.readouterr().err

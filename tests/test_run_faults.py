@@ -269,14 +269,15 @@ def test_a_long_value_is_quoted_as_an_excerpt():
     """A file that is not a study (read with --allow-outside) is refused with the whole file as
     the value: the report's error quotes an excerpt of it."""
     from reanalyse.errors import StudyFileError
-    from reanalyse.runner.execution import VALUE_EXCERPT, input_error
+    from reanalyse.errors import EXCERPT
+    from reanalyse.runner.execution import input_error
 
     text = "x" * 5000
     details = input_error(StudyFileError("/somewhere/secret.yaml", "expected a mapping",
                                          field="(top)", value=text, line=1,
                                          hint="a study file is a mapping"))
-    assert len(details["value"]) < VALUE_EXCERPT + 40
-    assert text not in details["message"] and "x" * VALUE_EXCERPT in details["message"]
+    assert len(details["value"]) <= EXCERPT
+    assert text not in details["message"] and "x" * (EXCERPT - 3) in details["message"]
     assert "hint: a study file is a mapping" in details["message"]
 
 
@@ -307,7 +308,7 @@ def test_plot_labels_are_plain_text(tmp_path):
     import matplotlib
     from matplotlib.backends.backend_agg import FigureCanvasAgg
 
-    from reanalyse.checks.check import CheckOptions, check_study
+    from reanalyse.claims.check import CheckOptions, check_study
     from reanalyse.model.studyfile import load_study
     from reanalyse.reports import plots
 

@@ -616,7 +616,7 @@ def _write_outcome(folder: _Folder, analysis: Analysis, outcome, key_inputs: tup
         result["run"] = {"key": key, "inputs": inputs, "environment": versions,
                          "started": time.strftime("%Y-%m-%dT%H:%M:%S%z",
                                                   time.localtime(outcome.started)),
-                         "duration_s": round(outcome.duration, 3), "worker": outcome.worker,
+                         "duration_s": round(outcome.duration, 3),
                          "kernel_start": kernel_start,
                          "kernel_attempts": outcome.kernel_attempts, "show_code": show_code}
         problems = len(folder.problems)

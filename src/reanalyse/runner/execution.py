@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import os
 import re
-import socket
 import sys
 import threading
 import time
@@ -25,7 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 __all__ = ["Task", "Outcome", "execute_task", "start_worker", "published_result",
-           "skip_unused_imports", "input_error", "VALUE_EXCERPT",
+           "skip_unused_imports", "input_error",
            "KERNEL_PRELOAD", "WORKER_PRELOAD", "KERNEL_STARTS", "default_kernel_start", "OK",
            "FAILED", "BAD_INPUT"]
 
@@ -94,7 +93,6 @@ class Outcome:
     started: float = 0.0
     duration: float = 0.0
     kernel_attempts: int = 0
-    worker: str = ""
 
 
 #: What a worker imports to run analyses (before forking, a pool imports them once for all).
@@ -194,30 +192,12 @@ def _worker(kernel_start: str, zygote: str | None = None) -> _Worker:
         return _WORKERS[kernel_start]
 
 
-#: Characters of an offending value quoted in an error (a value may be a whole file's text).
-VALUE_EXCERPT = 80
-
-
 def input_error(error) -> dict:
     """The fields of an :class:`~reanalyse.errors.InputFileError` for a report, with ``summary``
-    and ``message``; the offending value is quoted up to :data:`VALUE_EXCERPT` characters."""
-    details = error.to_dict()
-    value = error.value
-    if value is not None and len(str(value)) > VALUE_EXCERPT:
-        short = str(value)[:VALUE_EXCERPT] + f"… ({len(str(value))} characters)"
-        details["value"] = short
-        error.value = short
-        try:
-            message = error.describe()
-        finally:
-            error.value = value
-    else:
-        message = str(error)
-    return {**details, "summary": f"bad {error.kind}: {error.problem}", "message": message}
-
-
-def _where() -> str:
-    return f"{socket.gethostname()}:{os.getpid()}"
+    and ``message`` (the error quotes an excerpt of the offending value:
+    :func:`reanalyse.errors.excerpt`)."""
+    return {**error.to_dict(), "summary": f"bad {error.kind}: {error.problem}",
+            "message": str(error)}
 
 
 def execute_task(task: Task) -> Outcome:
@@ -226,7 +206,7 @@ def execute_task(task: Task) -> Outcome:
 
     def outcome(status, **values):
         return Outcome(task.name, status, started=started, duration=time.monotonic() - clock,
-                       worker=_where(), **values)
+                       **values)
 
     study = None
     try:
