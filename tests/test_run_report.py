@@ -323,3 +323,18 @@ def test_failure_page_shows_message_and_hint_once_and_no_json():
     assert page.count("check the source") == 1
     assert page.count("SD must be positive") == 2  # the message, and the Problem detail
     assert "<dt>Line</dt><dd>12</dd>" in page and "{" not in page.split("<body>")[1]
+
+
+def test_the_index_names_a_study_once():
+    from reanalyse.runner.index import index_html
+
+    same = AnalysisRun("raisi-dehkordi-2019", Path("a.yaml"), "ran", duration=1.0,
+                       verdicts={"x": "reproduced"}, expected={"x": "reproduced"},
+                       study={"id": "raisi-dehkordi-2019", "citation": "Raisi Dehkordi Z."})
+    other = replace(same, name="raisi-strict")
+    page = index_html([same, other], {})
+    # the analysis named like its study shows the id once; another analysis of it names it
+    cells = page.split("<tbody>")[1]
+    assert cells.count("raisi-dehkordi-2019") == 2  # the first row's name, the second's study
+    assert '"Study">raisi-dehkordi-2019<br><span' in cells
+    assert "run. ." not in page and "run.</footer>" in page  # no versions: no empty sentence
