@@ -42,7 +42,7 @@ OVERFLOW = """(() => {
   const width = window.innerWidth;
   const out = [];
   const boxes = document.querySelectorAll(
-    ".rea-badge, .rea-scroll, .table-scroll, table:not(.rea-scroll table):not(.table-scroll table), img");
+    ".rea-badge, .rea-scroll, .table-scroll, table:not(.rea-scroll table):not(.table-scroll table), img, svg, .rea-plain");
   for (const element of boxes) {
     const box = element.getBoundingClientRect();
     if (box.width > 0 && box.right > width + 0.5) {
@@ -247,6 +247,39 @@ def test_nothing_runs_off_a_phone_screen(browser, reports, page):
     assert layout["badges"] > 0 and layout["wrappers"] > 0  # the check is not vacuous
     assert layout["overflowing"] == []
     assert layout["scrollWidth"] <= layout["width"]
+
+
+def test_the_cutoff_section_fits_a_phone_and_stays_legible(browser, reports):
+    """The flagship's exact bounds beyond a cut-off: its sentence and both arms' pictures fit
+    390 px, scaled down no further than a phone can read (their text stays text)."""
+    browser.set_width(PHONE_WIDTH)
+    try:
+        browser.open((reports / f"{FLAGSHIP}.html").as_uri())
+        section = browser.evaluate("""(() => {
+          const heading = Array.from(document.querySelectorAll("h4")).find(
+            h => h.innerText.startsWith("What the printed means and SDs allow"));
+          if (!heading) { return null; }
+          const box = heading.closest(".rea");
+          const figures = Array.from(box.querySelectorAll("div.rea-figure svg"));
+          return {sentence: box.querySelector(".rea-plain").innerText,
+                  right: Math.max(...Array.from(box.querySelectorAll("*")).map(
+                    e => e.getBoundingClientRect().right)),
+                  figures: figures.map(svg => ({
+                    shown: svg.getBoundingClientRect().width,
+                    drawn: svg.viewBox.baseVal.width,
+                    titles: Array.from(svg.querySelectorAll("text")).map(t => t.textContent)
+                      .filter(t => t.includes("possible counts"))}))};
+        })()""")
+    finally:
+        browser.set_width(1280)
+    assert section is not None
+    assert "only if the cut-off is 9 to 11" in section["sentence"]
+    assert section["right"] <= PHONE_WIDTH
+    assert len(section["figures"]) == 2
+    for figure in section["figures"]:
+        assert figure["titles"]
+        # 11 pt text (drawn in points) shown at two thirds of its size or more: 9.8 px or more
+        assert figure["shown"] / (figure["drawn"] * 4 / 3) > 0.66, figure
 
 
 def test_overflow_check_catches_a_wide_page(browser, tmp_path):

@@ -1,6 +1,7 @@
 """What people meet at the command line: help, `new`, folders, --fail-on, summary lines,
 --quiet, colour, and screen output that machines and people can both read."""
 
+import re
 import json
 import subprocess
 import sys
@@ -174,8 +175,23 @@ def test_screen_html_is_styled_with_blanks_and_one_spelling_of_booleans(tmp_path
     assert '<meta name="viewport"' in page and "table-scroll" in page
     for placeholder in ("None", "&lt;NA&gt;", "<td>-1</td>", "True", "False", "<td>nan</td>"):
         assert placeholder not in page, placeholder
-    assert "<td>yes</td>" in page and "<td>no</td>" in page
+    assert '"short">yes</td>' in page and '"short">no</td>' in page
     assert main(["screen", str(table)]) == 0
     rows = capsys.readouterr().out.splitlines()
     assert rows[1].startswith("43.3,60,consistent,true,,26,26")
     assert rows[2].startswith("44.0,60,inconsistent,false,") and rows[2].endswith(",,")
+
+
+def test_screen_html_speaks_words_and_lines_up_its_numbers(tmp_path, capsys):
+    table = tmp_path / "stats.csv"
+    # R: 2 * pt(-2.20, 28) = 0.0362, a decision error against the printed "= .06"
+    table.write_text("statistic,df1,df2,value,p\nt,28,,2.20,= .06\nt,45,,2.10,= .04\n",
+                     encoding="utf-8")
+    assert main(["screen", str(table), "--format", "html"]) == 0
+    page = capsys.readouterr().out
+    rows = page.split("<h2>All")[1]
+    assert "decision error" in rows and "decision_error" not in rows
+    assert "<th>p min</th>" in rows and "p_min" not in rows
+    cells = re.findall(r'<td class="short">(0\.\d+)</td>', rows)
+    assert cells and len({len(cell) for cell in cells}) == 1, cells
+    assert "0.0362" in rows

@@ -269,3 +269,63 @@ def test_report_section_draws_the_bands():
     assert "Infant massage: possible counts at each cut-off" in html   # labels stay text
     assert "printed: 15 of 60" in html and "printed: 26 of 60" in html
     assert cutoff_section(_claim(result, "lower-epds")) is None   # a continuous claim: none
+
+
+def test_the_cutoff_section_says_in_one_sentence_what_to_take_from_it():
+    from reanalyse.reports.report import cutoff_takeaway
+
+    result = check_file(COUNTS)
+    unknown = _claim(result, "unknown-cutoff").sensitivity.cutoff
+    # brute force over every multiset of 6 scores on 0..10: the cut-offs at which each printed
+    # count is possible, and the most at or above the conventional 7
+    fits = [{c for c in range(11) if printed in _possible_counts(6, 10, mean, sd, c)}
+            for mean, sd, printed in (("3.00", "1.10", 3), ("5.00", "2.00", 2))]
+    assert not fits[0] & fits[1]
+    most = [max(_possible_counts(6, 10, mean, sd, 7))
+            for mean, sd in (("3.00", "1.10"), ("5.00", "2.00"))]
+    assert cutoff_takeaway(unknown) == (
+        "No single cut-off of the scale lets the printed counts 3 of 6 and 2 of 6 fit the "
+        f"printed means and SDs; at the conventional >= 7 at most {most[0]} of 6 (Treatment) "
+        f"and {most[1]} of 6 (Control) could be.")
+    stated = _claim(result, "stated-fits").sensitivity.cutoff
+    low, high = (min(_possible_counts(6, 10, "5.00", "2.00", 6)),
+                 max(_possible_counts(6, 10, "5.00", "2.00", 6)))
+    assert _possible_counts(6, 10, "3.00", "1.10", 6) == {0}
+    assert cutoff_takeaway(stated) == (
+        "At the stated cut-off (>= 6) the printed means and SDs allow exactly 0 of 6 "
+        f"(Treatment, printed 0) and {low} to {high} of 6 (Control, printed 2).")
+
+
+def test_the_flagship_bottom_line_names_the_cutoffs_its_counts_fit():
+    from reanalyse.reports.report import bottom_line
+
+    result = check_file(DATA / "raisi-dehkordi-2019.yaml")
+    analysis = _claim(result, "fewer-depressed").sensitivity.cutoff
+    both = sorted(set(analysis.arms[0].fitting_cutoffs()) & set(analysis.arms[1].fitting_cutoffs()))
+    at_13 = [next(b for b in arm.candidates if b.cutoff == 13) for arm in analysis.arms]
+    assert all(b.verify() for b in at_13)  # each end attained by a witness dataset
+    text = bottom_line(result)
+    items = text.split("<li>")[1:]
+    fewer = next(item for item in items if "fewer-depressed" in item)
+    assert both == list(range(int(both[0]), int(both[-1]) + 1))  # one run of cut-offs
+    assert (f"only if the cut-off is {both[0]} to {both[-1]}" in fewer
+            and f"at the conventional &gt;= 13 at most {at_13[0].count_max} of 60 "
+                "(Infant massage)" in fewer)
+    odds = next(item for item in items if "adjusted-odds" in item)
+    assert "The same cut-off bounds as for fewer-depressed apply." in odds
+    assert not any("cut-off" in item for item in items if "lower-epds" in item)
+
+
+def test_the_cutoff_section_is_shown_once_per_outcome(monkeypatch):
+    import IPython.display
+
+    from reanalyse.reports import report
+
+    study = load_study(DATA / "raisi-dehkordi-2019.yaml")
+    result = check_study(study)
+    shown = []
+    monkeypatch.setattr(IPython.display, "display", lambda item: shown.append(str(item)))
+    report.show_claims(result, study)
+    assert sum("<h4>What the printed means and SDs allow beyond a cut-off</h4>" in text
+               for text in shown) == 1
+    assert any("beyond a cut-off is shown under fewer-depressed." in text for text in shown)

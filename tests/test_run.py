@@ -217,7 +217,7 @@ def test_cli_changed_verdict_exits_1_with_a_diff(workspace):
         env={**os.environ, "PYTHONWARNINGS": "ignore"})
     assert result.returncode == 1, result.stdout + result.stderr
     assert f"--- {target} (expected)" in result.stdout
-    assert "-  lower-score: reproduced\n+  lower-score: decision_flip" in result.stdout
+    assert "-  lower-score: reproduced\n+  lower-score: decision flips" in result.stdout
     assert result.stdout.rstrip().endswith(f"Reports: {workspace / 'reports' / 'index.html'}")
     assert "[1/1] synthetic-clear-difference: ran in" in result.stderr  # plain lines, no TTY
 

@@ -157,6 +157,28 @@ def test_progress_bar_counts_every_executed_analysis_and_skips_the_rest():
     progress.close()
 
 
+def test_the_terminal_speaks_in_labels_with_plurals_right():
+    from reanalyse.commands.run import format_changes
+    from reanalyse.runner.batch import RunReport
+    from reanalyse.runner.progress import describe
+
+    verdicts = {"a": "impossible_input", "b": "fragile", "c": "impossible_input"}
+    run = AnalysisRun("eradi-2024", Path("eradi-2024.yaml"), "ran", duration=1.23,
+                      verdicts=verdicts, expected=verdicts)
+    # counted in the vocabulary's order, whatever the claims' order
+    assert describe(run) == "eradi-2024: ran in 1.2 s (1 fragile, 2 impossible numbers)"
+    changed = replace(run, verdicts={"a": "insufficient_information", "b": "decision_flip"},
+                      expected={"a": "reproduced", "b": "reproduced"})
+    assert describe(changed) == ("eradi-2024: ran in 1.2 s (1 decision flips, 1 insufficient "
+                                 "information; 2 changed verdicts)")
+    new = replace(run, verdicts={"a": "reproduced"}, expected={})
+    assert describe(new) == "eradi-2024: ran in 1.2 s (1 reproduced; 1 new claim)"
+    diff = format_changes(RunReport(runs=(changed,), out=Path("r"), index=Path("r/index.html"),
+                                    csv=Path("r/verdicts.csv"), duration=1.0))
+    assert "-  a: reproduced\n+  a: insufficient information" in diff
+    assert "_" not in diff.replace("eradi-2024", "")
+
+
 def test_one_reader_label_per_verdict():
     from reanalyse.checks.labels import VERDICT_LABELS, verdict_from_label
     from reanalyse.checks.verdicts import Verdict
@@ -301,3 +323,18 @@ def test_failure_page_shows_message_and_hint_once_and_no_json():
     assert page.count("check the source") == 1
     assert page.count("SD must be positive") == 2  # the message, and the Problem detail
     assert "<dt>Line</dt><dd>12</dd>" in page and "{" not in page.split("<body>")[1]
+
+
+def test_the_index_names_a_study_once():
+    from reanalyse.runner.index import index_html
+
+    same = AnalysisRun("raisi-dehkordi-2019", Path("a.yaml"), "ran", duration=1.0,
+                       verdicts={"x": "reproduced"}, expected={"x": "reproduced"},
+                       study={"id": "raisi-dehkordi-2019", "citation": "Raisi Dehkordi Z."})
+    other = replace(same, name="raisi-strict")
+    page = index_html([same, other], {})
+    # the analysis named like its study shows the id once; another analysis of it names it
+    cells = page.split("<tbody>")[1]
+    assert cells.count("raisi-dehkordi-2019") == 2  # the first row's name, the second's study
+    assert '"Study">raisi-dehkordi-2019<br><span' in cells
+    assert "run. ." not in page and "run.</footer>" in page  # no versions: no empty sentence

@@ -4,6 +4,7 @@ Expected verdicts follow from hand calculations (in the comments) or from R valu
 tests/oracles/r_oracles.json; none is read off the code under test.
 """
 
+import re
 from pathlib import Path
 
 import pytest
@@ -149,3 +150,47 @@ def test_options_override_alpha_and_defensible_tests():
     assert claim.spec("student_t").role == "context"
     with pytest.raises(ValueError, match="unknown spec names"):
         CheckOptions(defensible=("studnet_t",))
+
+
+def test_a_model_with_nothing_of_its_own_printed_says_what_is_missing():
+    # Morrell 2009 names a logistic regression for 34% vs 46% and prints no OR, CI or
+    # statistic: the model cannot be rebuilt from the counts, and nothing of it can be checked
+    claim = check_file(DATA / "morrell-2009.yaml").claims[0]
+    assert claim.claim.id == "fewer-at-risk-depressed-6m"
+    assert claim.verdict.value == "insufficient_information"
+    assert "logistic regression" in claim.reason and "confidence interval" in claim.reason
+    assert "shown as context" in claim.reason
+    assert all(spec.role == "context" for spec in claim.specs)
+    assert claim.missing and all(claim.missing)
+
+
+def test_an_adjusted_estimate_without_its_ci_says_what_is_missing(tmp_path):
+    study = tmp_path / "synthetic-adjusted.yaml"
+    study.write_text(
+        "id: synthetic-adjusted\ncitation: 'Synthetic study (not a real trial)'\n"
+        "arms:\n  - {id: a, label: A, randomised: 50}\n  - {id: b, label: B, randomised: 50}\n"
+        "outcomes:\n  - id: relapse\n    label: Relapse\n    type: binary\n    arms:\n"
+        "      a: {n: 50, events: 10}\n      b: {n: 50, events: 20}\n"
+        "claims:\n  - id: fewer\n    outcome: relapse\n    arms: [a, b]\n    significant: true\n"
+        "    reported: {estimate: {measure: OR, value: '0.40', adjusted: true}}\n",
+        encoding="utf-8")
+    claim = check_file(study).claims[0]
+    assert claim.verdict.value == "insufficient_information"
+    assert "confidence interval of the adjusted OR" in claim.reason
+
+
+def test_no_reason_is_built_from_an_empty_list():
+    """Every shipped and synthetic study: no reason ends a clause on nothing."""
+    from reanalyse.checks.verdicts import decide_verdict
+
+    files = sorted(DATA.glob("*.yaml")) + sorted((HERE / "studies").glob("*.yaml"))
+    reasons = [claim.reason for path in files for claim in check_file(path).claims]
+    assert len(reasons) > 20
+    for reason in reasons:
+        # a clause cut off where a list should be: "lacks .", "do not: .", "and ;", "()"
+        assert not re.search(r"(\b(lacks|and|or|by)|[:,;])\s*[.,;:)]|\(\s*\)|  ", reason), reason
+    # nothing missing and nothing rebuilt: a sentence, not "lacks ."
+    bare = decide_verdict(claimed=True, specs=(), alpha=0.05, rounding="nearest",
+                          printed_p=None, printed_statistic=None, statistic_specs=(),
+                          impossible=(), missing=(), fragile_reasons=())
+    assert bare.reason == "No test can be rebuilt from the printed numbers."

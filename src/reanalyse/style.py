@@ -20,6 +20,9 @@ pre { white-space: pre-wrap; background: #fff5f5; border: 1px solid #f0b4b4; pad
 .status-failed, .status-bad_input { color: #a40e26; font-weight: 600; }
 .status-ran, .status-up_to_date { color: #1a7f37; }
 .table-scroll { max-width: 100%; overflow-x: auto; }
+table.summary { width: auto; }
+table.rows td.short { white-space: nowrap; }
+table.rows td.prose { min-width: 16rem; }
 dl.details dt { font-weight: 600; margin-top: .5rem; }
 dl.details dd { margin-left: 1rem; overflow-wrap: anywhere; }
 """

@@ -124,11 +124,17 @@ def single_group_reason(group: str, n: int | None) -> str:
             "has neither.")
 
 
+def _listed(items) -> str:
+    """``a``, ``a and b``, ``a, b and c``: never empty (a caller with nothing to list says so
+    in its own words)."""
+    items = list(items)
+    if not items:
+        raise ValueError("nothing to list")
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
 def _names(specs) -> str:
-    labels = [f"{spec.label} ({format_p_interval(spec)})" for spec in specs]
-    if len(labels) <= 1:
-        return "".join(labels)
-    return ", ".join(labels[:-1]) + " and " + labels[-1]
+    return _listed(f"{spec.label} ({format_p_interval(spec)})" for spec in specs)
 
 
 def _every(claimed: bool) -> str:
@@ -216,8 +222,12 @@ def decide_verdict(*, claimed: bool, specs: tuple[SpecResult, ...], alpha: float
     judged = [by_name[name] for name in partition.judged]
     reported = [by_name[name] for name in partition.reported]
     if not partition.basis:
-        return result(Verdict.INSUFFICIENT_INFORMATION,
-                      "No test can be rebuilt: the study file lacks " + ", ".join(missing) + ".")
+        reason = ("No test can be rebuilt: the study file lacks " + _listed(missing) + "."
+                  if missing else "No test can be rebuilt from the printed numbers.")
+        if any(s.role == "context" and s.computed for s in specs):
+            reason += (" The tests rebuilt from the printed summaries are shown as context, "
+                       "not judged.")
+        return result(Verdict.INSUFFICIENT_INFORMATION, reason)
     agree, against, straddle = ([by_name[name] for name in names] for names in
                                 (partition.agree, partition.against, partition.straddle))
     what = "defensible test" if judged else "rebuilt p"

@@ -104,6 +104,26 @@ def _missing(outcome: Outcome, arm_ids, study: Study) -> tuple[str, ...]:
     return tuple(gaps)
 
 
+def _missing_result(claim: Claim, specs) -> tuple[str, ...]:
+    """What the paper would have to print when its test is a model the summaries cannot
+    rebuild (or its estimate is adjusted) and nothing of its own result can be checked: every
+    rebuilt spec is then context, and none is judged."""
+    if any(spec.role != "context" and spec.computed for spec in specs):
+        return ()
+    reported = claim.reported
+    test = tests.lookup(reported.test)
+    estimate = reported.estimate
+    if estimate is not None and estimate.adjusted:
+        what = (f"the confidence interval of the adjusted {estimate.measure} (an adjusted "
+                "estimate cannot be rebuilt from summary numbers)")
+    elif test is not None and not test.rebuildable:
+        what = (f"an estimate with its confidence interval, or the test statistic, of "
+                f"{test.phrase} (which cannot be rebuilt from summary numbers)")
+    else:
+        return ()
+    return (what,)
+
+
 def _sd_impossible(outcome: Outcome, arm_ids, study: Study, rounding: Rounding) -> list[str]:
     """SDs larger than the scale allows (Bhatia-Davis bound on the variance), the printed
     numbers read under ``rounding``."""
@@ -266,6 +286,8 @@ def check_claim(study: Study, claim: Claim, options: CheckOptions = CheckOptions
         specs = _assign_roles(specs, claim, options)
     specs = tuple(specs) + tuple(_reported_specs(claim, outcome, arm_ids, alpha,
                                                  options.rounding, notes))
+    if not missing:
+        missing = _missing_result(claim, specs)
     claimed = claim.significant
     printed_p = claim.reported.p
     if claimed is None and printed_p is not None:

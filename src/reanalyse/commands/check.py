@@ -122,14 +122,16 @@ def format_table(results, width: int = 100, *, colour: bool = False) -> str:
     for result in results:
         study = result.study
         lines.append(f"{study.id}  ({study.citation})")
+        column = max([28] + [len(claim.claim.id) + 1 for claim in result.claims])
         for claim in result.claims:
             shown = [s for role in ("primary", "reported") for s in claim.specs
                      if s.role == role and s.computed]
             primary = shown[0] if shown else None
             p_text = ""
             if primary is not None:
-                p_text = f"  [{primary.name}: {format_p_interval(primary)}]"
-            lines.append(f"  {claim.claim.id:<28} {_label(claim.verdict.value, colour)}{p_text}")
+                p_text = f"  [{primary.label}: {format_p_interval(primary)}]"
+            lines.append(f"  {claim.claim.id:<{column}} {_label(claim.verdict.value, colour)}"
+                         f"{p_text}")
             lines.extend(textwrap.wrap(claim.reason, width=width, initial_indent="      ",
                                        subsequent_indent="      "))
         lines.append("")

@@ -60,7 +60,10 @@ def add_arguments(parser) -> None:
 
 
 def format_changes(report) -> str:
-    """The changed verdicts as a unified diff: ``-`` recorded, ``+`` now, per analysis."""
+    """The changed verdicts as a unified diff: ``-`` recorded, ``+`` now, per analysis (in the
+    reader's labels)."""
+    from reanalyse.checks.labels import verdict_label
+
     lines = []
     for run in report.changed:
         lines.append(f"--- {run.path} (expected)")
@@ -68,11 +71,11 @@ def format_changes(report) -> str:
         lines.append(f"@@ {run.name} @@")
         for claim, expected, now in run.changes:
             if expected is not None:
-                lines.append(f"-  {claim}: {expected}")
+                lines.append(f"-  {claim}: {verdict_label(expected)}")
             else:
                 lines.append(f"-  {claim}: (nothing recorded)")
             if now is not None:
-                lines.append(f"+  {claim}: {now}")
+                lines.append(f"+  {claim}: {verdict_label(now)}")
             else:
                 lines.append(f"+  {claim}: (no longer in the study)")
     return "\n".join(lines)

@@ -127,7 +127,7 @@ def _p_plot_size(labels) -> tuple[float, float]:
     of fixed width, and a row per label line."""
     widest = max((len(line) for label in labels for line in label.splitlines()), default=10)
     lines = sum(label.count("\n") + 1 for label in labels)
-    width = widest / _CHARS_PER_INCH + 4.6
+    width = widest / _CHARS_PER_INCH + 3.6
     height = 0.3 * lines + 0.25 * len(labels) + 1.7
     return width, height
 
@@ -286,13 +286,16 @@ def _witness_at(arm):
 
 
 def cutoff_band_plot(analysis, arm) -> Figure | None:
-    """One arm: for every cut-off, the band of possible counts beyond it, and two witnesses.
+    """One arm: for every cut-off, the band of possible counts beyond it; below, two witnesses.
 
-    Left: a bar per cut-off from ``count_min`` to ``count_max`` (exact, over every dataset
+    Top: a bar per cut-off from ``count_min`` to ``count_max`` (exact, over every dataset
     that fits the printed n, mean and SD; an undetermined cut-off is drawn as its bracket,
-    hatched), the printed count (or the counts a printed percentage allows) as a blue line,
-    the stated and conventional cut-offs' bars outlined in black.  Right: the two witness
-    datasets at the cut-off :func:`_witness_at` picks, as histograms of scores.
+    hatched), green where the printed count is possible and grey where it is not, the printed
+    count (or the counts a printed percentage allows) as a blue line, the stated and
+    conventional cut-offs' bars outlined in black.  Below: the two witness datasets (the
+    fewest and the most beyond it) at the cut-off :func:`_witness_at` picks, as histograms of
+    scores.  The figure is narrow and its text large enough to read when a phone scales it to
+    its width.
 
     Parameters
     ----------
@@ -305,19 +308,21 @@ def cutoff_band_plot(analysis, arm) -> Figure | None:
     Figure or None
         None when the arm has no sweep or no dataset fits its mean and SD.
     """
+    from matplotlib.patches import Patch
+
     if arm.sweep is None or arm.feasible is False:
         return None
     rows = arm.sweep.bounds
-    points = len(rows)
-    width = min(12.0, 4.5 + 0.16 * points)
-    figure = Figure(figsize=(width + 4.2, 3.4))
-    grid = figure.add_gridspec(2, 2, width_ratios=(width, 4.2), hspace=0.9, wspace=0.18,
-                               left=0.6 / (width + 4.2), right=0.98, top=0.86, bottom=0.16)
-    axes = figure.add_subplot(grid[:, 0])
+    chosen = _witness_at(arm)
+    figure = Figure(figsize=(_CUTOFF_WIDTH, 5.6 if chosen is not None else 3.6),
+                    layout="constrained")
+    grid = figure.add_gridspec(2 if chosen is not None else 1, 2,
+                               height_ratios=(2.3, 1.0) if chosen is not None else (1,))
+    axes = figure.add_subplot(grid[0, :])
     marked = {b.cutoff for b in arm.candidates} | (
         {arm.stated.cutoff} if arm.stated is not None else set())
     x = [float(b.cutoff) for b in rows]
-    step = (x[1] - x[0]) if points > 1 else 1.0
+    step = (x[1] - x[0]) if len(rows) > 1 else 1.0
     for position, bounds, fits in zip(x, rows, arm.fits):
         if bounds.feasible is False:
             continue
@@ -331,37 +336,53 @@ def cutoff_band_plot(analysis, arm) -> Figure | None:
                                  edgecolor="black" if bounds.cutoff in marked else colour,
                                  lw=1.6 if bounds.cutoff in marked else 0.5))
     counts = arm.counts
-    axes.axhspan(min(counts) - 0.15, max(counts) + 0.15, color=_PRINTED_COLOUR, alpha=0.9,
-                 lw=0, label=f"printed: {arm.printed}")
+    axes.axhspan(min(counts) - 0.15, max(counts) + 0.15, color=_PRINTED_COLOUR, alpha=0.9, lw=0)
     axes.set_xlim(x[0] - step, x[-1] + step)
     axes.set_ylim(-1, arm.n + 1)
-    axes.set_xlabel(f"cut-off (scores {_WORDS.get(arm.sweep.direction, arm.sweep.direction)} "
-                    "it are counted); outlined: stated or conventional", fontsize="small",
+    words = _WORDS.get(arm.sweep.direction, arm.sweep.direction)
+    axes.set_xlabel(f"cut-off (scores {words} it are counted)", fontsize=_FONT_SIZE,
                     parse_math=False)
-    axes.set_ylabel(f"count of {arm.n}", fontsize="small", parse_math=False)
-    axes.tick_params(labelsize="small")
-    legend = axes.legend(loc="upper right", fontsize="small", framealpha=0.9)
+    axes.set_ylabel(f"count of {arm.n}", fontsize=_FONT_SIZE, parse_math=False)
+    axes.tick_params(labelsize=_FONT_SIZE - 1)
+    handles = [Patch(color=_PRINTED_COLOUR, label=f"printed: {arm.printed}"),
+               Patch(color=SIGNIFICANT_COLOUR, alpha=0.55, label="printed count possible"),
+               Patch(color=NOT_SIGNIFICANT_COLOUR, alpha=0.55, label="not possible")]
+    if any(fits is None for fits in arm.fits):
+        handles.append(Patch(facecolor=STRADDLE_COLOUR, alpha=0.55, hatch="//",
+                             label="undetermined"))
+    if marked:
+        handles.append(Patch(facecolor="white", edgecolor="black", lw=1.6,
+                             label="conventional" if arm.stated is None else "stated"))
+    legend = axes.legend(handles=handles, loc="upper right", fontsize=_FONT_SIZE - 1,
+                         framealpha=0.9)
     for text in legend.get_texts():
         text.set_parse_math(False)
-    axes.set_title(f"{arm.label}: possible counts at each cut-off (green: the printed count "
-                   "fits; grey: it cannot)", loc="left", fontsize="medium", parse_math=False)
-    chosen = _witness_at(arm)
+    axes.set_title(f"{arm.label}: possible counts at each cut-off", loc="left",
+                   fontsize=_FONT_SIZE + 1, parse_math=False)
     if chosen is not None:
         cut = f"{_WORDS[chosen.direction]} {float(chosen.cutoff):g}"
-        for row, (witness, count) in enumerate(((chosen.witness_min, chosen.count_min),
-                                                (chosen.witness_max, chosen.count_max))):
-            small = figure.add_subplot(grid[row, 1])
+        for column, (which, witness, count) in enumerate(
+                (("fewest", chosen.witness_min, chosen.count_min),
+                 ("most", chosen.witness_max, chosen.count_max))):
+            small = figure.add_subplot(grid[1, column])
             scores = sorted(witness.frequencies)
             small.bar([float(s) for s in scores], [witness.frequencies[s] for s in scores],
                       width=0.8 / chosen.scale.items,
                       color=[_PRINTED_COLOUR if _beyond(s, chosen) else NOT_SIGNIFICANT_COLOUR
                              for s in scores])
             small.set_xlim(float(chosen.scale.minimum) - 0.5, float(chosen.scale.maximum) + 0.5)
-            small.tick_params(labelsize="x-small")
-            small.set_title(f"a dataset with {count} {cut} (mean {float(witness.mean):.3f}, "
-                            f"SD {witness.sd:.3f})", fontsize="small", loc="left",
+            small.tick_params(labelsize=_FONT_SIZE - 2)
+            small.set_title(f"{which}: {count} {cut}\nmean {float(witness.mean):.3f}, "
+                            f"SD {witness.sd:.3f}", fontsize=_FONT_SIZE - 1, loc="left",
                             parse_math=False)
+            small.set_xlabel("score", fontsize=_FONT_SIZE - 1, parse_math=False)
+            if column == 0:
+                small.set_ylabel("people", fontsize=_FONT_SIZE - 1, parse_math=False)
     return figure
+
+
+#: Width (inches) of a cut-off figure: narrow enough that a phone shows its text legibly.
+_CUTOFF_WIDTH = 5.0
 
 
 _WORDS = {">=": "at or above", ">": "above", "<=": "at or below", "<": "below"}

@@ -40,6 +40,7 @@ __all__ = ["CHECK_MIMETYPE", "VERDICT_LABELS", "VERDICT_MEANINGS", "VERDICT_COLO
            "printed_numbers", "tests_table", "effects_table", "robustness",
            "robustness_section", "provenance", "explain", "explanation", "show_claim",
            "show_claims", "glossary", "figure_html", "figure_svg", "cutoff_section",
+           "cutoff_takeaway",
            "format_number"]
 
 #: MIME type of the display output that carries ``StudyCheck.to_dict()``.
@@ -91,6 +92,8 @@ ul.rea-legend { list-style: none; padding: 0; color: #57606a; }
 .rea details.rea-provenance { margin: 2rem 0 1rem; border-top: 1px solid #d0d7de; padding-top: .6rem; }
 .rea details.rea-provenance summary { cursor: pointer; font-weight: 600; }
 .rea img.rea-figure { max-width: 100%; height: auto; }
+.rea div.rea-figure svg { max-width: 100%; height: auto; }
+.rea details.rea-details summary { cursor: pointer; color: #0969da; }
 @media (max-width: 40rem) {
   .rea table.rea-stack, .rea table.rea-stack tbody, .rea table.rea-stack tr,
   .rea table.rea-stack td { display: block; width: auto; }
@@ -399,10 +402,23 @@ def legend(verdicts=None) -> str:
 
 
 def bottom_line(result) -> str:
-    """One sentence per claim: its verdict and the verdict's reason (never re-decided)."""
-    items = "".join(f"<li><strong>{_e(check.claim.id)}</strong> {badge(check.verdict.value)} "
-                    f"{_e(_sentence(check.reason))}</li>" for check in result.claims)
-    return f'<ul class="rea-bottom-line">{items}</ul>'
+    """One sentence per claim: its verdict and the verdict's reason (never re-decided); for a
+    claim with exact bounds beyond a cut-off, what they say too (for the first claim on an
+    outcome; a later one refers to it)."""
+    owners = _cutoff_owners(result, result.study)
+    items = []
+    for check in result.claims:
+        text = _e(_sentence(check.reason))
+        owner = owners.get(check.claim.id)
+        takeaway = cutoff_takeaway(_cutoff_analysis(check)) if owner == check.claim.id else None
+        analysis = _cutoff_analysis(check)
+        if takeaway and not any(reason in check.reason for reason in analysis.impossible_reasons):
+            text += f" {_e(takeaway)}"
+        elif owner is not None and owner != check.claim.id:
+            text += f" The same cut-off bounds as for {_e(owner)} apply."
+        items.append(f"<li><strong>{_e(check.claim.id)}</strong> {badge(check.verdict.value)} "
+                     f"{text}</li>")
+    return f'<ul class="rea-bottom-line">{"".join(items)}</ul>'
 
 
 def summary(result, study, analysis=None) -> VerdictTable:
@@ -466,22 +482,106 @@ def figure_svg(figure, alt: str) -> Html:
     return _wrap(f'<div class="rea-figure" style="max-width: 100%; overflow-x: auto">{text}</div>')
 
 
-def cutoff_section(check) -> Html | None:
-    """Exact bounds beyond a cut-off, for a claim whose sensitivity has them: the analysis's
-    sentences, then per arm the band of possible counts at every cut-off with the printed count
-    marked, and two witness datasets (:func:`reanalyse.reports.plots.cutoff_band_plot`)."""
-    analysis = getattr(check.sensitivity, "cutoff", None)
+def _cutoff_analysis(check):
+    """The claim's exact bounds beyond a cut-off, when computed for a binary claim."""
+    analysis = getattr(check.sensitivity, "cutoff", None) if check.sensitivity else None
     if analysis is None or not getattr(analysis, "computed", False) \
             or analysis.outcome_type != "binary":
         return None
+    return analysis
+
+
+def _cut(bounds) -> str:
+    return f"{bounds.direction} {float(bounds.cutoff):g}"
+
+
+def _and(items) -> str:
+    items = list(items)
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def cutoff_takeaway(analysis) -> str | None:
+    """What the exact bounds beyond a cut-off say, in one plain sentence (read from the
+    :class:`~reanalyse.sensitivity.cutoff.CutoffAnalysis`, never recomputed).
+
+    An impossibility when there is one; at a stated cut-off, the range each arm allows; with no
+    stated cut-off, the cut-offs at which the printed counts fit their means and SDs, and what
+    the conventional cut-offs they exclude would allow.
+    """
+    from reanalyse.sensitivity.cutoff import WORDS, _runs
+
+    if analysis is None:
+        return None
+    if analysis.impossible_reasons:
+        return _sentence("exact bounds: " + "; ".join(analysis.impossible_reasons))
+    arms = [arm for arm in analysis.arms if arm.feasible]
+    if not arms:
+        return None
+    stated = [arm for arm in arms if arm.stated is not None and arm.stated.determined]
+    if stated:
+        return _sentence(f"at the stated cut-off ({_cut(stated[0].stated)}) the printed means "
+                         "and SDs allow " + _and(
+                             (f"exactly {arm.stated.count_min}"
+                              if arm.stated.count_min == arm.stated.count_max
+                              else f"{arm.stated.count_min} to {arm.stated.count_max}")
+                             + f" of {arm.n} "
+                             f"({arm.label}, printed {arm.printed.split(' of ')[0]})"
+                             for arm in stated))
+    swept = [arm for arm in arms if arm.sweep is not None]
+    if not swept:
+        return None
+    words = WORDS[analysis.relation]
+    fitting = set(swept[0].fitting_cutoffs())
+    for arm in swept[1:]:
+        fitting &= set(arm.fitting_cutoffs())
+    printed = _and(arm.printed for arm in swept)
+    together = " together" if len(swept) > 1 else ""
+    counts = "the printed counts " if len(swept) > 1 else ""
+    means = "means and SDs" if len(swept) > 1 else "mean and SD"
+    if fitting:
+        text = (f"{counts}{printed} fit{'' if len(swept) > 1 else 's'} the printed {means}"
+                f"{together} only if the cut-off is {_runs(sorted(fitting))} (counting scores "
+                f"{words} it)")
+    else:
+        text = (f"no single cut-off of the scale lets {counts}{printed} fit the printed "
+                f"{means}")
+    excluded = []
+    for index, bounds in enumerate(swept[0].candidates):
+        if bounds.cutoff in fitting:
+            continue
+        per_arm = [arm.candidates[index] for arm in swept if len(arm.candidates) > index]
+        if not all(b.determined and b.feasible for b in per_arm):
+            continue
+        allowed = _and(f"{b.count_max} of {arm.n}" + (f" ({arm.label})" if len(swept) > 1
+                                                      else "")
+                       for arm, b in zip(swept, per_arm))
+        excluded.append(f"at the conventional {_cut(bounds)} at most {allowed} could be")
+    if excluded:
+        text += "; " + "; ".join(excluded)
+    return _sentence(text)
+
+
+def cutoff_section(check) -> Html | None:
+    """Exact bounds beyond a cut-off, for a claim whose sensitivity has them: what to take
+    from them in one sentence, how to read the pictures, per arm the band of possible counts at
+    every cut-off with the printed count marked and two witness datasets
+    (:func:`reanalyse.reports.plots.cutoff_band_plot`), and every bound in words (collapsed)."""
+    analysis = _cutoff_analysis(check)
+    if analysis is None:
+        return None
     from reanalyse.reports import plots
 
-    parts = ["<h3>What the printed means and SDs allow beyond a cut-off</h3>",
-             '<p class="rea-muted">Exact bounds: over every dataset of whole scale scores whose '
-             "mean and SD print as the paper's, the fewest and the most participants beyond "
-             "each cut-off. Each end is attained by a dataset shown beside it (anyone can "
-             "recompute its mean, SD and count), so the band is a proof, not a model.</p>",
-             f'<p class="rea-plain">{_e(analysis.explanation)}</p>']
+    parts = ["<h4>What the printed means and SDs allow beyond a cut-off</h4>"]
+    takeaway = cutoff_takeaway(analysis)
+    if takeaway:
+        parts.append(f'<p class="rea-plain">{_e(takeaway)}</p>')
+    parts.append(
+        '<p class="rea-muted">Exact bounds, not a model: over every dataset of whole scale '
+        "scores whose mean and SD print as the paper's, the fewest and the most participants "
+        "beyond each cut-off. Green bars are the cut-offs at which the printed count is "
+        "possible, grey ones those at which it is not; the blue line is the printed count. "
+        "Below each band, the two datasets that attain its ends at one cut-off (blue: the "
+        "scores counted), so anyone can recompute their mean, SD and count.</p>")
     for arm in analysis.arms:
         figure = plots.cutoff_band_plot(analysis, arm)
         if figure is not None:
@@ -489,7 +589,9 @@ def cutoff_section(check) -> Html | None:
                                             f"{arm.label}, with the printed {arm.printed} "
                                             "marked, and two datasets that fit the printed "
                                             "mean and SD").text)
-    return Html("".join(parts))
+    parts.append('<details class="rea-details"><summary>Every bound in words</summary>'
+                 f"<p>{_e(analysis.explanation)}</p></details>")
+    return _wrap("".join(parts))
 
 
 def printed_numbers(check, study) -> Html:
@@ -627,7 +729,11 @@ def _robustness_lines(check, study) -> list[str]:
         if name == "allowance" and continuous and getattr(result, "counts", None) is not None:
             # event counts say nothing about a continuous outcome
             result = dataclasses.replace(result, counts=None)
-        if result.explanation:
+        if name == "cutoff" and _cutoff_analysis(check) is not None:
+            takeaway = cutoff_takeaway(result)
+            if takeaway:
+                lines.append(takeaway + " (The bands and datasets are shown with the claim.)")
+        elif result.explanation:
             lines.append(_sentence(result.explanation))
     return lines + [_sentence(note) for note in sensitivity.notes]
 
@@ -770,14 +876,16 @@ def _map_key(check, study, result):
             check.alpha, names)
 
 
-def show_claim(check, study, result=None, *, map_shown_under: str | None = None) -> bool:
+def show_claim(check, study, result=None, *, map_shown_under: str | None = None,
+               cutoff_shown_under: str | None = None) -> bool:
     """Display everything about one claim, in reading order.
 
     The heading with the verdict and its reason; the plain-language paragraph; the printed
     numbers; the p-interval plot and the table of rebuilt tests; effect sizes; and for a binary
     outcome the significance map (which needs ``result``, the :class:`~reanalyse.claims.check.StudyCheck`, for its options).
     ``map_shown_under`` names an earlier claim whose map is this claim's too: the map is then
-    referred to rather than drawn again.  Robustness is shown for all claims together by
+    referred to rather than drawn again; ``cutoff_shown_under`` likewise for the exact bounds
+    beyond a cut-off (:func:`cutoff_section`).  Robustness is shown for all claims together by
     :func:`robustness_section`.  Returns whether a significance map was drawn.
     """
     from IPython.display import display
@@ -805,9 +913,13 @@ def show_claim(check, study, result=None, *, map_shown_under: str | None = None)
     display(tests_table(check))
     display(_wrap("<h4>Effect size</h4>"))
     display(effects_table(check))
-    bounds = cutoff_section(check)
-    if bounds is not None:
-        display(bounds)
+    if cutoff_shown_under is not None:
+        display(_wrap(f'<p class="rea-muted">What the printed means and SDs allow beyond a '
+                      f"cut-off is shown under {_e(cutoff_shown_under)}.</p>"))
+    else:
+        bounds = cutoff_section(check)
+        if bounds is not None:
+            display(bounds)
     if map_shown_under is not None:
         display(_wrap(f'<p class="rea-muted">The significance map of this outcome is shown '
                       f"under {_e(map_shown_under)}.</p>"))
@@ -831,11 +943,27 @@ def show_claims(result, study) -> None:
     """:func:`show_claim` for every claim of ``result`` (a ``StudyCheck``); a significance
     map that an earlier claim already showed is referred to, not drawn again."""
     drawn: dict = {}
+    bounds = _cutoff_owners(result, study)
     for check in result.claims:
         key = _map_key(check, study, result)
         earlier = drawn.get(key)
-        if show_claim(check, study, result, map_shown_under=earlier):
+        owner = bounds.get(check.claim.id)
+        if show_claim(check, study, result, map_shown_under=earlier,
+                      cutoff_shown_under=owner if owner != check.claim.id else None):
             drawn[key] = check.claim.id
+
+
+def _cutoff_owners(result, study) -> dict:
+    """Claim id -> the id of the first claim on the same outcome and arms with exact cut-off
+    bounds (itself for that first claim): the bounds are shown there once."""
+    first: dict = {}
+    owners = {}
+    for check in result.claims:
+        if _cutoff_analysis(check) is None:
+            continue
+        key = (check.claim.outcome, tuple(study.claim_arms(check.claim)))
+        owners[check.claim.id] = first.setdefault(key, check.claim.id)
+    return owners
 
 
 def glossary() -> Html:

@@ -86,9 +86,11 @@ def _claims_cell(run) -> str:
 
 def _row(run) -> str:
     study = run.study or {}
-    study_cell = html.escape(study.get("id") or "")
+    # the study's id only where it is not the analysis's name already
+    parts = [html.escape(study["id"])] if study.get("id") not in (None, run.name) else []
     if study.get("citation"):
-        study_cell += f'<br><span class="muted">{html.escape(study["citation"])}</span>'
+        parts.append(f'<span class="muted">{html.escape(study["citation"])}</span>')
+    study_cell = "<br>".join(parts)
     status = f'<span class="status-{run.status}">{_STATUS_TEXT[run.status]}</span>'
     if run.error:
         status += f'<br>{html.escape(run.error.get("summary", ""))}'
@@ -137,6 +139,7 @@ def _index_page(runs, versions: dict) -> str:
     software = ", ".join(f"{html.escape(name)} {html.escape(str(version))}"
                          for name, version in versions.items()
                          if version and name != "reanalyse_source")
+    software = f" {software}." if software else ""
     rows = "\n".join(_row(run) for run in runs)
     return f"""<!DOCTYPE html>
 <html lang="en">
@@ -158,7 +161,7 @@ def _index_page(runs, versions: dict) -> str:
 </tbody>
 </table>
 </div>
-<footer>Generated {html.escape(generated)} by reanalyse run. {software}.</footer>
+<footer>Generated {html.escape(generated)} by reanalyse run.{software}</footer>
 </body>
 </html>
 """

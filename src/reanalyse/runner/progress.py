@@ -4,12 +4,26 @@ from __future__ import annotations
 
 import sys
 
-__all__ = ["Progress", "describe", "plan_line", "plural"]
+__all__ = ["Progress", "describe", "plan_line", "plural", "verdict_counts"]
 
 
 def plural(count: int, noun: str, nouns: str | None = None) -> str:
     """``1 analysis``, ``2 analyses``."""
     return f"{count} {noun if count == 1 else (nouns or noun + 's')}"
+
+
+def verdict_counts(verdicts) -> str:
+    """``2 impossible numbers, 1 fragile``: how many claims got each verdict, in the reader's
+    labels and the vocabulary's order (a label is a verdict's name, not a noun to pluralise)."""
+    from reanalyse.checks.labels import VERDICT_LABELS
+
+    counts: dict[str, int] = {}
+    for verdict in verdicts:
+        verdict = getattr(verdict, "value", verdict)
+        counts[verdict] = counts.get(verdict, 0) + 1
+    order = list(VERDICT_LABELS) + sorted(set(counts) - set(VERDICT_LABELS))
+    return ", ".join(f"{counts[name]} {VERDICT_LABELS.get(name, name)}" for name in order
+                     if name in counts)
 
 
 def plan_line(total: int, executing: int, up_to_date: int) -> str:
@@ -23,22 +37,19 @@ def describe(run) -> str:
     """One line about an :class:`~reanalyse.runner.batch.AnalysisRun` (for bad input, also
     where in which file the problem is, and the hint)."""
     if not run.ok:
-        what = "bad input" if run.status == "bad_input" else "FAILED"
+        what = "bad input" if run.status == "bad_input" else "failed"
         error = run.error or {}
         line = f"{run.name}: {what}: {error.get('summary', '')}"
         if error.get("path") and error.get("message"):
             line += "\n" + "\n".join("    " + part for part in error["message"].splitlines())
         return line
-    counts: dict[str, int] = {}
-    for verdict in run.verdicts.values():
-        counts[verdict] = counts.get(verdict, 0) + 1
-    verdicts = ", ".join(f"{count} {verdict}" for verdict, count in counts.items())
+    verdicts = verdict_counts(run.verdicts.values())
     when = "up to date" if run.status == "up_to_date" else f"ran in {run.duration:.1f} s"
     notes = ""
     if run.changes:
-        notes += f"; {len(run.changes)} changed"
+        notes += f"; {plural(len(run.changes), 'changed verdict')}"
     if run.new_claims:
-        notes += f"; {len(run.new_claims)} new"
+        notes += f"; {plural(len(run.new_claims), 'new claim')}"
     return f"{run.name}: {when} ({verdicts or 'no claims'}{notes})"
 
 

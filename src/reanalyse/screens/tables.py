@@ -271,23 +271,65 @@ def _csv_frame(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.assign(**columns) if columns else frame
 
 
-def _cell(value) -> str:
-    """A table cell for HTML: empty when missing, ``yes``/``no`` for booleans."""
+def _cell(value, decimals: int | None = None) -> str:
+    """A table cell for HTML: empty when missing, ``yes``/``no`` for booleans, a float with
+    ``decimals`` decimals (its column's) or six significant digits."""
     if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
         return ""
     if isinstance(value, (bool, np.bool_)):
         return "yes" if value else "no"
     if isinstance(value, float):
-        return f"{value:.6g}"
+        return f"{value:.{decimals}f}" if decimals is not None else f"{value:.6g}"
     return html.escape(str(value))
 
 
+#: Columns whose values are machine names (``decision_error``): shown with spaces in HTML.
+_WORD_COLUMNS = ("status", "reading", "statistic", "test", "direction")
+#: Significant digits of a float column in HTML (one number of decimals per column).
+_DIGITS = 4
+
+
+def _float_decimals(column: pd.Series) -> int | None:
+    """The decimals that show every value of a float column to :data:`_DIGITS` significant
+    digits (at most 8): one number of decimals per column, so that it lines up."""
+    values = [float(v) for v in column if isinstance(v, float) and math.isfinite(v) and v != 0]
+    if not values:
+        return None
+    if all(v.is_integer() for v in values):
+        return 0
+    needed = [max(0, _DIGITS - 1 - math.floor(math.log10(abs(v)))) for v in values]
+    return min(8, max(needed))
+
+
+def _html_column(name: str, column: pd.Series) -> list[str]:
+    """The HTML cells of one column: booleans (or ``true``/``false`` text) as yes/no, machine
+    names with spaces, floats with one number of decimals."""
+    values = list(column.astype(object))
+    present = [v for v in values if not (v is None or v is pd.NA
+                                         or (isinstance(v, float) and math.isnan(v)))]
+    if present and all(isinstance(v, str) and v in ("true", "false") for v in present):
+        values = [v == "true" if isinstance(v, str) else v for v in values]
+    decimals = _float_decimals(column)
+    cells = []
+    for value in values:
+        text = _cell(value, decimals)
+        if name in _WORD_COLUMNS and isinstance(value, str):
+            text = text.replace("_", " ")
+        cells.append(text)
+    return cells
+
+
 def _html_table(frame: pd.DataFrame) -> str:
-    head = "".join(f"<th>{html.escape(str(name))}</th>" for name in frame.columns)
-    body = "".join("<tr>" + "".join(f"<td>{_cell(value)}</td>" for value in row) + "</tr>"
-                   for row in frame.astype(object).itertuples(index=False, name=None))
-    return (f'<div class="table-scroll"><table><thead><tr>{head}</tr></thead>'
-            f"<tbody>{body}</tbody></table></div>")
+    head = "".join(f"<th>{html.escape(str(name).replace('_', ' '))}</th>"
+                   for name in frame.columns)
+    columns = [_html_column(str(name), frame[name]) for name in frame.columns]
+    rows = []
+    for cells in zip(*columns):
+        rows.append("<tr>" + "".join(
+            f'<td class="{"prose" if len(text) > 40 else "short"}">{text}</td>'
+            for text in cells) + "</tr>")
+    return (f'<div class="table-scroll"><table class="rows"><thead><tr>{head}</tr></thead>'
+            f"<tbody>{''.join(rows)}</tbody></table></div>")
 
 
 def _html_page(check: str, summary: dict, flagged: pd.DataFrame, tables: dict) -> str:
@@ -299,7 +341,8 @@ def _html_page(check: str, summary: dict, flagged: pd.DataFrame, tables: dict) -
         f"<title>Consistency screen: {html.escape(check)}</title>",
         f"<style>{style.PAGE_STYLE}</style></head><body>",
         f"<h1>Consistency screen: {html.escape(check)}</h1>",
-        f'<h2>Summary</h2><div class="table-scroll"><table>{summary_rows}</table></div>',
+        f'<h2>Summary</h2><div class="table-scroll"><table class="summary">{summary_rows}'
+        "</table></div>",
         f"<h2>Flagged ({len(flagged)})</h2>",
         _html_table(flagged) if len(flagged) else "<p>Nothing flagged.</p>",
     ]
