@@ -1,7 +1,8 @@
 """Check every claim of a study: rebuild the defensible tests and give one verdict per claim.
 
-The claim check sits above the rebuilt tests (:mod:`reanalyse.checks`), the sensitivity
-analyses and the granularity screens, and combines them: one :class:`ClaimCheck` per claim.
+The claim check sits above the rebuilt tests (:mod:`reanalyse.checks`) and the sensitivity
+analyses, calls the granularity kernels (GRIM, GRIMMER) the screens call, and combines them: one
+:class:`ClaimCheck` per claim.
 
 >>> from reanalyse.claims.check import check_file
 >>> result = check_file("data/raisi-dehkordi-2019.yaml")      # doctest: +SKIP
@@ -13,15 +14,18 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field, replace
 
+import numpy as np
+
 from reanalyse._version import __version__
 from reanalyse.checks.binary import CountPairs, binary_tests, risk_effects
 from reanalyse.checks.continuous import ArmBox, hedges_g, k_sample_tests, mean_difference, \
     two_sample_tests
+from reanalyse.kernels.columns import PrintedColumn
+from reanalyse.kernels.granularity import grim_test
+from reanalyse.kernels.grimmer import grimmer_test
 from reanalyse.kernels.printed import PrintedNumber, Rounding
 from reanalyse.checks.reported import ci_p, statistic_p
 from reanalyse.checks.results import Effect, SpecResult
-from reanalyse.screens.grim import grim
-from reanalyse.screens.grimmer import grimmer
 from reanalyse.sensitivity import ClaimSensitivity, claim_sensitivity
 from reanalyse.model import tests
 from reanalyse.model.options import CheckOptions
@@ -134,27 +138,39 @@ def _granularity_impossible(outcome: Outcome, arm_ids, study: Study,
     """Means (GRIM) and SDs (GRIMMER) that no set of whole-number item scores can give.
 
     Applies only where the study file declares the scale's ``items`` (each participant's score
-    is the sum or mean of that many integer items).
+    is the sum or mean of that many integer items).  The arms go to the kernels as one column;
+    a number the integer kernels cannot hold, and an SD GRIMMER leaves undecided, flag nothing.
     """
     scale = outcome.scale
     if scale is None or scale.items is None:
         return []
+    arms = [(study.arm(arm_id).label, outcome.arms[arm_id]) for arm_id in arm_ids
+            if outcome.arms[arm_id].mean is not None and outcome.arms[arm_id].n is not None]
+    if not arms:
+        return []
+    means = PrintedColumn.of(summary.mean for _, summary in arms)
+    n = np.array([summary.n for _, summary in arms], dtype=np.int64)
+    items = np.full(len(arms), scale.items, dtype=np.int64)
+    grim = grim_test(means, n, items, rounding)
+    grim_fails = means.valid & grim.testable & ~grim.consistent
+    with_sd = [k for k, (_, summary) in enumerate(arms)
+               if means.valid[k] and not grim_fails[k] and summary.sd is not None
+               and summary.n >= 2]
+    sds = PrintedColumn.of(arms[k][1].sd for k in with_sd)
+    take = np.array(with_sd, dtype=np.int64)
+    grimmer = (grimmer_test(means.take(take), sds, n[take], items[take], rounding)
+               if with_sd else None)
     problems = []
-    for arm_id in arm_ids:
-        summary = outcome.arms[arm_id]
-        if summary.mean is None or summary.n is None:
-            continue
-        label = study.arm(arm_id).label
-        result = grim(summary.mean.text, summary.n, items=scale.items, rounding=rounding.value)
-        if result.status == "inconsistent":
+    for k, (label, summary) in enumerate(arms):
+        if grim_fails[k]:
             problems.append(f"the mean {summary.mean} for {label} (n = {summary.n}) fails GRIM: "
-                            f"{result.reason}")
-        elif summary.sd is not None:
-            result = grimmer(summary.mean.text, summary.sd.text, summary.n, items=scale.items,
-                             rounding=rounding.value)
-            if result.status == "inconsistent":
+                            f"{grim.reason[k]}")
+        elif k in with_sd:
+            row = with_sd.index(k)
+            if sds.valid[row] and sds.value[row] >= 0 and grimmer.decided[row] \
+                    and not grimmer.consistent[row]:
                 problems.append(f"the SD {summary.sd} for {label} (n = {summary.n}) fails "
-                                f"GRIMMER: {result.reason}")
+                                f"GRIMMER: {grimmer.reason[row]}")
     return problems
 
 
