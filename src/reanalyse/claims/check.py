@@ -29,7 +29,7 @@ from reanalyse.checks.results import Effect, SpecResult
 from reanalyse.sensitivity import ClaimSensitivity, claim_sensitivity
 from reanalyse.model import tests
 from reanalyse.model.options import CheckOptions
-from reanalyse.model.study import Claim, Outcome, Study
+from reanalyse.model.study import Claim, ClaimContext, Outcome, Study
 from reanalyse.model.studyfile import load_study
 from reanalyse.checks.verdicts import Partition, Verdict, decide_verdict, partition_specs, \
     single_group_reason
@@ -56,6 +56,7 @@ class ClaimCheck:
     sensitivity: ClaimSensitivity | None = None
     notes: tuple[str, ...] = field(default=())
     partition: Partition = Partition()
+    context: ClaimContext | None = None
 
     def spec(self, name: str) -> SpecResult | None:
         """The spec called ``name`` (None if it was not rebuilt)."""
@@ -174,9 +175,10 @@ def _granularity_impossible(outcome: Outcome, arm_ids, study: Study,
     return problems
 
 
-def _rebuild(study: Study, claim: Claim, outcome: Outcome, arm_ids, alpha: float,
-             options: CheckOptions):
+def _rebuild(study: Study, context: ClaimContext, options: CheckOptions):
     """Specs and effects rebuilt from the arms' summaries, and impossibilities found."""
+    claim, outcome, arm_ids, alpha = context.claim, context.outcome, context.arm_ids, \
+        context.alpha
     summaries = outcome.summaries(arm_ids)
     if outcome.type == "continuous":
         boxes = tuple(ArmBox.from_arm(s, options.rounding) for s in summaries)
@@ -264,40 +266,36 @@ def _default_df(family: str, outcome: Outcome, arm_ids) -> tuple[PrintedNumber, 
 
 def check_claim(study: Study, claim: Claim, options: CheckOptions = CheckOptions()) -> ClaimCheck:
     """Rebuild every defensible test for ``claim`` and decide its verdict."""
-    alpha = options.alpha if options.alpha is not None else study.claim_alpha(claim)
-    outcome = study.outcome(claim.outcome)
-    arm_ids = study.claim_arms(claim)
+    context = study.claim_context(claim, options.alpha)
+    alpha, outcome, arm_ids = context.alpha, context.outcome, context.arm_ids
     if len(arm_ids) == 1:
         return ClaimCheck(claim, Verdict.INSUFFICIENT_INFORMATION,
                           single_group_reason(study.arm(arm_ids[0]).label,
                                               outcome.arms[arm_ids[0]].n),
                           alpha, options.rounding,
                           missing=("a comparison group, or the within-group correlation "
-                                   "(or the SD of the change)",))
+                                   "(or the SD of the change)",), context=context)
     notes: list[str] = []
     missing = _missing(outcome, arm_ids, study)
     specs, effects, impossible = (), (), []
     if not missing:
-        specs, effects, impossible = _rebuild(study, claim, outcome, arm_ids, alpha, options)
+        specs, effects, impossible = _rebuild(study, context, options)
         specs = _assign_roles(specs, claim, options)
     specs = tuple(specs) + tuple(_reported_specs(claim, outcome, arm_ids, alpha,
                                                  options.rounding, notes))
-    claimed = claim.significant
-    printed_p = claim.reported.p
-    if claimed is None and printed_p is not None:
-        claimed = printed_p.significant(alpha)
-        if claimed is not None:
-            notes.append(f"the claimed significance was read from the printed p ({printed_p})")
+    claimed, printed_p = context.claimed, claim.reported.p
+    if context.claimed_from_p:
+        notes.append(f"the claimed significance was read from the printed p ({printed_p})")
     student = next((spec for spec in specs if spec.name == "student_t"), None)
-    sensitivity = claim_sensitivity(study, claim, alpha=alpha, rounding=options.rounding,
-                                    student=student)
+    sensitivity = claim_sensitivity(study, claim, rounding=options.rounding, student=student,
+                                    context=context)
     if claimed is None:
         return ClaimCheck(claim, Verdict.INSUFFICIENT_INFORMATION,
                           "The study file does not say whether the paper claims a significant "
                           "result; add 'significant: true' or 'false' to the claim.", alpha,
                           options.rounding, specs, tuple(effects), missing, tuple(impossible),
                           sensitivity=sensitivity, notes=tuple(notes),
-                          partition=partition_specs(specs, None))
+                          partition=partition_specs(specs, None), context=context)
     if not impossible:
         impossible = list(sensitivity.impossible_reasons)
     family = tests.family_of(claim.reported.test) or ("chi2" if outcome.type == "binary"
@@ -312,7 +310,7 @@ def check_claim(study: Study, claim: Claim, options: CheckOptions = CheckOptions
     return ClaimCheck(claim, result.verdict, result.reason, alpha, options.rounding, specs,
                       tuple(effects), missing,
                       tuple(impossible), result.matched_spec, sensitivity, tuple(notes),
-                      result.partition)
+                      result.partition, context)
 
 
 def check_study(study: Study, options: CheckOptions = CheckOptions()) -> StudyCheck:
