@@ -325,7 +325,7 @@ def provenance(study, analysis=None) -> Html:
     if study.notes:
         facts.append(("Notes", _e(_sentence(study.notes))))
     if analysis is not None:
-        options = analysis.options_dict()
+        options = analysis.options.to_dict()
         alpha = (f"{options['alpha']:g}" if options["alpha"] is not None
                  else f"each claim's own (study: {study.alpha:g})")
         defensible = ("all rebuilt tests" if options["defensible"] is None
