@@ -139,9 +139,11 @@ def _residue_fits(residue, n, items, sd_lower, sd_upper, lower_closed, upper_clo
                                           upper_closed, sd_decimals)
     start = np.maximum(q_low, least_squares(n, residue))
     start = start + (start - residue) % 2
-    fits = np.zeros(len(n), dtype=bool)
     decided = np.ones(len(n), dtype=bool)
     three = n == 3
+    if not three.any():
+        return _first_representable(n, residue, start, q_high) <= q_high, decided
+    fits = np.zeros(len(n), dtype=bool)
     other = ~three
     if other.any():
         fits[other] = _first_representable(n[other], residue[other], start[other],
