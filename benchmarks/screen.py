@@ -179,6 +179,22 @@ def best_time(function, table, repeat):
     return best, result
 
 
+#: GRIMMER rows with n = 3 and huge SDs: wide windows (decided at once), a window holding no
+#: integer sum of squares, and narrow ones left undecided after the bounded search.
+THREE_SDS = ("100000000.00", "1000000000.00", "123456789.123456789", "380618.546467",
+             "912345.123457")
+
+
+def three_sd_rows(repeat):
+    """Seconds per GRIMMER row with n = 3 and a huge SD (each row on its own)."""
+    print()
+    print("GRIMMER, n = 3, mean 5.00, one row each: seconds and status")
+    for sd in THREE_SDS:
+        table = pd.DataFrame({"mean": ["5.00"], "sd": [sd], "n": ["3"]})
+        seconds, result = best_time(grimmer_map, table, repeat)
+        print(f"  sd {sd:<22}{seconds:>8.3f} s  {result['status'].iloc[0]}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=1_000_000)
@@ -201,6 +217,7 @@ def main() -> None:
         print(f"{name:<16}{len(table) / seconds:>14,.0f}{alone_text:>14}{mark:>12}"
               f"{flagged:>10.1%}")
     print("(rebuilt_anova: rows are groups, three per comparison)")
+    three_sd_rows(args.repeat)
 
     print()
     if not CARLISLE.is_file():

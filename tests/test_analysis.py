@@ -28,7 +28,8 @@ def test_load_resolves_paths_relative_to_the_file():
     assert analysis.notebook == NOTEBOOK.resolve()
     assert analysis.path.is_absolute()
     # no options: the check's defaults
-    assert (analysis.alpha, analysis.rounding, analysis.defensible, analysis.boschloo) == \
+    options = analysis.options
+    assert (options.alpha, options.rounding, options.defensible, options.boschloo) == \
         (None, Rounding.NEAREST, None, "when_needed")
     assert analysis.expected == {}
 
@@ -52,13 +53,13 @@ expected:
 """)
     analysis = load_analysis(path)
     assert analysis.title == "A synthetic title"
-    assert analysis.alpha == 0.01
-    assert analysis.rounding is Rounding.HALF_UP
-    assert analysis.defensible == ("student_t", "welch_t")
+    assert analysis.options.alpha == 0.01
+    assert analysis.options.rounding is Rounding.HALF_UP
+    assert analysis.options.defensible == ("student_t", "welch_t")
     assert analysis.parameters == {"points": 21, "scale": 0.5, "label": "text"}
     assert isinstance(analysis.parameters["points"], int)
     assert analysis.expected == {"lower-score": "reproduced"}
-    options = analysis.check_options()
+    options = analysis.options
     assert (options.alpha, options.rounding, options.defensible, options.boschloo) == \
         (0.01, Rounding.HALF_UP, ("student_t", "welch_t"), "never")
 
@@ -102,14 +103,23 @@ def test_unknown_key_suggests_the_close_one(tmp_path):
         load_analysis(path)
 
 
-def test_unknown_defensible_test_is_named_when_options_are_made(tmp_path):
+def test_unknown_defensible_test_is_named_when_the_file_is_read(tmp_path):
     path = write(tmp_path, "study: {study}\nnotebook: {notebook}\n"
                            "options:\n  defensible: [welch_tt]\n")
-    analysis = load_analysis(path)  # reading stays cheap: spec names are checked here
     with pytest.raises(AnalysisFileError, match="did you mean 'welch_t'") as raised:
-        analysis.check_options()
+        load_analysis(path)
     assert raised.value.field == "options.defensible"
     assert raised.value.value == "welch_tt"
+    assert raised.value.line == 4
+
+
+def test_unknown_boschloo_policy_is_named_when_the_file_is_read(tmp_path):
+    path = write(tmp_path, "study: {study}\nnotebook: {notebook}\n"
+                           "options:\n  boschloo: sometimes\n")
+    with pytest.raises(AnalysisFileError, match="when_needed") as raised:
+        load_analysis(path)
+    assert (raised.value.field, raised.value.value, raised.value.line) == \
+        ("options.boschloo", "sometimes", 4)
 
 
 def test_file_name_must_make_report_names(tmp_path):

@@ -449,3 +449,90 @@ def test_bad_cells_give_per_row_status():
     assert out.loc[3, "reason"] == "sd = '-1': must be at least 0"
     assert out.loc[4, "reason"] == "n = '-3': must be at least 2"
     assert "mean = 'abc'" in out.loc[6, "reason"] and "n = '2.5'" in out.loc[6, "reason"]
+
+
+# -- GRIMMER with n = 3: a bounded search ---------------------------------------------------------
+
+def _three_rows(rng, count, places=(2, 3, 4)):
+    """Rows of three integers in 0..30 with their SD printed to ``places`` decimals, nudged by
+    a unit or two of the last place so that about half are impossible."""
+    rows = []
+    for _ in range(count):
+        data = [rng.randint(0, 30) for _ in range(3)]
+        mean = Fraction(sum(data), 3)
+        sd = math.sqrt(sum((d - mean) ** 2 for d in data) / 2)
+        decimals = rng.choice(places)
+        shifted = max(sd + rng.choice([0, 1, -1, 2]) * 10**-decimals, 0)
+        rows.append((f"{float(mean):.2f}", f"{shifted:.{decimals}f}", 3))
+    return rows
+
+
+def _three_reached():
+    """Sum -> every sum of squares of three integers in -30..60 with that sum.  Complete for the rows of
+    :func:`_three_rows`: means in 0..30 and SDs below 22, so no value lies more than
+    22 sqrt(2) < 32 from a mean."""
+    reached: dict[int, set[int]] = {}
+    for y in itertools.combinations_with_replacement(range(-30, 61), 3):
+        reached.setdefault(sum(y), set()).add(sum(v * v for v in y))
+    return reached
+
+
+def _three_possible(reached, mean: str, sd: str) -> bool:
+    """Some reached (S, Q) with S / 3 printing as ``mean`` and the SD as ``sd`` (nearest)."""
+    return any(sd_prints_as(Fraction(3 * q - s * s, 6), sd, "nearest")
+               for s in range(91) if prints_as(Fraction(s, 3), mean, "nearest")
+               for q in reached[s])
+
+
+@pytest.fixture(scope="module")
+def three_reached():
+    return _three_reached()
+
+
+def test_grimmer_three_against_enumeration(three_reached):
+    rows = _three_rows(random.Random(31), 40)
+    got = grimmer_map(pd.DataFrame(rows, columns=["mean", "sd", "n"]).astype(str))["status"]
+    assert set(got) <= {"consistent", "inconsistent"}
+    for (mean, sd, n), status in zip(rows, got):
+        assert (status == "consistent") == _three_possible(three_reached, mean, sd), (mean, sd)
+    assert {"consistent", "inconsistent"} <= set(got)  # both outcomes were exercised
+
+
+def test_grimmer_three_within_a_small_budget_is_never_wrong(monkeypatch, three_reached):
+    # with a budget of one candidate largest value, rows whose search would need more are left
+    # untestable; every row still decided must agree with the enumeration
+    import reanalyse.kernels.grimmer as core
+    monkeypatch.setattr(core, "THREE_BUDGET", 1)
+    rows = _three_rows(random.Random(32), 40, places=(1, 2))
+    out = grimmer_map(pd.DataFrame(rows, columns=["mean", "sd", "n"]).astype(str))
+    for (mean, sd, n), status in zip(rows, out["status"]):
+        if status != "untestable":
+            assert (status == "consistent") == _three_possible(three_reached, mean, sd), \
+                (mean, sd)
+    assert (out["status"] == "untestable").any()
+    assert out.loc[out["status"] == "untestable", "reason"].str.startswith(
+        "too large to decide").all()
+    assert (out["status"] != "untestable").any()
+
+
+@pytest.mark.parametrize("sd", ["100000000.00", "1000000000.00"])
+def test_grimmer_three_with_a_huge_sd(sd):
+    # witness by hand: (5 - d, 5, 5 + d) has mean 5 and SD sqrt((d**2 + 0 + d**2) / 2) = d
+    assert grimmer("5.00", sd, 3).status == "consistent"
+
+
+def test_grimmer_three_with_a_narrow_window_and_a_huge_sd():
+    # mean 5.00 of three integers: the sum is 15 (14.985 <= S / 3 <= 15.015).  The SD
+    # 123456789.123456789 says (Q - 75) / 2 lies in [lo**2, hi**2], lo, hi = SD -+ 5e-10, and
+    # Q has the parity of 15: counted here in exact fractions, no odd integer Q lies in it
+    sd = Fraction("123456789.123456789")
+    low, high = 2 * (sd - Fraction(5, 10**10)) ** 2 + 75, 2 * (sd + Fraction(5, 10**10)) ** 2 + 75
+    odd = [q for q in range(math.ceil(low), math.floor(high) + 1) if q % 2]
+    assert not odd
+    result = grimmer("5.00", "123456789.123456789", 3)
+    assert result.status == "inconsistent"
+    assert "too large to search for the nearest possible SDs" in result.reason
+    # SD 380618.546467 leaves a candidate Q that only a factorisation would settle, and more
+    # largest values than the budget: the row is left undecided, not called either way
+    wide = grimmer("5.00", "380618.546467", 3)
+    assert wide.status == "untestable" and wide.reason.startswith("too large to decide")

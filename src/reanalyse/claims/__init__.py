@@ -1,1 +1,2 @@
-"""One verdict per claim, from the rebuilt tests, the sensitivity analyses and the screens."""
+"""One verdict per claim, from the rebuilt tests, the sensitivity analyses and the granularity
+kernels."""

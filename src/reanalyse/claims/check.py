@@ -1,7 +1,8 @@
 """Check every claim of a study: rebuild the defensible tests and give one verdict per claim.
 
-The claim check sits above the rebuilt tests (:mod:`reanalyse.checks`), the sensitivity
-analyses and the granularity screens, and combines them: one :class:`ClaimCheck` per claim.
+The claim check sits above the rebuilt tests (:mod:`reanalyse.checks`) and the sensitivity
+analyses, calls the granularity kernels (GRIM, GRIMMER) the screens call, and combines them: one
+:class:`ClaimCheck` per claim.
 
 >>> from reanalyse.claims.check import check_file
 >>> result = check_file("data/raisi-dehkordi-2019.yaml")      # doctest: +SKIP
@@ -13,19 +14,22 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field, replace
 
+import numpy as np
+
 from reanalyse._version import __version__
 from reanalyse.checks.binary import CountPairs, binary_tests, risk_effects
 from reanalyse.checks.continuous import ArmBox, hedges_g, k_sample_tests, mean_difference, \
     two_sample_tests
+from reanalyse.kernels.columns import PrintedColumn
+from reanalyse.kernels.granularity import grim_test
+from reanalyse.kernels.grimmer import grimmer_test
 from reanalyse.kernels.printed import PrintedNumber, Rounding
 from reanalyse.checks.reported import ci_p, statistic_p
 from reanalyse.checks.results import Effect, SpecResult
-from reanalyse.screens.grim import grim
-from reanalyse.screens.grimmer import grimmer
 from reanalyse.sensitivity import ClaimSensitivity, claim_sensitivity
 from reanalyse.model import tests
 from reanalyse.model.options import CheckOptions
-from reanalyse.model.study import Claim, Outcome, Study
+from reanalyse.model.study import Claim, ClaimContext, Outcome, Study
 from reanalyse.model.studyfile import load_study
 from reanalyse.checks.verdicts import Partition, Verdict, decide_verdict, partition_specs, \
     single_group_reason
@@ -52,6 +56,7 @@ class ClaimCheck:
     sensitivity: ClaimSensitivity | None = None
     notes: tuple[str, ...] = field(default=())
     partition: Partition = Partition()
+    context: ClaimContext | None = None
 
     def spec(self, name: str) -> SpecResult | None:
         """The spec called ``name`` (None if it was not rebuilt)."""
@@ -154,33 +159,46 @@ def _granularity_impossible(outcome: Outcome, arm_ids, study: Study,
     """Means (GRIM) and SDs (GRIMMER) that no set of whole-number item scores can give.
 
     Applies only where the study file declares the scale's ``items`` (each participant's score
-    is the sum or mean of that many integer items).
+    is the sum or mean of that many integer items).  The arms go to the kernels as one column;
+    a number the integer kernels cannot hold, and an SD GRIMMER leaves undecided, flag nothing.
     """
     scale = outcome.scale
     if scale is None or scale.items is None:
         return []
+    arms = [(study.arm(arm_id).label, outcome.arms[arm_id]) for arm_id in arm_ids
+            if outcome.arms[arm_id].mean is not None and outcome.arms[arm_id].n is not None]
+    if not arms:
+        return []
+    means = PrintedColumn.of(summary.mean for _, summary in arms)
+    n = np.array([summary.n for _, summary in arms], dtype=np.int64)
+    items = np.full(len(arms), scale.items, dtype=np.int64)
+    grim = grim_test(means, n, items, rounding)
+    grim_fails = means.valid & grim.testable & ~grim.consistent
+    with_sd = [k for k, (_, summary) in enumerate(arms)
+               if means.valid[k] and not grim_fails[k] and summary.sd is not None
+               and summary.n >= 2]
+    sds = PrintedColumn.of(arms[k][1].sd for k in with_sd)
+    take = np.array(with_sd, dtype=np.int64)
+    grimmer = (grimmer_test(means.take(take), sds, n[take], items[take], rounding)
+               if with_sd else None)
     problems = []
-    for arm_id in arm_ids:
-        summary = outcome.arms[arm_id]
-        if summary.mean is None or summary.n is None:
-            continue
-        label = study.arm(arm_id).label
-        result = grim(summary.mean.text, summary.n, items=scale.items, rounding=rounding.value)
-        if result.status == "inconsistent":
+    for k, (label, summary) in enumerate(arms):
+        if grim_fails[k]:
             problems.append(f"the mean {summary.mean} for {label} (n = {summary.n}) fails GRIM: "
-                            f"{result.reason}")
-        elif summary.sd is not None:
-            result = grimmer(summary.mean.text, summary.sd.text, summary.n, items=scale.items,
-                             rounding=rounding.value)
-            if result.status == "inconsistent":
+                            f"{grim.reason[k]}")
+        elif k in with_sd:
+            row = with_sd.index(k)
+            if sds.valid[row] and sds.value[row] >= 0 and grimmer.decided[row] \
+                    and not grimmer.consistent[row]:
                 problems.append(f"the SD {summary.sd} for {label} (n = {summary.n}) fails "
-                                f"GRIMMER: {result.reason}")
+                                f"GRIMMER: {grimmer.reason[row]}")
     return problems
 
 
-def _rebuild(study: Study, claim: Claim, outcome: Outcome, arm_ids, alpha: float,
-             options: CheckOptions):
+def _rebuild(study: Study, context: ClaimContext, options: CheckOptions):
     """Specs and effects rebuilt from the arms' summaries, and impossibilities found."""
+    claim, outcome, arm_ids, alpha = context.claim, context.outcome, context.arm_ids, \
+        context.alpha
     summaries = outcome.summaries(arm_ids)
     if outcome.type == "continuous":
         boxes = tuple(ArmBox.from_arm(s, options.rounding) for s in summaries)
@@ -268,42 +286,38 @@ def _default_df(family: str, outcome: Outcome, arm_ids) -> tuple[PrintedNumber, 
 
 def check_claim(study: Study, claim: Claim, options: CheckOptions = CheckOptions()) -> ClaimCheck:
     """Rebuild every defensible test for ``claim`` and decide its verdict."""
-    alpha = options.alpha if options.alpha is not None else study.claim_alpha(claim)
-    outcome = study.outcome(claim.outcome)
-    arm_ids = study.claim_arms(claim)
+    context = study.claim_context(claim, options.alpha)
+    alpha, outcome, arm_ids = context.alpha, context.outcome, context.arm_ids
     if len(arm_ids) == 1:
         return ClaimCheck(claim, Verdict.INSUFFICIENT_INFORMATION,
                           single_group_reason(study.arm(arm_ids[0]).label,
                                               outcome.arms[arm_ids[0]].n),
                           alpha, options.rounding,
                           missing=("a comparison group, or the within-group correlation "
-                                   "(or the SD of the change)",))
+                                   "(or the SD of the change)",), context=context)
     notes: list[str] = []
     missing = _missing(outcome, arm_ids, study)
     specs, effects, impossible = (), (), []
     if not missing:
-        specs, effects, impossible = _rebuild(study, claim, outcome, arm_ids, alpha, options)
+        specs, effects, impossible = _rebuild(study, context, options)
         specs = _assign_roles(specs, claim, options)
     specs = tuple(specs) + tuple(_reported_specs(claim, outcome, arm_ids, alpha,
                                                  options.rounding, notes))
     if not missing:
         missing = _missing_result(claim, specs)
-    claimed = claim.significant
-    printed_p = claim.reported.p
-    if claimed is None and printed_p is not None:
-        claimed = printed_p.significant(alpha)
-        if claimed is not None:
-            notes.append(f"the claimed significance was read from the printed p ({printed_p})")
+    claimed, printed_p = context.claimed, claim.reported.p
+    if context.claimed_from_p:
+        notes.append(f"the claimed significance was read from the printed p ({printed_p})")
     student = next((spec for spec in specs if spec.name == "student_t"), None)
-    sensitivity = claim_sensitivity(study, claim, alpha=alpha, rounding=options.rounding,
-                                    student=student)
+    sensitivity = claim_sensitivity(study, claim, rounding=options.rounding, student=student,
+                                    context=context)
     if claimed is None:
         return ClaimCheck(claim, Verdict.INSUFFICIENT_INFORMATION,
                           "The study file does not say whether the paper claims a significant "
                           "result; add 'significant: true' or 'false' to the claim.", alpha,
                           options.rounding, specs, tuple(effects), missing, tuple(impossible),
                           sensitivity=sensitivity, notes=tuple(notes),
-                          partition=partition_specs(specs, None))
+                          partition=partition_specs(specs, None), context=context)
     if not impossible:
         impossible = list(sensitivity.impossible_reasons)
     family = tests.family_of(claim.reported.test) or ("chi2" if outcome.type == "binary"
@@ -318,7 +332,7 @@ def check_claim(study: Study, claim: Claim, options: CheckOptions = CheckOptions
     return ClaimCheck(claim, result.verdict, result.reason, alpha, options.rounding, specs,
                       tuple(effects), missing,
                       tuple(impossible), result.matched_spec, sensitivity, tuple(notes),
-                      result.partition)
+                      result.partition, context)
 
 
 def check_study(study: Study, options: CheckOptions = CheckOptions()) -> StudyCheck:

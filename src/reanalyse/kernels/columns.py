@@ -129,6 +129,22 @@ class PrintedColumn:
         unit = 0.5 / 10.0 ** self.decimals
         return lower * unit, upper * unit
 
+    @classmethod
+    def of(cls, numbers) -> "PrintedColumn":
+        """A column of parsed :class:`~reanalyse.kernels.printed.PrintedNumber` s, with the
+        problem :func:`read_printed` would give a number the integer kernels cannot hold
+        (more than 18 digits, or a power-of-ten exponent)."""
+        numbers = list(numbers)
+        fits = [0 <= n.decimals <= _MAX_DIGITS and abs(n.scaled) < 10**_MAX_DIGITS
+                for n in numbers]
+        problem = np.array([None if ok else "more than 18 digits, or not in plain decimals"
+                            for ok in fits], dtype=object)
+        return cls(np.array([n.text for n in numbers], dtype=object),
+                   np.array([n.scaled if ok else 0 for n, ok in zip(numbers, fits)],
+                            dtype=np.int64),
+                   np.array([n.decimals if ok else 0 for n, ok in zip(numbers, fits)],
+                            dtype=np.int64), problem)
+
     def take(self, index) -> "PrintedColumn":
         """The cells at ``index`` (an integer or boolean array)."""
         return PrintedColumn(self.text[index], self.scaled[index], self.decimals[index],

@@ -10,14 +10,15 @@ in Python integers (numpy object arrays, same code) for the rare rows where they
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from typing import Callable
 
 import numpy as np
 
-from reanalyse.kernels.columns import POW10, PrintedColumn
+from reanalyse.kernels.columns import POW10, PrintedColumn, format_scaled, join_text, to_text
 from reanalyse.kernels.printed import PrintedNumber, half_unit_bounds, parse_number
 
-__all__ = ["grim_sums", "percent_counts", "split_exact", "exact_product", "sum_range", "round_ratio", "ceil_div", "floor_div",
+__all__ = ["GrimTest", "grim_test", "grim_sums", "percent_counts", "split_exact", "exact_product", "sum_range", "round_ratio", "ceil_div", "floor_div",
            "representable", "isqrt", "is_square", "interval_bounds", "printed_ratio", "pow10",
            "least_squares", "percent_count_range"]
 
@@ -322,3 +323,76 @@ def percent_counts(percent, n, rounding):
     """
     low, high = grim_sums(percent, n, rounding, scale=100)
     return np.maximum(low, 0).astype(np.int64), np.minimum(high, n).astype(np.int64)
+
+
+@dataclass(frozen=True)
+class GrimTest:
+    """GRIM over rows of printed means.
+
+    Attributes
+    ----------
+    consistent : ndarray of bool
+        Some integer sum of n x items values has a mean that prints as the printed mean.
+    testable : ndarray of bool
+        Whether n x items < 10**decimals, so that GRIM can fail at all.
+    reason : ndarray of object
+        Why a row is inconsistent (the nearest possible means) or untestable; None elsewhere.
+    """
+
+    consistent: np.ndarray
+    testable: np.ndarray
+    reason: np.ndarray
+
+
+def grim_test(mean: PrintedColumn, n, items, rounding) -> GrimTest:
+    """GRIM (Brown & Heathers 2017) for rows of printed means.
+
+    Hypothesis tested, row by row: some integer total T of n responses, each the sum or mean of
+    ``items`` integer items, gives T / (n x items) inside the printed mean's rounding interval.
+
+    Parameters
+    ----------
+    mean : PrintedColumn
+        The printed means (cells read, ``problem`` None).
+    n, items : int arrays
+        Participants and integer items per score (at least 1 each).
+    rounding : Rounding or str
+
+    Returns
+    -------
+    GrimTest
+    """
+    count = exact_product(n, items)
+    low, high = grim_sums(mean, count, rounding)
+    consistent = np.asarray(low <= high, dtype=bool)
+    reason = np.full(len(count), None, dtype=object)
+    bad = ~consistent
+    if bad.any():
+        # no sum fits: high is the sum just below the interval and low the one just above
+        below, above = _nearest_means(mean.take(bad), count[bad], high[bad], low[bad])
+        total = to_text(count[bad])
+        reason[bad] = join_text(
+            "no sum of ", total, " integer values has a mean that rounds to ", mean.text[bad],
+            "; nearest possible means ", below, " (", high[bad], "/", total, ") and ", above,
+            " (", low[bad], "/", total, ")")
+    testable = np.asarray(count < POW10[np.minimum(mean.decimals, 18)], dtype=bool)
+    if not testable.all():
+        untestable = ~testable
+        reason[untestable] = join_text(
+            "n x items = ", to_text(count[untestable]), " is not below 10^",
+            to_text(mean.decimals[untestable]), ": every mean printed to ",
+            to_text(mean.decimals[untestable]), " decimal(s) is possible, so GRIM cannot test it")
+    return GrimTest(consistent, testable, reason)
+
+
+def _nearest_means(mean, count, below, above):
+    """Text of the means of the sums ``below`` and ``above``, at the mean's decimals."""
+    magnitude = (np.abs(below).astype(float) + np.abs(above) + 2) * 2 * 10.0 ** mean.decimals
+
+    def compute(below, above, count, decimals):
+        return {"below": printed_ratio(below, count, decimals),
+                "above": printed_ratio(above, count, decimals)}
+
+    out = split_exact(magnitude, compute, below, above, count, mean.decimals)
+    return (format_scaled(out["below"], mean.decimals),
+            format_scaled(out["above"], mean.decimals))

@@ -17,9 +17,10 @@ verdicts the evidence team has recorded for each claim::
       lower-epds: reproduced
 
 :func:`load_analysis` reads and checks a file without importing the statistics stack (it is
-fast enough to read every analysis before deciding which ones to run); the spec names in
-``defensible`` are checked by :meth:`Analysis.check_options`.  Every problem is an
-:class:`~reanalyse.errors.AnalysisFileError` naming the file, line, field and value with a hint.
+fast enough to read every analysis before deciding which ones to run), the options included:
+:attr:`Analysis.options` is the :class:`~reanalyse.model.options.CheckOptions` the check takes.
+Every problem is an :class:`~reanalyse.errors.AnalysisFileError` naming the file, line, field
+and value with a hint.
 """
 
 from __future__ import annotations
@@ -35,7 +36,7 @@ from reanalyse.errors import AnalysisFileError, ReanalyseError
 from reanalyse.io import write_atomic
 from reanalyse.kernels.printed import Rounding
 from reanalyse.model import tests
-from reanalyse.model.options import CheckOptions
+from reanalyse.model.options import BOSCHLOO_POLICIES, CheckOptions
 from reanalyse.model.vocabulary import Verdict
 from reanalyse.model.yamltext import Located, Text, read_yaml
 
@@ -70,8 +71,8 @@ class Analysis:
         The notebook template (absolute).
     title : str or None
         A title for the report; the study's citation is used when absent.
-    alpha, rounding, defensible, boschloo
-        The options of the check (see :class:`reanalyse.model.options.CheckOptions`).
+    options : CheckOptions
+        The options of the check, checked when the file is read.
     parameters : dict
         Extra notebook parameters (names to scalars).
     expected : dict
@@ -83,48 +84,16 @@ class Analysis:
     study: Path
     notebook: Path | None = None
     title: str | None = None
-    alpha: float | None = None
-    rounding: Rounding = Rounding.NEAREST
-    defensible: tuple[str, ...] | None = None
-    boschloo: str = "when_needed"
+    options: CheckOptions = CheckOptions()
     parameters: dict = field(default_factory=dict)
     expected: dict = field(default_factory=dict)
-
-    def check_options(self):
-        """The :class:`~reanalyse.model.options.CheckOptions` of this analysis.
-
-        Raises
-        ------
-        AnalysisFileError
-            When the options are refused by the check (an unknown spec name in
-            ``defensible``, an unknown Boschloo policy).
-        """
-        for name in self.defensible or ():
-            if name not in tests.spec_names():
-                close = difflib.get_close_matches(name, tests.spec_names(), n=1)
-                raise AnalysisFileError(
-                    self.path or self.study, "unknown test name", field="options.defensible",
-                    value=name, hint=(f"did you mean '{close[0]}'? " if close else "")
-                    + "known tests: " + ", ".join(tests.spec_names()))
-        try:
-            return CheckOptions(alpha=self.alpha, rounding=self.rounding,
-                                defensible=self.defensible, boschloo=self.boschloo)
-        except ValueError as error:
-            raise AnalysisFileError(self.path or self.study, str(error), field="options",
-                                    hint="see the options in docs/running.md") from None
-
-    def options_dict(self) -> dict:
-        """The options as written (JSON-ready)."""
-        return {"alpha": self.alpha, "rounding": self.rounding.value,
-                "defensible": None if self.defensible is None else list(self.defensible),
-                "boschloo": self.boschloo}
 
     def to_dict(self) -> dict:
         """JSON-ready form."""
         return {"name": self.name, "path": None if self.path is None else str(self.path),
                 "study": str(self.study),
                 "notebook": None if self.notebook is None else str(self.notebook),
-                "title": self.title, "options": self.options_dict(),
+                "title": self.title, "options": self.options.to_dict(),
                 "parameters": dict(self.parameters), "expected": dict(self.expected)}
 
 
@@ -205,13 +174,13 @@ def load_analysis(path) -> Analysis:
     study = reader.file(top, "study", suffixes=(".yaml", ".yml"))
     notebook = reader.file(top, "notebook", suffixes=(".ipynb",))
     return Analysis(name=path.stem, path=path, study=study, notebook=notebook,
-                    title=reader.text(top, "title", None), **_options(reader, top),
+                    title=reader.text(top, "title", None), options=_options(reader, top),
                     parameters=_parameters(reader, top), expected=_expected(reader, top))
 
 
-def _options(reader: _Reader, top: Located) -> dict:
+def _options(reader: _Reader, top: Located) -> CheckOptions:
     if top.get("options") is None:
-        return {}
+        return CheckOptions()
     options = reader.mapping(top["options"], "options", top.line_of("options"), OPTION_KEYS)
     found = {}
     if options.get("alpha") is not None:
@@ -239,11 +208,22 @@ def _options(reader: _Reader, top: Located) -> dict:
             reader.fail("expected a list of test names", field="options.defensible",
                         value=names, line=options.line_of("defensible"),
                         hint="e.g. defensible: [student_t, welch_t]")
+        for name in names:
+            if name not in tests.spec_names():
+                close = difflib.get_close_matches(name, tests.spec_names(), n=1)
+                reader.fail("unknown test name", field="options.defensible", value=name,
+                            line=options.line_of("defensible"),
+                            hint=(f"did you mean '{close[0]}'? " if close else "")
+                            + "known tests: " + ", ".join(tests.spec_names()))
         found["defensible"] = tuple(str(name) for name in names)
     boschloo = reader.text(options, "boschloo", "options")
     if boschloo is not None:
+        if boschloo not in BOSCHLOO_POLICIES:
+            reader.fail("unknown Boschloo policy", field="options.boschloo", value=boschloo,
+                        line=options.line_of("boschloo"),
+                        hint="one of " + ", ".join(BOSCHLOO_POLICIES))
         found["boschloo"] = boschloo
-    return found
+    return CheckOptions(**found)
 
 
 def _parameters(reader: _Reader, top: Located) -> dict:

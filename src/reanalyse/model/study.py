@@ -16,7 +16,7 @@ from reanalyse.kernels.printed import PrintedNumber, PrintedP, Rounding
 
 __all__ = [
     "Arm", "Scale", "ContinuousArm", "BinaryArm", "Outcome", "Estimate", "Reported",
-    "Claim", "Source", "Study", "POPULATIONS", "ALTERNATIVES",
+    "Claim", "ClaimContext", "Source", "Study", "POPULATIONS", "ALTERNATIVES",
 ]
 
 POPULATIONS = ("itt", "per_protocol", "completers")
@@ -254,3 +254,45 @@ class Study:
     def claim_alpha(self, claim: Claim) -> float:
         """The significance level a claim is judged at (its own, else the study's)."""
         return self.alpha if claim.alpha is None else claim.alpha
+
+    def claim_context(self, claim: Claim, alpha: float | None = None) -> "ClaimContext":
+        """What ``claim`` is judged by, derived once (see :class:`ClaimContext`).
+
+        ``alpha`` overrides the claim's and the study's significance level (a CLI option).
+        """
+        alpha = self.claim_alpha(claim) if alpha is None else alpha
+        claimed, from_p = claim.significant, False
+        if claimed is None and claim.reported.p is not None:
+            claimed = claim.reported.p.significant(alpha)
+            from_p = claimed is not None
+        return ClaimContext(claim, self.outcome(claim.outcome), self.claim_arms(claim), alpha,
+                            claimed, from_p)
+
+
+@dataclass(frozen=True)
+class ClaimContext:
+    """A claim with what it is judged by: derived once, by :meth:`Study.claim_context`, and
+    handed to the rebuilt tests, the verdict and the sensitivity analyses alike.
+
+    Attributes
+    ----------
+    claim : Claim
+    outcome : Outcome
+        The outcome the claim is about.
+    arm_ids : tuple of str
+        The arms compared, in order (treatment first).
+    alpha : float
+        The significance level (the option's, else the claim's, else the study's).
+    claimed : bool or None
+        Whether the paper claims a significant result: ``significant:`` in the study file, else
+        read from the printed p at ``alpha``; None when neither says.
+    claimed_from_p : bool
+        Whether ``claimed`` was read from the printed p.
+    """
+
+    claim: Claim
+    outcome: Outcome
+    arm_ids: tuple[str, ...]
+    alpha: float
+    claimed: bool | None
+    claimed_from_p: bool = False

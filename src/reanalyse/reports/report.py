@@ -328,7 +328,7 @@ def provenance(study, analysis=None) -> Html:
     if study.notes:
         facts.append(("Notes", _e(_sentence(study.notes))))
     if analysis is not None:
-        options = analysis.options_dict()
+        options = analysis.options.to_dict()
         alpha = (f"{options['alpha']:g}" if options["alpha"] is not None
                  else f"each claim's own (study: {study.alpha:g})")
         defensible = ("all rebuilt tests" if options["defensible"] is None
@@ -646,7 +646,7 @@ def printed_numbers(check, study) -> Html:
     claimed = {True: f"It calls the result significant (alpha = {check.alpha:g}{sided}).",
                False: f"It calls the result not significant (alpha = {check.alpha:g}{sided}).",
                None: "The study file does not say whether the paper calls the result "
-                     "significant."}[claim.significant]
+                     "significant."}[_claimed(check)]
     lines = [f"<p><strong>{_e(outcome.label)}</strong> ({_e(outcome.type)})"
              + (f' <span class="rea-muted">source: {_e(outcome.source)}</span>'
                 if outcome.source else "") + "</p>",
@@ -802,13 +802,19 @@ def _tests(count: int) -> str:
     return "1 test" if count == 1 else f"{count} tests"
 
 
+def _claimed(check) -> bool | None:
+    """The significance the paper claims, as the check read it (from the study file's
+    ``significant``, else from the printed p)."""
+    return check.context.claimed if check.context is not None else check.claim.significant
+
+
 def explain(check, study) -> str:
     """A plain-language paragraph: what the paper claims, what the rebuilt tests say, and
     what the verdict means, in words a reader without the code can follow."""
     claim = check.claim
     verdict = check.verdict.value
     outcome = study.outcome(claim.outcome)
-    claimed = claim.significant
+    claimed = _claimed(check)
     sentences = []
     what = claim.text or outcome.label
     printed_p = f" (printed p {claim.reported.p})" if claim.reported.p is not None else ""

@@ -264,7 +264,7 @@ def _check_inputs(task: Task):
                             "paths as the machine that starts the run"}, None
     study = None
     try:
-        load_analysis(task.analysis_path).check_options()
+        load_analysis(task.analysis_path)
         loaded = load_study(task.study_path)
         study = {"id": loaded.id, "citation": loaded.citation, "path": task.study_path}
     except InputFileError as error:

@@ -1,15 +1,9 @@
 """GRIMMER: can a printed mean and SD both come from n integer responses (Anaya 2016)?
 
-For integer responses y_1..y_n (each participant's score times ``items``), the sum S and the sum
-of squares Q are integers and the sample SD is sqrt((Q - S**2 / n) / (n - 1)).  A printed
-(mean, SD) pair is *consistent* when some integer S passes GRIM for the mean and some integer Q
-gives an SD inside the printed SD's rounding interval, with Q reachable by n integers with sum S
-(:func:`reanalyse.kernels.granularity.representable`: Anaya's parity rule, the spread-out
-minimum, and the exact conditions for n = 2, 3, 4 where the parity rule alone lets impossible
-SDs through).  Everything is decided in integer arithmetic (int64 where the products fit,
-Python integers elsewhere).  The SD depends on S only through S mod n, so the sums of the GRIM
-range are tried by residue, and only the residues close enough to 0 or n to allow an SD as small
-as the printed one, rather than each of the (for large n, millions of) sums.
+The column declaration and table I/O of the screen; the exact integer search is the kernel
+:func:`reanalyse.kernels.grimmer.grimmer_test`, which the claim check calls too.  A row with
+n = 3 whose SD window is too narrow for its size to be decided within the kernel's budget is
+``untestable``, never called either way.
 
 Anaya J. The GRIMMER test: a method for testing the validity of reported measures of
 variability. PeerJ Preprints 2016;4:e2400v1.
@@ -18,255 +12,19 @@ variability. PeerJ Preprints 2016;4:e2400v1.
 from __future__ import annotations
 
 import numpy as np
-import pandas as pd
 
-from reanalyse.kernels.columns import format_scaled, join_text, to_text
-from reanalyse.screens.factory import Check, CheckResult, Field, status_codes, table_mapper
-from reanalyse.kernels.granularity import ceil_div, exact_product, floor_div, \
-    interval_bounds, isqrt, least_squares, pow10, representable, split_exact
-from reanalyse.kernels.granularity import grim_sums
+from reanalyse.kernels.grimmer import grimmer_test
+from reanalyse.screens.factory import UNTESTABLE, Check, CheckResult, Field, status_codes, \
+    table_mapper
 
 __all__ = ["GRIMMER", "grimmer", "grimmer_map"]
 
 
-def _sum_of_squares_range(total, n, items, sd_lower, sd_upper, lower_closed, upper_closed,
-                          sd_decimals):
-    """Integer Q whose SD (with sum ``total``) falls in the printed SD interval.
-
-    The SD of the responses times ``items`` lies in items * [lower, upper] / (2 10**d); with
-    E = 4 * 10**(2 d) the condition is items**2 lower**2 n (n - 1) <= E (n Q - S**2) <=
-    items**2 upper**2 n (n - 1).
-    """
-    scale = 4 * pow10(2 * sd_decimals, total)
-    spread = items * items * n * (n - 1)
-    low = np.maximum(sd_lower, 0)
-    low_closed = lower_closed | (sd_lower <= 0)
-    base = total * total * scale
-    denominator = n * scale
-    q_low = np.where(low_closed, ceil_div(base + low * low * spread, denominator),
-                     floor_div(base + low * low * spread, denominator) + 1)
-    q_high = np.where(upper_closed, floor_div(base + sd_upper * sd_upper * spread, denominator),
-                      ceil_div(base + sd_upper * sd_upper * spread, denominator) - 1)
-    return q_low, q_high
-
-
-def _first_representable(n, total, start, stop=None):
-    """Smallest Q in start..stop (step 2 from ``start``, which must have the parity of
-    ``total`` and be at least :func:`least_squares`) that n integers with sum ``total`` reach;
-    ``stop + 1`` where none does.  From n = 5 on that is ``start`` itself; for n = 2 it is
-    found directly (2 Q - S**2 is the square of the difference, of the parity of S).  Without
-    ``stop`` the search goes on until it finds one (there always is one further up)."""
-    q = start.copy()
-    two = n == 2
-    if two.any():
-        spread = 2 * start[two] - total[two] ** 2
-        difference = isqrt(spread)
-        difference = difference + (difference * difference < spread)
-        difference = difference + (difference - total[two]) % 2
-        q[two] = (difference * difference + total[two] ** 2) // 2
-    within = np.ones(len(q), dtype=bool) if stop is None else q <= stop
-    found = ((n >= 5) | two) & within
-    active = ((n == 3) | (n == 4)) & within
-    while active.any():
-        idx = np.flatnonzero(active)
-        hit = representable(n[idx], total[idx], q[idx])
-        found[idx[hit]] = True
-        q[idx[~hit]] += 2
-        active[idx] = ~hit if stop is None else ~hit & (q[idx] <= stop[idx])
-    return q if stop is None else np.where(found, q, stop + 1)
-
-
-def _last_representable(n, total, stop):
-    """Largest Q <= ``stop`` (of the parity of ``total``) that n integers with sum ``total``
-    reach; below :func:`least_squares` where none does."""
-    minimum = least_squares(n, total)
-    q = stop - (stop - total) % 2
-    two = (n == 2) & (q >= minimum)
-    if two.any():
-        difference = isqrt(2 * q[two] - total[two] ** 2)
-        difference = difference - (difference - total[two]) % 2
-        q[two] = (difference * difference + total[two] ** 2) // 2
-    while True:
-        missing = (q >= minimum) & ((n == 3) | (n == 4)) & ~representable(n, total, q)
-        if not missing.any():
-            return q
-        q = np.where(missing, q - 2, q)
-
-
-def _residue_fits(residue, n, items, sd_lower, sd_upper, lower_closed, upper_closed,
-                  sd_decimals):
-    """Whether n integers with sum ``residue`` (or any sum of that residue mod n) have some
-    sum of squares Q whose SD lies in the printed SD interval."""
-    q_low, q_high = _sum_of_squares_range(residue, n, items, sd_lower, sd_upper, lower_closed,
-                                          upper_closed, sd_decimals)
-    start = np.maximum(q_low, least_squares(n, residue))
-    start = start + (start - residue) % 2
-    return _first_representable(n, residue, start, q_high) <= q_high
-
-
-def _reach(n, items, sd_upper, sd_decimals):
-    """Largest d <= n // 2 with E d (n - d) <= items**2 upper**2 n (n - 1) (E = 4 10**(2 d)).
-
-    With sum S = q n + r the smallest n Q - S**2 is r (n - r), so a residue r further than d
-    from both 0 and n gives an SD above the printed interval for every Q.  Estimated in floating
-    point, then raised in exact integers until d + 1 fails.
-    """
-    scale = 4 * pow10(2 * sd_decimals, n)
-    limit = items * items * sd_upper * sd_upper * n * (n - 1)
-    half = n // 2
-    size = np.asarray(n, dtype=np.float64)
-    ratio = np.asarray(limit, dtype=np.float64) / np.asarray(scale, dtype=np.float64)
-    # the smaller root of d (n - d) = ratio, in the form without cancellation
-    root = 2 * ratio / (size + np.sqrt(np.maximum(size * size - 4 * ratio, 0.0)))
-    estimate = np.where(4 * ratio < size * size, np.floor(root) - 1, np.inf)
-    reach = np.minimum(np.maximum(estimate, 0), np.asarray(half, dtype=np.float64))
-    reach = np.minimum(reach.astype(np.int64), half)  # half again: float may round it up
-    while True:
-        step = (reach < half) & (scale * (reach + 1) * (n - reach - 1) <= limit)
-        if not step.any():
-            return reach
-        reach = reach + step
-
-
-def _residue_intervals(first, count, n, reach):
-    """Residues of the sums first, ..., first + count - 1 (mod n; ``first`` < n, ``count`` <=
-    n) within ``reach`` of 0 or n: four (low, high) intervals, empty where low > high."""
-    end = first + count - 1
-    wraps = end >= n
-    runs = ((first, np.where(wraps, n - 1, end)),
-            (np.where(wraps, 0, 1), np.where(wraps, end - n, 0)))
-    ends = ((0, reach), (np.maximum(n - reach, reach + 1), n - 1))
-    return [(np.maximum(run_low, end_low), np.minimum(run_high, end_high))
-            for run_low, run_high in runs for end_low, end_high in ends]
-
-
-#: Most residues tried for one row in one pass (blocks grow by four from one).
-_BLOCK = 1 << 14
-
-
-def _check(first, count, n, items, sd_lower, sd_upper, lower_closed, upper_closed,
-           sd_decimals):
-    """Whether some sum in the GRIM range and some reachable Q fit the SD interval.
-
-    The answer depends on a sum S only through S mod n (adding one to every value changes S by
-    n and leaves the SD alone), so the range is given by the residue ``first`` of its smallest
-    sum and its ``count`` of sums (at most n), and any sum of a residue stands for it.  The
-    first residue is tried for every row; rows with more go on to :func:`_search`.
-    """
-    sd = (items, sd_lower, sd_upper, lower_closed, upper_closed, sd_decimals)
-    consistent = _residue_fits(first, n, *sd)
-    rest = np.flatnonzero(~consistent & (count > 1))
-    if len(rest):
-        consistent[rest] = _search(first[rest], count[rest], n[rest], *(a[rest] for a in sd))
-    return {"consistent": consistent}
-
-
-def _search(first, count, n, items, sd_lower, sd_upper, lower_closed, upper_closed,
-            sd_decimals):
-    """Whether some residue of the range fits, trying only those near 0 or n that can give an
-    SD small enough (:func:`_reach`): one residue per row, then blocks four times larger, until
-    one fits or none is left."""
-    sd = (items, sd_lower, sd_upper, lower_closed, upper_closed, sd_decimals)
-    intervals = _residue_intervals(first, count, n, _reach(n, items, sd_upper, sd_decimals))
-    lengths = [np.maximum(high - low + 1, 0) for low, high in intervals]
-    ends = list(np.cumsum(np.array(lengths, dtype=np.int64), axis=0))
-    total = ends[-1]
-    consistent = np.zeros(len(n), dtype=bool)
-    tried = np.zeros(len(n), dtype=np.int64)
-    active = np.flatnonzero(total > 0)
-    block = 1
-    while len(active):
-        take = np.minimum(total[active] - tried[active], block)
-        row = np.repeat(active, take)
-        position = tried[row] + np.arange(len(row)) - np.repeat(np.cumsum(take) - take, take)
-        residue = intervals[-1][0][row] + (position - ends[-2][row])
-        for k in range(len(intervals) - 2, -1, -1):
-            offset = ends[k - 1][row] if k else 0
-            residue = np.where(position < ends[k][row],
-                               intervals[k][0][row] + (position - offset), residue)
-        consistent[row[_residue_fits(residue, n[row], *(a[row] for a in sd))]] = True
-        tried[active] += take
-        active = active[~consistent[active] & (tried[active] < total[active])]
-        block = min(4 * block, _BLOCK)
-    return consistent
-
-
-def _nearest_sds(total, n, items, q_low, q_high, sd_decimals):
-    """Printed SDs of the reachable Q just below ``q_low`` and just above ``q_high``."""
-    minimum = least_squares(n, total)
-    below = _last_representable(n, total, q_low - 1)
-    above = q_high + 1
-    above = above + (above - total) % 2
-    above = _first_representable(n, total, np.maximum(above, minimum))
-    # n Q - S**2 in exact integers (int64 or Python ints), then as floats for the square root
-    squares = total * total
-    spread_below = np.asarray(np.maximum(n * below - squares, 0), dtype=np.float64)
-    spread_above = np.asarray(n * above - squares, dtype=np.float64)
-    pairs = np.asarray(n * (n - 1), dtype=np.float64)
-    sd_below = np.sqrt(spread_below / pairs) / np.asarray(items, dtype=np.float64)
-    sd_above = np.sqrt(spread_above / pairs) / np.asarray(items, dtype=np.float64)
-    places = np.asarray(sd_decimals, dtype=np.int64)
-    text_below = format_scaled(np.rint(sd_below * 10.0 ** places), places)
-    text_above = format_scaled(np.rint(sd_above * 10.0 ** places), places)
-    return np.where(below < minimum, None, text_below), text_above
-
-
 def _run(columns, options):
-    mean, sd, n, items = columns["mean"], columns["sd"], columns["n"], columns["items"]
-    rounding = options["rounding"]
-    averaged = exact_product(n, items)  # integer values per row
-    sum_low, sum_high = grim_sums(mean, averaged, rounding)
-    mean_ok = sum_low <= sum_high
-    lower, upper, lower_closed, upper_closed = interval_bounds(sd, rounding)
-    # only S mod n matters (below n), so the largest product is about upper**2 (items n)**2
-    # 4 * 10**(2 d), times a margin
-    magnitude = (np.abs(upper) + 1.0) ** 2 * (items * n.astype(np.float64)) ** 2 * 8 \
-        * 100.0 ** sd.decimals
-    rows = slice(None) if mean_ok.all() else np.flatnonzero(mean_ok)
-    consistent = np.zeros(len(n), dtype=bool)
-    size = n[rows]
-    first = np.asarray(sum_low[rows] % size, dtype=np.int64)
-    count = np.asarray(np.minimum(sum_high[rows] - sum_low[rows] + 1, size), dtype=np.int64)
-    args = (first, count, size, items[rows], lower[rows], upper[rows], lower_closed[rows],
-            upper_closed[rows], sd.decimals[rows])
-    if len(first):
-        consistent[rows] = split_exact(magnitude[rows], _check, *args)["consistent"]
-    status = status_codes(consistent)
-    reason = np.full(len(n), None, dtype=object)
-    grim_bad = ~mean_ok
-    if grim_bad.any():
-        reason[grim_bad] = join_text(
-            "the mean fails GRIM: no sum of ", averaged[grim_bad],
-            " integer values has a mean that rounds to ", mean.text[grim_bad])
-    sd_bad = mean_ok & ~consistent
-    if sd_bad.any():
-        centre = np.asarray((sum_low[sd_bad] + sum_high[sd_bad]) // 2 % n[sd_bad],
-                            dtype=np.int64)
-        reason[sd_bad] = _sd_reason(mean, sd, n, items, centre, sd_bad, lower, upper,
-                                    lower_closed, upper_closed, magnitude)
-    return {"status": status, "reason": reason}
-
-
-def _sd_reason(mean, sd, n, items, centre, rows, lower, upper, lower_closed, upper_closed,
-               magnitude):
-    """Reason for rows whose mean passes GRIM but whose SD no integer data give: the reachable
-    SDs on either side of the printed SD, for the sum nearest the printed mean (``centre``: its
-    residue mod n, which gives the same SDs)."""
-
-    def compute(total, n, items, lower, upper, lower_closed, upper_closed, decimals):
-        q_low, q_high = _sum_of_squares_range(total, n, items, lower, upper, lower_closed,
-                                              upper_closed, decimals)
-        below, above = _nearest_sds(total, n, items, q_low, q_high, decimals)
-        return {"below": below, "above": above}
-
-    near = split_exact(magnitude[rows], compute, centre, n[rows], items[rows], lower[rows],
-                       upper[rows], lower_closed[rows], upper_closed[rows], sd.decimals[rows])
-    below = near["below"]
-    nearest = np.where(pd.isna(below), join_text("; the smallest possible SD is ", near["above"]),
-                       join_text("; nearest possible SDs ", np.where(pd.isna(below), "", below),
-                                 " and ", near["above"]))
-    return join_text("no ", to_text(n[rows]), " integer values with mean ", mean.text[rows],
-                     " have SD ", sd.text[rows], nearest)
+    result = grimmer_test(columns["mean"], columns["sd"], columns["n"], columns["items"],
+                          options["rounding"])
+    status = np.where(result.decided, status_codes(result.consistent), UNTESTABLE)
+    return {"status": status.astype(np.int8), "reason": result.reason}
 
 
 GRIMMER = Check(

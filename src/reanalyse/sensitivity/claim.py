@@ -49,7 +49,7 @@ from reanalyse.sensitivity.baseline import (baseline_balance, baseline_variable_
 from reanalyse.sensitivity.dichotomisation import dichotomisation_coherence, parse_cutoff
 from reanalyse.sensitivity.fragility import fragility_range
 from reanalyse.model import tests
-from reanalyse.model.study import Claim, ContinuousArm, Outcome, Study
+from reanalyse.model.study import Claim, ClaimContext, ContinuousArm, Outcome, Study
 from reanalyse.kernels.twobytwo import TESTS as PVALUE_TESTS
 
 __all__ = ["ClaimSensitivity", "claim_sensitivity", "ANALYSES"]
@@ -375,7 +375,8 @@ def _bayes_factor(outcome, summaries, sizes, claim, significant, rounding, stude
 def claim_sensitivity(study: Study, claim: Claim, *, alpha: float | None = None,
                       rounding: Rounding | str = Rounding.NEAREST,
                       effects: tuple[float, ...] = (0.2, 0.5, 0.8),
-                      student: SpecResult | None = None) -> ClaimSensitivity:
+                      student: SpecResult | None = None,
+                      context: ClaimContext | None = None) -> ClaimSensitivity:
     """Run every sensitivity analysis that applies to ``claim``.
 
     Parameters
@@ -394,6 +395,9 @@ def claim_sensitivity(study: Study, claim: Claim, *, alpha: float | None = None,
         Student's t-test already rebuilt for this claim under the same rounding (as
         :func:`reanalyse.claims.check.check_claim` has it); the Bayes factor reads t and its rounding
         range from it instead of rebuilding the test.
+    context : ClaimContext, optional
+        The claim's alpha, arms, outcome and claimed significance as the claim check derived
+        them (:meth:`Study.claim_context`); derived here from ``alpha`` when not given.
 
     Returns
     -------
@@ -402,17 +406,14 @@ def claim_sensitivity(study: Study, claim: Claim, *, alpha: float | None = None,
         :class:`NotComputed`.
     """
     rounding = Rounding.parse(rounding)
-    alpha = study.claim_alpha(claim) if alpha is None else alpha
-    outcome = study.outcome(claim.outcome)
-    arm_ids = study.claim_arms(claim)
+    context = study.claim_context(claim, alpha) if context is None else context
+    alpha, outcome, arm_ids = context.alpha, context.outcome, context.arm_ids
     study_arms = tuple(study.arm(arm_id) for arm_id in arm_ids)
     labels = tuple(arm.label for arm in study_arms)
     summaries = [outcome.arms[a] for a in arm_ids]
     randomised = tuple(arm.randomised for arm in study_arms)
     analysed = tuple(summary.n for summary in summaries)
-    significant = claim.significant
-    if significant is None and claim.reported.p is not None:
-        significant = claim.reported.p.significant(alpha)
+    significant = context.claimed
     common = dict(claim_id=claim.id, population=claim.population, arm_labels=labels,
                   randomised=randomised, analysed=analysed, claimed_significant=significant,
                   baseline_claim=outcome.baseline,
