@@ -5,7 +5,7 @@ rebuilt over the rounding of the printed numbers (p at the printed values and it
 maximum over the rounding box):
 
 * ``continuous`` rows (mean and SD): one-way ANOVA, which is Student's t for two groups
-  (:func:`reanalyse.screens.rebuilt.anova_pvalues`, exact extremes);
+  (:func:`reanalyse.kernels.anova.anova_pvalues`, exact extremes);
 * ``percent`` rows (the ``mean`` column holds the percentage of the group's n): Pearson's
   chi-square test of the k x 2 table, with every count that prints as the percentage
   (:func:`reanalyse.screens.percent.percent_counts`); its extremes are found by enumerating
@@ -47,7 +47,8 @@ from reanalyse.kernels.printed import Rounding
 from reanalyse.screens.factory import Field, describe_problems, first_by_group, group_layout, \
     read_fields, resolve_columns
 from reanalyse.kernels.granularity import percent_counts
-from reanalyse.screens.rebuilt import MAX_GROUPS, anova_pvalues, summary_box
+from reanalyse.kernels.anova import anova_pvalues
+from reanalyse.screens.rebuilt import MAX_GROUPS, summary_box
 
 __all__ = ["BASELINE_FIELDS", "BaselineScreen", "baseline_screen", "chi_square_counts",
            "chi_square_bounds", "chi_square_floor", "json_records"]
