@@ -20,35 +20,16 @@ from __future__ import annotations
 
 import numpy as np
 
-from reanalyse.kernels.columns import PColumn, format_scaled, join_text
+from reanalyse.kernels.columns import PColumn, join_text
+from reanalyse.kernels.pformat import format_p
 from reanalyse.kernels.pvalues import check_p_options, computed_significant, printed_p_decision, \
     printed_p_fits
 from reanalyse.screens.factory import CONSISTENT, DECISION_ERROR, INCONSISTENT
 
-__all__ = ["P_OPTIONS", "compare_printed_p", "format_p"]
+__all__ = ["P_OPTIONS", "compare_printed_p"]
 
 #: Options of every check that compares a printed p, with their defaults.
 P_OPTIONS = {"alpha": 0.05, "p_equal_alpha": "significant", "p_zero": "error"}
-
-def format_p(p: np.ndarray) -> np.ndarray:
-    """p-values as text: four decimals from 0.0001 up, two significant digits below
-    (``3.6e-07``)."""
-    p = np.asarray(p, dtype=float)
-    filled = np.nan_to_num(p, nan=1.0)
-    small = filled < 0.0001
-    exponent = np.floor(np.log10(np.where(small & (filled > 0), filled, 1.0))).astype(np.int64)
-    mantissa = np.rint(np.where(small, filled / 10.0**exponent * 10, filled * 1e4)).astype(
-        np.int64)
-    carry = small & (mantissa >= 100)  # 9.96e-06 rounds up to 1.0e-05
-    exponent[carry] += 1
-    mantissa[carry] //= 10
-    decimal = format_scaled(mantissa, np.where(small, 1, 4))
-    text = np.where(small, join_text(decimal, "e", np.where(exponent < 0, "-", "+"),
-                                     np.char.zfill(np.abs(exponent).astype(str), 2)),
-                    decimal.astype(object))
-    text[small & (filled == 0)] = "0"
-    text[np.isnan(p)] = "undefined"
-    return text
 
 
 def compare_printed_p(p_min, p_computed, p_max, printed: PColumn, options: dict):

@@ -32,7 +32,8 @@ from dataclasses import dataclass
 from reanalyse.kernels.combine import central_pvalue, stouffer
 from reanalyse.checks.continuous import ArmBox, two_sample_tests
 from reanalyse.kernels.printed import PrintedP, Rounding
-from reanalyse.sensitivity._common import clean, fmt_p, record_dict
+from reanalyse.kernels.pformat import format_p
+from reanalyse.sensitivity._common import clean, record_dict
 from reanalyse.kernels.twobytwo import pvalue_window
 
 __all__ = ["BaselineVariable", "BaselineBalance", "baseline_variable_continuous",
@@ -73,7 +74,7 @@ class BaselineVariable:
     @property
     def explanation(self) -> str:
         """``name: p = ...``."""
-        return f"{self.name}: p = {fmt_p(self.p)}"
+        return f"{self.name}: p = {format_p(self.p)}"
 
 
 def baseline_variable_continuous(name: str, treat: ArmBox, control: ArmBox) -> BaselineVariable:
@@ -131,10 +132,10 @@ class BaselineBalance:
         return None
 
     def _combined_text(self) -> str:
-        if fmt_p(self.combined_p_min) == fmt_p(self.combined_p_max):
-            return f"p = {fmt_p(self.combined_p)}"
-        return f"p = {fmt_p(self.combined_p)}, {fmt_p(self.combined_p_min)} to " \
-               f"{fmt_p(self.combined_p_max)} over the rounding"
+        if format_p(self.combined_p_min) == format_p(self.combined_p_max):
+            return f"p = {format_p(self.combined_p)}"
+        return f"p = {format_p(self.combined_p)}, {format_p(self.combined_p_min)} to " \
+               f"{format_p(self.combined_p_max)} over the rounding"
 
     @property
     def explanation(self) -> str:
