@@ -25,3 +25,9 @@ def test_arrays_and_sentences_follow_the_same_rule():
     spec = SpecResult(name="student_t", label="Student's t-test", statistic=2.2, p=0.0342,
                       p_min=0.0339, p_max=0.0345, significant=True)
     assert format_p_interval(spec) == "p 0.0339 to 0.0345"
+
+
+def test_one_p_and_an_array_are_written_alike():
+    rng = np.random.default_rng(5)
+    values = np.concatenate([10 ** rng.uniform(-12, 0, 5000), [0.09996, 0.0125, 0.99995, 1e-4]])
+    assert list(format_p(values)) == [format_p(float(v)) for v in values]

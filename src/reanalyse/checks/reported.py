@@ -57,12 +57,13 @@ def statistic_p(family: str, statistic: PrintedNumber, df: tuple[PrintedNumber, 
         raise ValueError(f"a {family} statistic needs {needed} degree(s) of freedom, "
                          f"got {len(df)}")
     low, high = statistic.interval(rounding)
-    magnitude = magnitude_interval(family, [statistic.value], [low], [high])
-    dfs = [df_interval([d.value], *([end] for end in d.interval(rounding)), [d.decimals])
-           for d in df]
+    magnitude = magnitude_interval(family, np.array([statistic.value]), np.array([low]),
+                                   np.array([high]))
+    dfs = [df_interval(np.array([d.value]), *(np.array([end]) for end in d.interval(rounding)),
+                       d.decimals) for d in df]
     dfs += [(np.ones(1),) * 3] * (2 - len(dfs))
     p_min, p, p_max = (float(x[0]) for x in statistic_p_interval(
-        np.array([family], dtype=object), *magnitude, *dfs, [alternative != "two-sided"]))
+        np.array([family], dtype=object), *magnitude, *dfs, alternative != "two-sided"))
     return SpecResult(
         name="reported_statistic", label=f"p from the printed {family} statistic",
         statistic=statistic.value, p=p, p_min=p_min, p_max=p_max,

@@ -8,9 +8,9 @@ p (None, NaN) as ``not computed``.
 
 from __future__ import annotations
 
-import numpy as np
+import math
 
-from reanalyse.kernels.columns import format_scaled, join_text
+import numpy as np
 
 __all__ = ["format_p", "SMALL_P"]
 
@@ -28,30 +28,45 @@ def format_p(p):
     """
     if p is None:
         return "not computed"
+    if isinstance(p, (float, int)) or np.ndim(p) == 0:
+        return _format_one(float(p))
     values = np.asarray(p, dtype=float)
-    text = _format(values.ravel()).reshape(values.shape)
-    return str(text[()]) if values.ndim == 0 else text
+    return _format(values.ravel()).reshape(values.shape)
+
+
+def _places(p: float) -> int:
+    """Decimals that show three significant digits of ``p`` (0 < p < 10)."""
+    return 2 - math.floor(math.log10(p))
+
+
+def _format_one(p: float) -> str:
+    if not math.isfinite(p) or p < 0:
+        return "not computed"
+    if p == 0:
+        return "0"
+    if p < SMALL_P:
+        return f"{p:.2e}"
+    places = _places(p)
+    # 0.09996 rounds to 0.1000: one place fewer keeps three digits
+    if round(p, places) >= 10.0 ** (3 - places):
+        places -= 1
+    return f"{p:.{places}f}"
 
 
 def _format(p: np.ndarray) -> np.ndarray:
-    known = np.isfinite(p) & (p > 0)
-    filled = np.where(known, p, 1.0)
-    exponent = np.floor(np.log10(filled)).astype(np.int64)
-    small = filled < SMALL_P
-    # three significant digits: p * 10**(2 - exponent) rounded; 999.6 carries to 100 (one
-    # place fewer)
-    places = 2 - exponent
-    scaled = np.where(small, 10.0 ** (np.log10(filled) + np.where(small, places, 0)),
-                      filled * 10.0 ** np.where(small, 0, places))
-    carry = np.rint(scaled) >= 1000
-    places[carry] -= 1
-    exponent[carry] += 1
-    scaled = np.where(carry, scaled / 10, scaled)
-    mantissa = np.rint(scaled).astype(np.int64)
-    plain = format_scaled(mantissa, np.where(small, 2, places))
-    power = join_text("e", np.where(exponent < 0, "-", "+"),
-                      np.char.zfill(np.abs(exponent).astype(str), 2))
-    text = np.where(small, join_text(plain, power), plain.astype(object))
+    """The rule for an array, with Python's formatting (as :func:`_format_one`) by groups."""
+    text = np.full(p.shape, "not computed", dtype=object)
     text[p == 0] = "0"
-    text[~np.isfinite(p) | (p < 0)] = "not computed"
+    small = np.isfinite(p) & (p > 0) & (p < SMALL_P)
+    if small.any():
+        text[small] = np.char.mod("%.2e", p[small]).astype(object)
+    plain = np.flatnonzero(np.isfinite(p) & (p >= SMALL_P))
+    if len(plain):
+        places = 2 - np.floor(np.log10(p[plain])).astype(np.int64)
+        for count in np.unique(places):
+            at = plain[places == count]
+            formatted = np.char.mod(f"%.{count}f", p[at])
+            carry = formatted.astype(float) >= 10.0 ** (3 - count)
+            formatted[carry] = np.char.mod(f"%.{count - 1}f", p[at][carry])
+            text[at] = formatted.astype(object)
     return text

@@ -353,12 +353,7 @@ class PrintedP:
         """Whether the p was printed as zero (``".000"``), which no test can give."""
         return self.number is not None and self.number.scaled == 0
 
-    def _arrays(self, rounding):
-        if self.number is None:
-            return np.nan, np.nan, np.nan
-        low, high = self.number.interval(rounding)
-        return self.number.value, low, high
-
+    @functools.lru_cache(maxsize=4096)
     def interval(self, alpha: float, rounding: "Rounding | str") -> tuple[float, float]:
         """Interval of true p-values the printed p stands for, its number read under
         ``rounding`` (the rule of :func:`reanalyse.kernels.pvalues.printed_p_interval`).
@@ -367,10 +362,14 @@ class PrintedP:
         [.05, 1]; ``ns`` gives [alpha, 1].  ``= .000`` is read as ``< .0005`` (a p rounded
         to zero), with :attr:`is_zero` set so that a report can say it was misprinted.
         """
-        value, low, high = self._arrays(rounding)
+        if self.number is None:
+            value = low = high = np.nan
+        else:
+            value, (low, high) = self.number.value, self.number.interval(rounding)
         lower, upper = printed_p_interval(self.relation, value, low, high, alpha)
         return float(lower), float(upper)
 
+    @functools.lru_cache(maxsize=4096)
     def significant(self, alpha: float, p_equal_alpha: str = "significant") -> bool | None:
         """The decision the printed p states at ``alpha`` (None when it does not state one),
         by :func:`reanalyse.kernels.pvalues.printed_p_decision`.
@@ -389,9 +388,9 @@ class PrintedP:
         number read under ``rounding``), by :func:`reanalyse.kernels.pvalues.printed_p_fits`:
         a printed bound is inclusive, and ``= .000`` reads as a p rounded to zero unless
         ``p_zero="error"``."""
-        value, low, high = self._arrays(rounding)
-        return bool(printed_p_fits(self.relation, value, low, high, self.is_zero, p_low,
-                                   p_high, alpha, p_zero))
+        lower, upper = self.interval(alpha, rounding)
+        return bool(printed_p_fits(self.relation, lower, upper, self.is_zero, p_low, p_high,
+                                   p_zero))
 
     def __str__(self) -> str:
         return self.text

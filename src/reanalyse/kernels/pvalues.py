@@ -9,9 +9,10 @@ named convention:
 
 * **interval** — ``= x`` stands for the rounding interval of x (within [0, 1]); ``< x`` and
   ``<= x`` for [0, x]; ``> x`` and ``>= x`` for [x, 1]; ``ns`` for [alpha, 1].
-* **fit** of a rebuilt interval [p_min, p_max]: ``= x`` when the intervals meet; ``< x`` when
-  ``p_min <= x``; ``> x`` when ``p_max >= x``; ``ns`` when ``p_max >= alpha``.  A bound is read
-  as inclusive: the printed x is itself a rounded number.
+* **fit** of a rebuilt interval [p_min, p_max]: when it meets the printed p's interval, so
+  ``= x`` when it meets x's rounding interval; ``< x`` when ``p_min <= x``; ``> x`` when
+  ``p_max >= x``; ``ns`` when ``p_max >= alpha``.  A bound is read as inclusive: the printed
+  x is itself a rounded number.
 * **p printed as zero** (``= .000``, ``< .000``): no test gives p = 0.  With
   ``p_zero="rounded"`` it reads as a p rounded to zero (``= .000`` is [0, .0005]); with
   ``p_zero="error"`` (statcheck's default) it fits no interval.
@@ -48,6 +49,10 @@ def check_p_options(alpha: float, p_equal_alpha: str = "significant",
 
 
 def _relations(relation):
+    """Masks of the relations: bools for one printed p, bool arrays for a column."""
+    if isinstance(relation, str):
+        return relation == "=", relation in ("<", "<="), relation in (">", ">="), \
+            relation == "ns"
     relation = np.asarray(relation, dtype=object)
     return (relation == "="), (relation == "<") | (relation == "<="), \
         (relation == ">") | (relation == ">="), (relation == "ns")
@@ -58,41 +63,39 @@ def printed_p_interval(relation, value, low, high, alpha: float):
 
     Parameters
     ----------
-    relation : array of str
+    relation : str or array of str
         ``"="``, ``"<"``, ``"<="``, ``">"``, ``">="`` or ``"ns"``.
-    value, low, high : float arrays
+    value, low, high : float or float arrays
         The printed number and the ends of its rounding interval (anything for ``ns``).
     alpha : float
         The level ``ns`` refers to.
 
     Returns
     -------
-    lower, upper : float arrays
+    lower, upper : float arrays (0-d for one printed p)
     """
     equal, less, greater, ns = _relations(relation)
-    value = np.asarray(value, dtype=float)
-    lower = np.select([equal, less, greater, ns], [np.maximum(low, 0.0), 0.0, value, alpha],
-                      default=np.nan)
-    upper = np.select([equal, less, greater, ns], [np.minimum(high, 1.0), value, 1.0, 1.0],
-                      default=np.nan)
+    lower = np.where(equal, np.maximum(low, 0.0), np.where(
+        less, 0.0, np.where(greater, value, np.where(ns, alpha, np.nan))))
+    upper = np.where(equal, np.minimum(high, 1.0), np.where(
+        less, value, np.where(greater | ns, 1.0, np.nan)))
     return lower, upper
 
 
-def printed_p_fits(relation, value, low, high, zero, p_min, p_max, alpha: float,
-                   p_zero: str = "rounded"):
+def printed_p_fits(relation, lower, upper, zero, p_min, p_max, p_zero: str = "rounded"):
     """Whether some p in each rebuilt ``[p_min, p_max]`` could have been printed so.
 
-    ``zero`` marks the printed numbers that are zero (``.000``); ``p_zero`` says how they are
-    read (see the module docstring).  Returns a bool array.
+    ``lower, upper`` are the printed p's interval (:func:`printed_p_interval`): for every
+    relation the rule of the module docstring is that the two intervals meet (``< x``:
+    ``p_min <= x``; ``> x``: ``p_max >= x``; ``ns``: ``p_max >= alpha``).  ``zero`` marks the
+    printed numbers that are zero (``.000``), which fit nothing when ``p_zero="error"`` (for
+    ``=`` and ``<``).  Returns a bool array (0-d for one printed p).
     """
-    equal, less, greater, ns = _relations(relation)
-    value = np.asarray(value, dtype=float)
-    fits = np.select(
-        [equal, less, greater, ns],
-        [(p_min <= np.minimum(high, 1.0)) & (p_max >= np.maximum(low, 0.0)), p_min <= value,
-         p_max >= value, p_max >= alpha], default=False)
+    fits = np.logical_and(np.less_equal(p_min, upper), np.greater_equal(p_max, lower))
     if p_zero == "error":
-        fits &= ~((equal | less) & np.asarray(zero, dtype=bool))
+        equal, less, _, _ = _relations(relation)
+        fits = np.logical_and(fits, np.logical_not(np.logical_and(np.logical_or(equal, less),
+                                                                  zero)))
     return fits
 
 
@@ -101,19 +104,16 @@ def printed_p_decision(relation, value, alpha: float, p_equal_alpha: str = "sign
 
     Returns
     -------
-    significant, not_significant : bool arrays
+    significant, not_significant : bool arrays (0-d for one printed p)
         Both false where the printed p states no decision (``< .10`` at alpha = .05).
     """
     equal, less, greater, ns = _relations(relation)
     value = np.asarray(value, dtype=float)
-    at_alpha = value == alpha
     equal_significant = p_equal_alpha == "significant"
-    significant = np.select(
-        [equal, less], [(value < alpha) | (equal_significant & at_alpha), value <= alpha],
-        default=False)
-    not_significant = np.select(
-        [equal, greater, ns], [(value > alpha) | ((not equal_significant) & at_alpha),
-                               value >= alpha, True], default=False)
+    below = (value < alpha) | (equal_significant & (value == alpha))
+    above = (value > alpha) | ((not equal_significant) & (value == alpha))
+    significant = (equal & below) | (less & (value <= alpha))
+    not_significant = (equal & above) | (greater & (value >= alpha)) | ns
     return significant, not_significant
 
 

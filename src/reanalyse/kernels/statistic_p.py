@@ -16,7 +16,6 @@ one statistic through it, the statistic screen a table of them.
 from __future__ import annotations
 
 import numpy as np
-import pandas as pd
 
 from reanalyse.kernels.distributions import chi2_sf, f_sf, norm_sf, t_sf
 
@@ -58,15 +57,16 @@ def magnitude_interval(family, value, low, high, relation=None):
     straddles 0 reaches |statistic| = 0.  A statistic printed as ``< v`` means below v's upper
     end, ``> v`` above its lower end (``relation``, optional).  An r is bounded by 1.
     """
-    value, low, high = (np.asarray(x, dtype=float) for x in (value, low, high))
-    straddles = (low <= 0) & (high >= 0)
-    smallest = np.where(straddles, 0.0, np.minimum(np.abs(low), np.abs(high)))
-    largest = np.maximum(np.abs(low), np.abs(high))
+    low_size, high_size = np.abs(low), np.abs(high)
+    smallest = np.where((low <= 0) & (high >= 0), 0.0, np.minimum(low_size, high_size))
+    largest = np.maximum(low_size, high_size)
     if relation is not None:
         smallest = np.where(relation == "<", 0.0, smallest)
         largest = np.where(relation == ">", np.inf, largest)
     printed = np.abs(value)
-    is_r = np.asarray(family, dtype=object) == "r"
+    is_r = family == "r"
+    if not np.any(is_r):
+        return smallest, printed, largest
     return tuple(np.where(is_r, np.minimum(x, 1.0), x) for x in (smallest, printed, largest))
 
 
@@ -100,10 +100,10 @@ def statistic_p_interval(family, magnitude_low, magnitude, magnitude_high, df1, 
     family = np.asarray(family, dtype=object)
     rows = len(family)
     p_min, p_at, p_max = np.empty(rows), np.empty(rows), np.empty(rows)
-    for name in pd.unique(family):
-        at = family == name
-        d1 = [np.asarray(d)[at] for d in df1]
-        d2 = [np.asarray(d)[at] for d in df2]
+    for name in dict.fromkeys(family.tolist()):
+        at = slice(None) if rows == 1 else family == name
+        d1 = [d[at] for d in df1]
+        d2 = [d[at] for d in df2]
         p_at[at] = statistic_two_sided_p(name, magnitude[at], d1[1], d2[1])
         smallest = statistic_two_sided_p(name, magnitude_high[at], d1[1], d2[1])
         largest = statistic_two_sided_p(name, magnitude_low[at], d1[1], d2[1])
@@ -118,6 +118,7 @@ def statistic_p_interval(family, magnitude_low, magnitude, magnitude_high, df1, 
         p_min[at], p_max[at] = smallest, largest
     halve = np.asarray(one_sided, dtype=bool) & np.logical_or.reduce(
         [family == name for name in ONE_SIDED_FAMILIES])
-    for p in (p_min, p_at, p_max):
-        p[halve] /= 2
+    if halve.any():
+        for p in (p_min, p_at, p_max):
+            p[halve] /= 2
     return p_min, p_at, p_max

@@ -23,7 +23,7 @@ import numpy as np
 from reanalyse.kernels.columns import PColumn, join_text
 from reanalyse.kernels.pformat import format_p
 from reanalyse.kernels.pvalues import check_p_options, computed_significant, printed_p_decision, \
-    printed_p_fits
+    printed_p_fits, printed_p_interval
 from reanalyse.screens.factory import CONSISTENT, DECISION_ERROR, INCONSISTENT
 
 __all__ = ["P_OPTIONS", "compare_printed_p"]
@@ -58,8 +58,8 @@ def compare_printed_p(p_min, p_computed, p_max, printed: PColumn, options: dict)
     relation, number = printed.relation, printed.number
     low, high = number.interval(options["rounding"])
     zero = number.scaled == 0
-    consistent = printed_p_fits(relation, number.value, low, high, zero, p_min, p_max, alpha,
-                                p_zero)
+    lower, upper = printed_p_interval(relation, number.value, low, high, alpha)
+    consistent = printed_p_fits(relation, lower, upper, zero, p_min, p_max, p_zero)
     zero &= (relation == "=") | (relation == "<")
     # the decision the printed p states (neither where it states none) and the computed one
     claims_significant, claims_not_significant = printed_p_decision(relation, number.value,
