@@ -15,8 +15,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from reanalyse.claims.check import check_file
-from reanalyse.checks.continuous import ArmBox, between_group_ss, farthest_means, \
-    k_sample_tests, largest_ssb_bound
+from reanalyse.checks.continuous import ArmBox, k_sample_tests
+from reanalyse.kernels.anova import between_group_ss, farthest_means, largest_ssb_bound
 from reanalyse.cli import main
 from reanalyse.errors import AnalysisFileError, ReanalyseError, StudyFileError
 from reanalyse.kernels.columns import read_p, read_printed

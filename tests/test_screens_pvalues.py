@@ -17,7 +17,7 @@ from scipy import stats
 from oracle_values import r_oracle
 from reanalyse.screens import rebuilt_anova, rebuilt_anova_map, rebuilt_t, rebuilt_t_map, \
     statistic_consistency, statistic_map
-from reanalyse.screens.rebuilt import anova_pvalues
+from reanalyse.kernels.anova import anova_pvalues
 
 STATCHECK_TYPES = {"t": "t", "F": "F", "Chi2": "chi2", "r": "r", "Z": "z"}
 

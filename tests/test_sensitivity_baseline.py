@@ -126,3 +126,19 @@ def test_identical_printed_means_enter_at_the_midpoint_of_their_interval():
 def test_no_variables_is_refused():
     with pytest.raises(ValueError, match="at least one"):
         baseline_balance([])
+
+
+def test_p_of_exactly_0_or_1_follows_the_one_rule_of_the_combination():
+    # kernels/combine: no clipping.  A p_max of exactly 1 (means that may be equal) makes the
+    # combined p_max exactly 1, the limit of pnorm(-Inf, lower.tail = FALSE) in R; a p_min of
+    # exactly 0 makes the combined p_min 0; p = 0 beside p = 1 has no combined p.
+    reaches_one = BaselineVariable("height", "student_t", 0.4, 0.2, 1.0)
+    reaches_zero = BaselineVariable("weight", "student_t", 0.3, 0.0, 0.6)
+    result = baseline_balance([reaches_one, reaches_zero, fixed(0.5)])
+    assert result.combined_p_max == 1.0
+    assert result.combined_p_min == 0.0
+    both = baseline_balance([BaselineVariable("a", "printed_p", 0.0, 0.0, 0.0),
+                             BaselineVariable("b", "printed_p", 1.0, 1.0, 1.0)])
+    assert both.combined_p != both.combined_p  # NaN
+    assert both.flag is None
+    json.dumps(both.to_dict(), allow_nan=False)

@@ -7,9 +7,9 @@ SD may be any value in its rounding interval.  How the extremes are found:
   that depends only on the means (SSB) and one that depends only on the SDs (SSW, increasing in
   each SD), so its extremes need only the SD box's two corners.  SSB is a convex quadratic in
   the means: its minimum over the box is at ``m_i = clip(c, low_i, high_i)`` for the common
-  value c found in closed form by :func:`closest_means`, its maximum at a vertex found by
-  :func:`farthest_means` among O(k) candidates rather than 2**k.  The p-interval is therefore
-  exact.  One-sided t-tests use the signed difference's extremes.
+  value c found in closed form, its maximum at a vertex found among O(k) candidates rather
+  than 2**k (:mod:`reanalyse.kernels.anova`, the kernel the screens use too).  The p-interval
+  is therefore exact.  One-sided t-tests use the signed difference's extremes.
 * Welch's t and Welch's ANOVA: the degrees of freedom depend on the SDs too.  For each SD row
   tried, Welch's F is a weighted SSB of the means over a function of the SDs, so its mean
   extremes are exact as above; the SDs are tried at every vertex of the SD box (up to k = 6;
@@ -31,12 +31,12 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import special
 
+from reanalyse.kernels.anova import anova_pvalues, ssb_range
 from reanalyse.kernels.distributions import f_sf, norm_ppf, t_cdf, t_ppf, t_sf
 from reanalyse.checks.results import Effect, SpecResult, decide
 
 __all__ = ["ArmBox", "two_sample_tests", "k_sample_tests", "mean_difference", "hedges_g",
-           "hedges_correction", "between_group_ss", "closest_means", "farthest_means",
-           "largest_ssb_bound"]
+           "hedges_correction"]
 
 
 @dataclass(frozen=True)
@@ -134,123 +134,6 @@ def two_sample_tests(treat: ArmBox, control: ArmBox, *, alternative: str = "two-
     return results[0], results[1]
 
 
-def between_group_ss(means: np.ndarray, n: np.ndarray) -> np.ndarray:
-    """SSB = sum n_i (m_i - m)**2 about the n-weighted grand mean m, over the last axis.
-
-    ``means`` is groups or rows x groups; ``n`` the group sizes, broadcast against it.
-    """
-    n = np.asarray(n, dtype=float)
-    grand = (means * n).sum(axis=-1, keepdims=True) / n.sum(axis=-1, keepdims=True)
-    return (n * (means - grand) ** 2).sum(axis=-1)
-
-
-def closest_means(low: np.ndarray, high: np.ndarray, n: np.ndarray) -> np.ndarray:
-    """The means in each box ``[low_i, high_i]`` (rows x groups) with the smallest SSB.
-
-    SSB is the smallest n-weighted sum of squares about any centre, so its minimum over the box
-    is min over c of sum n_i d(c, [low_i, high_i])**2, reached at m_i = clip(c, low_i, high_i).
-    That function of c is a convex quadratic on each piece between consecutive interval ends
-    (the intervals wholly above or below c are fixed there), minimised in closed form at the
-    n-weighted mean of those intervals' near ends, clipped to the piece; the best piece gives c.
-    """
-    low, high = np.atleast_2d(low), np.atleast_2d(high)
-    n = np.broadcast_to(np.asarray(n, dtype=float), low.shape)
-    ends = np.sort(np.concatenate([low, high], axis=1), axis=1)
-    left, right = ends[:, :-1], ends[:, 1:]
-    middle = (left + right)[..., None] / 2                      # rows x pieces x 1
-    above = low[:, None, :] > middle                            # intervals above the piece
-    below = high[:, None, :] < middle
-    weight = n[:, None, :] * (above | below)
-    pull = (n[:, None, :] * np.where(above, low[:, None, :], 0.0)
-            + n[:, None, :] * np.where(below, high[:, None, :], 0.0)).sum(axis=2)
-    mass = weight.sum(axis=2)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        centre = np.clip(np.where(mass > 0, pull / mass, left), left, right)
-    distance = np.maximum(low[:, None, :] - centre[..., None], 0) + np.maximum(
-        centre[..., None] - high[:, None, :], 0)
-    best = (n[:, None, :] * distance**2).sum(axis=2).argmin(axis=1)
-    common = centre[np.arange(len(centre)), best]
-    return np.clip(common[:, None], low, high)
-
-
-#: Most mean vertices :func:`farthest_means` evaluates before it settles for a bound.
-MAX_VERTICES = 1 << 14
-
-
-def farthest_means(low: np.ndarray, high: np.ndarray, n: np.ndarray) -> np.ndarray | None:
-    """The means in the box ``[low_i, high_i]`` with the largest SSB (weights ``n``), or None
-    when finding them would take more than :data:`MAX_VERTICES` vertices.
-
-    SSB is convex, so its maximum over the box is at a vertex; but the box has 2**k vertices.
-    Moving mean i by delta changes SSB by 2 n_i delta (m_i - g) + n_i delta**2 (1 - n_i / N)
-    (g the weighted grand mean), so at a maximising vertex no single mean can move to its
-    other end with a gain: with w_i = high_i - low_i, mid_i the middle and p_i = n_i / N,
-    mean i is at ``high_i`` only if g <= mid_i + w_i p_i / 2 and at ``low_i`` only if
-    g >= mid_i - w_i p_i / 2.  Outside its *band* [mid_i - w_i p_i / 2, mid_i + w_i p_i / 2]
-    each mean's end is therefore fixed by where g lies.  Cutting the line of g at every band
-    end, each piece (and each cut point) fixes the means whose band it misses and leaves free
-    only those whose band it meets; the maximiser is among the vertices that fix the others
-    so and try the free ones both ways.  Bands are narrow (their widths sum to at most the
-    widest interval), so there are O(k) pieces with few free means each, not 2**k vertices.
-    """
-    low, high = np.asarray(low, dtype=float), np.asarray(high, dtype=float)
-    n = np.asarray(n, dtype=float)
-    middle, width, share = (low + high) / 2, high - low, n / n.sum()
-    band_low, band_high = middle - width * share / 2, middle + width * share / 2
-    cuts = np.unique(np.concatenate([band_low, band_high]))
-    gaps = np.concatenate([[-np.inf], cuts]), np.concatenate([cuts, [np.inf]])
-    # per zone: which means must be high, which must be low; zones are the open gaps, then
-    # the cut points themselves
-    must_high = np.vstack([band_low[None, :] >= gaps[1][:, None],
-                           band_low[None, :] > cuts[:, None]])
-    must_low = np.vstack([band_high[None, :] <= gaps[0][:, None],
-                          band_high[None, :] < cuts[:, None]])
-    free = ~(must_high | must_low) & (width > 0)
-    counts = free.sum(axis=1)
-    if (2.0 ** counts).sum() > MAX_VERTICES:
-        return None
-    rows = []
-    for zone in range(len(counts)):
-        free_at = np.flatnonzero(free[zone])
-        choices = np.array(list(itertools.product((False, True), repeat=len(free_at))),
-                           dtype=bool).reshape(2 ** len(free_at), len(free_at))
-        upper = np.repeat(must_high[zone][None, :], len(choices), axis=0)
-        upper[:, free_at] = choices
-        rows.append(upper)
-    upper = np.unique(np.vstack(rows), axis=0)
-    vertices = np.where(upper, high, low)
-    return vertices[between_group_ss(vertices, n).argmax()]
-
-
-def largest_ssb_bound(low: np.ndarray, high: np.ndarray, n: np.ndarray) -> float:
-    """An upper bound on SSB over the box: min over c of sum n_i (farthest end from c)**2.
-
-    SSB(m) = min over c of sum n_i (m_i - c)**2 <= that sum at any fixed c, and each term is
-    at most the squared distance from c to the interval's farther end; the bound is the least
-    such sum over c.  Between consecutive middles of the intervals each farther end is fixed,
-    the sum is a quadratic in c minimised at the n-weighted mean of those ends (clipped).
-    """
-    low, high = np.asarray(low, dtype=float), np.asarray(high, dtype=float)
-    n = np.asarray(n, dtype=float)
-    middle = (low + high) / 2
-    cuts = np.sort(middle)
-    left, right = np.concatenate([[-np.inf], cuts]), np.concatenate([cuts, [np.inf]])
-    inside = np.clip((left + right) / 2, cuts[0] - 1, cuts[-1] + 1)[:, None]
-    far = np.where(middle[None, :] <= inside, low[None, :], high[None, :])
-    centre = np.clip((n * far).sum(axis=1) / n.sum(), left, right)
-    distance = np.maximum(np.abs(centre[:, None] - low), np.abs(centre[:, None] - high))
-    return float((n * distance**2).sum(axis=1).min())
-
-
-def _ssb_range(low, high, n) -> tuple[float, float, bool]:
-    """Smallest and largest SSB over the box of means, and whether the largest is exact."""
-    smallest = float(between_group_ss(closest_means(low, high, n)[0], n))
-    farthest = farthest_means(low, high, n)
-    if farthest is None:
-        return smallest, largest_ssb_bound(low, high, n), False
-    return smallest, float(between_group_ss(farthest, n)), True
-
-
 def k_sample_tests(arms: tuple[ArmBox, ...], *, alpha: float = 0.05
                    ) -> tuple[SpecResult, SpecResult]:
     """One-way ANOVA (equal variances) and Welch's ANOVA from k arms' summaries.
@@ -261,9 +144,9 @@ def k_sample_tests(arms: tuple[ArmBox, ...], *, alpha: float = 0.05
     divided by a function of the SDs (SSW = sum (n_i - 1) s_i**2 > 0, increasing in each SD).
     So over the box, F is largest at the largest SSB with every SD at its low end and
     smallest at the smallest SSB with every SD at its high end: two corners of the SD box,
-    not its 2**k vertices.  The SSB extremes over the box of means are :func:`closest_means`
-    (closed form) and :func:`farthest_means` (exact, or a guaranteed bound when the search
-    would be too large; the note says so).  Welch's F is likewise a weighted SSB of the means
+    not its 2**k vertices.  The SSB extremes over the box of means are those of
+    :func:`reanalyse.kernels.anova.ssb_range` (exact, or a guaranteed bound for the largest
+    when the search would be too large; the note says so).  Welch's F is likewise a weighted SSB of the means
     (weights n_i / s_i**2) over a function of the SDs, so for each SD row tried its mean
     extremes are found the same way; over the SDs it is searched at the box's vertices (up to
     k = 6; beyond, at its two corners), a documented approximation.
@@ -275,46 +158,44 @@ def k_sample_tests(arms: tuple[ArmBox, ...], *, alpha: float = 0.05
     """
     k = len(arms)
     n = np.array([a.n for a in arms], dtype=float)
-    big_n = n.sum()
     printed_means = np.array([a.mean for a in arms])
     printed_sds = np.array([a.sd for a in arms])
     lows = np.array([a.mean_low for a in arms])
     highs = np.array([a.mean_high for a in arms])
 
-    # Classical ANOVA: exact extremes (docstring), unless the largest SSB is only bounded.
-    ssw_low = ((n - 1) * np.array([a.sd_low for a in arms]) ** 2).sum()
-    ssw_high = ((n - 1) * np.array([a.sd_high for a in arms]) ** 2).sum()
-    ssw_printed = ((n - 1) * printed_sds**2).sum()
-    ssb_min, ssb_max, exact = _ssb_range(lows, highs, n)
-    df1, df2 = k - 1, big_n - k
-    f_printed = (float(between_group_ss(printed_means, n)) / df1) / (ssw_printed / df2)
-    f_min = (ssb_min / df1) / (ssw_high / df2)
-    f_max = (ssb_max / df1) / (ssw_low / df2)
-    p_printed, p_min, p_max = f_sf([f_printed, f_max, f_min], df1, df2)
+    # Classical ANOVA: the kernel's extremes over the box (exact unless the largest SSB is
+    # only bounded)
+    box = anova_pvalues(
+        (lows[None], printed_means[None], highs[None]),
+        (np.array([[a.sd_low for a in arms]]), printed_sds[None],
+         np.array([[a.sd_high for a in arms]])), n[None])
+    exact = bool(box.exact[0])
+    f_printed, f_min, f_max = (float(box.statistic[0]), float(box.statistic_min[0]),
+                               float(box.statistic_max[0]))
+    p_printed, p_min, p_max = float(box.p_computed[0]), float(box.p_min[0]), float(box.p_max[0])
+    df1, df2 = k - 1, float(box.df2[0])
     bounded = "" if exact else ("the largest F is a guaranteed upper bound (too many arms "
                                 "with overlapping means to search exactly), so p_min is a "
                                 "lower bound")
-    anova = SpecResult(name="anova_f", label="one-way ANOVA", statistic=float(f_printed),
-                       p=float(p_printed), p_min=float(p_min), p_max=float(p_max),
-                       significant=decide(float(p_min), float(p_max), alpha),
-                       statistic_min=float(f_min), statistic_max=float(f_max),
-                       df=(float(df1), float(df2)), **({"note": bounded} if bounded else {}))
+    anova = SpecResult(name="anova_f", label="one-way ANOVA", statistic=f_printed,
+                       p=p_printed, p_min=p_min, p_max=p_max,
+                       significant=decide(p_min, p_max, alpha),
+                       statistic_min=f_min, statistic_max=f_max,
+                       df=(float(df1), df2), **({"note": bounded} if bounded else {}))
 
     # Welch's ANOVA: per SD row, the mean extremes of its weighted SSB; row 0 = printed.
     sd_rows = np.vstack([printed_sds, _sd_vertices(arms)])
     f_printed_welch, df2_printed = _welch_anova(printed_means[None, :], printed_sds[None, :], n)
-    f_values, df_values, all_exact = [f_printed_welch[0]], [df2_printed[0]], exact
-    for sds in sd_rows:
-        weight = n / sds**2
-        low_ssb, high_ssb, row_exact = _ssb_range(lows, highs, weight)
-        all_exact &= row_exact
-        scale, df2_welch = _welch_denominator(sds, n)
-        f_values += [low_ssb / (k - 1) / scale, high_ssb / (k - 1) / scale]
-        df_values += [df2_welch, df2_welch]
-    f, df2_welch = np.array(f_values), np.array(df_values)
+    weight = n / sd_rows**2
+    low_ssb, high_ssb, row_exact = ssb_range(np.broadcast_to(lows, weight.shape),
+                                             np.broadcast_to(highs, weight.shape), weight)
+    scale, df2_rows = _welch_denominator(sd_rows, n)
+    f = np.concatenate([f_printed_welch, low_ssb / (k - 1) / scale,
+                        high_ssb / (k - 1) / scale])
+    df2_welch = np.concatenate([df2_printed, df2_rows, df2_rows])
     p = f_sf(f, df1, df2_welch)
     note = "extremes searched over the vertices of the SDs' rounding box"
-    if not all_exact:
+    if not (exact and row_exact.all()):
         note += "; the largest F is a guaranteed upper bound"
     welch = SpecResult(name="welch_anova", label="Welch's ANOVA", statistic=float(f[0]),
                        p=float(p[0]), p_min=float(p.min()), p_max=float(p.max()),
@@ -324,11 +205,12 @@ def k_sample_tests(arms: tuple[ArmBox, ...], *, alpha: float = 0.05
     return anova, welch
 
 
-def _welch_denominator(sds: np.ndarray, n: np.ndarray) -> tuple[float, float]:
-    """Welch's (1951) denominator B and denominator df, which depend on the SDs only."""
+def _welch_denominator(sds: np.ndarray, n: np.ndarray):
+    """Welch's (1951) denominator B and denominator df for rows of SDs (they depend on the SDs
+    only)."""
     k = len(n)
     w = n / sds**2
-    tmp = (((1 - w / w.sum()) ** 2) / (n - 1)).sum()
+    tmp = (((1 - w / w.sum(axis=1, keepdims=True)) ** 2) / (n - 1)).sum(axis=1)
     return 1 + 2 * (k - 2) / (k**2 - 1) * tmp, (k**2 - 1) / (3 * tmp)
 
 

@@ -2,7 +2,8 @@
 
 ``reported_statistic``
     The p a printed statistic gives with its degrees of freedom (t, F, chi2, z, r), over the
-    rounding interval of the statistic (and of the df, when printed with decimals), as statcheck
+    rounding interval of the statistic (and of the df, when printed with decimals; see
+    :mod:`reanalyse.kernels.statistic_p`), as statcheck
     defines consistency (Nuijten et al. 2016): a printed p is consistent when some statistic
     that rounds to the printed one gives a p that rounds to (or satisfies) the printed p.
     Differences from statcheck: a one-sided p is taken as half the two-sided p only when the
@@ -23,40 +24,21 @@ import math
 
 import numpy as np
 
-from reanalyse.kernels.distributions import chi2_sf, f_sf, norm_ppf, norm_sf, t_sf
+from reanalyse.kernels.distributions import norm_ppf, norm_sf
 from reanalyse.kernels.printed import PrintedNumber, Rounding
+from reanalyse.kernels.statistic_p import FAMILIES, df_interval, magnitude_interval, \
+    statistic_p_interval
 from reanalyse.checks.results import SpecResult, decide
 from reanalyse.model.study import Estimate
 
-__all__ = ["statistic_two_sided_p", "statistic_p", "ci_p", "estimate_off_centre"]
-
-
-def statistic_two_sided_p(family: str, magnitude: np.ndarray, df1: np.ndarray,
-                          df2: np.ndarray) -> np.ndarray:
-    """Two-sided p of statistics of one family, vectorised over arrays.
-
-    t and z: both tails of |statistic|; F and chi2: the upper tail (F uses ``df1, df2``, chi2
-    ``df1``); r: the t-test of zero correlation, t = r sqrt(df / (1 - r^2)) on ``df1`` = n - 2
-    df.  ``df2`` is ignored except for F, ``df1`` for z.
-    """
-    if family == "t":
-        return 2 * t_sf(magnitude, df1)
-    if family == "F":
-        return f_sf(magnitude, df1, df2)
-    if family == "chi2":
-        return chi2_sf(magnitude, df1)
-    if family == "z":
-        return 2 * norm_sf(magnitude)
-    # r with df = n - 2: t = r sqrt(df / (1 - r^2))
-    with np.errstate(divide="ignore"):
-        t = magnitude * np.sqrt(df1 / (1 - magnitude**2))
-    return 2 * t_sf(t, df1)
+__all__ = ["statistic_p", "ci_p", "estimate_off_centre"]
 
 
 def statistic_p(family: str, statistic: PrintedNumber, df: tuple[PrintedNumber, ...], *,
                 rounding: Rounding | str, alternative: str = "two-sided",
                 alpha: float = 0.05) -> SpecResult:
-    """p from a printed statistic, over its interval under ``rounding``.
+    """p from a printed statistic, over its interval under ``rounding``: one row of
+    :func:`reanalyse.kernels.statistic_p.statistic_p_interval`, the kernel of the screens.
 
     Tests the hypothesis the statistic was computed for; ``alternative`` other than
     ``two-sided`` halves the two-sided p (t, z, r only), the direction being the claim's.
@@ -70,30 +52,21 @@ def statistic_p(family: str, statistic: PrintedNumber, df: tuple[PrintedNumber, 
     df : tuple of PrintedNumber
         One df (t, chi2, r), two (F) or none (z).
     """
-    needed = {"t": 1, "F": 2, "chi2": 1, "r": 1, "z": 0}[family]
+    needed = FAMILIES[family]
     if len(df) != needed:
         raise ValueError(f"a {family} statistic needs {needed} degree(s) of freedom, "
                          f"got {len(df)}")
     low, high = statistic.interval(rounding)
-    magnitudes = [abs(statistic.value), abs(low), abs(high)]
-    if low < 0 < high:
-        magnitudes.append(0.0)
-    if family == "r":
-        magnitudes = [min(m, 1.0) for m in magnitudes]
-    df_options = [(d.value, *d.interval(rounding)) if not d.is_integer else (d.value,) * 3
-                  for d in df]
-    while len(df_options) < 2:
-        df_options.append((1.0, 1.0, 1.0))
-    magnitude = np.array(magnitudes)
-    grid = np.array([(m, d1, d2) for m in magnitude for d1 in df_options[0]
-                     for d2 in df_options[1]])
-    p = statistic_two_sided_p(family, grid[:, 0], grid[:, 1], grid[:, 2])
-    if alternative != "two-sided" and family in ("t", "z", "r"):
-        p = p / 2
-    p_min, p_max = float(p.min()), float(p.max())
+    magnitude = magnitude_interval(family, np.array([statistic.value]), np.array([low]),
+                                   np.array([high]))
+    dfs = [df_interval(np.array([d.value]), *(np.array([end]) for end in d.interval(rounding)),
+                       d.decimals) for d in df]
+    dfs += [(np.ones(1),) * 3] * (2 - len(dfs))
+    p_min, p, p_max = (float(x[0]) for x in statistic_p_interval(
+        np.array([family], dtype=object), *magnitude, *dfs, alternative != "two-sided"))
     return SpecResult(
         name="reported_statistic", label=f"p from the printed {family} statistic",
-        statistic=statistic.value, p=float(p[0]), p_min=p_min, p_max=p_max,
+        statistic=statistic.value, p=p, p_min=p_min, p_max=p_max,
         significant=decide(p_min, p_max, alpha), statistic_min=low, statistic_max=high,
         df=tuple(d.value for d in df), role="reported")
 

@@ -28,12 +28,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from reanalyse.kernels.pformat import format_p
 from reanalyse.kernels.printed import PrintedNumber, PrintedP, Rounding
 from reanalyse.checks.results import SpecResult
 from reanalyse.model.vocabulary import Verdict
 
 __all__ = ["Verdict", "VerdictResult", "Partition", "partition_specs", "decide_verdict",
-           "single_group_reason", "format_p", "format_p_interval"]
+           "single_group_reason", "format_p_interval"]
 
 
 @dataclass(frozen=True)
@@ -93,16 +94,6 @@ class VerdictResult:
     reason: str
     matched_spec: str | None = None
     partition: Partition = Partition()
-
-
-def format_p(p: float | None) -> str:
-    """A p-value for a sentence: 3 decimals from 0.1, 4 below (to show which side of 0.05 or
-    0.01 it falls), two significant digits below 0.001."""
-    if p is None:
-        return "not computed"
-    if p < 0.001:
-        return f"{p:.2g}"
-    return f"{p:.4f}" if p < 0.1 else f"{p:.3f}"
 
 
 def format_p_interval(spec: SpecResult) -> str:

@@ -10,6 +10,12 @@ result is the same as ``scipy.stats.combine_pvalues(p, method="stouffer", weight
 The combined p is increasing in every p_i, so the p-interval of a set of p-intervals is
 ``[stouffer(p_min).pvalue, stouffer(p_max).pvalue]``.
 
+One rule for the ends of [0, 1], the same in every caller: p-values are not clipped.  A p_i of
+exactly 0 has z_i = +inf and makes the combined p 0; a p_i of exactly 1 has z_i = -inf and makes
+it 1 (the limits of the combination, so the interval's ends stay exact bounds); a set holding
+both has no combined p (NaN).  For the central combination of p-intervals,
+:func:`central_pvalue` enters a p of exactly 0 or 1 at its interval's midpoint instead.
+
 Carlisle JB. Data fabrication and other reasons for non-random sampling in 5087 randomised,
 controlled trials in anaesthetic and general medical journals. Anaesthesia 2017;72:944-952.
 """
@@ -22,7 +28,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-__all__ = ["StoufferResult", "stouffer", "stouffer_by_group"]
+__all__ = ["StoufferResult", "stouffer", "stouffer_by_group", "central_pvalue"]
 
 
 @dataclass(frozen=True)
@@ -135,3 +141,17 @@ def stouffer_by_group(pvalues, groups, weights=None) -> pd.DataFrame:
         statistic = np.where(count > 0, numerator / scale, np.nan)
     return pd.DataFrame({"statistic": statistic, "pvalue": stats.norm.sf(statistic),
                          "count": count}, index=pd.Index(labels, name="group"))
+
+
+def central_pvalue(p, p_min, p_max):
+    """The p of each variable that enters a central combination: ``p``, or the midpoint of
+    ``[p_min, p_max]`` where ``p`` is exactly 0 or 1.
+
+    A p of 1 or 0 at the printed values (means printed equal, SDs printed as 0) is a tie that
+    rounding made; left as it is, its infinite z would decide the combination on its own.  The
+    midpoint is a mid-p over the rounding interval.  Arrays in, an array out (a float for
+    scalars).
+    """
+    p, p_min, p_max = (np.asarray(x, dtype=float) for x in (p, p_min, p_max))
+    central = np.where((p == 0) | (p == 1), (p_min + p_max) / 2, p)
+    return float(central) if central.ndim == 0 else central

@@ -36,6 +36,7 @@ from functools import cached_property
 import numpy as np
 
 from reanalyse.errors import PrintedNumberError
+from reanalyse.kernels.pvalues import printed_p_decision, printed_p_fits, printed_p_interval
 
 __all__ = [
     "Rounding",
@@ -352,48 +353,44 @@ class PrintedP:
         """Whether the p was printed as zero (``".000"``), which no test can give."""
         return self.number is not None and self.number.scaled == 0
 
+    @functools.lru_cache(maxsize=4096)
     def interval(self, alpha: float, rounding: "Rounding | str") -> tuple[float, float]:
         """Interval of true p-values the printed p stands for, its number read under
-        ``rounding``.
+        ``rounding`` (the rule of :func:`reanalyse.kernels.pvalues.printed_p_interval`).
 
         ``= .034`` gives its rounding interval; ``< .05`` gives [0, .05]; ``> .05`` gives
         [.05, 1]; ``ns`` gives [alpha, 1].  ``= .000`` is read as ``< .0005`` (a p rounded
         to zero), with :attr:`is_zero` set so that a report can say it was misprinted.
         """
-        if self.relation == "ns":
-            return alpha, 1.0
-        if self.relation in ("<", "<="):
-            return 0.0, self.number.value
-        if self.relation in (">", ">="):
-            return self.number.value, 1.0
-        lower, upper = self.number.interval(rounding)
-        return max(lower, 0.0), min(upper, 1.0)
+        if self.number is None:
+            value = low = high = np.nan
+        else:
+            value, (low, high) = self.number.value, self.number.interval(rounding)
+        lower, upper = printed_p_interval(self.relation, value, low, high, alpha)
+        return float(lower), float(upper)
 
-    def significant(self, alpha: float) -> bool | None:
-        """The decision the printed p states at ``alpha`` (None when it does not state one).
+    @functools.lru_cache(maxsize=4096)
+    def significant(self, alpha: float, p_equal_alpha: str = "significant") -> bool | None:
+        """The decision the printed p states at ``alpha`` (None when it does not state one),
+        by :func:`reanalyse.kernels.pvalues.printed_p_decision`.
 
-        ``= alpha`` counts as significant, as statcheck does; ``< x`` with x <= alpha is
-        significant, ``> x`` with x >= alpha is not, ``ns`` is not.
+        ``= alpha`` counts as significant, as statcheck does (``p_equal_alpha``); ``< x`` with
+        x <= alpha is significant, ``> x`` with x >= alpha is not, ``ns`` is not.
         """
-        if self.relation == "ns":
-            return False
-        value = self.number.value
-        if self.relation == "=":
-            return value <= alpha
-        if self.relation in ("<", "<="):
-            return True if value <= alpha else None
-        return False if value >= alpha else None
+        significant, not_significant = printed_p_decision(
+            self.relation, np.nan if self.number is None else self.number.value, alpha,
+            p_equal_alpha)
+        return True if significant else False if not_significant else None
 
     def consistent_with(self, p_low: float, p_high: float, alpha: float,
-                        rounding: "Rounding | str") -> bool:
+                        rounding: "Rounding | str", p_zero: str = "rounded") -> bool:
         """Whether some true p in ``[p_low, p_high]`` could have been printed as this p (its
-        number read under ``rounding``)."""
-        low, high = self.interval(alpha, rounding)
-        if self.relation == "<":
-            return p_low < high
-        if self.relation == ">":
-            return p_high > low
-        return p_low <= high and p_high >= low
+        number read under ``rounding``), by :func:`reanalyse.kernels.pvalues.printed_p_fits`:
+        a printed bound is inclusive, and ``= .000`` reads as a p rounded to zero unless
+        ``p_zero="error"``."""
+        lower, upper = self.interval(alpha, rounding)
+        return bool(printed_p_fits(self.relation, lower, upper, self.is_zero, p_low, p_high,
+                                   p_zero))
 
     def __str__(self) -> str:
         return self.text

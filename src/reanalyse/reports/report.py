@@ -32,6 +32,7 @@ import re
 
 from reanalyse.checks.labels import VERDICT_LABELS, VERDICT_MEANINGS
 from reanalyse.checks.results import ROLES
+from reanalyse.kernels.pformat import format_p
 from reanalyse.reports.paths import display_path, project_root
 
 __all__ = ["CHECK_MIMETYPE", "VERDICT_LABELS", "VERDICT_MEANINGS", "VERDICT_COLOURS",
@@ -188,18 +189,15 @@ def _fixed(value, decimals: int) -> str:
 def _p_decimals(values) -> int:
     """One number of decimals for every p-value of a table.
 
-    :func:`reanalyse.checks.verdicts.format_p` shows 3 decimals from 0.1, 4 below, and two
-    significant digits below 0.001; a table takes the most decimals any of its p-values needs
-    under that rule (up to 6), so that its p-values line up.
+    :func:`reanalyse.kernels.pformat.format_p` writes three significant digits; a table takes
+    the most decimals any of its p-values needs for them (at least 3, up to 6), so that its
+    p-values line up.
     """
     needed = [3]
     for value in values:
         if _absent(value) or value <= 0:
             continue
-        if value < 0.001:
-            needed.append(min(6, 1 - math.floor(math.log10(value))))
-        elif value < 0.1:
-            needed.append(4)
+        needed.append(min(6, 2 - math.floor(math.log10(value))))
     return max(needed)
 
 
@@ -212,8 +210,6 @@ def _p_cell(value, decimals: int) -> str:
 
 
 def _p(value: float | None) -> str:
-    from reanalyse.checks.verdicts import format_p
-
     return "–" if value is None else format_p(value)
 
 

@@ -5,7 +5,7 @@ rebuilt over the rounding of the printed numbers (p at the printed values and it
 maximum over the rounding box):
 
 * ``continuous`` rows (mean and SD): one-way ANOVA, which is Student's t for two groups
-  (:func:`reanalyse.screens.rebuilt.anova_pvalues`, exact extremes);
+  (:func:`reanalyse.kernels.anova.anova_pvalues`, exact extremes);
 * ``percent`` rows (the ``mean`` column holds the percentage of the group's n): Pearson's
   chi-square test of the k x 2 table, with every count that prints as the percentage
   (:func:`reanalyse.screens.percent.percent_counts`); its extremes are found by enumerating
@@ -19,9 +19,10 @@ Per trial, the variables' p-values are combined by Stouffer's method
 every p, so combining the p_min (p_max) of the variables gives the smallest (largest) trial p
 over the rounding (a bound that may be wider where a variable's p_max is only an upper bound).
 For the trial's central p, a variable whose printed values give p = 1 or p = 0 exactly (means
-printed equal, SDs printed as 0) enters at the midpoint of its p-interval (``p_stouffer``), a
-mid-p for a tie that rounding made: left at 1 or 0 it would decide the trial's Stouffer p on its
-own (its z is infinite).  Under H0 (random allocation, independent variables) trial p-values are
+printed equal, SDs printed as 0) enters at the midpoint of its p-interval (``p_stouffer``,
+:func:`reanalyse.kernels.combine.central_pvalue`), a mid-p for a tie that rounding made: left at
+1 or 0 it would decide the trial's Stouffer p on its own (its z is infinite).  The ends of the
+interval follow the kernel's one rule for p = 0 and p = 1.  Under H0 (random allocation, independent variables) trial p-values are
 uniform: an excess near 0 says groups differ more than chance allows, near 1 that they are more
 alike.  A trial is ``flagged`` when its whole p-interval lies below ``flag_alpha`` or above
 ``1 - flag_alpha``.  Baseline variables are rarely independent (weight and BMI), which makes
@@ -42,12 +43,13 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from reanalyse.kernels.combine import stouffer_by_group
+from reanalyse.kernels.combine import central_pvalue, stouffer_by_group
 from reanalyse.kernels.printed import Rounding
 from reanalyse.screens.factory import Field, describe_problems, first_by_group, group_layout, \
     read_fields, resolve_columns
 from reanalyse.kernels.granularity import percent_counts
-from reanalyse.screens.rebuilt import MAX_GROUPS, anova_pvalues, summary_box
+from reanalyse.kernels.anova import anova_pvalues
+from reanalyse.screens.rebuilt import MAX_GROUPS, summary_box
 
 __all__ = ["BASELINE_FIELDS", "BaselineScreen", "baseline_screen", "chi_square_counts",
            "chi_square_bounds", "chi_square_floor", "json_records"]
@@ -375,8 +377,7 @@ def baseline_screen(table: pd.DataFrame, *, columns: Mapping[str, str] | None = 
                       np.where(np.isnan(out["p_computed"]), "undefined", "computed"))
     reason[(status == "undefined") & pd.isna(reason)] = (
         "no test statistic at the printed values (every SD printed as 0 and equal means)")
-    tied = (out["p_computed"] == 0) | (out["p_computed"] == 1)
-    p_stouffer = np.where(tied, (out["p_min"] + out["p_max"]) / 2, out["p_computed"])
+    p_stouffer = central_pvalue(out["p_computed"], out["p_min"], out["p_max"])
     groups = present.sum(axis=1)
     test = np.where(kinds == "percent", "pearson_chi2",
                     np.where(groups == 2, "student_t", "anova_f"))

@@ -2,9 +2,10 @@
 
 Shared by the checks that recompute p (a printed statistic with its df; a t-test or ANOVA
 rebuilt from means, SDs and n).  The rebuilt p is an interval ``[p_min, p_max]`` over the
-rounding box of its inputs, with ``p_computed`` at the printed values.  The rules follow
-statcheck's (Nuijten et al. 2016, Behav Res Methods 48:1205-1226), with rounding read under the
-named convention:
+rounding box of its inputs, with ``p_computed`` at the printed values.  The rule is the one of
+:mod:`reanalyse.kernels.pvalues` that the claim check reads too (statcheck's, Nuijten et al.
+2016, Behav Res Methods 48:1205-1226, with rounding read under the named convention); its two
+readings are the screens' options:
 
 * ``p = x`` is consistent when the interval meets the rounding interval of x;
 * ``p < x`` when ``p_min <= x``; ``p > x`` when ``p_max >= x``; ``ns`` when ``p_max >= alpha``;
@@ -19,47 +20,16 @@ from __future__ import annotations
 
 import numpy as np
 
-from reanalyse.kernels.columns import PColumn, format_scaled, join_text
+from reanalyse.kernels.columns import PColumn, join_text
+from reanalyse.kernels.pformat import format_p
+from reanalyse.kernels.pvalues import check_p_options, computed_significant, printed_p_decision, \
+    printed_p_fits, printed_p_interval
 from reanalyse.screens.factory import CONSISTENT, DECISION_ERROR, INCONSISTENT
 
-__all__ = ["P_OPTIONS", "compare_printed_p", "format_p"]
+__all__ = ["P_OPTIONS", "compare_printed_p"]
 
 #: Options of every check that compares a printed p, with their defaults.
 P_OPTIONS = {"alpha": 0.05, "p_equal_alpha": "significant", "p_zero": "error"}
-
-_P_EQUAL_ALPHA = ("significant", "not_significant")
-_P_ZERO = ("error", "rounded")
-
-
-def _validate(options: dict) -> None:
-    if options["p_equal_alpha"] not in _P_EQUAL_ALPHA:
-        raise ValueError(f"p_equal_alpha must be one of {', '.join(_P_EQUAL_ALPHA)}, "
-                         f"not {options['p_equal_alpha']!r}")
-    if options["p_zero"] not in _P_ZERO:
-        raise ValueError(f"p_zero must be one of {', '.join(_P_ZERO)}, not {options['p_zero']!r}")
-    if not 0 < float(options["alpha"]) < 1:
-        raise ValueError(f"alpha must lie between 0 and 1, not {options['alpha']!r}")
-
-
-def format_p(p: np.ndarray) -> np.ndarray:
-    """p-values as text: four decimals from 0.0001 up, two significant digits below
-    (``3.6e-07``)."""
-    p = np.asarray(p, dtype=float)
-    filled = np.nan_to_num(p, nan=1.0)
-    small = filled < 0.0001
-    exponent = np.floor(np.log10(np.where(small & (filled > 0), filled, 1.0))).astype(np.int64)
-    mantissa = np.rint(np.where(small, filled / 10.0**exponent * 10, filled * 1e4)).astype(
-        np.int64)
-    carry = small & (mantissa >= 100)  # 9.96e-06 rounds up to 1.0e-05
-    exponent[carry] += 1
-    mantissa[carry] //= 10
-    decimal = format_scaled(mantissa, np.where(small, 1, 4))
-    text = np.where(small, join_text(decimal, "e", np.where(exponent < 0, "-", "+"),
-                                     np.char.zfill(np.abs(exponent).astype(str), 2)),
-                    decimal.astype(object))
-    text[small & (filled == 0)] = "0"
-    text[np.isnan(p)] = "undefined"
-    return text
 
 
 def compare_printed_p(p_min, p_computed, p_max, printed: PColumn, options: dict):
@@ -82,40 +52,27 @@ def compare_printed_p(p_min, p_computed, p_max, printed: PColumn, options: dict)
     reason : object array
         None where consistent.
     """
-    _validate(options)
-    alpha = float(options["alpha"])
-    equal_significant = options["p_equal_alpha"] == "significant"
-    relation = printed.relation
-    value = printed.number.value
-    low, high = printed.number.interval(options["rounding"])
-    equal, less, greater, ns = (relation == "="), (relation == "<"), (relation == ">"), (
-        relation == "ns")
-    consistent = np.select(
-        [equal, less, greater, ns],
-        [(p_min <= high) & (p_max >= np.maximum(low, 0.0)), p_min <= value, p_max >= value,
-         p_max >= alpha], default=False)
-    zero = (equal | less) & (printed.number.scaled == 0)
-    if options["p_zero"] == "error":
-        consistent &= ~zero
-
-    # the decision the printed p states (None where it states none) and the computed one
-    claims_significant = np.select(
-        [equal, less], [(value < alpha) | (equal_significant & (value == alpha)), value <= alpha],
-        default=False)
-    claims_not_significant = np.select(
-        [equal, greater, ns], [(value > alpha) | ((not equal_significant) & (value == alpha)),
-                               value >= alpha, True], default=False)
-    computed_significant = (p_computed < alpha) | (equal_significant & (p_computed == alpha))
-    computed_known = ~np.isnan(p_computed)
-    decision_error = ~consistent & computed_known & (
-        (claims_significant & ~computed_significant) | (claims_not_significant
-                                                        & computed_significant))
+    alpha, p_equal_alpha, p_zero = float(options["alpha"]), options["p_equal_alpha"], \
+        options["p_zero"]
+    check_p_options(alpha, p_equal_alpha, p_zero)
+    relation, number = printed.relation, printed.number
+    low, high = number.interval(options["rounding"])
+    zero = number.scaled == 0
+    lower, upper = printed_p_interval(relation, number.value, low, high, alpha)
+    consistent = printed_p_fits(relation, lower, upper, zero, p_min, p_max, p_zero)
+    zero &= (relation == "=") | (relation == "<")
+    # the decision the printed p states (neither where it states none) and the computed one
+    claims_significant, claims_not_significant = printed_p_decision(relation, number.value,
+                                                                    alpha, p_equal_alpha)
+    significant = computed_significant(p_computed, alpha, p_equal_alpha)
+    decision_error = ~consistent & ~np.isnan(p_computed) & (
+        (claims_significant & ~significant) | (claims_not_significant & significant))
     status = np.select([consistent, decision_error], [CONSISTENT, DECISION_ERROR],
                        default=INCONSISTENT).astype(np.int8)
     reason = np.full(len(status), None, dtype=object)
     bad = ~consistent
     if bad.any():
-        zero_note = np.where(zero[bad] & (options["p_zero"] == "error"),
+        zero_note = np.where(zero[bad] & (p_zero == "error"),
                              "; a p-value cannot be 0", "")
         flip_note = np.where(decision_error[bad],
                              f"; the printed p states the other decision at alpha = {alpha:g}", "")

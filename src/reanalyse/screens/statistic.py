@@ -1,7 +1,8 @@
 """A printed test statistic with its df against the printed p (statcheck's rules, rounding-aware).
 
 "t(28) = 2.20, p = .06": the p a t of 28 df gives is recomputed over the rounding interval of
-the printed statistic (and of printed df with decimals, as Welch's), and the printed p is judged
+the printed statistic (and of printed df with decimals, as Welch's) by the kernel the claim
+check uses too (:mod:`reanalyse.kernels.statistic_p`), and the printed p is judged
 by the rules of :mod:`reanalyse.screens.pvalues` (Nuijten et al. 2016).  Two-sided p throughout,
 except on rows that declare ``one_sided`` (t, z and r only), where the two-sided p is halved as
 for a result in the predicted direction.  How this differs from statcheck 1.4: rounding follows
@@ -16,16 +17,14 @@ statistical reporting errors in psychology (1985-2013). Behav Res Methods 2016;4
 from __future__ import annotations
 
 import numpy as np
-import pandas as pd
 
-from reanalyse.checks.reported import statistic_two_sided_p
 from reanalyse.kernels.columns import join_text
+from reanalyse.kernels.statistic_p import df_interval, magnitude_interval, statistic_p_interval
 from reanalyse.screens.factory import BAD_INPUT, CONSISTENT, Check, CheckResult, Field, \
     table_mapper
 from reanalyse.screens.pvalues import P_OPTIONS, compare_printed_p
 
-__all__ = ["STATISTIC", "statistic_consistency", "statistic_map", "STATISTIC_NAMES",
-           "pvalue_interval"]
+__all__ = ["STATISTIC", "statistic_consistency", "statistic_map", "STATISTIC_NAMES"]
 
 #: Accepted spellings (lower case) -> statistic.
 STATISTIC_NAMES = {
@@ -40,56 +39,9 @@ def _one_of(statistic: np.ndarray, *names: str) -> np.ndarray:
     return np.logical_or.reduce([statistic == name for name in names])
 
 
-def pvalue_interval(statistic, magnitude_low, magnitude, magnitude_high, df1, df2, one_sided,
-                    df_rounded=None):
-    """Two-sided (or declared one-sided) p over an interval of |statistic|.
-
-    Parameters
-    ----------
-    statistic : object array
-        ``"t"``, ``"F"``, ``"chi2"``, ``"r"`` or ``"z"`` per row.
-    magnitude_low, magnitude, magnitude_high : float arrays
-        Smallest, printed and largest |statistic| (r already bounded by 1).
-    df1, df2 : tuple of float arrays
-        ``(low, printed, high)`` for each df (equal where printed as whole numbers).
-    one_sided : bool array
-        Halve the p of t, z and r.
-
-    Returns
-    -------
-    p_min, p_computed, p_max : float arrays
-        p is decreasing in |statistic| for fixed df; over df printed with decimals the corners
-        of the df interval are evaluated as well.
-    """
-    rows = len(statistic)
-    p_min, p_at, p_max = np.empty(rows), np.empty(rows), np.empty(rows)
-    for family in pd.unique(statistic):
-        at = statistic == family
-        d1 = [d[at] for d in df1]
-        d2 = [d[at] for d in df2]
-        p_at[at] = statistic_two_sided_p(family, magnitude[at], d1[1], d2[1])
-        smallest = statistic_two_sided_p(family, magnitude_high[at], d1[1], d2[1])
-        largest = statistic_two_sided_p(family, magnitude_low[at], d1[1], d2[1])
-        corners = (d1[0] != d1[2]) | (d2[0] != d2[2])
-        if corners.any():
-            for a in (d1[0], d1[2]):
-                for b in (d2[0], d2[2]):
-                    smallest[corners] = np.minimum(smallest[corners], statistic_two_sided_p(
-                        family, magnitude_high[at][corners], a[corners], b[corners]))
-                    largest[corners] = np.maximum(largest[corners], statistic_two_sided_p(
-                        family, magnitude_low[at][corners], a[corners], b[corners]))
-        p_min[at], p_max[at] = smallest, largest
-    halve = one_sided & _one_of(statistic, "t", "z", "r")
-    for p in (p_min, p_at, p_max):
-        p[halve] /= 2
-    return p_min, p_at, p_max
-
-
-def _df_triplet(column, rounding):
+def _df_interval(column, rounding):
     low, high = column.interval(rounding)
-    value = column.value
-    whole = column.decimals <= 0
-    return (np.where(whole, value, low), value, np.where(whole, value, high))
+    return df_interval(column.value, low, high, column.decimals)
 
 
 def _run(columns, options):
@@ -119,23 +71,14 @@ def _run(columns, options):
     bad = ~np.equal(reason, None)
 
     # |statistic| interval: a printed "< v" means below v's upper end, "> v" above its lower end
-    relation = value.relation
-    straddles = (low <= 0) & (high >= 0)
-    magnitude_low = np.where(straddles, 0.0, np.minimum(np.abs(low), np.abs(high)))
-    magnitude_high = np.maximum(np.abs(low), np.abs(high))
-    magnitude_low = np.where(relation == "<", 0.0, magnitude_low)
-    magnitude_high = np.where(relation == ">", np.inf, magnitude_high)
-    magnitude = np.abs(printed)
-    is_r = statistic == "r"
-    for array in (magnitude_low, magnitude, magnitude_high):
-        array[is_r] = np.minimum(array[is_r], 1.0)
+    magnitude = magnitude_interval(statistic, printed, low, high, value.relation)
     ones = np.ones(rows)
-    first = _df_triplet(df1, rounding) if rows else (ones,) * 3
-    second = _df_triplet(df2, rounding) if rows else (ones,) * 3
+    first = _df_interval(df1, rounding) if rows else (ones,) * 3
+    second = _df_interval(df2, rounding) if rows else (ones,) * 3
     first = tuple(np.where(bad | (needed < 1), 1.0, d) for d in first)
     second = tuple(np.where(bad | (needed < 2), 1.0, d) for d in second)
-    p_min, p_computed, p_max = pvalue_interval(statistic, magnitude_low, magnitude,
-                                               magnitude_high, first, second, one_sided)
+    p_min, p_computed, p_max = statistic_p_interval(statistic, *magnitude, first, second,
+                                                    one_sided)
     status, p_reason = compare_printed_p(p_min, p_computed, p_max, p, options)
     status = np.where(bad, BAD_INPUT, status).astype(np.int8)
     reason = np.where(bad, reason, p_reason)

@@ -3,12 +3,11 @@ analysis that could not be run."""
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 from reanalyse.checks.results import clean, fields_dict
 
-__all__ = ["NotComputed", "clean", "plural", "fmt", "fmt_p"]
+__all__ = ["NotComputed", "clean", "plural", "fmt"]
 
 
 def record_dict(record) -> dict:
@@ -26,13 +25,6 @@ def plural(count: int, word: str, many: str | None = None) -> str:
 def fmt(value: float, digits: int = 3) -> str:
     """A number for a sentence, to ``digits`` significant digits."""
     return f"{value:.{digits}g}"
-
-
-def fmt_p(p: float | None) -> str:
-    """A p-value for a sentence: three decimals, or two significant digits below 0.001."""
-    if p is None or (isinstance(p, float) and math.isnan(p)):
-        return "not computed"
-    return f"{p:.2g}" if p < 0.001 else f"{p:.3f}"
 
 
 @dataclass(frozen=True)

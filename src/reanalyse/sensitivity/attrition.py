@@ -28,7 +28,8 @@ from dataclasses import dataclass
 from scipy import stats
 
 from reanalyse.model import tests
-from reanalyse.sensitivity._common import clean, fmt, fmt_p, plural, record_dict
+from reanalyse.kernels.pformat import format_p
+from reanalyse.sensitivity._common import clean, fmt, plural, record_dict
 from reanalyse.kernels.twobytwo import pvalues
 
 __all__ = ["AttritionScenario", "AttritionResult", "attrition_bounds_binary",
@@ -75,7 +76,7 @@ class AttritionScenario:
     @property
     def explanation(self) -> str:
         """The scenario and its p."""
-        return f"{self.description}: p = {fmt_p(self.p)}"
+        return f"{self.description}: p = {format_p(self.p)}"
 
 
 @dataclass(frozen=True)
@@ -148,16 +149,16 @@ class AttritionResult:
         """One sentence: the range of p and whether the claim survives."""
         test = tests.phrase(self.test) if tests.lookup(self.test) else self.test
         text = (f"Imputing the {self._lost()} under {len(self.scenarios)} extreme assumptions "
-                f"gives p from {fmt_p(self.p_min)} to {fmt_p(self.p_max)} ({test})")
+                f"gives p from {format_p(self.p_min)} to {format_p(self.p_max)} ({test})")
         claimed = "significant" if self.claimed_significant else "not significant"
         if not self.observed_agrees:
             return text + (f"; the participants analysed already give p = "
-                           f"{fmt_p(self.observed_p)}, so the claim that the difference is "
+                           f"{format_p(self.observed_p)}, so the claim that the difference is "
                            f"{claimed} does not rest on them by this test.")
         if self.survives:
             return text + f", so the claim that the difference is {claimed} survives."
         worst = self.failing[0]
-        return text + f"; the claim does not survive if {worst.description} (p = {fmt_p(worst.p)})."
+        return text + f"; the claim does not survive if {worst.description} (p = {format_p(worst.p)})."
 
     @property
     def fragile_reason(self) -> str | None:
@@ -172,7 +173,7 @@ class AttritionResult:
         if self.claimed_significant and worst.significant:
             outcome = "would be significant in the opposite direction"
         return (f"with {self._lost()}, the difference {outcome} if {worst.description} "
-                f"(p = {fmt_p(worst.p)})")
+                f"(p = {format_p(worst.p)})")
 
     def to_dict(self) -> dict:
         """JSON-ready form with the range, survival and the explanation."""

@@ -12,9 +12,11 @@ Pearson's chi-square from counts (binary), each over the rounding of the printed
 :mod:`reanalyse.checks.continuous` and the feasible counts of a printed percentage).  Where the paper
 prints only a p-value for a baseline variable, its rounding interval is used.  Stouffer's
 combined p increases with every p_i, so its extremes over the rounding are the combination of
-the per-variable lower ends and of the upper ends.  A variable whose printed values give p = 1
-exactly (means printed equal) enters the central combination at the midpoint of its p-interval,
-as in :mod:`reanalyse.screens.baseline`, the table-based screen of many trials.
+the per-variable lower ends and of the upper ends, with the one rule of
+:mod:`reanalyse.kernels.combine` for a p of exactly 0 or 1 (a variable whose p can reach 1 makes
+the combined p_max 1).  A variable whose printed values give p = 1 exactly (means printed equal)
+enters the central combination at the midpoint of its p-interval, as in
+:mod:`reanalyse.screens.baseline`, the table-based screen of many trials.
 
 The flag thresholds (combined p below 0.001 for imbalance, above 0.999 for similarity, both
 across the whole rounding interval) are those of the table screen's default ``flag_alpha``, far
@@ -27,21 +29,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import numpy as np
-
-from reanalyse.kernels.combine import stouffer
+from reanalyse.kernels.combine import central_pvalue, stouffer
 from reanalyse.checks.continuous import ArmBox, two_sample_tests
 from reanalyse.kernels.printed import PrintedP, Rounding
-from reanalyse.sensitivity._common import clean, fmt_p, record_dict
+from reanalyse.kernels.pformat import format_p
+from reanalyse.sensitivity._common import clean, record_dict
 from reanalyse.kernels.twobytwo import pvalue_window
 
 __all__ = ["BaselineVariable", "BaselineBalance", "baseline_variable_continuous",
            "baseline_variable_counts", "baseline_variable_printed", "baseline_balance"]
-
-#: p-values are kept inside [_P_FLOOR, 1 - _P_FLOOR] before Stouffer's z: a p of exactly 0 or 1
-#: has an infinite z, and a mix of both is undefined.
-_P_FLOOR = 1e-15
-
 
 @dataclass(frozen=True)
 class BaselineVariable:
@@ -71,14 +67,14 @@ class BaselineVariable:
     def p_combined(self) -> float:
         """The p entering the trial's central combination: ``p``, or the midpoint of
         [p_min, p_max] where ``p`` is exactly 0 or 1 (means printed equal: a tie that rounding
-        made, whose infinite z would decide the combination on its own), as
-        :mod:`reanalyse.screens.baseline` does."""
-        return (self.p_min + self.p_max) / 2 if self.p in (0.0, 1.0) else self.p
+        made, whose infinite z would decide the combination on its own):
+        :func:`reanalyse.kernels.combine.central_pvalue`, as the table screen uses."""
+        return central_pvalue(self.p, self.p_min, self.p_max)
 
     @property
     def explanation(self) -> str:
         """``name: p = ...``."""
-        return f"{self.name}: p = {fmt_p(self.p)}"
+        return f"{self.name}: p = {format_p(self.p)}"
 
 
 def baseline_variable_continuous(name: str, treat: ArmBox, control: ArmBox) -> BaselineVariable:
@@ -102,12 +98,6 @@ def baseline_variable_printed(name: str, printed: PrintedP,
         return None
     low, high = printed.interval(0.05, rounding)
     return BaselineVariable(name, "printed_p", printed.value, low, high)
-
-
-def _stouffer(pvalues) -> float:
-    """Stouffer's combined p (upper tail), :func:`reanalyse.kernels.combine.stouffer`, of p-values
-    kept inside [_P_FLOOR, 1 - _P_FLOOR]."""
-    return stouffer(np.clip(np.asarray(pvalues, dtype=float), _P_FLOOR, 1 - _P_FLOOR)).pvalue
 
 
 @dataclass(frozen=True)
@@ -142,10 +132,10 @@ class BaselineBalance:
         return None
 
     def _combined_text(self) -> str:
-        if fmt_p(self.combined_p_min) == fmt_p(self.combined_p_max):
-            return f"p = {fmt_p(self.combined_p)}"
-        return f"p = {fmt_p(self.combined_p)}, {fmt_p(self.combined_p_min)} to " \
-               f"{fmt_p(self.combined_p_max)} over the rounding"
+        if format_p(self.combined_p_min) == format_p(self.combined_p_max):
+            return f"p = {format_p(self.combined_p)}"
+        return f"p = {format_p(self.combined_p)}, {format_p(self.combined_p_min)} to " \
+               f"{format_p(self.combined_p_max)} over the rounding"
 
     @property
     def explanation(self) -> str:
@@ -198,7 +188,7 @@ def baseline_balance(variables, *, imbalance_below: float = 0.001,
     variables = tuple(variables)
     if not variables:
         raise ValueError("baseline_balance needs at least one baseline variable")
-    return BaselineBalance(variables, _stouffer([v.p_combined for v in variables]),
-                           _stouffer([v.p_min for v in variables]),
-                           _stouffer([v.p_max for v in variables]), imbalance_below,
+    return BaselineBalance(variables, stouffer([v.p_combined for v in variables]).pvalue,
+                           stouffer([v.p_min for v in variables]).pvalue,
+                           stouffer([v.p_max for v in variables]).pvalue, imbalance_below,
                            similarity_above)

@@ -43,7 +43,8 @@ from reanalyse.kernels.printed import Rounding
 from reanalyse.kernels.twobytwo import pvalue_window
 from reanalyse.model import tests
 from reanalyse.model.study import Outcome, Study
-from reanalyse.sensitivity._common import NotComputed, clean, fmt_p
+from reanalyse.kernels.pformat import format_p
+from reanalyse.sensitivity._common import NotComputed, clean
 from reanalyse.sensitivity.dichotomisation import implied_proportion
 
 __all__ = ["ArmCutoff", "TestReach", "CutoffAnalysis", "exact_cutoff", "SECONDS",
@@ -306,9 +307,9 @@ class CutoffAnalysis:
             best = min(yes, key=lambda r: r.p_min)
             text += ("; " + ", ".join(r.label for r in yes) + f" can reach p <= {self.alpha:g} "
                      f"with such datasets (e.g. {best.pair[0]} vs {best.pair[1]}: "
-                     f"{best.label} p = {fmt_p(best.p_min)})")
+                     f"{best.label} p = {format_p(best.p_min)})")
         if no:
-            text += ("; " + ", ".join(f"{r.label} (smallest p {fmt_p(r.p_min)})" for r in no)
+            text += ("; " + ", ".join(f"{r.label} (smallest p {format_p(r.p_min)})" for r in no)
                      + " cannot")
         return text
 

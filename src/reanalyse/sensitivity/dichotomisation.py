@@ -27,7 +27,8 @@ from scipy import stats
 
 from reanalyse.checks.continuous import ArmBox, mean_difference
 from reanalyse.kernels.cutoffs import Cutoff, parse_cutoff
-from reanalyse.sensitivity._common import clean, fmt, fmt_p, record_dict
+from reanalyse.kernels.pformat import format_p
+from reanalyse.sensitivity._common import clean, fmt, record_dict
 
 __all__ = ["Cutoff", "parse_cutoff", "ImpliedProportion", "implied_proportion",
            "DichotomisationResult", "dichotomisation_coherence"]
@@ -193,7 +194,7 @@ class DichotomisationResult:
         return (f"The printed proportions {self.cutoff} ({100 * self.treat_proportion:.1f}% vs "
                 f"{100 * self.control_proportion:.1f}%) imply a mean difference of "
                 f"{fmt(self.implied_difference)} ({fmt(self.implied_smd)} SD; a t-test would give "
-                f"p = {fmt_p(self.implied_p)}) under a normal model with each arm's SD, "
+                f"p = {format_p(self.implied_p)}) under a normal model with each arm's SD, "
                 f"{verdict} {self._ci_text()}, while the printed means and SDs imply "
                 f"{100 * self.treat_implied.normal:.1f}% vs {100 * self.control_implied.normal:.1f}%"
                 f" {self.cutoff}.")

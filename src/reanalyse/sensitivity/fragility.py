@@ -34,7 +34,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from reanalyse.kernels.twobytwo import MAX_MATRIX_TABLES, pvalue_matrix, pvalues
-from reanalyse.sensitivity._common import NotComputed, clean, fmt_p, plural, record_dict
+from reanalyse.kernels.pformat import format_p
+from reanalyse.sensitivity._common import NotComputed, clean, plural, record_dict
 
 __all__ = ["FragilityResult", "FragilityRange", "fragility_index", "fragility_range",
            "MAX_WALK", "MAX_RING"]
@@ -115,7 +116,7 @@ class FragilityResult:
         table = (f"{self.treat_events}/{self.treat_n} vs {self.control_events}/{self.control_n}")
         decision = "significant" if self.significant else "not significant"
         if self.index == 0:
-            return (f"Fisher's exact test on {table} gives p = {fmt_p(self.p_value)}, which is "
+            return (f"Fisher's exact test on {table} gives p = {format_p(self.p_value)}, which is "
                     f"already {'not ' if self.significant else ''}significant at alpha = "
                     f"{self.alpha:g}, so the {self.kind.replace('_', ' ')} index is 0.")
         if self.index is None and self.index_any_arm is None:
@@ -131,7 +132,7 @@ class FragilityResult:
                     f"{self.final_table[0]}/{self.treat_n} vs {self.final_table[1]}/"
                     f"{self.control_n}) makes Fisher's exact test "
                     f"{'non-' if self.significant else ''}significant (p = "
-                    f"{fmt_p(self.final_p)}): the {self.kind.replace('_', ' ')} index is "
+                    f"{format_p(self.final_p)}): the {self.kind.replace('_', ' ')} index is "
                     f"{self.index}")
         else:
             text = (f"Changes in one arm alone cannot make the result on {table} "
@@ -140,7 +141,7 @@ class FragilityResult:
                                                or self.index_any_arm < self.index):
             text += (f"; changing {plural(self.index_any_arm, 'outcome')} across the arms is "
                      f"enough ({self.any_arm_table[0]}/{self.treat_n} vs "
-                     f"{self.any_arm_table[1]}/{self.control_n}, p = {fmt_p(self.any_arm_p)})")
+                     f"{self.any_arm_table[1]}/{self.control_n}, p = {format_p(self.any_arm_p)})")
         if self.search_limit is not None:
             text += (f" (searched up to {plural(self.search_limit, 'change')}; the arm sizes "
                      "are too large to search further)")
