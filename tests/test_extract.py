@@ -17,6 +17,7 @@ with ``math`` only:
 
 from __future__ import annotations
 
+import json
 import math
 import subprocess
 import sys
@@ -370,6 +371,8 @@ def test_jobs_give_the_same_table(tmp_path):
         assert main(["extract", str(folder), "--jobs", jobs, "--format", "json",
                      "--output", str(tmp_path / f"jobs{jobs}.json")]) == 0
     assert (tmp_path / "jobs1.json").read_text() == (tmp_path / "jobs2.json").read_text()
+    summary = json.loads((tmp_path / "jobs1.json").read_text())["summary"]
+    assert (summary["rows"], summary["unreadable"], summary["flagged"]) == (11, 2, 2)
 
 
 def test_dask_executor_gives_the_same_table(tmp_path):

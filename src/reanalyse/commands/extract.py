@@ -98,9 +98,9 @@ def find_articles(paths: list[Path]) -> list[tuple[Path, str]]:
 
 def run(args) -> int:
     """Extract, screen and write the results; return the exit status."""
+    from reanalyse.commands.screen import summary_line
     from reanalyse.errors import InputFileError, ReanalyseError
     from reanalyse.runner.articles import describe_article, screen_articles
-    from reanalyse.commands.screen import summary_line
     from reanalyse.runner.progress import Progress
     from reanalyse.screens.articles import ReadLimits
     from reanalyse.screens.extract import screen_text
