@@ -1,9 +1,13 @@
 """Finding APA-style results in text and in articles (``reanalyse extract``).
 
-Oracles: R statcheck 1.4.0 (``tests/oracles/r_oracles.json``, block ``statcheck``, each record
-with its R call) for the forms statcheck reads; for the forms it does not read (scientific p,
-thousands separators, OCR's I, Q statistics, results without df, ligatures, PDF and HTML),
-p-values from closed forms written out beside each case, computed with ``math`` only:
+Oracles: R statcheck 1.4.0 (``tests/oracles/r_oracles.json``, blocks ``statcheck`` and
+``statcheck_forms``, each record with its R call) for the forms statcheck reads (among them
+``p = 2.7e-05``, thousands separators in statistics, unicode minus signs, chi2 with N, Q, OCR's I,
+one-tailed sentences, ``p = .000``), with every deliberate difference listed in
+``STATCHECK_DIFFERENCES``; for the forms it does not read (``p = 2.7 x 10^-5``, thousands
+separators in df, results without df, ligatures, PDF and HTML), statcheck's p for the same
+result in a form it reads, or p-values from closed forms written out beside each case, computed
+with ``math`` only:
 
 * z: two-sided p = erfc(|z| / sqrt 2);
 * chi2 with 2 df (and Q with 2 df): p = exp(-x / 2);
@@ -13,7 +17,10 @@ p-values from closed forms written out beside each case, computed with ``math`` 
 
 from __future__ import annotations
 
+import json
 import math
+import subprocess
+import sys
 
 import pandas as pd
 import pytest
@@ -23,7 +30,7 @@ from reanalyse.cli import main
 from reanalyse.screens.articles import ReadLimits, read_article, screen_article
 from reanalyse.screens.extract import extract_results, screen_text
 
-STATCHECK_TYPES = {"t": "t", "F": "F", "Chi2": "chi2", "r": "r", "Z": "z"}
+STATCHECK_TYPES = {"t": "t", "F": "F", "Chi2": "chi2", "Q": "chi2", "r": "r", "Z": "z"}
 
 
 def z_p(z):
@@ -38,28 +45,97 @@ def r2_p(r):
     return t2_p(r * math.sqrt(2 / (1 - r * r)))
 
 
-@pytest.mark.parametrize("record", r_oracle("statcheck"),
-                         ids=lambda r: f"{r['case']}-{r['options']}")
+# Where this extractor parts from statcheck 1.4.0 on purpose (README, "Where reanalyse differs
+# from statcheck"; docs/screens.md): (case, options) -> this screen's statuses, the reading of
+# each, the oracle case whose computed p it gives (the same result in a form statcheck reads),
+# and why.
+STATCHECK_DIFFERENCES = {
+    **{(case, "default"): (["consistent"], ["two-sided"], None, (
+        "statcheck rounds the computed p to the printed p's decimals (2.67e-05 to 0) and so "
+        "flags a p in scientific notation even where the computed p rounds to it; here the printed p stands for its rounding "
+        "interval (2.7e-05: [2.65e-05, 2.75e-05])"))
+       for case in ("sci_p_z_rounds_to_computed", "sci_p_t_rounds_to_computed",
+                    "sci_p_t_three_digits", "z_unicode_minus_sci_p")},
+    **{(case, "default"): (["consistent"], ["two-sided"], same_as, (
+        "statcheck does not read this form (it extracts nothing)"))
+       for case, same_as in (("sci_p_less_than", "sci_p_t_rounds_to_computed"),
+                             ("sci_p_capital_e", "sci_p_t_rounds_to_computed"),
+                             ("sci_p_times_ten", "sci_p_z_rounds_to_computed"),
+                             ("sci_p_unicode_times_ten", "sci_p_z_rounds_to_computed"),
+                             ("t_thousands_df", "t_df_4000"),
+                             ("F_thousands_df", "F_df_4000"))},
+    ("F_unicode_minus", "default"): (["bad_input"], ["two-sided"], None, (
+        "an F cannot be negative: statcheck computes p = 1 and calls it a decision error; "
+        "here it is bad input")),
+    ("t_one_tailed_neither_fits", "OneTailedTxt"): (["inconsistent"], ["one-sided"], None, (
+        "neither reading fits: statcheck keeps the two-sided decision error, this screen "
+        "reports the better reading (one-sided p .042 is below .05 as the printed .01 is)")),
+    ("t_one_tailed_in_another_sentence", "OneTailedTxt"): (["decision_error"], ["two-sided"], None, (
+        "statcheck looks for 'one-tailed' anywhere in the text, this screen in the result's "
+        "own sentence only")),
+}
+
+
+def _statcheck_status(result):
+    """statcheck's error and decision_error flags as this screen's status."""
+    if result["decision_error"]:
+        return "decision_error"
+    return "inconsistent" if result["error"] else "consistent"
+
+
+def _statcheck_records():
+    for block in ("statcheck", "statcheck_forms"):
+        for record in r_oracle(block):
+            yield pytest.param(record, id=f"{block}-{record['case']}-{record['options']}")
+
+
+@pytest.mark.parametrize("record", list(_statcheck_records()))
 def test_extraction_matches_statcheck(record):
     # record["r_call"], e.g. statcheck("t(28) = 2.20, p = .06", messages = FALSE); statcheck
     # judges one-tailed only with OneTailedTxt = TRUE, as this extractor with one_sided=True
     # (see test_one_tailed_results_judged_under_both_readings)
-    found = screen_text(record["text"], one_sided=record["options"] == "OneTailedTxt")
+    one_sided = record["options"] == "OneTailedTxt"
+    found = screen_text(record["text"], one_sided=one_sided)
     if record["case"] == "z_at_start_of_text_not_extracted":
         # statcheck misses a z at the very start of a text; this extractor finds it
+        assert record["n_extracted"] == 0
         assert found["statistic"].tolist() == ["z"]
         return
     found = found[found["status"] != "untestable"]  # statcheck leaves results without df out
+    difference = STATCHECK_DIFFERENCES.get((record["case"], record["options"]))
+    if difference is not None:
+        statuses, readings, same_as, _why = difference
+        assert found["status"].tolist() == statuses
+        assert found["reading"].tolist() == readings
+        if record["n_extracted"] == 0:  # a form statcheck does not read: the same result
+            (reference,) = r_oracle("statcheck_forms", case=same_as)  # in a form it reads
+            (expected,) = reference["results"]
+            assert found["p_computed"].tolist() == pytest.approx([expected["computed_p"]],
+                                                                 rel=1e-9)
+        else:  # statcheck reads it and judges it otherwise
+            assert statuses != [_statcheck_status(result) for result in record["results"]]
+            if record["options"] == "default" and statuses != ["bad_input"]:  # both two-sided
+                assert found["p_computed"].tolist() == pytest.approx(
+                    [result["computed_p"] for result in record["results"]], rel=1e-9)
+        return
     assert len(found) == record["n_extracted"]
     for (_, row), expected in zip(found.iterrows(), record["results"]):
         assert row["statistic"] == STATCHECK_TYPES[expected["test_type"]]
         df1 = expected["df1"] if row["statistic"] in ("F", "chi2") else expected["df2"]
         assert row["df1"] == ("" if df1 is None else str(df1))
         assert float(row["value"].replace("−", "-")) == pytest.approx(expected["test_value"])
-        if row["reading"] == "two-sided":
-            assert row["p_computed"] == pytest.approx(expected["computed_p"], rel=1e-9)
-        assert (row["status"] != "consistent") == expected["error"]
-        assert (row["status"] == "decision_error") == expected["decision_error"]
+        # statcheck gives the one-tailed p where it took the one-tailed reading
+        assert row["p_computed"] == pytest.approx(expected["computed_p"], rel=1e-9)
+        assert row["status"] == _statcheck_status(expected)
+
+
+def test_p_000_read_as_rounded_on_request():
+    # R: statcheck("... χ2(1, N = 50) = 15.2, p = .000.") -> error TRUE (pZeroError), computed
+    # p 9.67e-05; read as p < .0005 (p_zero="rounded") the same result is consistent
+    (record,) = r_oracle("statcheck_forms", case="chi2_p_000_computed_below_0005")
+    assert record["results"][0]["error"] is True
+    assert screen_text(record["text"])["status"].tolist() == ["inconsistent"]
+    assert screen_text(record["text"], p_zero="rounded")["status"].tolist() == ["consistent"]
 
 
 def test_forms_and_symbols():
@@ -278,7 +354,14 @@ def test_folder_with_unreadable_files(tmp_path, capsys):
     assert (table["source"] == "sub/b.pdf").sum() == 5
     assert str(tmp_path) not in out.read_text(encoding="utf-8")
     err = capsys.readouterr().err
-    assert "[5/5]" in err and "9 results" in err and "unreadable 2" in err
+    assert "[5/5]" in err
+    # a.html 3 rows (2 consistent, 1 untestable), broken.pdf and junk.txt 1 unreadable row
+    # each, c.txt 1 (t(28) = 2.20, p = .06: statcheck's decision error), sub/b.pdf 5 (4
+    # consistent, 1 decision error): see test_html_article and test_pdf_article
+    assert err.splitlines()[-1] == ("reanalyse extract: 5 files: 11 rows: 6 consistent, 2 "
+                                    "decision error, 1 untestable, 2 unreadable; 2 flagged")
+    assert main(["extract", str(folder), "--output", str(out), "--quiet"]) == 0
+    assert capsys.readouterr() == ("", "")
 
 
 def test_jobs_give_the_same_table(tmp_path):
@@ -288,6 +371,8 @@ def test_jobs_give_the_same_table(tmp_path):
         assert main(["extract", str(folder), "--jobs", jobs, "--format", "json",
                      "--output", str(tmp_path / f"jobs{jobs}.json")]) == 0
     assert (tmp_path / "jobs1.json").read_text() == (tmp_path / "jobs2.json").read_text()
+    summary = json.loads((tmp_path / "jobs1.json").read_text())["summary"]
+    assert (summary["rows"], summary["unreadable"], summary["flagged"]) == (11, 2, 2)
 
 
 def test_dask_executor_gives_the_same_table(tmp_path):
@@ -298,6 +383,23 @@ def test_dask_executor_gives_the_same_table(tmp_path):
         assert main(["extract", str(folder), "--executor", executor, "--jobs", "1",
                      "--output", str(tmp_path / f"{executor}.csv")]) == 0
     assert (tmp_path / "local.csv").read_text() == (tmp_path / "dask.csv").read_text()
+
+
+def test_csv_on_standard_output_ends_before_the_summary(tmp_path):
+    # standard error merged into standard output, as a terminal shows them
+    path = tmp_path / "results.txt"
+    path.write_text("We found t(28) = 2.20, p = .06.", encoding="utf-8")
+
+    def extract(*extra):
+        return subprocess.run([sys.executable, "-m", "reanalyse", "extract", str(path), *extra],
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                              check=True).stdout
+
+    lines = extract().splitlines()
+    assert lines[-2].startswith('results.txt,,1,"t(28) = 2.20, p = .06",t,28,')
+    assert lines[-1] == "reanalyse extract: results.txt: 1 row: 1 decision error; 1 flagged"
+    quiet = extract("--quiet")
+    assert quiet.endswith("\n") and quiet.splitlines()[-1].startswith("results.txt,,1,")
 
 
 def test_limits_on_size_and_pages(tmp_path):
@@ -322,7 +424,10 @@ def test_extract_command(tmp_path, capsys):
     assert lines[0].startswith("source,page,line,raw,statistic,df1,df2,value,p,one_sided,"
                                "reading,status")
     assert ",decision_error," in lines[1] and ",consistent," in lines[2]
-    assert "decision_error 1" in out.err
+    assert out.err == ("reanalyse extract: results.txt: 2 rows: 1 consistent, 1 decision "
+                       "error; 1 flagged\n")
+    assert main(["extract", str(path), "--quiet"]) == 0
+    assert capsys.readouterr().err == ""
     assert main(["extract", str(tmp_path / "missing.txt")]) == 2
     assert "no such file" in capsys.readouterr().err
     latin = tmp_path / "latin.txt"

@@ -431,31 +431,104 @@ statcheck_columns <- c("test_type", "df1", "df2", "test_comp", "test_value", "p_
                        "reported_p", "computed_p", "raw", "error", "decision_error",
                        "one_tailed_in_txt", "apa_factor")
 
-for (st in statcheck_texts) {
-  option_sets <- list(list(name = "default", args = ""))
-  if (isTRUE(st$one_tailed)) {
-    option_sets[[2]] <- list(name = "OneTailedTxt", args = ", OneTailedTxt = TRUE")
-  }
-  for (opt in option_sets) {
-    code <- sprintf("statcheck(%s%s, messages = FALSE)", r_string_literal(st$text), opt$args)
-    res <- run_r(code)
-    sc <- res$value
-    results <- list()
-    if (!is.null(sc) && nrow(sc) > 0) {
-      results <- lapply(seq_len(nrow(sc)), function(i) {
-        row <- as.list(sc[i, statcheck_columns])
-        row
-      })
+# One record per text (and per option set): every result statcheck extracts.
+add_statcheck_records <- function(block, texts) {
+  for (st in texts) {
+    option_sets <- list(list(name = "default", args = ""))
+    if (isTRUE(st$one_tailed)) {
+      option_sets[[2]] <- list(name = "OneTailedTxt", args = ", OneTailedTxt = TRUE")
     }
-    add_records("statcheck", list(list(
-      case = st$case, text = st$text, options = opt$name,
-      r_call = code,
-      n_extracted = length(results),
-      results = results,
-      r_warnings = res$warnings
-    )))
+    for (opt in option_sets) {
+      code <- sprintf("statcheck(%s%s, messages = FALSE)", r_string_literal(st$text), opt$args)
+      res <- run_r(code)
+      sc <- res$value
+      results <- list()
+      if (!is.null(sc) && nrow(sc) > 0) {
+        results <- lapply(seq_len(nrow(sc)), function(i) as.list(sc[i, statcheck_columns]))
+      }
+      add_records(block, list(list(
+        case = st$case, text = st$text, options = opt$name,
+        r_call = code,
+        n_extracted = length(results),
+        results = results,
+        r_warnings = res$warnings
+      )))
+    }
   }
 }
+
+add_statcheck_records("statcheck", statcheck_texts)
+
+# ---------------------------------------------------------------------------
+# Block 6b: statcheck_forms
+# ---------------------------------------------------------------------------
+# Whole sentences in the forms articles print, for the text extractor
+# (reanalyse extract): p in scientific notation, thousands separators, unicode
+# minus signs, chi2 with N, r, z, F, heterogeneity Q, one-tailed sentences,
+# p = .000 and p exactly at alpha. Some are forms statcheck does not read (it
+# then extracts nothing): the record shows that it does not.
+
+statcheck_forms <- list(
+  # p in scientific notation
+  list(case = "sci_p_z_rounds_to_computed", text = "The effect was z = 4.2, p = 2.7e-05."),
+  list(case = "sci_p_t_rounds_to_computed", text = "The effect was t(40) = 6.1, p = 3.4e-07."),
+  list(case = "sci_p_t_three_digits", text = "The effect was t(40) = 6.1, p = 3.42e-7."),
+  list(case = "sci_p_t_wrong", text = "The effect was t(40) = 6.1, p = 1.1e-06."),
+  list(case = "sci_p_less_than", text = "The effect was t(40) = 6.1, p < 1e-06."),
+  list(case = "sci_p_capital_e", text = "The effect was t(40) = 6.1, p = 3.4E-07."),
+  list(case = "sci_p_times_ten", text = "The effect was z = 4.2, p = 2.7 x 10^-5."),
+  list(case = "sci_p_unicode_times_ten", text = "The effect was z = 4.2, p = 2.7 \u00d7 10\u22125."),
+  # thousands separators
+  list(case = "F_thousands_statistic", text = "The effect was F(1, 4000) = 1,234.56, p < .001."),
+  list(case = "chi2_thousands_N_and_statistic",
+       text = "The effect was \u03c72(2, N = 1,200) = 1,234.5, p < .001."),
+  list(case = "z_thousands_statistic", text = "The effect was z = 1,234.5, p < .001."),
+  list(case = "t_thousands_df", text = "The effect was t(4,000) = 2.1, p = .04."),
+  list(case = "t_df_4000", text = "The effect was t(4000) = 2.1, p = .04."),
+  list(case = "F_thousands_df", text = "The effect was F(1, 4,000) = 12.5, p < .001."),
+  list(case = "F_df_4000", text = "The effect was F(1, 4000) = 12.5, p < .001."),
+  # unicode minus signs
+  list(case = "r_unicode_minus_large_df", text = "The effect was r(1998) = \u2212.05, p = .03."),
+  list(case = "z_unicode_minus_sci_p", text = "The effect was z = \u22124.2, p = 2.7e-05."),
+  list(case = "t_unicode_minus_decision_error", text = "The effect was t(30) = \u22121.20, p = .03."),
+  list(case = "F_unicode_minus", text = "The effect was F(1, 40) = \u22124.41, p = .04."),
+  # chi2 with N, r, z, F
+  list(case = "chi2_N_p_less_than", text = "The effect was \u03c72(1, N = 50) = 15.2, p < .001."),
+  list(case = "chi2_N_error", text = "The effect was \u03c72(3, N = 200) = 7.40, p = .04."),
+  list(case = "r_consistent_p_alpha", text = "The effect was r(48) = .28, p = .05."),
+  list(case = "r_p_greater_than", text = "The effect was r(30) = .20, p > .05."),
+  list(case = "z_consistent_p_10", text = "The effect was z = 1.65, p = .10."),
+  list(case = "F_p_alpha_computed_above", text = "The effect was F(2, 120) = 3.07, p = .05."),
+  list(case = "F_ocr_capital_i", text = "The test was F(I, 40) = 4.41, p = .04."),
+  # heterogeneity Q
+  list(case = "Q_consistent", text = "Heterogeneity was Q(2) = 4.61, p = .10."),
+  list(case = "Q_df9_consistent", text = "Heterogeneity was Q(9) = 22.1, p = .009."),
+  list(case = "Q_p_alpha", text = "Heterogeneity was Q(4) = 9.49, p = .05."),
+  list(case = "Q_decision_error", text = "Heterogeneity was Q(2) = 4.61, p = .05."),
+  list(case = "Q_thousands_decision_error", text = "Heterogeneity was Q(2) = 1,234.5, p = .30."),
+  list(case = "Q_df_named_not_read", text = "Heterogeneity was Q(df = 9) = 22.1, p = .009."),
+  # one-tailed sentences
+  list(case = "r_one_tailed_two_sided_p_fits",
+       text = "The one-tailed hypothesis was supported, r(54) = .23, p = .088.", one_tailed = TRUE),
+  list(case = "r_one_tailed_halved_p_fits",
+       text = "The one-tailed hypothesis was supported, r(54) = .23, p = .044.", one_tailed = TRUE),
+  list(case = "t_one_tailed_neither_fits",
+       text = "The effect was significant, t(25) = 1.80, p = .01, one-tailed.", one_tailed = TRUE),
+  list(case = "z_one_sided_halved_p_fits",
+       text = "As predicted (one-sided), z = 1.70, p = .045.", one_tailed = TRUE),
+  list(case = "t_one_tailed_in_another_sentence",
+       text = "All tests were one-tailed. The effect was t(25) = 1.80, p = .04.", one_tailed = TRUE),
+  list(case = "F_one_tailed_sentence",
+       text = "The one-tailed test gave F(1, 25) = 3.24, p = .04.", one_tailed = TRUE),
+  # p = .000
+  list(case = "z_p_000", text = "The effect was z = 2.05, p = .000."),
+  list(case = "r_p_000", text = "The effect was r(50) = .30, p = .000."),
+  list(case = "Q_p_000_decision_error", text = "Heterogeneity was Q(3) = 2.1, p = .000."),
+  list(case = "chi2_p_000_computed_below_0005",
+       text = "The effect was \u03c72(1, N = 50) = 15.2, p = .000.")
+)
+
+add_statcheck_records("statcheck_forms", statcheck_forms)
 
 # ---------------------------------------------------------------------------
 # Block 7: p_from_statistic

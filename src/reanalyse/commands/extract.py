@@ -9,6 +9,9 @@ rules; see docs/screens.md).  A result whose sentence says "one-sided" or "one-t
 under both readings and flagged only when neither fits (``reading`` says which one the row
 reports), unless ``--two-sided-only``.  A result without degrees of freedom is ``untestable``;
 a file that cannot be read is one ``unreadable`` row with the reason, and the others go on.
+A summary line (rows per status, as ``reanalyse screen`` writes it) goes to standard error after
+the table, so that standard output holds only the table; ``--quiet`` leaves it and the progress
+out.
 
 Exit status: 0 when the screen ran (whatever was found or unreadable), 2 when a path does not
 exist, a folder holds no articles, an option is out of range, or the output cannot be written.
@@ -55,6 +58,8 @@ def add_arguments(parser) -> None:
                         help="skip PDFs with more pages (default: 2000)")
     parser.add_argument("--max-chars", type=int, default=50_000_000, metavar="N",
                         help="skip articles whose text is longer (default: 50,000,000)")
+    parser.add_argument("--quiet", "-q", action="store_true",
+                        help="no progress and no summary line on standard error")
 
 
 def find_articles(paths: list[Path]) -> list[tuple[Path, str]]:
@@ -93,12 +98,13 @@ def find_articles(paths: list[Path]) -> list[tuple[Path, str]]:
 
 def run(args) -> int:
     """Extract, screen and write the results; return the exit status."""
+    from reanalyse.commands.screen import summary_line
     from reanalyse.errors import InputFileError, ReanalyseError
     from reanalyse.runner.articles import describe_article, screen_articles
     from reanalyse.runner.progress import Progress
     from reanalyse.screens.articles import ReadLimits
     from reanalyse.screens.extract import screen_text
-    from reanalyse.screens import write_result
+    from reanalyse.screens import summarise, write_result
     from reanalyse.screens.tables import check_output_path, write_output
 
     if args.output is not None:
@@ -119,7 +125,8 @@ def run(args) -> int:
                         max_chars=args.max_chars)
     executor = "dask" if args.scheduler else args.executor
     progress = Progress(sys.stderr, desc="reanalyse extract", unit="file",
-                        describe=describe_article) if len(articles) > 1 else None
+                        describe=describe_article) \
+        if len(articles) > 1 and not args.quiet else None
     try:
         result = screen_articles(articles, limits=limits, options=options, jobs=args.jobs,
                                  executor=executor, scheduler=args.scheduler,
@@ -131,9 +138,8 @@ def run(args) -> int:
         write_result(result, "statistic", args.format, sys.stdout)
     else:
         write_output(result, "statistic", args.format, args.output)
-    counts = result["status"].value_counts()
-    shown = ", ".join(f"{status} {count}" for status, count in counts.items())
-    files = f"{len(articles)} files" if len(articles) > 1 else articles[0][1]
-    print(f"reanalyse extract: {files}: {len(result) - counts.get('unreadable', 0)} results"
-          f"{': ' + shown if shown else ''}", file=sys.stderr)
+    sys.stdout.flush()  # the table is complete before the summary line on standard error
+    if not args.quiet:
+        files = f"{len(articles)} files" if len(articles) > 1 else articles[0][1]
+        print(f"reanalyse extract: {summary_line(files, summarise(result))}", file=sys.stderr)
     return 0

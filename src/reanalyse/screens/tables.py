@@ -155,12 +155,15 @@ def infer_check(columns) -> str:
 
 
 def summarise(result) -> dict:
-    """Counts of a screen's outcome: per status for a check's table, or the baseline summary."""
+    """Counts of a screen's outcome: per status for a check's table (the checks' statuses, then
+    any other a table holds, such as an article's ``unreadable``), or the baseline summary."""
     if isinstance(result, BaselineScreen):
         return result.summary()
-    counts = result["status"].value_counts()
+    counts = result["status"].value_counts(sort=False)
     summary = {"rows": int(len(result))}
     summary.update({status: int(counts.get(status, 0)) for status in STATUSES})
+    summary.update({status: int(count) for status, count in counts.items()
+                    if status not in summary})
     summary["flagged"] = summary["inconsistent"] + summary["decision_error"] + \
         summary["impossible"]
     return summary
