@@ -60,12 +60,15 @@ The number of pairs ``(c, S)`` examined is bounded (:data:`MAX_PAIRS`), as are n
 (:data:`MAX_N`) and the number of scale points (:data:`MAX_POINTS`); larger inputs are refused
 with a :class:`ValueError` naming what is too large.  Nothing enumerates datasets.
 
-Time.  Steps 1 and 2 take milliseconds.  Step 3 is bounded by :data:`_MAX_PROGRAMMES`
-programmes of at most :data:`_PROGRAMME_SECONDS` each; a caller that needs an answer in a
-fixed time (a claim check) passes ``seconds``.  When that budget runs out before the
-programmes settle a cut-off, its :class:`CutoffBounds` is *undetermined* (``determined`` is
-False, ``feasible`` None): only the bracket of step 1 is reported, which still proves that no
-dataset has a count outside it.  An undetermined cut-off is never reported as an answer.
+Work budget (never a clock).  Steps 1 and 2 take milliseconds.  Step 3 is bounded by work,
+not time: at most ``programmes`` integer programmes per question (:data:`PROGRAMMES` unless
+the caller gives fewer; one question is one cut-off, both ends), each within
+:data:`NODE_LIMIT` branch-and-bound nodes (HiGHS's node limit; its search is deterministic).
+So the same input gets the same answer on every machine, however loaded.  When the budget
+runs out before the programmes settle a cut-off, its :class:`CutoffBounds` is *undetermined*
+(``determined`` is False, ``feasible`` None): only the bracket of step 1 is reported, which
+still proves that no dataset has a count outside it.  An undetermined cut-off is never
+reported as an answer, and never as an impossibility.
 
 Each arm is its own dataset: two arms' counts vary independently, so the range of a
 difference of counts follows from the two arms' ranges (:func:`count_difference`).
@@ -80,7 +83,6 @@ from __future__ import annotations
 
 import bisect
 import random
-import time
 from dataclasses import dataclass, field
 from fractions import Fraction
 from math import ceil, floor, isqrt, sqrt
@@ -93,7 +95,7 @@ from reanalyse.kernels.printed import Rounding, parse_number
 __all__ = [
     "Scale", "Interval", "Witness", "CutoffBounds", "CutoffSweep", "CountReading",
     "CountDifference", "cutoff_bounds", "cutoff_sweep", "count_reading", "count_difference",
-    "MAX_N", "MAX_POINTS", "MAX_PAIRS", "DIRECTIONS",
+    "MAX_N", "MAX_POINTS", "MAX_PAIRS", "DIRECTIONS", "PROGRAMMES", "NODE_LIMIT",
 ]
 
 #: Largest n per arm.
@@ -104,26 +106,28 @@ MAX_POINTS = 1_001
 MAX_PAIRS = 20_000_000
 #: Cut-off directions: at or above, above, at or below, below.
 DIRECTIONS = (">=", ">", "<=", "<")
-#: Most sums solved as integer programmes for one question (each is bounded in time).
-_MAX_PROGRAMMES = 400
-#: Longest one integer programme may run (a caller's ``seconds`` can make it shorter).
-_PROGRAMME_SECONDS = 20.0
+#: Default work budget of one question: integer programmes solved for one cut-off (both
+#: ends), one count's witness, or one end of a reverse reading.
+PROGRAMMES = 400
+#: Branch-and-bound nodes one integer programme may explore (HiGHS ``mip_max_nodes``).
+NODE_LIMIT = 10_000
 _CHUNK = 1_000_000
+#: Most sums tried, from each end, for the range of means of a reverse reading.
+_MAX_SUMS = 400
 #: Random walks tried (up to this n) before an integer programme.
 _SHUFFLES = 3
 _SHUFFLED_UP_TO = 400
 
 
-class _OutOfTime(Exception):
-    """The caller's time budget ran out before the integer programmes settled an answer."""
+class _OutOfWork(Exception):
+    """The work budget (programmes, or one programme's nodes) ran out before an answer."""
 
 
-def _deadline(seconds) -> float | None:
-    if seconds is None:
-        return None
-    if not seconds > 0:
-        raise ValueError(f"seconds = {seconds!r}: give a positive time budget, or None")
-    return time.monotonic() + float(seconds)
+def _programmes(programmes) -> int:
+    if isinstance(programmes, bool) or int(programmes) != programmes or programmes < 0:
+        raise ValueError(f"programmes = {programmes!r}: give a whole number of integer "
+                         "programmes, 0 or more")
+    return int(programmes)
 
 
 def _fraction(value, what: str) -> Fraction:
@@ -345,7 +349,7 @@ class _Arm:
             raise ValueError(f"sd interval {sd.lower}..{sd.upper} is negative")
         self.n, self.scale, self.B = n, scale, scale.points
         self.mean, self.sd = mean, sd
-        self.deadline = None  # time.monotonic() after which no programme is started
+        self.programmes = PROGRAMMES  # integer programmes this question may still solve
         B, items = self.B, scale.items
         if mean is None:
             low, high = 0, n * B
@@ -688,20 +692,18 @@ def _programme(arm: _Arm, t: int, column: int, *, count=None, maximise=None, bou
         else:
             lows[3] = bound
     objective = np.zeros(B + 1) if count is not None else (-above if maximise else above)
-    limit = _PROGRAMME_SECONDS
-    if arm.deadline is not None:
-        limit = min(limit, arm.deadline - time.monotonic())
-        if limit <= 0:
-            raise _OutOfTime
+    if arm.programmes <= 0:
+        raise _OutOfWork
+    arm.programmes -= 1
     result = milp(objective, integrality=np.ones(B + 1),
                   bounds=Bounds(np.zeros(B + 1), np.full(B + 1, float(n))),
                   constraints=LinearConstraint(np.array(rows), np.array(lows, dtype=float),
                                                np.array(highs, dtype=float)),
-                  options={"mip_rel_gap": 0.0, "time_limit": limit})
+                  options={"mip_rel_gap": 0.0, "node_limit": NODE_LIMIT})
     if result.status == 2:  # infeasible
         return None
-    if result.status == 1 and arm.deadline is not None:  # the caller's budget ran out
-        raise _OutOfTime
+    if result.status == 1:  # the node limit: not settled within the work budget
+        raise _OutOfWork
     if result.status != 0 or result.x is None:
         raise ArithmeticError(f"the integer programme for n = {n}, sum {s} did not finish: "
                               f"{result.message}")
@@ -732,9 +734,6 @@ def _extreme(arm: _Arm, t: int, maximise: bool, relaxed: np.ndarray):
         counts = np.flatnonzero(relaxed[:, column])
         bounds.append((int(counts[-1] if maximise else counts[0]), int(column)))
     bounds.sort(reverse=maximise)
-    if len(bounds) > _MAX_PROGRAMMES:
-        raise ValueError(f"n = {arm.n}: {len(bounds)} sums would need an integer programme "
-                         f"each; at most {_MAX_PROGRAMMES} are solved")
     best = None
     for bound, column in bounds:
         if best is not None and (bound <= best[0] if maximise else bound >= best[0]):
@@ -754,9 +753,6 @@ def _possible(arm: _Arm, t: int, count: int, relaxed_row: np.ndarray):
         freq = _certificate(arm, t, count, int(column))
         if freq is not None:
             return freq
-    if len(columns) > _MAX_PROGRAMMES:
-        raise ValueError(f"n = {arm.n}: {len(columns)} sums would need an integer programme "
-                         f"each; at most {_MAX_PROGRAMMES} are solved")
     for column in columns:
         freq = _programme(arm, t, int(column), count=count)
         if freq is not None:
@@ -811,7 +807,7 @@ class CutoffBounds:
         Every dataset that fits has a count in this range (step 1 of the module docstring:
         a proof, though not always attained); None when nothing fits.
     determined : bool
-        False when the time budget ran out before the extremes were settled: then only
+        False when the work budget ran out before the extremes were settled: then only
         ``bracket`` is known.
     """
 
@@ -868,7 +864,7 @@ def _bounds_at(arm: _Arm, t: int, mirrored: bool, cutoff, direction, relaxed=Non
     try:
         high = _extreme(arm, t, True, relaxed)
         low = None if high is None else _extreme(arm, t, False, relaxed)
-    except _OutOfTime:
+    except _OutOfWork:
         return CutoffBounds(feasible=None, count_min=None, count_max=None, determined=False,
                             **common)
     if high is None:
@@ -891,7 +887,7 @@ def _scale(scale) -> Scale:
 
 def cutoff_bounds(n: int, mean, sd, scale, cutoff, direction: str = ">=", *,
                   rounding: "Rounding | str" = Rounding.NEAREST,
-                  seconds: float | None = None) -> CutoffBounds:
+                  programmes: int = PROGRAMMES) -> CutoffBounds:
     """Smallest and largest count beyond a cut-off over every dataset fitting the mean and SD.
 
     Hypotheses: the n scores are on the scale (``minimum + j / items``), their true mean and
@@ -911,9 +907,11 @@ def cutoff_bounds(n: int, mean, sd, scale, cutoff, direction: str = ">=", *,
         ``>=`` (default), ``>``, ``<=`` or ``<``.
     rounding : Rounding or str
         How the mean and SD were rounded.
-    seconds : float, optional
-        Time budget for the integer programmes (None: each is bounded by itself only).  When
-        it runs out the result is undetermined beyond its bracket, never a guess.
+    programmes : int
+        Work budget: the most integer programmes solved for this cut-off (both ends), each
+        within :data:`NODE_LIMIT` branch-and-bound nodes.  When it runs out the result is
+        undetermined beyond its bracket, never a guess; the same input always gets the same
+        answer, whatever the machine or its load.
 
     Returns
     -------
@@ -936,7 +934,7 @@ def cutoff_bounds(n: int, mean, sd, scale, cutoff, direction: str = ">=", *,
     t, mirrored = _threshold(scale, cutoff, direction)
     arm = _Arm(n, _interval(mean, rounding, "mean"), _interval(sd, rounding, "sd"), scale,
                mirrored, what=f"the cut-off {direction} {cutoff}")
-    arm.deadline = _deadline(seconds)
+    arm.programmes = _programmes(programmes)
     return _bounds_at(arm, t, mirrored, cutoff, direction)
 
 
@@ -961,24 +959,25 @@ class CutoffSweep:
             return False
         return True if all(b.feasible for b in self.bounds) else None
 
-    def count_fits(self, count: int, *, seconds: float | None = None) -> tuple:
+    def count_fits(self, count: int, *, programmes: int = PROGRAMMES) -> tuple:
         """Per cut-off, whether a dataset with exactly ``count`` participants beyond it fits
         the mean and SD: True (a witness exists), False (proved impossible) or None (the
-        time budget ran out first)."""
-        deadline = _deadline(seconds)
+        cut-off is undetermined, or its work budget of ``programmes`` ran out first)."""
         out = []
         for bounds in self.bounds:
             low, high = bounds.bracket if bounds.bracket is not None else (1, 0)
             if bounds.feasible is False or not low <= count <= high:
                 out.append(False)
-            elif bounds.determined and not bounds.count_min <= count <= bounds.count_max:
+            elif not bounds.determined:
+                out.append(None)
+            elif not bounds.count_min <= count <= bounds.count_max:
                 out.append(False)
-            elif bounds.determined and count in (bounds.count_min, bounds.count_max):
+            elif count in (bounds.count_min, bounds.count_max):
                 out.append(True)
             else:
                 try:
-                    out.append(_count_witness(bounds, count, deadline) is not None)
-                except _OutOfTime:
+                    out.append(_count_witness(bounds, count, programmes) is not None)
+                except _OutOfWork:
                     out.append(None)
         return tuple(out)
 
@@ -998,49 +997,61 @@ class CutoffSweep:
 
 def cutoff_sweep(n: int, mean, sd, scale, direction: str = ">=", *,
                  rounding: "Rounding | str" = Rounding.NEAREST,
-                 seconds: float | None = None, first=()) -> CutoffSweep:
+                 programmes: int = PROGRAMMES) -> CutoffSweep:
     """:func:`cutoff_bounds` at every scale point as the cut-off (sums and windows shared).
 
-    ``seconds`` is one budget for the whole sweep; the cut-offs in ``first`` (scores) are
-    settled before the others, so that those a caller cares about get the time first.
+    ``programmes`` is the work budget of each cut-off (as for :func:`cutoff_bounds`), so that
+    every row is the answer :func:`cutoff_bounds` gives with the same budget.
     """
-    deadline = _deadline(seconds)
+    budget = _programmes(programmes)
     scale = _scale(scale)
     direction = _direction(direction)
     mean_iv, sd_iv = _interval(mean, rounding, "mean"), _interval(sd, rounding, "sd")
     arms = {}
-    out = {}
-    wanted = [scale.unit(_fraction(c, "cutoff")) for c in first]
-    order = sorted(range(scale.points + 1), key=lambda j: j not in wanted)
-    for j in order:
+    out = []
+    for j in range(scale.points + 1):
         cutoff = scale.score(j)
         t, mirrored = _threshold(scale, cutoff, direction)
         if mirrored not in arms:
             arms[mirrored] = _Arm(n, mean_iv, sd_iv, scale, mirrored, what="each cut-off")
-            arms[mirrored].deadline = deadline
-        out[j] = _bounds_at(arms[mirrored], t, mirrored, cutoff, direction)
-    return CutoffSweep(direction, tuple(out[j] for j in range(scale.points + 1)))
+        arms[mirrored].programmes = budget
+        out.append(_bounds_at(arms[mirrored], t, mirrored, cutoff, direction))
+    return CutoffSweep(direction, tuple(out))
 
 
-def _count_witness(bounds: CutoffBounds, count: int, deadline: float | None = None):
+def _count_witness(bounds: CutoffBounds, count: int, programmes: int = PROGRAMMES):
     """A dataset fitting ``bounds``' printed numbers with exactly ``count`` beyond the
-    cut-off, or None (exact); raises _OutOfTime past ``deadline``."""
+    cut-off, or None (exact); raises _OutOfWork when ``programmes`` do not settle it."""
     scale = bounds.scale
     t, mirrored = _threshold(scale, bounds.cutoff, bounds.direction)
     if not 0 <= count <= bounds.n:
         return None
     arm = _Arm(bounds.n, bounds.mean, bounds.sd, scale, mirrored)
-    arm.deadline = deadline
+    arm.programmes = _programmes(programmes)
     columns = np.arange(len(arm.sums))
     row = _relaxed(arm, t, np.array([count], dtype=np.int64), columns)[0]
     freq = _possible(arm, t, count, row)
     return None if freq is None else Witness.from_units(scale, _unmirror(freq, mirrored))
 
 
-def count_witness(bounds: CutoffBounds, count: int) -> Witness | None:
+def count_witness(bounds: CutoffBounds, count: int, *,
+                  programmes: int = PROGRAMMES) -> Witness | None:
     """A dataset that fits the printed mean and SD of ``bounds`` and has exactly ``count``
-    participants beyond its cut-off, or None when none exists (exact)."""
-    return _count_witness(bounds, count)
+    participants beyond its cut-off, or None when none exists (exact).
+
+    Raises
+    ------
+    ValueError
+        When the work budget (``programmes``, as for :func:`cutoff_bounds`) runs out before
+        the question is settled.
+    """
+    try:
+        return _count_witness(bounds, count, programmes)
+    except _OutOfWork:
+        raise ValueError(f"n = {bounds.n}: whether exactly {count} can lie "
+                         f"{bounds.direction} {bounds.cutoff} is not settled within "
+                         f"{programmes} integer programmes of at most {NODE_LIMIT} nodes "
+                         "each") from None
 
 
 __all__.append("count_witness")
@@ -1096,7 +1107,8 @@ class CountReading:
 
 def count_reading(n: int, scale, cutoff, direction: str = ">=", *, count: int | None = None,
                   percent=None, mean=None, sd=None,
-                  rounding: "Rounding | str" = Rounding.NEAREST) -> CountReading:
+                  rounding: "Rounding | str" = Rounding.NEAREST,
+                  programmes: int = PROGRAMMES) -> CountReading:
     """The range of means and of SDs that datasets with a printed count can have.
 
     Hypotheses as for :func:`cutoff_bounds`.  The mean range is over datasets with the count
@@ -1113,10 +1125,17 @@ def count_reading(n: int, scale, cutoff, direction: str = ">=", *, count: int | 
         Or the printed percentage of n (read under ``rounding``).
     mean, sd : str or Interval, optional
         The other printed statistics.
+    programmes : int
+        Work budget of each end of the range of means (as for :func:`cutoff_bounds`).
 
     Returns
     -------
     CountReading
+
+    Raises
+    ------
+    ValueError
+        For an input out of range, or when the work budget runs out (the message says so).
     """
     scale = _scale(scale)
     direction = _direction(direction)
@@ -1126,6 +1145,7 @@ def count_reading(n: int, scale, cutoff, direction: str = ">=", *, count: int | 
         percent_count_range(percent, int(n), rounding)
     counts = tuple(c for c in counts if 0 <= c <= n)
     t, mirrored = _threshold(scale, cutoff, direction)
+    budget = _programmes(programmes)
     mean_iv, sd_iv = _interval(mean, rounding, "mean"), _interval(sd, rounding, "sd")
     free_mean = _Arm(n, None, sd_iv, scale, mirrored, counts=len(counts),
                      what="the range of means")
@@ -1149,17 +1169,22 @@ def count_reading(n: int, scale, cutoff, direction: str = ">=", *, count: int | 
         candidates = np.flatnonzero(row)
         for name, order, better in (("mean_min", candidates, lambda a, b: a < b),
                                     ("mean_max", candidates[::-1], lambda a, b: a > b)):
-            for column in order[:_MAX_PROGRAMMES]:
-                one = np.zeros(len(columns), dtype=bool)
-                one[column] = True
-                freq = _possible(free_mean, t, c, one)
-                if freq is not None:
-                    keep(name, int(free_mean.sums[column]), freq, better)
-                    break
-            else:
-                if len(order) > _MAX_PROGRAMMES:
-                    raise ValueError(f"n = {n}: over {_MAX_PROGRAMMES} sums tried for the "
-                                     "range of means; print the SD to more decimals")
+            free_mean.programmes = budget
+            try:
+                for column in order[:_MAX_SUMS]:
+                    one = np.zeros(len(columns), dtype=bool)
+                    one[column] = True
+                    freq = _possible(free_mean, t, c, one)
+                    if freq is not None:
+                        keep(name, int(free_mean.sums[column]), freq, better)
+                        break
+                else:
+                    if len(order) > _MAX_SUMS:
+                        raise _OutOfWork
+            except _OutOfWork:
+                raise ValueError(f"n = {n}: the range of means is not settled within "
+                                 f"{_MAX_SUMS} sums and {budget} integer programmes; print "
+                                 "the SD to more decimals") from None
         # SDs: the even and the extreme spread at each sum the mean allows
         sums = free_sd.sums
         every = np.full(len(sums), c, dtype=np.int64)
