@@ -85,6 +85,7 @@ import bisect
 import random
 from dataclasses import dataclass, field
 from fractions import Fraction
+from functools import lru_cache
 from math import ceil, floor, isqrt, sqrt
 
 import numpy as np
@@ -112,6 +113,8 @@ PROGRAMMES = 400
 #: Branch-and-bound nodes one integer programme may explore (HiGHS ``mip_max_nodes``).
 NODE_LIMIT = 10_000
 _CHUNK = 1_000_000
+#: Largest relaxation (counts x sums) kept with its arm for the next question.
+_KEPT_CELLS = 200_000
 #: Most sums tried, from each end, for the range of means of a reverse reading.
 _MAX_SUMS = 400
 #: Counts settled pair by pair from each end of the bracket before the integer programmes.
@@ -244,6 +247,12 @@ class Interval:
                 "lower_closed": self.lower_closed, "upper_closed": self.upper_closed}
 
 
+@lru_cache(maxsize=64)
+def _scores(scale: Scale) -> tuple:
+    """Every score of the scale, by integer unit (exact)."""
+    return tuple(scale.score(y) for y in range(scale.points + 1))
+
+
 def _interval(value, rounding, what: str) -> Interval | None:
     if value is None or isinstance(value, Interval):
         return value
@@ -270,7 +279,8 @@ class Witness:
     @classmethod
     def from_units(cls, scale: Scale, counts) -> "Witness":
         """The dataset with ``counts[y]`` participants at integer unit ``y``."""
-        return cls(scale, {scale.score(y): int(f) for y, f in enumerate(counts) if f})
+        scores = _scores(scale)
+        return cls(scale, {scores[y]: int(f) for y, f in enumerate(counts) if f})
 
     @property
     def n(self) -> int:
@@ -352,6 +362,7 @@ class _Arm:
         self.n, self.scale, self.B = n, scale, scale.points
         self.mean, self.sd = mean, sd
         self.programmes = PROGRAMMES  # integer programmes this question may still solve
+        self.relaxations = {}  # t -> _relaxed_all(self, t)
         B, items = self.B, scale.items
         if mean is None:
             low, high = 0, n * B
@@ -397,6 +408,23 @@ class _Arm:
             q_high.append(max(min(hi, top), -2))
         self.q_low = np.array(q_low, dtype=np.int64)
         self.q_high = np.array(q_high, dtype=np.int64)
+
+
+_ARMS: dict = {}
+_ARMS_KEPT = 32
+
+
+def _arm(n, mean, sd, scale, mirrored, what) -> _Arm:
+    """An :class:`_Arm`, kept for the next question on the same printed numbers (a screen's
+    count after its bounds, a sweep's cut-offs); its relaxations are kept with it."""
+    key = (n, mean, sd, scale, mirrored)
+    arm = _ARMS.get(key)
+    if arm is None:
+        arm = _Arm(n, mean, sd, scale, mirrored, what=what)
+        if len(_ARMS) >= _ARMS_KEPT:
+            _ARMS.pop(next(iter(_ARMS)))
+        _ARMS[key] = arm
+    return arm
 
 
 # ----------------------------------------------------------------------------------------
@@ -468,7 +496,10 @@ def _relaxed(arm: _Arm, t: int, counts: np.ndarray, columns: np.ndarray):
 
 
 def _relaxed_all(arm: _Arm, t: int) -> np.ndarray:
-    """:func:`_relaxed` over every count 0..n and every sum, in chunks."""
+    """:func:`_relaxed` over every count 0..n and every sum, in chunks (kept per t)."""
+    kept = arm.relaxations.get(t)
+    if kept is not None:
+        return kept
     counts = np.arange(arm.n + 1, dtype=np.int64)
     columns = np.arange(len(arm.sums))
     out = np.zeros((arm.n + 1, len(arm.sums)), dtype=bool)
@@ -476,6 +507,8 @@ def _relaxed_all(arm: _Arm, t: int) -> np.ndarray:
     for start in range(0, len(columns), step):
         part = columns[start:start + step]
         out[:, part] = _relaxed(arm, t, counts, part)
+    if out.size <= _KEPT_CELLS:
+        arm.relaxations[t] = out
     return out
 
 
@@ -484,9 +517,9 @@ def _relaxed_all(arm: _Arm, t: int) -> np.ndarray:
 
 def _even_spread(n, t, B, c, s):
     """The dataset of least Q for count c and sum s (as a frequency list)."""
-    c_arr, s_arr = np.array([c]), np.array([s])
-    _, _, s1 = _q_min(n, t, B, c_arr, s_arr)
-    s1 = int(s1[0])
+    lo, hi = max(0, s - c * B), min((n - c) * (t - 1), s - c * t)
+    q, r = divmod(s, n)
+    s1 = min(max((n - c) * q + max(0, r - c), lo), max(lo, hi))  # as in _split_min
     freq = [0] * (B + 1)
     for m, total in ((n - c, s1), (c, s - s1)):
         if m:
@@ -1142,8 +1175,8 @@ def cutoff_bounds(n: int, mean, sd, scale, cutoff, direction: str = ">=", *,
     scale = _scale(scale)
     direction = _direction(direction)
     t, mirrored = _threshold(scale, cutoff, direction)
-    arm = _Arm(n, _interval(mean, rounding, "mean"), _interval(sd, rounding, "sd"), scale,
-               mirrored, what=f"the cut-off {direction} {cutoff}")
+    arm = _arm(n, _interval(mean, rounding, "mean"), _interval(sd, rounding, "sd"), scale,
+               mirrored, f"the cut-off {direction} {cutoff}")
     arm.programmes = _programmes(programmes)
     return _bounds_at(arm, t, mirrored, cutoff, direction)
 
@@ -1223,7 +1256,7 @@ def cutoff_sweep(n: int, mean, sd, scale, direction: str = ">=", *,
         cutoff = scale.score(j)
         t, mirrored = _threshold(scale, cutoff, direction)
         if mirrored not in arms:
-            arms[mirrored] = _Arm(n, mean_iv, sd_iv, scale, mirrored, what="each cut-off")
+            arms[mirrored] = _arm(n, mean_iv, sd_iv, scale, mirrored, "each cut-off")
         arms[mirrored].programmes = budget
         out.append(_bounds_at(arms[mirrored], t, mirrored, cutoff, direction))
     return CutoffSweep(direction, tuple(out))
@@ -1236,10 +1269,11 @@ def _count_witness(bounds: CutoffBounds, count: int, programmes: int = PROGRAMME
     t, mirrored = _threshold(scale, bounds.cutoff, bounds.direction)
     if not 0 <= count <= bounds.n:
         return None
-    arm = _Arm(bounds.n, bounds.mean, bounds.sd, scale, mirrored)
+    arm = _arm(bounds.n, bounds.mean, bounds.sd, scale, mirrored, "a count")
     arm.programmes = _programmes(programmes)
-    columns = np.arange(len(arm.sums))
-    row = _relaxed(arm, t, np.array([count], dtype=np.int64), columns)[0]
+    kept = arm.relaxations.get(t)
+    row = kept[count] if kept is not None else \
+        _relaxed(arm, t, np.array([count], dtype=np.int64), np.arange(len(arm.sums)))[0]
     freq = _possible(arm, t, count, row)
     return None if freq is None else Witness.from_units(scale, _unmirror(freq, mirrored))
 

@@ -17,6 +17,7 @@ its reason giving the proven bracket (a printed count outside the bracket is sti
 from __future__ import annotations
 
 from fractions import Fraction
+from functools import lru_cache
 
 import numpy as np
 
@@ -38,7 +39,12 @@ def _exact(column, i) -> Fraction:
 def _interval(column, i, rounding) -> Interval | None:
     if column.text[i] == "":
         return None
-    return Interval.printed(str(column.text[i]), rounding)
+    return _printed(str(column.text[i]), rounding)
+
+
+@lru_cache(maxsize=4096)
+def _printed(text: str, rounding) -> Interval:
+    return Interval.printed(text, rounding)
 
 
 def _row(columns, i, rounding, cache):
