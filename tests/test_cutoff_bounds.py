@@ -521,3 +521,36 @@ def test_bimodal_arms_against_milp():
         assert got.count_max == _frequency_milp(n, mean_text, sd_text, 13, True)
         assert got.count_min == _frequency_milp(n, mean_text, sd_text, 13, False)
         checked += 1
+
+
+def test_screen_row_beyond_the_work_budget_is_untestable(monkeypatch):
+    """With the exact decision disabled and no programme allowed, a row the certificates do
+    not settle is untestable (its reason gives the proven bracket), the same on every run;
+    a count outside the bracket is still inconsistent."""
+    import functools
+
+    import pandas as pd
+
+    from reanalyse.kernels import cutoff_bounds as kernel
+    from reanalyse.screens import cutoff as screen_module
+    from reanalyse.screens import cutoff_map
+
+    full = cutoff_bounds(60, "9.2", "2.04", (0, 30), 10)
+    monkeypatch.setattr(kernel, "DEFICIT_LIMIT", -1)
+    monkeypatch.setattr(kernel, "_ARMS", {})
+    monkeypatch.setattr(screen_module, "cutoff_bounds",
+                        functools.partial(kernel.cutoff_bounds, programmes=0))
+    starved = kernel.cutoff_bounds(60, "9.2", "2.04", (0, 30), 10, programmes=0)
+    assert not starved.determined
+    low, high = starved.bracket
+    assert low <= full.count_min <= full.count_max <= high
+    table = pd.DataFrame({"n": ["60"] * 3, "mean": ["9.2"] * 3, "sd": ["2.04"] * 3,
+                          "scale_min": ["0"] * 3, "scale_max": ["30"] * 3,
+                          "cutoff": ["10"] * 3,
+                          "count": [str(full.count_min), str(high + 1), ""]})
+    first, second = cutoff_map(table), cutoff_map(table)
+    assert list(first["status"]) == ["untestable", "inconsistent", "untestable"]
+    assert f"{low} to {high} of 60" in first["reason"][0]
+    assert f"at most {high} and at least {low} of 60" in first["reason"][1]
+    assert first["count_min"][0] is None
+    assert first.equals(second)

@@ -63,7 +63,7 @@ with a :class:`ValueError` naming what is too large.  Nothing enumerates dataset
 Work budget (never a clock).  Steps 1 and 2 take milliseconds.  Step 3 is bounded by work,
 not time: at most ``programmes`` integer programmes per question (:data:`PROGRAMMES` unless
 the caller gives fewer; one question is one cut-off, both ends), each within
-:data:`NODE_LIMIT` branch-and-bound nodes (HiGHS's node limit; its search is deterministic).
+:data:`NODE_LIMIT` branch-and-bound nodes (HiGHS's node limit; HiGHS's solvers are deterministic, so runs repeat exactly).
 So the same input gets the same answer on every machine, however loaded.  When the budget
 runs out before the programmes settle a cut-off, its :class:`CutoffBounds` is *undetermined*
 (``determined`` is False, ``feasible`` None): only the bracket of step 1 is reported, which
@@ -694,7 +694,8 @@ class _Interiors:
     def __init__(self, L: int, limit: int):
         mask = (1 << (limit + 1)) - 1
         reach, union = [1], [1]
-        weights = [(x, x * (L - x)) for x in range(1, L)]
+        # an interior value weighs at least L - 1: only the few near the ends fit the limit
+        weights = [(x, x * (L - x)) for x in range(1, L) if x * (L - x) <= limit]
         for s in range(1, limit + 1):
             bits = 0
             for x, w in weights:
