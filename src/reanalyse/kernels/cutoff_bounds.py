@@ -562,18 +562,22 @@ def _walk(freq, t, B, q, q_low, q_high):
         widest = gap // 2 - 1  # v - u may be at most this
         if widest < 0:
             return None
-        downs = [u for u in range(1, B + 1) if freq[u] and u != t]
-        ups = [v for v in range(0, B) if freq[v] and v != t - 1]
-        best = None
-        for u in downs:
+        present = [y for y, f in enumerate(freq) if f]
+        ups = [v for v in present if v != B and v != t - 1]
+        best, span = None, -1
+        for u in present:
+            if u == 0 or u == t:
+                continue
             i = bisect.bisect_right(ups, u + widest) - 1
             while i >= 0 and ups[i] >= u:
                 v = ups[i]
                 if v != u or freq[u] >= 2:
-                    if best is None or v - u > best[1] - best[0]:
-                        best = (u, v)
+                    if v - u > span:
+                        best, span = (u, v), v - u
                     break
                 i -= 1
+            if span == widest:
+                break
         if best is None:
             return None
         u, v = best
