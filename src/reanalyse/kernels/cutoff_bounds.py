@@ -44,11 +44,26 @@ part (``n - c`` values in ``0..t-1``) and a high part (``c`` values in ``t..B``)
    extreme one (``Qmax``), a walk from the even spread that applies the largest move
    ``(u, v) -> (u - 1, v + 1)`` that does not overshoot the window, in bulk, until ``Q`` is in
    it, the same walk down from the extreme spread, or (n up to 400) a few walks that take
-   the moves one at a time in a seeded random order.  A dataset found is checked in exact integers; it proves that the bound is attained,
-   so the bound is the answer.  (Not every ``Q`` between the bounds is achievable: two values
+   the moves one at a time in a seeded random order (when step 3 does not settle the pair).
+   A dataset found is checked in exact integers; it proves that the bound is attained, so the
+   bound is the answer.  (Not every ``Q`` between the bounds is achievable: two values
    on 0..10 summing to 10 give only ``Q`` in {50, 52, 58, 68, 82, 100}; this is why a found
    dataset, not the interval, is what proves a bound.)
-3. *Exact fallback.*  When no certificate is found, each sum ``S`` whose bracket could beat
+3. *Exact decision near the extreme spread.*  On a stretch of width ``L`` (values ``z`` in
+   ``0..L``), ``z**2 = L z - z (L - z)``: a part's sum of squares is ``L k - W``, ``W`` the
+   total weight ``z (L - z)`` of its values strictly inside the stretch (the ends weigh
+   nothing).  The parts with a given sum are exactly the multisets of inside values whose
+   sum is congruent to it modulo ``L`` and fits it, with room for the rest at the ends
+   (:func:`_part_weights` gives the conditions and why weight bounds them); a table per
+   width (:class:`_Interiors`, built once per process, holding only values whose weight
+   fits) lists the weights each sum of inside values reaches, and a small part is instead
+   enumerated value by value.  With the low part's sum ``s1``, ``Q = G(s1) - W1 - W2``
+   where ``G`` falls by ``B + 1`` per unit of ``s1``, so every split within
+   :data:`DEFICIT_LIMIT` of the extreme spread is examined and a pair ``(c, S)`` is either
+   given a dataset or proved empty.  The bracket's counts are settled so, pair by pair,
+   from its end inwards (at most ``_LEVELS`` counts); brute force over every small case is
+   the test of the lemma.
+4. *Exact fallback.*  When neither settles a count, each sum ``S`` whose bracket could beat
    the best count found so far is solved as an integer programme with
    :func:`scipy.optimize.milp` (HiGHS): integer ``f_y >= 0``, ``sum f = n``, the sum and the
    sum of squares in their windows, maximise (minimise) the count.  The scores are centred
@@ -58,17 +73,18 @@ part (``n - c`` values in ``0..t-1``) and a high part (``c`` values in ``t..B``)
 
 The number of pairs ``(c, S)`` examined is bounded (:data:`MAX_PAIRS`), as are n
 (:data:`MAX_N`) and the number of scale points (:data:`MAX_POINTS`); larger inputs are refused
-with a :class:`ValueError` naming what is too large.  Nothing enumerates datasets.
+with a :class:`ValueError` naming what is too large.  Nothing lists datasets one by one.
 
-Work budget (never a clock).  Steps 1 and 2 take milliseconds.  Step 3 is bounded by work,
-not time: at most ``programmes`` integer programmes per question (:data:`PROGRAMMES` unless
-the caller gives fewer; one question is one cut-off, both ends), each within
-:data:`NODE_LIMIT` branch-and-bound nodes (HiGHS's node limit; HiGHS's solvers are deterministic, so runs repeat exactly).
-So the same input gets the same answer on every machine, however loaded.  When the budget
-runs out before the programmes settle a cut-off, its :class:`CutoffBounds` is *undetermined*
-(``determined`` is False, ``feasible`` None): only the bracket of step 1 is reported, which
-still proves that no dataset has a count outside it.  An undetermined cut-off is never
-reported as an answer, and never as an impossibility.
+Work budget (never a clock).  Steps 1 to 3 take milliseconds, and are bounded by counts of
+steps (:data:`DEFICIT_LIMIT`, ``_SMALL_PART_WORK``, ``_DECISION_WORK``, ``_LEVELS``).  Step 4
+is bounded by work, not time: at most ``programmes`` integer programmes per question
+(:data:`PROGRAMMES` unless the caller gives fewer; one question is one cut-off, both ends),
+each within :data:`NODE_LIMIT` branch-and-bound nodes (HiGHS's node limit; HiGHS's solvers
+are deterministic, so runs repeat exactly).  So the same input gets the same answer on every
+machine, however loaded.  When the budget runs out before the programmes settle a cut-off,
+its :class:`CutoffBounds` is *undetermined* (``determined`` is False, ``feasible`` None): only
+the bracket of step 1 is reported, which still proves that no dataset has a count outside
+it.  An undetermined cut-off is never reported as an answer, and never as an impossibility.
 
 Each arm is its own dataset: two arms' counts vary independently, so the range of a
 difference of counts follows from the two arms' ranges (:func:`count_difference`).
@@ -97,6 +113,7 @@ __all__ = [
     "Scale", "Interval", "Witness", "CutoffBounds", "CutoffSweep", "CountReading",
     "CountDifference", "cutoff_bounds", "cutoff_sweep", "count_reading", "count_difference",
     "MAX_N", "MAX_POINTS", "MAX_PAIRS", "DIRECTIONS", "PROGRAMMES", "NODE_LIMIT",
+    "DEFICIT_LIMIT",
 ]
 
 #: Largest n per arm.
@@ -686,6 +703,8 @@ def _q_bounds(n, t, B, c, s):
 DEFICIT_LIMIT = 3_000
 #: Most steps (values x sums x scale points) of the direct enumeration of one small part.
 _SMALL_PART_WORK = 200_000
+#: Most steps of one pair's exact decision (enumerations and weights examined, all splits).
+_DECISION_WORK = 400_000
 
 
 class _Interiors:
@@ -833,6 +852,7 @@ def _near_top(n: int, t: int, B: int, c: int, s: int, low: int, high: int):
 
     if G(lo) - low > DEFICIT_LIMIT:
         return ...
+    spent = 0
     for s1 in range(lo, hi + 1):
         g = G(s1)
         if g < low:
@@ -842,6 +862,10 @@ def _near_top(n: int, t: int, B: int, c: int, s: int, low: int, high: int):
         one = _part_weights(m1, L1, s1, b)
         two = _part_weights(m2, L2, k2, b)
         if one is None or two is None:
+            return ...
+        spent += b + sum(m * (min(k, m * L - k) + 1) * (L + 1) for (_, _, layers), m, L, k
+                         in ((one, m1, L1, s1), (two, m2, L2, k2)) if layers is not None)
+        if spent > _DECISION_WORK:
             return ...
         (bits1, flip1, layers1), (bits2, flip2, layers2) = one, two
         while bits1:
