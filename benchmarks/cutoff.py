@@ -100,7 +100,11 @@ def main() -> None:
     per_arm, cpu_arm = [], []
     for scores in arms:
         mean, sd = f"{scores.mean():.2f}", f"{scores.std(ddof=1):.2f}"
-        sweep = lambda: (kernel._ARMS.clear(), kernel.cutoff_sweep(1000, mean, sd, (0, 30)))  # noqa: E731
+
+        def sweep():
+            kernel._ARMS.clear()
+            kernel.cutoff_sweep(1000, mean, sd, (0, 30))
+
         per_arm.append(best_of(args.repeat, sweep))
         cpu_arm.append(best_of(args.repeat, sweep, time.process_time))
     print(f"cut-off sweep, n = 1000 on 0..30 (31 cut-offs): "
