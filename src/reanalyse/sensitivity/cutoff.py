@@ -54,7 +54,7 @@ __all__ = ["ArmCutoff", "TestReach", "CutoffAnalysis", "exact_cutoff", "PROGRAMM
            "WORDS"]
 
 #: Work budget of one exact question of a claim: integer programmes solved (see above).
-PROGRAMMES = 12
+PROGRAMMES = 4
 #: The 2 x 2 tests evaluated over the count pairs the bounds allow.
 _TESTS = ("pearson_chi2", "yates_chi2", "fisher_exact", "z_pooled")
 #: How a relation reads in a sentence.
