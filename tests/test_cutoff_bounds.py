@@ -410,3 +410,147 @@ def test_screen_cli(tmp_path, capsys):
     assert "cutoff: 2 rows: 1 consistent, 1 inconsistent; 1 flagged" in out.err
     assert main(["screen", str(table)]) == 0  # chosen from the columns
     assert "cutoff: 2 rows" in capsys.readouterr().err
+
+
+# ---------------------------------------------------------------------------------------
+# the exact decision near the extreme spread, against enumeration
+
+def _weights_by_enumeration(m, L, k):
+    """Every W = sum z (L - z) over the multisets of m values in 0..L summing to k."""
+    return {sum(z * (L - z) for z in data)
+            for data in itertools.combinations_with_replacement(range(L + 1), m)
+            if sum(data) == k}
+
+
+@pytest.mark.parametrize("m, L", [(1, 5), (2, 6), (3, 4), (4, 7), (5, 3), (6, 5), (7, 2),
+                                  (3, 9)])
+def test_part_weights_lemma_brute_force(m, L):
+    """The weights the lemma gives (interior-value tables, or a small part enumerated value
+    by value) are exactly those of the multisets, for every sum and several limits."""
+    from reanalyse.kernels.cutoff_bounds import _build_part, _part_weights
+
+    for k in range(m * L + 1):
+        expected = _weights_by_enumeration(m, L, k)
+        for limit in (0, 1, L - 1, 2 * L, m * L, m * L * L):
+            got = _part_weights(m, L, k, limit)
+            if got is None:
+                continue
+            bits, flip, layers = got
+            values = {w for w in range(limit + 1) if (bits >> w) & 1}
+            assert values == {w for w in expected if w <= limit}, (m, L, k, limit)
+            for w in values:
+                part = _build_part(m, L, k, w, flip, limit, layers)
+                assert len(part) == m and sum(part) == k and all(0 <= z <= L for z in part)
+                assert sum(z * (L - z) for z in part) == w
+
+
+def _pairs_by_enumeration(n, t, B):
+    """{(count, sum): set of Q} over every multiset of n values in 0..B (count: values >= t)."""
+    out = defaultdict(set)
+    for data in itertools.combinations_with_replacement(range(B + 1), n):
+        out[(sum(1 for y in data if y >= t), sum(data))].add(sum(y * y for y in data))
+    return out
+
+
+@pytest.mark.parametrize("n, B", [(3, 6), (4, 5), (5, 4), (6, 3), (4, 8)])
+def test_near_top_decision_brute_force(n, B):
+    """Every (count, sum) pair and every window: the decision finds a dataset exactly when
+    enumeration has one, and what it finds has the count, the sum and a Q in the window."""
+    from reanalyse.kernels.cutoff_bounds import _near_top, _q_bounds
+
+    decided = 0
+    for t in range(B + 2):
+        reached = _pairs_by_enumeration(n, t, B)
+        for (c, s), squares in reached.items():
+            q_min, q_max = _q_bounds(n, t, B, c, s)
+            assert min(squares) == q_min and max(squares) == q_max, (n, t, c, s)
+            for low in range(q_min, q_max + 1, 2):
+                for width in (0, 2, 6):
+                    high = min(low + width, q_max)
+                    got = _near_top(n, t, B, c, s, low, high)
+                    if got is ...:
+                        continue
+                    decided += 1
+                    expected = any(low <= q <= high for q in squares)
+                    assert (got is not None) == expected, (n, t, B, c, s, low, high)
+                    if got is not None:
+                        assert sum(got) == n and sum(got[t:]) == c
+                        assert sum(y * f for y, f in enumerate(got)) == s
+                        assert low <= sum(y * y * f for y, f in enumerate(got)) <= high
+    assert decided > 1000  # at these sizes every pair and window is decided
+
+
+def _frequency_milp(n, mean_text, sd_text, cutoff, maximise, top=30):
+    """Integer frequencies f_y >= 0 of the scores 0..top, written here from the definitions:
+    sum f = n, sum y f = S and n sum y**2 f - S**2 in n (n - 1) [sd_lo**2, sd_hi**2] for each
+    S the printed mean allows; the extreme count of y >= cutoff over every S (None: none)."""
+    from scipy.optimize import Bounds, LinearConstraint, milp
+
+    m_lo, m_hi, _, _ = parse_number(mean_text).bounds_exact(Rounding.NEAREST)
+    s_lo, s_hi, _, _ = parse_number(sd_text).bounds_exact(Rounding.NEAREST)
+    y = np.arange(top + 1)
+    above = (y >= cutoff).astype(float)
+    best = None
+    for total in range(int(np.ceil(m_lo * n)), int(np.floor(m_hi * n)) + 1):
+        q_lo = int(np.ceil((Fraction(n * (n - 1)) * s_lo ** 2 + total ** 2) / n))
+        q_hi = int(np.floor((Fraction(n * (n - 1)) * s_hi ** 2 + total ** 2) / n))
+        result = milp(-above if maximise else above, integrality=np.ones(top + 1),
+                      bounds=Bounds(0, n),
+                      constraints=LinearConstraint(np.array([np.ones(top + 1), y, y * y]),
+                                                   [n, total, q_lo], [n, total, q_hi]),
+                      options={"mip_rel_gap": 0.0})
+        if result.status == 0:
+            value = int(round(above @ result.x))
+            best = value if best is None else (max(best, value) if maximise else min(best, value))
+    return best
+
+
+def test_bimodal_arms_against_milp():
+    """Arms like the screen benchmark's (two binomials on 0..30, two decimals), whose ends
+    lie near the extreme spread and are settled by the exact decision, not by programmes."""
+    rng = np.random.default_rng(3)
+    checked = 0
+    while checked < 12:
+        n = int(rng.integers(10, 41))
+        share = rng.uniform(0.1, 0.9)
+        scores = np.where(rng.random(n) < share, rng.binomial(30, rng.uniform(0.1, 0.4), n),
+                          rng.binomial(30, rng.uniform(0.3, 0.8), n))
+        mean_text, sd_text = f"{scores.mean():.2f}", f"{scores.std(ddof=1):.2f}"
+        got = cutoff_bounds(n, mean_text, sd_text, (0, 30), 13, programmes=0)
+        assert got.determined and got.verify(), (n, mean_text, sd_text)
+        assert got.count_max == _frequency_milp(n, mean_text, sd_text, 13, True)
+        assert got.count_min == _frequency_milp(n, mean_text, sd_text, 13, False)
+        checked += 1
+
+
+def test_screen_row_beyond_the_work_budget_is_untestable(monkeypatch):
+    """With the exact decision disabled and no programme allowed, a row the certificates do
+    not settle is untestable (its reason gives the proven bracket), the same on every run;
+    a count outside the bracket is still inconsistent."""
+    import functools
+
+    import pandas as pd
+
+    from reanalyse.kernels import cutoff_bounds as kernel
+    from reanalyse.screens import cutoff as screen_module
+    from reanalyse.screens import cutoff_map
+
+    full = cutoff_bounds(60, "9.2", "2.04", (0, 30), 10)
+    monkeypatch.setattr(kernel, "DEFICIT_LIMIT", -1)
+    monkeypatch.setattr(kernel, "_ARMS", {})
+    monkeypatch.setattr(screen_module, "cutoff_bounds",
+                        functools.partial(kernel.cutoff_bounds, programmes=0))
+    starved = kernel.cutoff_bounds(60, "9.2", "2.04", (0, 30), 10, programmes=0)
+    assert not starved.determined
+    low, high = starved.bracket
+    assert low <= full.count_min <= full.count_max <= high
+    table = pd.DataFrame({"n": ["60"] * 3, "mean": ["9.2"] * 3, "sd": ["2.04"] * 3,
+                          "scale_min": ["0"] * 3, "scale_max": ["30"] * 3,
+                          "cutoff": ["10"] * 3,
+                          "count": [str(full.count_min), str(high + 1), ""]})
+    first, second = cutoff_map(table), cutoff_map(table)
+    assert list(first["status"]) == ["untestable", "inconsistent", "untestable"]
+    assert f"{low} to {high} of 60" in first["reason"][0]
+    assert f"at most {high} and at least {low} of 60" in first["reason"][1]
+    assert first["count_min"][0] is None
+    assert first.equals(second)

@@ -241,15 +241,23 @@ def test_flagship_names_the_epds_cutoffs_its_counts_fit():
     assert check.verdict.value == "fragile"          # no stated cut-off: the verdict stands
 
 
-def test_budget_exhausted_is_undetermined_within_a_proven_bracket():
-    # this cut-off needs integer programmes (its certificates do not settle the minimum)
+def test_budget_exhausted_is_undetermined_within_a_proven_bracket(monkeypatch):
+    from reanalyse.kernels import cutoff_bounds as kernel
+
     full = cutoff_bounds(60, "9.2", "2.04", (0, 30), 10)
-    starved = cutoff_bounds(60, "9.2", "2.04", (0, 30), 10, seconds=1e-9)
+    # without the exact decision near the extreme spread this cut-off needs integer
+    # programmes; with none allowed it is undetermined, within a bracket that holds the answer
+    monkeypatch.setattr(kernel, "DEFICIT_LIMIT", -1)
+    starved = cutoff_bounds(60, "9.2", "2.04", (0, 30), 10, programmes=0)
+    again = cutoff_bounds(60, "9.2", "2.04", (0, 30), 10, programmes=0)
     assert full.determined and (full.count_min, full.count_max) == (2, 52)
     assert not starved.determined and starved.feasible is None
     assert starved.count_min is None and starved.count_max is None
     low, high = starved.bracket
     assert low <= full.count_min and full.count_max <= high
+    assert again.to_dict() == starved.to_dict()        # work, not time: the same answer
+    with pytest.raises(ValueError, match="programmes"):
+        cutoff_bounds(60, "9.2", "2.04", (0, 30), 10, programmes=-1)
 
 
 @pytest.mark.parametrize("rounding", [r.value for r in Rounding])

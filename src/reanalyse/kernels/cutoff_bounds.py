@@ -44,11 +44,26 @@ part (``n - c`` values in ``0..t-1``) and a high part (``c`` values in ``t..B``)
    extreme one (``Qmax``), a walk from the even spread that applies the largest move
    ``(u, v) -> (u - 1, v + 1)`` that does not overshoot the window, in bulk, until ``Q`` is in
    it, the same walk down from the extreme spread, or (n up to 400) a few walks that take
-   the moves one at a time in a seeded random order.  A dataset found is checked in exact integers; it proves that the bound is attained,
-   so the bound is the answer.  (Not every ``Q`` between the bounds is achievable: two values
+   the moves one at a time in a seeded random order (when step 3 does not settle the pair).
+   A dataset found is checked in exact integers; it proves that the bound is attained, so the
+   bound is the answer.  (Not every ``Q`` between the bounds is achievable: two values
    on 0..10 summing to 10 give only ``Q`` in {50, 52, 58, 68, 82, 100}; this is why a found
    dataset, not the interval, is what proves a bound.)
-3. *Exact fallback.*  When no certificate is found, each sum ``S`` whose bracket could beat
+3. *Exact decision near the extreme spread.*  On a stretch of width ``L`` (values ``z`` in
+   ``0..L``), ``z**2 = L z - z (L - z)``: a part's sum of squares is ``L k - W``, ``W`` the
+   total weight ``z (L - z)`` of its values strictly inside the stretch (the ends weigh
+   nothing).  The parts with a given sum are exactly the multisets of inside values whose
+   sum is congruent to it modulo ``L`` and fits it, with room for the rest at the ends
+   (:func:`_part_weights` gives the conditions and why weight bounds them); a table per
+   width (:class:`_Interiors`, built once per process, holding only values whose weight
+   fits) lists the weights each sum of inside values reaches, and a small part is instead
+   enumerated value by value.  With the low part's sum ``s1``, ``Q = G(s1) - W1 - W2``
+   where ``G`` falls by ``B + 1`` per unit of ``s1``, so every split within
+   :data:`DEFICIT_LIMIT` of the extreme spread is examined and a pair ``(c, S)`` is either
+   given a dataset or proved empty.  The bracket's counts are settled so, pair by pair,
+   from its end inwards (at most ``_LEVELS`` counts); brute force over every small case is
+   the test of the lemma.
+4. *Exact fallback.*  When neither settles a count, each sum ``S`` whose bracket could beat
    the best count found so far is solved as an integer programme with
    :func:`scipy.optimize.milp` (HiGHS): integer ``f_y >= 0``, ``sum f = n``, the sum and the
    sum of squares in their windows, maximise (minimise) the count.  The scores are centred
@@ -58,14 +73,18 @@ part (``n - c`` values in ``0..t-1``) and a high part (``c`` values in ``t..B``)
 
 The number of pairs ``(c, S)`` examined is bounded (:data:`MAX_PAIRS`), as are n
 (:data:`MAX_N`) and the number of scale points (:data:`MAX_POINTS`); larger inputs are refused
-with a :class:`ValueError` naming what is too large.  Nothing enumerates datasets.
+with a :class:`ValueError` naming what is too large.  Nothing lists datasets one by one.
 
-Time.  Steps 1 and 2 take milliseconds.  Step 3 is bounded by :data:`_MAX_PROGRAMMES`
-programmes of at most :data:`_PROGRAMME_SECONDS` each; a caller that needs an answer in a
-fixed time (a claim check) passes ``seconds``.  When that budget runs out before the
-programmes settle a cut-off, its :class:`CutoffBounds` is *undetermined* (``determined`` is
-False, ``feasible`` None): only the bracket of step 1 is reported, which still proves that no
-dataset has a count outside it.  An undetermined cut-off is never reported as an answer.
+Work budget (never a clock).  Steps 1 to 3 take milliseconds, and are bounded by counts of
+steps (:data:`DEFICIT_LIMIT`, ``_SMALL_PART_WORK``, ``_DECISION_WORK``, ``_LEVELS``).  Step 4
+is bounded by work, not time: at most ``programmes`` integer programmes per question
+(:data:`PROGRAMMES` unless the caller gives fewer; one question is one cut-off, both ends),
+each within :data:`NODE_LIMIT` branch-and-bound nodes (HiGHS's node limit; HiGHS's solvers
+are deterministic, so runs repeat exactly).  So the same input gets the same answer on every
+machine, however loaded.  When the budget runs out before the programmes settle a cut-off,
+its :class:`CutoffBounds` is *undetermined* (``determined`` is False, ``feasible`` None): only
+the bracket of step 1 is reported, which still proves that no dataset has a count outside
+it.  An undetermined cut-off is never reported as an answer, and never as an impossibility.
 
 Each arm is its own dataset: two arms' counts vary independently, so the range of a
 difference of counts follows from the two arms' ranges (:func:`count_difference`).
@@ -80,9 +99,9 @@ from __future__ import annotations
 
 import bisect
 import random
-import time
 from dataclasses import dataclass, field
 from fractions import Fraction
+from functools import lru_cache
 from math import ceil, floor, isqrt, sqrt
 
 import numpy as np
@@ -93,7 +112,8 @@ from reanalyse.kernels.printed import Rounding, parse_number
 __all__ = [
     "Scale", "Interval", "Witness", "CutoffBounds", "CutoffSweep", "CountReading",
     "CountDifference", "cutoff_bounds", "cutoff_sweep", "count_reading", "count_difference",
-    "MAX_N", "MAX_POINTS", "MAX_PAIRS", "DIRECTIONS",
+    "MAX_N", "MAX_POINTS", "MAX_PAIRS", "DIRECTIONS", "PROGRAMMES", "NODE_LIMIT",
+    "DEFICIT_LIMIT",
 ]
 
 #: Largest n per arm.
@@ -104,26 +124,32 @@ MAX_POINTS = 1_001
 MAX_PAIRS = 20_000_000
 #: Cut-off directions: at or above, above, at or below, below.
 DIRECTIONS = (">=", ">", "<=", "<")
-#: Most sums solved as integer programmes for one question (each is bounded in time).
-_MAX_PROGRAMMES = 400
-#: Longest one integer programme may run (a caller's ``seconds`` can make it shorter).
-_PROGRAMME_SECONDS = 20.0
+#: Default work budget of one question: integer programmes solved for one cut-off (both
+#: ends), one count's witness, or one end of a reverse reading.
+PROGRAMMES = 400
+#: Branch-and-bound nodes one integer programme may explore (HiGHS ``mip_max_nodes``).
+NODE_LIMIT = 10_000
 _CHUNK = 1_000_000
+#: Largest relaxation (counts x sums) kept with its arm for the next question.
+_KEPT_CELLS = 200_000
+#: Most sums tried, from each end, for the range of means of a reverse reading.
+_MAX_SUMS = 400
+#: Counts settled pair by pair from each end of the bracket before the integer programmes.
+_LEVELS = 8
 #: Random walks tried (up to this n) before an integer programme.
 _SHUFFLES = 3
 _SHUFFLED_UP_TO = 400
 
 
-class _OutOfTime(Exception):
-    """The caller's time budget ran out before the integer programmes settled an answer."""
+class _OutOfWork(Exception):
+    """The work budget (programmes, or one programme's nodes) ran out before an answer."""
 
 
-def _deadline(seconds) -> float | None:
-    if seconds is None:
-        return None
-    if not seconds > 0:
-        raise ValueError(f"seconds = {seconds!r}: give a positive time budget, or None")
-    return time.monotonic() + float(seconds)
+def _programmes(programmes) -> int:
+    if isinstance(programmes, bool) or int(programmes) != programmes or programmes < 0:
+        raise ValueError(f"programmes = {programmes!r}: give a whole number of integer "
+                         "programmes, 0 or more")
+    return int(programmes)
 
 
 def _fraction(value, what: str) -> Fraction:
@@ -238,6 +264,12 @@ class Interval:
                 "lower_closed": self.lower_closed, "upper_closed": self.upper_closed}
 
 
+@lru_cache(maxsize=64)
+def _scores(scale: Scale) -> tuple:
+    """Every score of the scale, by integer unit (exact)."""
+    return tuple(scale.score(y) for y in range(scale.points + 1))
+
+
 def _interval(value, rounding, what: str) -> Interval | None:
     if value is None or isinstance(value, Interval):
         return value
@@ -264,7 +296,8 @@ class Witness:
     @classmethod
     def from_units(cls, scale: Scale, counts) -> "Witness":
         """The dataset with ``counts[y]`` participants at integer unit ``y``."""
-        return cls(scale, {scale.score(y): int(f) for y, f in enumerate(counts) if f})
+        scores = _scores(scale)
+        return cls(scale, {scores[y]: int(f) for y, f in enumerate(counts) if f})
 
     @property
     def n(self) -> int:
@@ -345,7 +378,8 @@ class _Arm:
             raise ValueError(f"sd interval {sd.lower}..{sd.upper} is negative")
         self.n, self.scale, self.B = n, scale, scale.points
         self.mean, self.sd = mean, sd
-        self.deadline = None  # time.monotonic() after which no programme is started
+        self.programmes = PROGRAMMES  # integer programmes this question may still solve
+        self.relaxations = {}  # t -> _relaxed_all(self, t)
         B, items = self.B, scale.items
         if mean is None:
             low, high = 0, n * B
@@ -391,6 +425,23 @@ class _Arm:
             q_high.append(max(min(hi, top), -2))
         self.q_low = np.array(q_low, dtype=np.int64)
         self.q_high = np.array(q_high, dtype=np.int64)
+
+
+_ARMS: dict = {}
+_ARMS_KEPT = 32
+
+
+def _arm(n, mean, sd, scale, mirrored, what) -> _Arm:
+    """An :class:`_Arm`, kept for the next question on the same printed numbers (a screen's
+    count after its bounds, a sweep's cut-offs); its relaxations are kept with it."""
+    key = (n, mean, sd, scale, mirrored)
+    arm = _ARMS.get(key)
+    if arm is None:
+        arm = _Arm(n, mean, sd, scale, mirrored, what=what)
+        if len(_ARMS) >= _ARMS_KEPT:
+            _ARMS.pop(next(iter(_ARMS)))
+        _ARMS[key] = arm
+    return arm
 
 
 # ----------------------------------------------------------------------------------------
@@ -462,7 +513,10 @@ def _relaxed(arm: _Arm, t: int, counts: np.ndarray, columns: np.ndarray):
 
 
 def _relaxed_all(arm: _Arm, t: int) -> np.ndarray:
-    """:func:`_relaxed` over every count 0..n and every sum, in chunks."""
+    """:func:`_relaxed` over every count 0..n and every sum, in chunks (kept per t)."""
+    kept = arm.relaxations.get(t)
+    if kept is not None:
+        return kept
     counts = np.arange(arm.n + 1, dtype=np.int64)
     columns = np.arange(len(arm.sums))
     out = np.zeros((arm.n + 1, len(arm.sums)), dtype=bool)
@@ -470,6 +524,8 @@ def _relaxed_all(arm: _Arm, t: int) -> np.ndarray:
     for start in range(0, len(columns), step):
         part = columns[start:start + step]
         out[:, part] = _relaxed(arm, t, counts, part)
+    if out.size <= _KEPT_CELLS:
+        arm.relaxations[t] = out
     return out
 
 
@@ -478,9 +534,9 @@ def _relaxed_all(arm: _Arm, t: int) -> np.ndarray:
 
 def _even_spread(n, t, B, c, s):
     """The dataset of least Q for count c and sum s (as a frequency list)."""
-    c_arr, s_arr = np.array([c]), np.array([s])
-    _, _, s1 = _q_min(n, t, B, c_arr, s_arr)
-    s1 = int(s1[0])
+    lo, hi = max(0, s - c * B), min((n - c) * (t - 1), s - c * t)
+    q, r = divmod(s, n)
+    s1 = min(max((n - c) * q + max(0, r - c), lo), max(lo, hi))  # as in _split_min
     freq = [0] * (B + 1)
     for m, total in ((n - c, s1), (c, s - s1)):
         if m:
@@ -523,18 +579,22 @@ def _walk(freq, t, B, q, q_low, q_high):
         widest = gap // 2 - 1  # v - u may be at most this
         if widest < 0:
             return None
-        downs = [u for u in range(1, B + 1) if freq[u] and u != t]
-        ups = [v for v in range(0, B) if freq[v] and v != t - 1]
-        best = None
-        for u in downs:
+        present = [y for y, f in enumerate(freq) if f]
+        ups = [v for v in present if v != B and v != t - 1]
+        best, span = None, -1
+        for u in present:
+            if u == 0 or u == t:
+                continue
             i = bisect.bisect_right(ups, u + widest) - 1
             while i >= 0 and ups[i] >= u:
                 v = ups[i]
                 if v != u or freq[u] >= 2:
-                    if best is None or v - u > best[1] - best[0]:
-                        best = (u, v)
+                    if v - u > span:
+                        best, span = (u, v), v - u
                     break
                 i -= 1
+            if span == widest:
+                break
         if best is None:
             return None
         u, v = best
@@ -636,8 +696,199 @@ def _q_bounds(n, t, B, c, s):
     return q_min, q_max
 
 
+# ----------------------------------------------------------------------------------------
+# exact decision near the largest Q (the interior-value lemma)
+
+#: Largest deficit below the extreme spread that the exact decision examines.
+DEFICIT_LIMIT = 3_000
+#: Most steps (values x sums x scale points) of the direct enumeration of one small part.
+_SMALL_PART_WORK = 200_000
+#: Most steps of one pair's exact decision (enumerations and weights examined, all splits).
+_DECISION_WORK = 400_000
+
+
+class _Interiors:
+    """Per width L: ``reach[s]``, the set (bits of an int) of weights ``sum x (L - x)`` of
+    the multisets of interior values ``x`` in ``1..L-1`` that sum to exactly ``s``, for
+    ``s`` and the weights up to ``limit``; ``union[s]`` joins ``reach[s - j L]``, j >= 0."""
+
+    _tables: dict = {}
+
+    def __init__(self, L: int, limit: int):
+        mask = (1 << (limit + 1)) - 1
+        reach, union = [1], [1]
+        # an interior value weighs at least L - 1: only the few near the ends fit the limit
+        weights = [(x, x * (L - x)) for x in range(1, L) if x * (L - x) <= limit]
+        for s in range(1, limit + 1):
+            bits = 0
+            for x, w in weights:
+                if x > s:
+                    break
+                bits |= reach[s - x] << w
+            bits &= mask
+            reach.append(bits)
+            union.append(bits | union[s - L] if s >= L else bits)
+        self.L, self.limit, self.reach, self.union = L, limit, reach, union
+        self.weights = weights
+
+    @classmethod
+    def of(cls, L: int, limit: int) -> "_Interiors":
+        table = cls._tables.get(L)
+        if table is None or table.limit < limit:
+            size = max(limit, 2 * table.limit if table is not None else 256)
+            table = cls._tables[L] = cls(L, min(size, DEFICIT_LIMIT))
+        return table
+
+    def decompose(self, s: int, weight: int) -> list:
+        """Interior values summing to ``s`` with total weight ``weight`` (one such multiset)."""
+        values = []
+        while s:
+            for x, w in self.weights:
+                if x <= s and w <= weight and (self.reach[s - x] >> (weight - w)) & 1:
+                    values.append(x)
+                    s, weight = s - x, weight - w
+                    break
+            else:  # pragma: no cover - the tables are built so that this cannot happen
+                raise ArithmeticError("interior decomposition failed")
+        return values
+
+
+def _part_weights(m: int, L: int, k: int, limit: int):
+    """The weights W <= limit of the parts of m values in 0..L summing to k, where the sum of
+    squares of a part is ``L k - W``: ``(bits, flip)``; None when the lemma does not settle it.
+
+    Lemma: ``z**2 = L z - z (L - z)``, so a part's sum of squares is ``L k - W`` with
+    ``W = sum w(z)``, ``w(z) = z (L - z)``, zero exactly at the ends.  The parts are the
+    multisets I of interior values (``1..L-1``) with ``sum I = s``, ``s = k (mod L)``,
+    ``s <= k`` (the rest of k in values at L) and ``|I| L - s <= m L - k`` (room for the rest
+    at 0).  As ``w(z) >= z`` and ``w(z) >= L - z``, any I of weight W has ``s <= W`` and
+    ``|I| L - s <= W``: for ``W <= m L - k`` the second condition holds by itself, and
+    mirroring ``z -> L - z`` (which keeps every w) swaps the two.  ``flip`` says the sets
+    are those of the mirrored part (k read as ``m L - k``).  A small part for which neither
+    holds (``m L < 2 limit``) is settled by direct enumeration over its values, one value at
+    a time (``layers``), within :data:`_SMALL_PART_WORK` steps.
+    """
+    if m == 0 or L <= 1:
+        return 1, False, None  # no interior value: W = 0 only
+    mask = (1 << (limit + 1)) - 1
+    if limit <= m * L - k:
+        flip, k_eff = False, k
+    elif limit <= k:
+        flip, k_eff = True, m * L - k
+    else:
+        flip = 2 * k > m * L
+        k_eff = m * L - k if flip else k
+        if m * (k_eff + 1) * (L + 1) > _SMALL_PART_WORK:
+            return None
+        weights = [z * (L - z) for z in range(L + 1)]
+        layer = [1] + [0] * k_eff
+        layers = [layer]
+        for _ in range(m):
+            layer = [mask & _join(layer, weights, total) for total in range(k_eff + 1)]
+            layers.append(layer)
+        return layers[m][k_eff], flip, layers
+    top = min(k_eff, limit)
+    s = top - (top - k_eff) % L
+    if s < 0:
+        return 0, flip, None
+    table = _Interiors.of(L, limit)
+    return table.union[s] & mask, flip, None
+
+
+def _join(layer, weights, total) -> int:
+    """Weights of one more value z (0..L) added to the layer's parts summing to total - z."""
+    bits = 0
+    for z, w in enumerate(weights[:total + 1]):
+        bits |= layer[total - z] << w
+    return bits
+
+
+def _build_part(m: int, L: int, k: int, weight: int, flip: bool, limit: int,
+                layers=None) -> list:
+    """The values (0..L) of one part of m values summing to k with weight ``weight``."""
+    if m == 0:
+        return []
+    if L <= 1:
+        return [1] * k + [0] * (m - k) if L == 1 else [0] * m
+    k_eff = m * L - k if flip else k
+    if layers is not None:
+        values, total = [], k_eff
+        for j in range(m, 0, -1):
+            z = next(z for z in range(min(L, total) + 1)
+                     if z * (L - z) <= weight
+                     and (layers[j - 1][total - z] >> (weight - z * (L - z))) & 1)
+            values.append(z)
+            total, weight = total - z, weight - z * (L - z)
+        return [L - z for z in values] if flip else values
+    table = _Interiors.of(L, limit)
+    top = min(k_eff, limit)
+    s = top - (top - k_eff) % L
+    while not (table.reach[s] >> weight) & 1:
+        s -= L
+    values = table.decompose(s, weight)
+    ends = (k_eff - s) // L
+    values += [L] * ends + [0] * (m - len(values) - ends)
+    return [L - z for z in values] if flip else values
+
+
+def _near_top(n: int, t: int, B: int, c: int, s: int, low: int, high: int):
+    """Exact: a dataset with count c (values >= t), sum s and Q in [low, high], or None when
+    none exists; ``...`` (Ellipsis) when the window lies too far below the extreme spread for
+    the lemma of :func:`_part_weights` within :data:`DEFICIT_LIMIT`.
+
+    With the low part's sum ``s1`` (values in 0..t-1) and the high part's ``k2 = s - s1 - c t``
+    (values ``t + z``, z in 0..B-t), ``Q = G(s1) - W1 - W2`` where
+    ``G(s1) = (t - 1) s1 + c t**2 + (t + B) k2`` falls by B + 1 per unit of s1: every s1
+    with ``G(s1) >= low`` is examined, each for weights with ``W1 + W2`` in
+    ``[G - high, G - low]``.
+    """
+    m1, m2, L1, L2 = n - c, c, t - 1, B - t
+    lo, hi = max(0, s - c * B), min(m1 * max(L1, 0), s - c * t)
+    if lo > hi:
+        return None
+
+    def G(s1):
+        return max(L1, 0) * s1 + c * t * t + (t + B) * (s - s1 - c * t)
+
+    if G(lo) - low > DEFICIT_LIMIT:
+        return ...
+    spent = 0
+    for s1 in range(lo, hi + 1):
+        g = G(s1)
+        if g < low:
+            break
+        a, b = max(g - high, 0), g - low
+        k2 = s - s1 - c * t
+        one = _part_weights(m1, L1, s1, b)
+        two = _part_weights(m2, L2, k2, b)
+        if one is None or two is None:
+            return ...
+        spent += b + sum(m * (min(k, m * L - k) + 1) * (L + 1) for (_, _, layers), m, L, k
+                         in ((one, m1, L1, s1), (two, m2, L2, k2)) if layers is not None)
+        if spent > _DECISION_WORK:
+            return ...
+        (bits1, flip1, layers1), (bits2, flip2, layers2) = one, two
+        while bits1:
+            bit = bits1 & -bits1
+            bits1 ^= bit
+            w1 = bit.bit_length() - 1
+            start = max(a - w1, 0)
+            window = (bits2 >> start) & ((1 << (b - w1 - start + 1)) - 1)
+            if window:
+                w2 = start + (window & -window).bit_length() - 1
+                freq = [0] * (B + 1)
+                for z in _build_part(m1, L1, s1, w1, flip1, b, layers1):
+                    freq[z] += 1
+                for z in _build_part(m2, L2, k2, w2, flip2, b, layers2):
+                    freq[t + z] += 1
+                return freq
+    return None
+
+
 def _certificate(arm: _Arm, t: int, c: int, column: int):
-    """A dataset with count c and the column's sum whose Q is in the window, or None."""
+    """A dataset with count c and the column's sum whose Q is in the window; None when none
+    exists (proved); ``...`` when neither a construction nor the exact decision near the
+    extreme spread (:func:`_near_top`) settles it."""
     n, B = arm.n, arm.B
     s = int(arm.sums[column])
     q_min, q_max = _q_bounds(n, t, B, c, s)
@@ -650,13 +901,15 @@ def _certificate(arm: _Arm, t: int, c: int, column: int):
     found = _walk(_even_spread(n, t, B, c, s), t, B, q_min, low, high)
     if found is None:
         found = _walk_down(_extreme_spread(n, t, B, c, s), t, B, q_max, low, high)
-    if found is None and n <= _SHUFFLED_UP_TO:
+    if found is None:
+        found = _near_top(n, t, B, c, s, low, high)
+    if found is ... and n <= _SHUFFLED_UP_TO:
         rng = random.Random(n * 1_000_003 + s * 31 + c)  # the same path on every run
         start = _even_spread(n, t, B, c, s)
         for _ in range(_SHUFFLES):
-            found = _shuffled_walk(start, t, B, q_min, low, high, rng)
-            if found is not None:
-                break
+            walked = _shuffled_walk(start, t, B, q_min, low, high, rng)
+            if walked is not None:
+                return walked
     return found
 
 
@@ -688,20 +941,18 @@ def _programme(arm: _Arm, t: int, column: int, *, count=None, maximise=None, bou
         else:
             lows[3] = bound
     objective = np.zeros(B + 1) if count is not None else (-above if maximise else above)
-    limit = _PROGRAMME_SECONDS
-    if arm.deadline is not None:
-        limit = min(limit, arm.deadline - time.monotonic())
-        if limit <= 0:
-            raise _OutOfTime
+    if arm.programmes <= 0:
+        raise _OutOfWork
+    arm.programmes -= 1
     result = milp(objective, integrality=np.ones(B + 1),
                   bounds=Bounds(np.zeros(B + 1), np.full(B + 1, float(n))),
                   constraints=LinearConstraint(np.array(rows), np.array(lows, dtype=float),
                                                np.array(highs, dtype=float)),
-                  options={"mip_rel_gap": 0.0, "time_limit": limit})
+                  options={"mip_rel_gap": 0.0, "node_limit": NODE_LIMIT})
     if result.status == 2:  # infeasible
         return None
-    if result.status == 1 and arm.deadline is not None:  # the caller's budget ran out
-        raise _OutOfTime
+    if result.status == 1:  # the node limit: not settled within the work budget
+        raise _OutOfWork
     if result.status != 0 or result.x is None:
         raise ArithmeticError(f"the integer programme for n = {n}, sum {s} did not finish: "
                               f"{result.message}")
@@ -716,25 +967,43 @@ def _programme(arm: _Arm, t: int, column: int, *, count=None, maximise=None, bou
 
 
 def _extreme(arm: _Arm, t: int, maximise: bool, relaxed: np.ndarray):
-    """(count, frequencies) of the largest (smallest) count, or None when nothing fits."""
+    """(count, frequencies) of the largest (smallest) count, or None when nothing fits.
+
+    The counts of the bracket are settled from its end inwards, each (count, sum) pair by a
+    certificate or a proof (:func:`_certificate`), for at most :data:`_LEVELS` counts; what
+    they leave open goes to the integer programmes, capped at the first count not proved
+    impossible.
+    """
     rows = np.flatnonzero(relaxed.any(axis=1))
     if not len(rows):
         return None
-    top = int(rows[-1] if maximise else rows[0])
-    for column in np.flatnonzero(relaxed[top]):
-        freq = _certificate(arm, t, top, int(column))
-        if freq is not None:
-            return top, freq
+    order = rows[::-1] if maximise else rows
+    cap = None
+    for top in order[:_LEVELS].tolist():
+        cap = top
+        unsettled = False
+        for column in np.flatnonzero(relaxed[top]):
+            freq = _certificate(arm, t, top, int(column))
+            if freq is ...:
+                unsettled = True
+            elif freq is not None:
+                return top, freq
+        if unsettled:
+            break
+    else:
+        if len(order) <= _LEVELS:
+            return None  # every pair of the bracket proved impossible
+        cap = int(order[_LEVELS])
     # exact fallback: each sum's integer programme, most promising first
     columns = np.flatnonzero(relaxed.any(axis=0))
     bounds = []
     for column in columns:
         counts = np.flatnonzero(relaxed[:, column])
-        bounds.append((int(counts[-1] if maximise else counts[0]), int(column)))
+        bound = int(counts[-1] if maximise else counts[0])
+        bound = min(bound, cap) if maximise else max(bound, cap)
+        if (counts <= bound).any() if maximise else (counts >= bound).any():
+            bounds.append((bound, int(column)))
     bounds.sort(reverse=maximise)
-    if len(bounds) > _MAX_PROGRAMMES:
-        raise ValueError(f"n = {arm.n}: {len(bounds)} sums would need an integer programme "
-                         f"each; at most {_MAX_PROGRAMMES} are solved")
     best = None
     for bound, column in bounds:
         if best is not None and (bound <= best[0] if maximise else bound >= best[0]):
@@ -749,16 +1018,15 @@ def _extreme(arm: _Arm, t: int, maximise: bool, relaxed: np.ndarray):
 
 def _possible(arm: _Arm, t: int, count: int, relaxed_row: np.ndarray):
     """A dataset with exactly ``count`` values at or above t, or None (exact)."""
-    columns = np.flatnonzero(relaxed_row)
-    for column in columns:
-        freq = _certificate(arm, t, count, int(column))
-        if freq is not None:
+    open_columns = []
+    for column in np.flatnonzero(relaxed_row).tolist():
+        freq = _certificate(arm, t, count, column)
+        if freq is ...:
+            open_columns.append(column)
+        elif freq is not None:
             return freq
-    if len(columns) > _MAX_PROGRAMMES:
-        raise ValueError(f"n = {arm.n}: {len(columns)} sums would need an integer programme "
-                         f"each; at most {_MAX_PROGRAMMES} are solved")
-    for column in columns:
-        freq = _programme(arm, t, int(column), count=count)
+    for column in open_columns:
+        freq = _programme(arm, t, column, count=count)
         if freq is not None:
             return freq
     return None
@@ -811,7 +1079,7 @@ class CutoffBounds:
         Every dataset that fits has a count in this range (step 1 of the module docstring:
         a proof, though not always attained); None when nothing fits.
     determined : bool
-        False when the time budget ran out before the extremes were settled: then only
+        False when the work budget ran out before the extremes were settled: then only
         ``bracket`` is known.
     """
 
@@ -868,7 +1136,7 @@ def _bounds_at(arm: _Arm, t: int, mirrored: bool, cutoff, direction, relaxed=Non
     try:
         high = _extreme(arm, t, True, relaxed)
         low = None if high is None else _extreme(arm, t, False, relaxed)
-    except _OutOfTime:
+    except _OutOfWork:
         return CutoffBounds(feasible=None, count_min=None, count_max=None, determined=False,
                             **common)
     if high is None:
@@ -891,7 +1159,7 @@ def _scale(scale) -> Scale:
 
 def cutoff_bounds(n: int, mean, sd, scale, cutoff, direction: str = ">=", *,
                   rounding: "Rounding | str" = Rounding.NEAREST,
-                  seconds: float | None = None) -> CutoffBounds:
+                  programmes: int = PROGRAMMES) -> CutoffBounds:
     """Smallest and largest count beyond a cut-off over every dataset fitting the mean and SD.
 
     Hypotheses: the n scores are on the scale (``minimum + j / items``), their true mean and
@@ -911,9 +1179,11 @@ def cutoff_bounds(n: int, mean, sd, scale, cutoff, direction: str = ">=", *,
         ``>=`` (default), ``>``, ``<=`` or ``<``.
     rounding : Rounding or str
         How the mean and SD were rounded.
-    seconds : float, optional
-        Time budget for the integer programmes (None: each is bounded by itself only).  When
-        it runs out the result is undetermined beyond its bracket, never a guess.
+    programmes : int
+        Work budget: the most integer programmes solved for this cut-off (both ends), each
+        within :data:`NODE_LIMIT` branch-and-bound nodes.  When it runs out the result is
+        undetermined beyond its bracket, never a guess; the same input always gets the same
+        answer, whatever the machine or its load.
 
     Returns
     -------
@@ -934,9 +1204,9 @@ def cutoff_bounds(n: int, mean, sd, scale, cutoff, direction: str = ">=", *,
     scale = _scale(scale)
     direction = _direction(direction)
     t, mirrored = _threshold(scale, cutoff, direction)
-    arm = _Arm(n, _interval(mean, rounding, "mean"), _interval(sd, rounding, "sd"), scale,
-               mirrored, what=f"the cut-off {direction} {cutoff}")
-    arm.deadline = _deadline(seconds)
+    arm = _arm(n, _interval(mean, rounding, "mean"), _interval(sd, rounding, "sd"), scale,
+               mirrored, f"the cut-off {direction} {cutoff}")
+    arm.programmes = _programmes(programmes)
     return _bounds_at(arm, t, mirrored, cutoff, direction)
 
 
@@ -961,24 +1231,25 @@ class CutoffSweep:
             return False
         return True if all(b.feasible for b in self.bounds) else None
 
-    def count_fits(self, count: int, *, seconds: float | None = None) -> tuple:
+    def count_fits(self, count: int, *, programmes: int = PROGRAMMES) -> tuple:
         """Per cut-off, whether a dataset with exactly ``count`` participants beyond it fits
         the mean and SD: True (a witness exists), False (proved impossible) or None (the
-        time budget ran out first)."""
-        deadline = _deadline(seconds)
+        cut-off is undetermined, or its work budget of ``programmes`` ran out first)."""
         out = []
         for bounds in self.bounds:
             low, high = bounds.bracket if bounds.bracket is not None else (1, 0)
             if bounds.feasible is False or not low <= count <= high:
                 out.append(False)
-            elif bounds.determined and not bounds.count_min <= count <= bounds.count_max:
+            elif not bounds.determined:
+                out.append(None)
+            elif not bounds.count_min <= count <= bounds.count_max:
                 out.append(False)
-            elif bounds.determined and count in (bounds.count_min, bounds.count_max):
+            elif count in (bounds.count_min, bounds.count_max):
                 out.append(True)
             else:
                 try:
-                    out.append(_count_witness(bounds, count, deadline) is not None)
-                except _OutOfTime:
+                    out.append(_count_witness(bounds, count, programmes) is not None)
+                except _OutOfWork:
                     out.append(None)
         return tuple(out)
 
@@ -998,49 +1269,62 @@ class CutoffSweep:
 
 def cutoff_sweep(n: int, mean, sd, scale, direction: str = ">=", *,
                  rounding: "Rounding | str" = Rounding.NEAREST,
-                 seconds: float | None = None, first=()) -> CutoffSweep:
+                 programmes: int = PROGRAMMES) -> CutoffSweep:
     """:func:`cutoff_bounds` at every scale point as the cut-off (sums and windows shared).
 
-    ``seconds`` is one budget for the whole sweep; the cut-offs in ``first`` (scores) are
-    settled before the others, so that those a caller cares about get the time first.
+    ``programmes`` is the work budget of each cut-off (as for :func:`cutoff_bounds`), so that
+    every row is the answer :func:`cutoff_bounds` gives with the same budget.
     """
-    deadline = _deadline(seconds)
+    budget = _programmes(programmes)
     scale = _scale(scale)
     direction = _direction(direction)
     mean_iv, sd_iv = _interval(mean, rounding, "mean"), _interval(sd, rounding, "sd")
     arms = {}
-    out = {}
-    wanted = [scale.unit(_fraction(c, "cutoff")) for c in first]
-    order = sorted(range(scale.points + 1), key=lambda j: j not in wanted)
-    for j in order:
+    out = []
+    for j in range(scale.points + 1):
         cutoff = scale.score(j)
         t, mirrored = _threshold(scale, cutoff, direction)
         if mirrored not in arms:
-            arms[mirrored] = _Arm(n, mean_iv, sd_iv, scale, mirrored, what="each cut-off")
-            arms[mirrored].deadline = deadline
-        out[j] = _bounds_at(arms[mirrored], t, mirrored, cutoff, direction)
-    return CutoffSweep(direction, tuple(out[j] for j in range(scale.points + 1)))
+            arms[mirrored] = _arm(n, mean_iv, sd_iv, scale, mirrored, "each cut-off")
+        arms[mirrored].programmes = budget
+        out.append(_bounds_at(arms[mirrored], t, mirrored, cutoff, direction))
+    return CutoffSweep(direction, tuple(out))
 
 
-def _count_witness(bounds: CutoffBounds, count: int, deadline: float | None = None):
+def _count_witness(bounds: CutoffBounds, count: int, programmes: int = PROGRAMMES):
     """A dataset fitting ``bounds``' printed numbers with exactly ``count`` beyond the
-    cut-off, or None (exact); raises _OutOfTime past ``deadline``."""
+    cut-off, or None (exact); raises _OutOfWork when ``programmes`` do not settle it."""
     scale = bounds.scale
     t, mirrored = _threshold(scale, bounds.cutoff, bounds.direction)
     if not 0 <= count <= bounds.n:
         return None
-    arm = _Arm(bounds.n, bounds.mean, bounds.sd, scale, mirrored)
-    arm.deadline = deadline
-    columns = np.arange(len(arm.sums))
-    row = _relaxed(arm, t, np.array([count], dtype=np.int64), columns)[0]
+    arm = _arm(bounds.n, bounds.mean, bounds.sd, scale, mirrored, "a count")
+    arm.programmes = _programmes(programmes)
+    kept = arm.relaxations.get(t)
+    row = kept[count] if kept is not None else \
+        _relaxed(arm, t, np.array([count], dtype=np.int64), np.arange(len(arm.sums)))[0]
     freq = _possible(arm, t, count, row)
     return None if freq is None else Witness.from_units(scale, _unmirror(freq, mirrored))
 
 
-def count_witness(bounds: CutoffBounds, count: int) -> Witness | None:
+def count_witness(bounds: CutoffBounds, count: int, *,
+                  programmes: int = PROGRAMMES) -> Witness | None:
     """A dataset that fits the printed mean and SD of ``bounds`` and has exactly ``count``
-    participants beyond its cut-off, or None when none exists (exact)."""
-    return _count_witness(bounds, count)
+    participants beyond its cut-off, or None when none exists (exact).
+
+    Raises
+    ------
+    ValueError
+        When the work budget (``programmes``, as for :func:`cutoff_bounds`) runs out before
+        the question is settled.
+    """
+    try:
+        return _count_witness(bounds, count, programmes)
+    except _OutOfWork:
+        raise ValueError(f"n = {bounds.n}: whether exactly {count} can lie "
+                         f"{bounds.direction} {bounds.cutoff} is not settled within "
+                         f"{programmes} integer programmes of at most {NODE_LIMIT} nodes "
+                         "each") from None
 
 
 __all__.append("count_witness")
@@ -1096,7 +1380,8 @@ class CountReading:
 
 def count_reading(n: int, scale, cutoff, direction: str = ">=", *, count: int | None = None,
                   percent=None, mean=None, sd=None,
-                  rounding: "Rounding | str" = Rounding.NEAREST) -> CountReading:
+                  rounding: "Rounding | str" = Rounding.NEAREST,
+                  programmes: int = PROGRAMMES) -> CountReading:
     """The range of means and of SDs that datasets with a printed count can have.
 
     Hypotheses as for :func:`cutoff_bounds`.  The mean range is over datasets with the count
@@ -1113,10 +1398,17 @@ def count_reading(n: int, scale, cutoff, direction: str = ">=", *, count: int | 
         Or the printed percentage of n (read under ``rounding``).
     mean, sd : str or Interval, optional
         The other printed statistics.
+    programmes : int
+        Work budget of each end of the range of means (as for :func:`cutoff_bounds`).
 
     Returns
     -------
     CountReading
+
+    Raises
+    ------
+    ValueError
+        For an input out of range, or when the work budget runs out (the message says so).
     """
     scale = _scale(scale)
     direction = _direction(direction)
@@ -1126,6 +1418,7 @@ def count_reading(n: int, scale, cutoff, direction: str = ">=", *, count: int | 
         percent_count_range(percent, int(n), rounding)
     counts = tuple(c for c in counts if 0 <= c <= n)
     t, mirrored = _threshold(scale, cutoff, direction)
+    budget = _programmes(programmes)
     mean_iv, sd_iv = _interval(mean, rounding, "mean"), _interval(sd, rounding, "sd")
     free_mean = _Arm(n, None, sd_iv, scale, mirrored, counts=len(counts),
                      what="the range of means")
@@ -1149,17 +1442,22 @@ def count_reading(n: int, scale, cutoff, direction: str = ">=", *, count: int | 
         candidates = np.flatnonzero(row)
         for name, order, better in (("mean_min", candidates, lambda a, b: a < b),
                                     ("mean_max", candidates[::-1], lambda a, b: a > b)):
-            for column in order[:_MAX_PROGRAMMES]:
-                one = np.zeros(len(columns), dtype=bool)
-                one[column] = True
-                freq = _possible(free_mean, t, c, one)
-                if freq is not None:
-                    keep(name, int(free_mean.sums[column]), freq, better)
-                    break
-            else:
-                if len(order) > _MAX_PROGRAMMES:
-                    raise ValueError(f"n = {n}: over {_MAX_PROGRAMMES} sums tried for the "
-                                     "range of means; print the SD to more decimals")
+            free_mean.programmes = budget
+            try:
+                for column in order[:_MAX_SUMS]:
+                    one = np.zeros(len(columns), dtype=bool)
+                    one[column] = True
+                    freq = _possible(free_mean, t, c, one)
+                    if freq is not None:
+                        keep(name, int(free_mean.sums[column]), freq, better)
+                        break
+                else:
+                    if len(order) > _MAX_SUMS:
+                        raise _OutOfWork
+            except _OutOfWork:
+                raise ValueError(f"n = {n}: the range of means is not settled within "
+                                 f"{_MAX_SUMS} sums and {budget} integer programmes; print "
+                                 "the SD to more decimals") from None
         # SDs: the even and the extreme spread at each sum the mean allows
         sums = free_sd.sums
         every = np.full(len(sums), c, dtype=np.int64)

@@ -6,18 +6,25 @@ printed n, mean and SD allow finitely many datasets.  Over all of them the count
 (:func:`reanalyse.kernels.cutoff_bounds.cutoff_bounds`, each end attained by a dataset).
 A printed count, or a percentage of n, is *consistent* when a dataset fitting the mean and SD
 has that count; a row whose mean and SD fit no dataset at all is *impossible*.
+
+Each row has the kernel's fixed work budget (:data:`~reanalyse.kernels.cutoff_bounds.PROGRAMMES`
+integer programmes of at most :data:`~reanalyse.kernels.cutoff_bounds.NODE_LIMIT` nodes), so
+a table gets the same answers on every machine.  A row not settled within it is *untestable*,
+its reason giving the proven bracket (a printed count outside the bracket is still
+*inconsistent*).
 """
 
 from __future__ import annotations
 
 from fractions import Fraction
+from functools import lru_cache
 
 import numpy as np
 
 from reanalyse.kernels.cutoff_bounds import Interval, count_witness, cutoff_bounds
 from reanalyse.kernels.granularity import percent_count_range
-from reanalyse.screens.factory import BAD_INPUT, CONSISTENT, IMPOSSIBLE, INCONSISTENT, Check, \
-    CheckResult, Field, table_mapper
+from reanalyse.screens.factory import BAD_INPUT, CONSISTENT, IMPOSSIBLE, INCONSISTENT, \
+    UNTESTABLE, Check, CheckResult, Field, table_mapper
 
 __all__ = ["CUTOFF", "cutoff_count", "cutoff_map"]
 
@@ -32,7 +39,12 @@ def _exact(column, i) -> Fraction:
 def _interval(column, i, rounding) -> Interval | None:
     if column.text[i] == "":
         return None
-    return Interval.printed(str(column.text[i]), rounding)
+    return _printed(str(column.text[i]), rounding)
+
+
+@lru_cache(maxsize=4096)
+def _printed(text: str, rounding) -> Interval:
+    return Interval.printed(text, rounding)
 
 
 def _row(columns, i, rounding, cache):
@@ -54,12 +66,15 @@ def _row(columns, i, rounding, cache):
     bounds = cache[key]
     if isinstance(bounds, ValueError):
         return BAD_INPUT, str(bounds), -1, -1
-    if not bounds.feasible:
+    if bounds.feasible is False:
         what = "mean and SD" if sd is not None else "mean"
         return IMPOSSIBLE, (f"no {n} scores on {low}..{high} (steps of 1/{items}) have a "
                             f"{what} that print as these"), -1, -1
     count_text, percent_text = columns["count"].text[i], columns["percent"].text[i]
-    span = f"{bounds.count_min} to {bounds.count_max} of {n}"
+    if bounds.determined:
+        span = f"{bounds.count_min} to {bounds.count_max} of {n}"
+    else:
+        span = f"at most {bounds.bracket[1]} and at least {bounds.bracket[0]} of {n}"
     if count_text != "":
         if columns["count"].decimals[i] > 0 and columns["count"].scaled[i] % \
                 10 ** int(columns["count"].decimals[i]):
@@ -71,20 +86,45 @@ def _row(columns, i, rounding, cache):
         printed = f"the printed {percent_text}% of {n}"
         if not counts:
             return INCONSISTENT, f"no count out of {n} gives {percent_text}%", \
-                bounds.count_min, bounds.count_max
+                *_range(bounds)
+    elif bounds.determined:
+        return CONSISTENT, None, bounds.count_min, bounds.count_max
     else:
-        return CONSISTENT, None, bounds.count_min, bounds.count_max
-    inside = [c for c in counts if bounds.count_min <= c <= bounds.count_max]
-    if any(c in (bounds.count_min, bounds.count_max) or count_witness(bounds, c) is not None
-           for c in inside):
-        return CONSISTENT, None, bounds.count_min, bounds.count_max
+        return UNTESTABLE, _unsettled(bounds, n), -1, -1
     where = f"{direction} {cutoff}"
+    low, high = (bounds.count_min, bounds.count_max) if bounds.determined else bounds.bracket
+    inside = [c for c in counts if low <= c <= high]
+    if inside and not bounds.determined:
+        return UNTESTABLE, _unsettled(bounds, n), -1, -1
+    unsettled = False
+    for c in inside:
+        if c in (bounds.count_min, bounds.count_max):
+            return CONSISTENT, None, bounds.count_min, bounds.count_max
+        try:
+            if count_witness(bounds, c) is not None:
+                return CONSISTENT, None, bounds.count_min, bounds.count_max
+        except ValueError:  # the work budget ran out
+            unsettled = True
+    if unsettled:
+        return UNTESTABLE, (f"{printed} lies within {span} {where}; whether a dataset with "
+                            "the printed mean and SD has exactly that count is not settled "
+                            "within the work budget"), bounds.count_min, bounds.count_max
     if inside:
         reason = (f"{printed} lies within {span} {where}, but no dataset with the printed "
                   "mean and SD has exactly that count")
     else:
         reason = f"{printed} {where} is outside what the mean and SD allow: {span}"
-    return INCONSISTENT, reason, bounds.count_min, bounds.count_max
+    return INCONSISTENT, reason, *_range(bounds)
+
+
+def _range(bounds) -> tuple:
+    return (bounds.count_min, bounds.count_max) if bounds.determined else (-1, -1)
+
+
+def _unsettled(bounds, n) -> str:
+    low, high = bounds.bracket
+    return (f"the exact range is not settled within the work budget; every dataset with the "
+            f"printed mean and SD has {low} to {high} of {n} beyond the cut-off")
 
 
 def _run(columns, options):

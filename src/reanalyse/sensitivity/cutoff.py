@@ -22,14 +22,18 @@ count over every dataset of scale scores whose mean and SD print as the printed 
 Beside the exact reading, the normal model's expected count (``n`` times the normal tail beyond
 the cut-off, continuity-corrected) is given, labelled as a model.
 
-Cost: every exact computation of a claim shares one time budget (:data:`SECONDS`; the stated
-and conventional cut-offs first).  A cut-off whose integer programmes do not settle in time is
-reported as undetermined beyond its bracket (which is still a proof), never guessed.
+Cost: a work budget, never a clock.  Each exact question of a claim (the bounds at one
+cut-off, whether one printed count fits at one cut-off) may solve at most :data:`PROGRAMMES`
+integer programmes, each within :data:`reanalyse.kernels.cutoff_bounds.NODE_LIMIT`
+branch-and-bound nodes; the constructed certificates that settle most questions cost no
+programme.  A cut-off not settled within its budget is reported as undetermined beyond its
+bracket (which is still a proof), never guessed; an undetermined cut-off never makes a claim
+``impossible_input`` unless the printed count lies outside its bracket.  The same study gets
+the same verdicts and notes on every machine, however loaded.
 """
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass, field
 from fractions import Fraction
 
@@ -47,11 +51,11 @@ from reanalyse.kernels.pformat import format_p
 from reanalyse.sensitivity._common import NotComputed, clean
 from reanalyse.sensitivity.dichotomisation import implied_proportion
 
-__all__ = ["ArmCutoff", "TestReach", "CutoffAnalysis", "exact_cutoff", "SECONDS",
+__all__ = ["ArmCutoff", "TestReach", "CutoffAnalysis", "exact_cutoff", "PROGRAMMES",
            "WORDS"]
 
-#: Time budget (seconds) of one claim's exact computations.
-SECONDS = 1.5
+#: Work budget of one exact question of a claim: integer programmes solved (see above).
+PROGRAMMES = 4
 #: The 2 x 2 tests evaluated over the count pairs the bounds allow.
 _TESTS = ("pearson_chi2", "yates_chi2", "fisher_exact", "z_pooled")
 #: How a relation reads in a sentence.
@@ -136,7 +140,7 @@ class ArmCutoff:
             if self.sweep is not None else []
 
     def undetermined_cutoffs(self) -> list:
-        """The sweep's cut-offs left undetermined by the time budget."""
+        """The sweep's cut-offs left undetermined by the work budget."""
         return [b.cutoff for b, fits in zip(self.sweep.bounds, self.fits) if fits is None] \
             if self.sweep is not None else []
 
@@ -280,7 +284,8 @@ class CutoffAnalysis:
                     text += f"; at the conventional {cut} {span}"
             undetermined = arm.undetermined_cutoffs()
             if undetermined:
-                text += (f" (undetermined within the time budget at cut-offs "
+                text += (f" (undetermined beyond the proven bracket within the work budget "
+                         f"at cut-offs "
                          f"{_runs(undetermined)})")
             notes.append(text)
         if len(self.arms) == 2 and all(a.sweep is not None for a in self.arms):
@@ -361,48 +366,35 @@ class CutoffAnalysis:
 
 
 # ----------------------------------------------------------------------------------------
-# cached exact computations (pure functions of the printed texts; the time budget only
-# decides whether an answer is found, never what it is)
+# cached exact computations (pure functions of the printed texts and the fixed work budget)
 
 _CACHE: dict = {}
 _CACHE_SIZE = 512
 
 
-def _settled(result) -> bool:
-    rows = result.bounds if isinstance(result, CutoffSweep) else (result,)
-    return all(row.determined for row in rows)
-
-
 def _cached(key, compute):
-    """``compute()``, kept when its answer is complete (an undetermined one is computed again
-    the next time, with that call's budget)."""
+    """``compute()``, kept: with a fixed work budget the answer depends on the key only."""
     if key in _CACHE:
         return _CACHE[key]
     result = compute()
-    if _settled(result):
-        if len(_CACHE) >= _CACHE_SIZE:
-            _CACHE.pop(next(iter(_CACHE)))
-        _CACHE[key] = result
+    if len(_CACHE) >= _CACHE_SIZE:
+        _CACHE.pop(next(iter(_CACHE)))
+    _CACHE[key] = result
     return result
 
 
-def _bounds(n, mean, sd, scale, cutoff, relation, rounding, deadline):
-    return _cached(("bounds", n, mean, sd, scale, cutoff, relation, rounding),
+def _bounds(n, mean, sd, scale, cutoff, relation, rounding, programmes):
+    return _cached(("bounds", n, mean, sd, scale, cutoff, relation, rounding, programmes),
                    lambda: bounds_kernel.cutoff_bounds(n, mean, sd, scale, cutoff, relation,
                                                        rounding=rounding,
-                                                       seconds=_remaining(deadline)))
+                                                       programmes=programmes))
 
 
-def _sweep(n, mean, sd, scale, relation, rounding, deadline, first):
-    return _cached(("sweep", n, mean, sd, scale, relation, rounding),
+def _sweep(n, mean, sd, scale, relation, rounding, programmes):
+    return _cached(("sweep", n, mean, sd, scale, relation, rounding, programmes),
                    lambda: bounds_kernel.cutoff_sweep(n, mean, sd, scale, relation,
                                                       rounding=rounding,
-                                                      seconds=_remaining(deadline),
-                                                      first=first))
-
-
-def _remaining(deadline: float) -> float:
-    return max(deadline - time.monotonic(), 0.01)
+                                                      programmes=programmes))
 
 
 def _scale_of(outcome: Outcome) -> Scale | None:
@@ -420,9 +412,9 @@ def _printed_counts(summary, rounding) -> tuple[tuple[int, ...], str]:
     return counts, f"{summary.percent}% of {summary.n}"
 
 
-def _fits(bounds: CutoffBounds, counts, deadline) -> bool | None:
+def _fits(bounds: CutoffBounds, counts, programmes) -> bool | None:
     """Whether some printed count is possible at ``bounds``' cut-off (exact; None when the
-    budget runs out or the bounds are undetermined inside their bracket)."""
+    work budget runs out or the bounds are undetermined inside their bracket)."""
     if bounds.feasible is False:
         return False
     low, high = bounds.bracket
@@ -436,13 +428,14 @@ def _fits(bounds: CutoffBounds, counts, deadline) -> bool | None:
         return False
     if any(c in (bounds.count_min, bounds.count_max) for c in inside):
         return True
-    try:
-        for count in inside:
-            if bounds_kernel._count_witness(bounds, count, deadline) is not None:
+    unsettled = False
+    for count in inside:
+        try:
+            if bounds_kernel._count_witness(bounds, count, programmes) is not None:
                 return True
-    except bounds_kernel._OutOfTime:
-        return None
-    return False
+        except bounds_kernel._OutOfWork:
+            unsettled = True
+    return None if unsettled else False
 
 
 def _model(mean: float, sd: float, cutoffs, n: int, scale, step) -> tuple:
@@ -476,7 +469,7 @@ def _reach(treat: CutoffBounds, control: CutoffBounds, alternative, alpha) -> tu
 
 def exact_cutoff(study: Study, claim, outcome: Outcome, arm_ids, labels, *,
                  rounding: Rounding | str = Rounding.NEAREST, alpha: float = 0.05,
-                 seconds: float = SECONDS):
+                 programmes: int = PROGRAMMES):
     """The exact bounds beyond a cut-off for one claim (see the module docstring).
 
     Parameters
@@ -489,15 +482,14 @@ def exact_cutoff(study: Study, claim, outcome: Outcome, arm_ids, labels, *,
         How the printed numbers were rounded.
     alpha : float
         For the tests' reach.
-    seconds : float
-        The claim's time budget for the exact computations.
+    programmes : int
+        Work budget of each exact question (see the module docstring).
 
     Returns
     -------
     CutoffAnalysis or NotComputed
     """
     rounding = Rounding.parse(rounding)
-    deadline = time.monotonic() + seconds
     if outcome.type == "binary":
         if outcome.derived_from is None:
             return NotComputed("cutoff", "the study file does not say that this binary outcome "
@@ -527,7 +519,7 @@ def exact_cutoff(study: Study, claim, outcome: Outcome, arm_ids, labels, *,
         common = dict(label=label, n=n, mean=mean, sd=sd)
         try:
             if binary is None:
-                low = _bounds(n, mean, sd, scale, scale.minimum, ">=", rounding, deadline)
+                low = _bounds(n, mean, sd, scale, scale.minimum, ">=", rounding, programmes)
                 arms.append(ArmCutoff(**common, feasible=low.feasible))
                 continue
             count_arm = binary.arms.get(arm_id)
@@ -538,14 +530,12 @@ def exact_cutoff(study: Study, claim, outcome: Outcome, arm_ids, labels, *,
             at_stated = stated_fits = None
             if stated is not None:
                 at_stated = _bounds(n, mean, sd, scale, stated.exact, stated.relation,
-                                    rounding, deadline)
-                stated_fits = _fits(at_stated, counts, deadline)
+                                    rounding, programmes)
+                stated_fits = _fits(at_stated, counts, programmes)
             at_candidates = tuple(_bounds(n, mean, sd, scale, c.exact, c.relation, rounding,
-                                          deadline) for c in candidates)
-            first = tuple(c.exact for c in ((stated,) if stated else ()) + candidates
-                          if c.relation == relation)
-            sweep = _sweep(n, mean, sd, scale, relation, rounding, deadline, first)
-            fits = tuple(_fits(b, counts, deadline) for b in sweep.bounds)
+                                          programmes) for c in candidates)
+            sweep = _sweep(n, mean, sd, scale, relation, rounding, programmes)
+            fits = tuple(_fits(b, counts, programmes) for b in sweep.bounds)
             feasible = sweep.feasible
             model = _model(summary.mean.value, summary.sd.value,
                            ((stated,) if stated else ()) + candidates, n, continuous.scale,
