@@ -38,7 +38,6 @@ __all__ = ["CheckOptions", "ClaimCheck", "StudyCheck", "check_claim", "check_stu
            "check_file"]
 
 
-
 @dataclass(frozen=True)
 class ClaimCheck:
     """A claim's verdict, its reason, and everything it was based on."""
