@@ -319,8 +319,7 @@ def test_failure_page_shows_message_and_hint_once_and_no_json():
 
     error = StudyFileError("data/x.yaml", "SD must be positive", field="outcomes[0].arms.a.sd",
                            value="0", line=12, hint="check the source")
-    page = error_page("x", {**error.to_dict(), "summary": "bad study file",
-                            "message": str(error)})
+    page = error_page("x", RunError.from_input_error(error, "bad study file"))
     assert page.count("check the source") == 1
     assert page.count("SD must be positive") == 2  # the message, and the Problem detail
     assert "<dt>Line</dt><dd>12</dd>" in page and "{" not in page.split("<body>")[1]
