@@ -124,9 +124,9 @@ def test_failures_are_isolated_reported_and_leave_good_reports_untouched(workspa
     runs = by_name(second)
     assert second.exit_code == 2
     assert runs["synthetic-clear-difference"].status == "bad_input"
-    assert "sd" in runs["synthetic-clear-difference"].error["field"]
+    assert "sd" in runs["synthetic-clear-difference"].error.field
     assert runs["synthetic-raising"].status == "failed"
-    assert "RuntimeError" in runs["synthetic-raising"].error["summary"]
+    assert "RuntimeError" in runs["synthetic-raising"].error.summary
     for name in ("synthetic-no-difference", "synthetic-counts"):
         assert runs[name].status == "ran"  # rendered again, despite the failures
     after = snapshot(reports)
@@ -259,11 +259,11 @@ def test_notebook_contract_violations_are_bad_input(workspace):
     report, _ = run(workspace, paths=[workspace / "analyses" / f"{n}.yaml" for n in names])
     runs = by_name(report)
     assert runs["synthetic-unknown-parameter"].status == "bad_input"
-    assert "not_declared" in runs["synthetic-unknown-parameter"].error["summary"]
+    assert "not_declared" in runs["synthetic-unknown-parameter"].error.summary
     assert runs["synthetic-no-parameters-cell"].status == "bad_input"
-    assert "tagged 'parameters'" in runs["synthetic-no-parameters-cell"].error["summary"]
+    assert "tagged 'parameters'" in runs["synthetic-no-parameters-cell"].error.summary
     assert runs["synthetic-silent"].status == "failed"
-    assert "published no verdicts" in runs["synthetic-silent"].error["summary"]
+    assert "published no verdicts" in runs["synthetic-silent"].error.summary
     assert report.exit_code == 2
 
 
@@ -276,9 +276,9 @@ def test_timeout_and_dead_kernel_fail_their_analysis_only(workspace):
                     timeout=8)
     runs = by_name(report)
     assert runs["synthetic-sleeps"].status == "failed"
-    assert runs["synthetic-sleeps"].error["kind"] == "timeout"
+    assert runs["synthetic-sleeps"].error.kind == "timeout"
     assert runs["synthetic-kills-kernel"].status == "failed"
-    assert runs["synthetic-kills-kernel"].error["kind"] == "dead_kernel"
+    assert runs["synthetic-kills-kernel"].error.kind == "dead_kernel"
     assert runs["synthetic-counts"].status == "ran"
     page = page_text(workspace / "reports" / "synthetic-sleeps.failed.html")
     assert "time.sleep(120)" in page and "timeout" in page
@@ -325,7 +325,7 @@ def test_duplicate_analysis_names_are_bad_input(workspace):
     first, second = report.runs
     assert first.status == "ran"
     assert second.status == "bad_input"
-    assert "same name" in second.error["summary"]
+    assert "same name" in second.error.summary
     assert second.files == {}
     assert report.exit_code == 2
 

@@ -90,14 +90,14 @@ def test_bad_analysis_files_are_failed_rows_and_the_others_run(workspace, monkey
     assert runs["synthetic-counts"].status == "ran"
     assert runs["synthetic-counts"].verdicts == {"fewer-relapses": "fragile"}
     assert runs["synthetic-unknown-key"].status == "bad_input"
-    assert runs["synthetic-unknown-key"].error["field"] == "colour"
-    assert runs["synthetic-bad-verdict"].error["field"] == "expected.fewer-relapses"
+    assert runs["synthetic-unknown-key"].error.field == "colour"
+    assert runs["synthetic-bad-verdict"].error.field == "expected.fewer-relapses"
     assert runs["synthetic-unexpected"].status == "bad_input"
-    assert "TypeError" in runs["synthetic-unexpected"].error["summary"]
+    assert "TypeError" in runs["synthetic-unexpected"].error.summary
     bad_study = runs["synthetic-bad-study"]
     assert bad_study.status == "bad_input"
-    assert bad_study.error["path"].endswith("synthetic-bad-study.yaml")
-    assert bad_study.error["line"] and bad_study.error["hint"]
+    assert bad_study.error.path.endswith("synthetic-bad-study.yaml")
+    assert bad_study.error.line and bad_study.error.hint
     assert report.exit_code == 2
     index = (workspace / "reports" / "index.html").read_text()
     assert index.count('class="failed"') == 4
@@ -106,8 +106,8 @@ def test_bad_analysis_files_are_failed_rows_and_the_others_run(workspace, monkey
             or runs[name].status == "ran"
     summary = format_summary(report)
     # the same file:line message and hint as `reanalyse check` prints
-    assert f"{study}:{bad_study.error['line']}: " in summary
-    assert "hint: " + bad_study.error["hint"] in summary
+    assert f"{study}:{bad_study.error.line}: " in summary
+    assert "hint: " + bad_study.error.hint in summary
     assert report.unused_studies == (workspace / "data" / "synthetic-unnamed.yaml",)
     assert "no analysis names the study file" in summary
 
@@ -194,7 +194,7 @@ def test_read_only_report_folder_is_reported_and_keeps_every_file(workspace, mon
         # run again: the new report cannot be written; the old one stays as it was
         third = run(workspace, paths, force=True)
         assert third.runs[0].status == "failed"
-        assert "could not be written" in third.runs[0].error["summary"]
+        assert "could not be written" in third.runs[0].error.summary
         assert third.exit_code == 2
     finally:
         reports.chmod(0o755)
@@ -215,7 +215,7 @@ def test_full_report_folder_writes_what_it_can(workspace, monkeypatch):
     report = run(workspace, paths, force=True)
     runs = by_name(report)
     assert runs["synthetic-counts"].status == "failed"
-    assert "No space left on device" in runs["synthetic-counts"].error["summary"]
+    assert "No space left on device" in runs["synthetic-counts"].error.summary
     assert runs["synthetic-clear-difference"].status == "ran"
     assert report.exit_code == 2
     after = snapshot(reports)
@@ -249,13 +249,13 @@ def test_files_outside_the_project_and_reserved_names_are_refused(workspace, tmp
     runs = by_name(report)
     assert {run.status for run in runs.values()} == {"bad_input"}
     for name in names[:3]:
-        assert runs[name].error["field"] == "study"
-        assert "outside the project" in runs[name].error["summary"]
-        assert "--allow-outside" in runs[name].error["hint"]
-    assert "resolves to" in runs["synthetic-linked"].error["hint"]
-    assert runs["synthetic-notebook-outside"].error["field"] == "notebook"
-    assert "kept for the run's own files" in runs["index"].error["summary"]
-    assert "failure files" in runs["synthetic-counts.failed"].error["summary"]
+        assert runs[name].error.field == "study"
+        assert "outside the project" in runs[name].error.summary
+        assert "--allow-outside" in runs[name].error.hint
+    assert "resolves to" in runs["synthetic-linked"].error.hint
+    assert runs["synthetic-notebook-outside"].error.field == "notebook"
+    assert "kept for the run's own files" in runs["index"].error.summary
+    assert "failure files" in runs["synthetic-counts.failed"].error.summary
     reports = workspace / "reports"
     for page in reports.glob("*.failed.html"):
         assert "private file" not in page.read_text()
@@ -270,15 +270,15 @@ def test_a_long_value_is_quoted_as_an_excerpt():
     the value: the report's error quotes an excerpt of it."""
     from reanalyse.errors import StudyFileError
     from reanalyse.errors import EXCERPT
-    from reanalyse.runner.execution import input_error
+    from reanalyse.runner.errors import RunError
 
     text = "x" * 5000
-    details = input_error(StudyFileError("/somewhere/secret.yaml", "expected a mapping",
-                                         field="(top)", value=text, line=1,
-                                         hint="a study file is a mapping"))
-    assert len(details["value"]) <= EXCERPT
-    assert text not in details["message"] and "x" * (EXCERPT - 3) in details["message"]
-    assert "hint: a study file is a mapping" in details["message"]
+    details = RunError.from_input_error(StudyFileError(
+        "/somewhere/secret.yaml", "expected a mapping", field="(top)", value=text, line=1,
+        hint="a study file is a mapping"))
+    assert len(details.value) <= EXCERPT
+    assert text not in details.message and "x" * (EXCERPT - 3) in details.message
+    assert "hint: a study file is a mapping" in details.message
 
 
 # --- verdicts.csv and plot labels ------------------------------------------------------------

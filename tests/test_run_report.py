@@ -10,6 +10,7 @@ import pytest
 from reanalyse.reports import plots, report
 from reanalyse.claims.check import CheckOptions, check_study
 from reanalyse.runner.batch import AnalysisRun
+from reanalyse.runner.errors import RunError
 from reanalyse.runner.progress import Progress
 from reanalyse.model.studyfile import load_study
 
@@ -150,9 +151,9 @@ def test_progress_bar_counts_every_executed_analysis_and_skips_the_rest():
     progress("started", 3)
     for status, duration in (("ran", 1.0), ("bad_input", 0.2), ("failed", 0.5),
                              ("up_to_date", 1.0)):
+        failed = status in ("bad_input", "failed")
         progress("done", AnalysisRun(status, Path(f"{status}.yaml"), status, duration=duration,
-                                     error={"summary": "x"} if status in ("bad_input", "failed")
-                                     else None))
+                                     error=RunError(None, "x", "") if failed else None))
     assert (progress.bar.n, progress.bar.total) == (3, 3)
     progress.close()
 
@@ -318,8 +319,7 @@ def test_failure_page_shows_message_and_hint_once_and_no_json():
 
     error = StudyFileError("data/x.yaml", "SD must be positive", field="outcomes[0].arms.a.sd",
                            value="0", line=12, hint="check the source")
-    page = error_page("x", {**error.to_dict(), "summary": "bad study file",
-                            "message": str(error)})
+    page = error_page("x", RunError.from_input_error(error, "bad study file"))
     assert page.count("check the source") == 1
     assert page.count("SD must be positive") == 2  # the message, and the Problem detail
     assert "<dt>Line</dt><dd>12</dd>" in page and "{" not in page.split("<body>")[1]

@@ -6,6 +6,8 @@ Modules:
     :func:`run_analyses`: what runs, the report folder, verdicts compared with ``expected:``.
 :mod:`~reanalyse.runner.execution`
     One analysis in a worker: input checks, papermill, the HTML.
+:mod:`~reanalyse.runner.errors`
+    :class:`RunError`: why an analysis did not run, one constructor per kind of failure.
 :mod:`~reanalyse.runner.kernels`, :mod:`~reanalyse.runner.zygote`
     New kernels of this interpreter, forked from a warm process or spawned.
 :mod:`~reanalyse.runner.local`, :mod:`~reanalyse.runner.dask`
@@ -21,5 +23,6 @@ Importing this package does not import papermill, nbconvert or scipy.
 """
 
 from reanalyse.runner.batch import AnalysisRun, RunOptions, RunReport, run_analyses
+from reanalyse.runner.errors import RunError
 
-__all__ = ["run_analyses", "RunOptions", "RunReport", "AnalysisRun"]
+__all__ = ["run_analyses", "RunOptions", "RunReport", "AnalysisRun", "RunError"]

@@ -24,13 +24,13 @@ import json
 import os
 import re
 import time
-import traceback
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from reanalyse.model.analysis import Analysis, find_analyses, load_analysis, record_expected
-from reanalyse.errors import AnalysisFileError, InputFileError, ReanalyseError
+from reanalyse.errors import AnalysisFileError, ReanalyseError
 from reanalyse.runner import hashing
+from reanalyse.runner.errors import RunError
 from reanalyse.reports.paths import project_root, scrub
 from reanalyse.io import write_atomic
 from reanalyse.runner.outputs import failed_files, report_files
@@ -130,9 +130,8 @@ class AnalysisRun:
         ``id``, ``citation``, ``path`` of the study when known.
     title : str or None
         The analysis file's ``title``.
-    error : dict or None
-        For failures: ``summary``, ``message`` and more (see
-        :class:`~reanalyse.runner.execution.Outcome`).
+    error : RunError or None
+        For failures: why the analysis did not run.
     duration : float or None
         Seconds the analysis took on its worker (for ``up_to_date``: in its last run).
     files : dict
@@ -148,7 +147,7 @@ class AnalysisRun:
     expected: dict = field(default_factory=dict)
     study: dict | None = None
     title: str | None = None
-    error: dict | None = None
+    error: RunError | None = None
     duration: float | None = None
     files: dict = field(default_factory=dict)
 
@@ -497,8 +496,6 @@ class _Plan:
         self.order.append(name)
         try:
             self._prepare(path)
-        except InputFileError as error:
-            self.runs[name] = self._bad_input(path, error)
         except Exception as unexpected:  # noqa: BLE001 - one analysis must not stop the batch
             self.runs[name] = self._bad_input(path, unexpected)
 
@@ -535,19 +532,10 @@ class _Plan:
             parameters=dict(analysis.parameters), show_code=self.options.show_code,
             timeout=self.options.timeout, kernel_start=self.kernel_start))
 
-    def _bad_input(self, path: Path, error) -> AnalysisRun:
-        from reanalyse.runner.execution import input_error
+    def _bad_input(self, path: Path, problem: BaseException) -> AnalysisRun:
         from reanalyse.runner.outputs import error_page
 
-        if isinstance(error, InputFileError):
-            error = {**input_error(error), "summary": f"bad analysis file: {error.problem}"}
-        elif isinstance(error, ReanalyseError):
-            error = {"summary": f"bad analysis file: {error}", "message": str(error)}
-        else:
-            error = {"kind": "internal",
-                     "summary": f"could not prepare the analysis: {type(error).__name__}: "
-                                f"{_excerpt((str(error).splitlines() or [''])[0])}",
-                     "message": traceback.format_exc()}
+        error = RunError.bad_analysis(problem)
         if self._paths.get(path.stem) != path:  # a duplicate name: the files are the other's
             return AnalysisRun(path.stem, path, BAD_INPUT, error=error)
         self.folder.write(failed_files(self.out, path.stem)["html"],
@@ -638,9 +626,7 @@ def _write_outcome(folder: _Folder, analysis: Analysis, outcome, key_inputs: tup
         problem = folder.problems[problems]
         return AnalysisRun(name, analysis.path, FAILED, expected=analysis.expected,
                            study=outcome.study or _study_of(result), title=analysis.title,
-                           error={"kind": "output",
-                                  "summary": f"its report could not be written: {problem}",
-                                  "message": problem},
+                           error=RunError.output(problem),
                            duration=outcome.duration, files=_existing(out, name))
     root = project_root(analysis.path)
     if outcome.notebook is not None:
@@ -650,7 +636,7 @@ def _write_outcome(folder: _Folder, analysis: Analysis, outcome, key_inputs: tup
     # a notebook that failed shows its failing cell; a lost worker or kernel gets a page
     # saying what happened, so that no older failure page is left in its place
     folder.write(failed["html"], scrub(outcome.html if outcome.html is not None
-                                       else error_page(name, outcome.error or {}), root))
+                                       else error_page(name, outcome.error), root))
     status = BAD_INPUT if outcome.status == BAD_INPUT else FAILED
     return AnalysisRun(name, analysis.path, status, expected=analysis.expected,
                        study=outcome.study, title=analysis.title, error=outcome.error,

@@ -15,6 +15,7 @@ import logging
 import uuid
 
 from reanalyse.errors import ReanalyseError
+from reanalyse.runner.errors import RunError
 from reanalyse.runner.execution import FAILED, Outcome, Task, execute_task, start_worker
 
 __all__ = ["run_dask", "connect", "CONNECT_TIMEOUT"]
@@ -73,9 +74,8 @@ def run_dask(tasks: list[Task], *, kernel_start: str, scheduler: str | None = No
             try:
                 yield future.result()
             except Exception as error:  # noqa: BLE001 - a lost worker fails this analysis only
-                yield Outcome(task.name, FAILED, error={
-                    "kind": "worker", "summary": f"the Dask task failed: {error}",
-                    "message": f"{type(error).__name__}: {error}"})
+                yield Outcome(task.name, FAILED, error=RunError.lost(
+                    error, f"the Dask task failed: {error}"))
 
 
 @contextlib.contextmanager

@@ -15,16 +15,17 @@ values: papermill's ``-p`` would turn a printed ``8.60`` into ``8.6``.
 from __future__ import annotations
 
 import os
-import re
 import sys
 import threading
 import time
-import traceback
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import NamedTuple
+
+from reanalyse.runner.errors import RunError
 
 __all__ = ["Task", "Outcome", "execute_task", "start_worker", "published_result",
-           "skip_unused_imports", "input_error",
+           "skip_unused_imports",
            "KERNEL_PRELOAD", "WORKER_PRELOAD", "KERNEL_STARTS", "default_kernel_start", "OK",
            "FAILED", "BAD_INPUT"]
 
@@ -41,8 +42,6 @@ def default_kernel_start() -> str:
 #: Modules the kernel fork server imports once for all kernels (what the templates import).
 KERNEL_PRELOAD = ("reanalyse.reports.report", "reanalyse.reports.plots", "reanalyse.claims.check",
                   "reanalyse.model.analysis", "reanalyse.model.studyfile")
-
-_ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 
 
 @dataclass(frozen=True)
@@ -77,8 +76,8 @@ class Outcome:
         The check the notebook published (``StudyCheck.to_dict()``).
     notebook, html : str or None
         The executed notebook (nbformat JSON) and its HTML.
-    error : dict or None
-        ``summary`` (one line), ``message``, and where known ``kind``, ``cell``, ``hint``.
+    error : RunError or None
+        Why the analysis did not run.
     study : dict or None
         ``id``, ``citation`` and ``path`` of the study, when it could be read.
     """
@@ -88,7 +87,7 @@ class Outcome:
     result: dict | None = None
     notebook: str | None = None
     html: str | None = None
-    error: dict | None = None
+    error: RunError | None = None
     study: dict | None = None
     started: float = 0.0
     duration: float = 0.0
@@ -192,14 +191,6 @@ def _worker(kernel_start: str, zygote: str | None = None) -> _Worker:
         return _WORKERS[kernel_start]
 
 
-def input_error(error) -> dict:
-    """The fields of an :class:`~reanalyse.errors.InputFileError` for a report, with ``summary``
-    and ``message`` (the error quotes an excerpt of the offending value:
-    :func:`reanalyse.errors.excerpt`)."""
-    return {**error.to_dict(), "summary": f"bad {error.kind}: {error.problem}",
-            "message": str(error)}
-
-
 def execute_task(task: Task) -> Outcome:
     """Run one analysis and return its :class:`Outcome` (never raises for the analysis)."""
     started, clock = time.time(), time.monotonic()
@@ -219,9 +210,7 @@ def execute_task(task: Task) -> Outcome:
         notebook, error, attempts = _execute(task)
         result = published_result(notebook) if notebook is not None else None
         if error is None and result is None:
-            error = {"kind": "no_result", "summary": "the notebook published no verdicts",
-                     "message": "No output carried the check's result.",
-                     "hint": "display reanalyse.reports.report.verdict_table(result) in the notebook"}
+            error = RunError.no_result()
         html = None
         if notebook is not None:
             from reanalyse.runner.outputs import render_html
@@ -239,16 +228,13 @@ def execute_task(task: Task) -> Outcome:
     except Exception as unexpected:  # noqa: BLE001 - one analysis must not stop the batch
         from reanalyse.runner.outputs import error_page
 
-        text = str(unexpected)
-        error = {"kind": "internal",
-                 "summary": f"{type(unexpected).__name__}: {text[:200]}"
-                            + ("…" if len(text) > 200 else ""),
-                 "message": traceback.format_exc()}
+        error = RunError.internal(unexpected)
         return outcome(FAILED, error=error, study=study, html=error_page(task.name, error))
 
 
 def _check_inputs(task: Task):
-    """``(problem, study)``: a problem dict for bad input (else None) and the study's identity."""
+    """``(problem, study)``: a :class:`RunError` for bad input (else None) and the study's
+    identity."""
     import nbformat
     from papermill import inspect_notebook
 
@@ -258,40 +244,37 @@ def _check_inputs(task: Task):
 
     for path in (task.analysis_path, task.study_path, task.notebook_path):
         if not os.path.isfile(path):
-            return {"kind": "missing_file", "summary": f"{path} not found on {_where()}",
-                    "message": f"{path}: file not found",
-                    "hint": "workers must see the analyses, studies and notebooks at the same "
-                            "paths as the machine that starts the run"}, None
+            return RunError.missing_file(path), None
     study = None
     try:
         load_analysis(task.analysis_path)
         loaded = load_study(task.study_path)
         study = {"id": loaded.id, "citation": loaded.citation, "path": task.study_path}
     except InputFileError as error:
-        return input_error(error), study
+        return RunError.from_input_error(error), study
     notebook = nbformat.read(task.notebook_path, as_version=4)
     if not any("parameters" in cell.get("metadata", {}).get("tags", ())
                for cell in notebook.cells):
-        return {"kind": "notebook", "path": task.notebook_path,
-                "summary": "the notebook has no cell tagged 'parameters'",
-                "message": f"{task.notebook_path}: no cell is tagged 'parameters'",
-                "hint": "tag the cell that sets analysis_path and study_path 'parameters'"}, study
+        return RunError.no_parameters_cell(task.notebook_path), study
     declared = set(inspect_notebook(task.notebook_path))
     unknown = sorted(set(_parameters(task)) - declared)
     if unknown:
-        return {"kind": "notebook", "path": task.notebook_path,
-                "summary": "unknown notebook parameters: " + ", ".join(unknown),
-                "message": f"{task.notebook_path} does not declare "
-                           + ", ".join(unknown) + " in its parameters cell "
-                           f"(it declares: {', '.join(sorted(declared)) or 'nothing'})",
-                "hint": "declare them in the notebook's parameters cell, or remove them from "
-                        "the analysis file's parameters"}, study
+        return RunError.unknown_parameters(task.notebook_path, unknown, declared), study
     return None, study
 
 
 def _parameters(task: Task) -> dict:
     return {"analysis_path": task.analysis_path, "study_path": task.study_path,
             **task.parameters}
+
+
+class _Attempt(NamedTuple):
+    """One execution in a new kernel."""
+
+    notebook: object            # the (partly) executed notebook, or None
+    error: RunError | None
+    started: bool               # whether any cell began (if not, the kernel may start again)
+    fork_server_failed: bool = False  # the kernel fork server, not the kernel, failed
 
 
 def _execute(task: Task):
@@ -303,20 +286,20 @@ def _execute(task: Task):
         attempt += 1
         if worker.kernel_start == "fork":
             worker.ensure_zygote()
-        notebook, error, started = _attempt(task, worker, deadline)
-        if started or error is None or attempt >= task.start_attempts \
+        run = _attempt(task, worker, deadline)
+        if run.started or run.error is None or attempt >= task.start_attempts \
                 or time.monotonic() > deadline:
-            if error is not None and not started:
-                error["summary"] = f"the kernel did not start ({attempt} attempts)"
-            return notebook, error, attempt
-        if error.get("zygote") and worker.kernel_start == "fork":
+            error = run.error
+            if error is not None and not run.started:
+                error = replace(error, summary=f"the kernel did not start ({attempt} attempts)")
+            return run.notebook, error, attempt
+        if run.fork_server_failed and worker.kernel_start == "fork":
             worker.replace_zygote()
         time.sleep(0.2 * attempt)  # let a start-up race settle
 
 
-def _attempt(task: Task, worker: _Worker, deadline: float):
-    """``(notebook, error, started)``: one execution in a new kernel; ``started`` says whether
-    any cell began (if not, the kernel failed to start and may be started again)."""
+def _attempt(task: Task, worker: _Worker, deadline: float) -> _Attempt:
+    """One execution of the notebook in a new kernel."""
     import papermill
     from jupyter_core.utils import run_sync
     from nbclient.exceptions import CellTimeoutError, DeadKernelError
@@ -342,31 +325,19 @@ def _attempt(task: Task, worker: _Worker, deadline: float):
             timeout_func=lambda cell: max(1.0, deadline - time.monotonic()),
             on_cell_start=cell_started, on_notebook_start=notebook_started,
             resources={"metadata": {"path": str(Path(task.notebook_path).parent)}})
-        return notebook, None, True
+        return _Attempt(notebook, None, True)
     except PapermillExecutionError as error:
-        first = f"{error.ename}: {error.evalue}".strip()
-        return seen["notebook"], {
-            "kind": "cell", "cell": error.cell_index, "execution_count": error.exec_count,
-            "ename": error.ename, "evalue": error.evalue,
-            "summary": f"cell [{error.exec_count}] raised {first}",
-            "message": _ANSI.sub("", "\n".join(error.traceback)), "source": error.source}, True
+        return _Attempt(seen["notebook"], RunError.cell_raised(error), True)
     except CellTimeoutError:
-        summary = f"the notebook ran past its {task.timeout:g} s timeout"
-        return _mark(seen, "TimeoutError", summary), {
-            "kind": "timeout", "cell": seen["cell"], "summary": summary,
-            "message": summary}, True
+        error = RunError.timeout(seen["cell"], task.timeout)
+        return _Attempt(_mark(seen, "TimeoutError", error.summary), error, True)
     except DeadKernelError:
-        summary = "the kernel died while the notebook ran"
-        return _mark(seen, "DeadKernelError", summary), {
-            "kind": "dead_kernel", "cell": seen["cell"], "summary": summary,
-            "message": summary + "\n\nKernel output:\n" + _tail(km.kernel_log)}, True
-    except Exception as error:  # noqa: BLE001 - e.g. a kernel that did not start
-        summary = f"{type(error).__name__}: {error}"
-        return _mark(seen, type(error).__name__, summary), {
-            "kind": "kernel", "cell": seen["cell"], "summary": summary,
-            "zygote": isinstance(error, ZygoteError),
-            "message": summary + "\n\nKernel output:\n" + _tail(km.kernel_log)}, \
-            seen["cell"] is not None
+        error = RunError.dead_kernel(seen["cell"], _tail(km.kernel_log))
+        return _Attempt(_mark(seen, "DeadKernelError", error.summary), error, True)
+    except Exception as failure:  # noqa: BLE001 - e.g. a kernel that did not start
+        error = RunError.kernel(seen["cell"], failure, _tail(km.kernel_log))
+        return _Attempt(_mark(seen, type(failure).__name__, error.summary), error,
+                        seen["cell"] is not None, isinstance(failure, ZygoteError))
     finally:
         run_sync(stop_kernel)(km)
         Path(km.kernel_log).unlink(missing_ok=True)

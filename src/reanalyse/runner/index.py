@@ -93,7 +93,7 @@ def _row(run) -> str:
     study_cell = "<br>".join(parts)
     status = f'<span class="status-{run.status}">{_STATUS_TEXT[run.status]}</span>'
     if run.error:
-        status += f'<br>{html.escape(run.error.get("summary", ""))}'
+        status += f'<br>{html.escape(run.error.summary)}'
     elif run.duration is not None:
         status += f'<br><span class="muted">{run.duration:.1f} s</span>'
     files = run.files

@@ -29,6 +29,7 @@ from concurrent.futures.process import BrokenProcessPool
 
 from reanalyse.runner.execution import (FAILED, KERNEL_PRELOAD, WORKER_PRELOAD, Outcome, Task,
                                         execute_task, skip_unused_imports, start_worker)
+from reanalyse.runner.errors import RunError
 from reanalyse.runner.lifetime import die_with_parent
 
 __all__ = ["run_local", "ZYGOTE_RESTARTS"]
@@ -99,9 +100,7 @@ def _outcomes(pool, futures, zygote):
                 try:
                     yield future.result()
                 except BrokenProcessPool as error:
-                    yield Outcome(task.name, FAILED, error={
-                        "kind": "worker", "summary": "the worker process stopped unexpectedly",
-                        "message": f"{type(error).__name__}: {error}"})
+                    yield Outcome(task.name, FAILED, error=RunError.lost(error))
         finished = True
     finally:
         if not finished:

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from reanalyse import style
 from reanalyse.io import write_atomic
+from reanalyse.runner.errors import RunError
 
 __all__ = ["write_atomic", "report_files", "failed_files", "render_html", "error_page",
            "prepare_exporter", "HIDE_INPUT_TAG"]
@@ -124,8 +125,8 @@ def _message_without_hint(message: str, hint: str | None) -> str:
     return message
 
 
-def _details(error: dict) -> str:
-    shown = {key: value for key, value in error.items()
+def _details(error: RunError) -> str:
+    shown = {key: value for key, value in error.to_dict().items()
              if key not in ("summary", "message", "hint") and value not in (None, "", [], {})}
     keys = [key for key in _DETAIL_NAMES if key in shown] + sorted(
         key for key in shown if key not in _DETAIL_NAMES)
@@ -145,16 +146,15 @@ def _details(error: dict) -> str:
     return f'<h2>Details</h2><dl class="details">{"".join(rows)}</dl>'
 
 
-def error_page(name: str, error: dict) -> str:
+def error_page(name: str, error: RunError) -> str:
     """A standalone HTML page for an analysis that could not run: what is wrong and how to fix.
 
-    ``error`` has ``message`` and optionally ``summary``, ``hint`` and structured details
-    (``kind``, ``path``, ``line``, ``field``, ``value``, ...).  The page shows the message
-    once, the hint once and the details as a list; everything is escaped.
+    The page shows the error's message once, its hint once and its other fields (``kind``,
+    ``path``, ``line``, ``field``, ``value``, the details) as a list; everything is escaped.
     """
-    hint = error.get("hint")
-    summary = error.get("summary") or "The analysis could not run."
-    message = _message_without_hint(str(error.get("message") or ""), hint)
+    hint = error.hint
+    summary = error.summary or "The analysis could not run."
+    message = _message_without_hint(error.message or "", hint)
     message_html = (f"<pre>{html.escape(message)}</pre>"
                     if message and message.strip() != summary.strip() else "")
     return f"""<!DOCTYPE html>

@@ -38,10 +38,10 @@ def describe(run) -> str:
     where in which file the problem is, and the hint)."""
     if not run.ok:
         what = "bad input" if run.status == "bad_input" else "failed"
-        error = run.error or {}
-        line = f"{run.name}: {what}: {error.get('summary', '')}"
-        if error.get("path") and error.get("message"):
-            line += "\n" + "\n".join("    " + part for part in error["message"].splitlines())
+        error = run.error
+        line = f"{run.name}: {what}: {error.summary if error else ''}"
+        if error and error.path and error.message:
+            line += "\n" + "\n".join("    " + part for part in error.message.splitlines())
         return line
     verdicts = verdict_counts(run.verdicts.values())
     when = "up to date" if run.status == "up_to_date" else f"ran in {run.duration:.1f} s"
