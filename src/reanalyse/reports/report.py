@@ -504,7 +504,7 @@ def cutoff_takeaway(analysis) -> str | None:
     stated cut-off, the cut-offs at which the printed counts fit their means and SDs, and what
     the conventional cut-offs they exclude would allow.
     """
-    from reanalyse.sensitivity.cutoff import WORDS, _runs
+    from reanalyse.sensitivity.cutoff import WORDS, score_runs
 
     if analysis is None:
         return None
@@ -536,7 +536,7 @@ def cutoff_takeaway(analysis) -> str | None:
     means = "means and SDs" if len(swept) > 1 else "mean and SD"
     if fitting:
         text = (f"{counts}{printed} fit{'' if len(swept) > 1 else 's'} the printed {means}"
-                f"{together} only if the cut-off is {_runs(sorted(fitting))} (counting scores "
+                f"{together} only if the cut-off is {score_runs(sorted(fitting))} (counting scores "
                 f"{words} it)")
     else:
         text = (f"no single cut-off of the scale lets {counts}{printed} fit the printed "

@@ -52,7 +52,7 @@ from reanalyse.sensitivity._common import NotComputed, clean
 from reanalyse.sensitivity.dichotomisation import implied_proportion
 
 __all__ = ["ArmCutoff", "TestReach", "CutoffAnalysis", "exact_cutoff", "PROGRAMMES",
-           "WORDS"]
+           "WORDS", "score_runs"]
 
 #: Work budget of one exact question of a claim: integer programmes solved (see above).
 PROGRAMMES = 4
@@ -70,7 +70,7 @@ def _cutoff_text(relation: str, value: Fraction) -> str:
     return f"{relation} {_score(value)}"
 
 
-def _runs(values) -> str:
+def score_runs(values) -> str:
     """``8 to 11, 14`` for the scores 8, 9, 10, 11, 14 (consecutive scale points joined)."""
     if not values:
         return ""
@@ -272,7 +272,7 @@ class CutoffAnalysis:
             head = f"{arm.printed} ({arm.label})"
             if fitting:
                 text = (f"{head} fits the printed mean and SD only with a cut-off of "
-                        f"{_runs(fitting)} (counting scores {words} it)")
+                        f"{score_runs(fitting)} (counting scores {words} it)")
             else:
                 text = (f"{head} fits the printed mean and SD with no cut-off of the scale "
                         f"(counting scores {words} it)")
@@ -286,14 +286,14 @@ class CutoffAnalysis:
             if undetermined:
                 text += (f" (undetermined beyond the proven bracket within the work budget "
                          f"at cut-offs "
-                         f"{_runs(undetermined)})")
+                         f"{score_runs(undetermined)})")
             notes.append(text)
         if len(self.arms) == 2 and all(a.sweep is not None for a in self.arms):
             both = sorted(set(self.arms[0].fitting_cutoffs())
                           & set(self.arms[1].fitting_cutoffs()))
             if both:
                 notes.append(f"Both printed counts fit together only with a cut-off of "
-                             f"{_runs(both)}")
+                             f"{score_runs(both)}")
             elif all(a.feasible for a in self.arms):
                 notes.append("No single cut-off of the scale fits both printed counts")
         return tuple(notes)
