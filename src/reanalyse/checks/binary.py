@@ -34,7 +34,6 @@ number of pairs, never with (n1 + 1)(n2 + 1).  Boschloo's p is a nondecreasing f
 statistic (Fisher's p) at fixed arm sizes, since a larger statistic only widens the rejection
 region; its extremes over the pairs are therefore those at the pairs with the smallest and
 largest Fisher p, and it is computed at those and at the printed pair only.
-:func:`two_proportion_chi2` and :func:`two_proportion_z` are re-exported from the kernel.
 """
 
 from __future__ import annotations
@@ -50,12 +49,11 @@ from reanalyse.kernels.twobytwo import TableTooLargeError, two_proportion_chi2, 
 from reanalyse.kernels.printed import PrintedNumber
 from reanalyse.kernels.granularity import percent_count_range
 from reanalyse.checks.results import Effect, SpecResult, decide
-from reanalyse.kernels.granularity import percent_count_range
+from reanalyse.model import tests
 from reanalyse.model.options import BOSCHLOO_POLICIES
 from reanalyse.model.study import ALTERNATIVES
 
-__all__ = ["feasible_events", "CountPairs", "binary_tests", "two_proportion_chi2",
-           "two_proportion_z", "risk_effects", "boschloo_pvalues", "BOSCHLOO_POLICIES",
+__all__ = ["feasible_events", "CountPairs", "binary_tests", "risk_effects", "boschloo_pvalues", "BOSCHLOO_POLICIES",
            "MAX_COUNT_PAIRS", "BOSCHLOO_EXACT_TABLES"]
 
 
@@ -154,27 +152,25 @@ def binary_tests(pairs: CountPairs, *, alternative: str = "two-sided", alpha: fl
     note = None if count == 1 else f"{count} count pairs are consistent with the printed numbers"
     results = []
 
-    for name, label, correction in (("pearson_chi2", "Pearson's chi-square", False),
-                                    ("yates_chi2", "Yates-corrected chi-square", True)):
+    for name, correction in (("pearson_chi2", False), ("yates_chi2", True)):
         x2, p = two_proportion_chi2(a, n1, c, n2, correction=correction,
                                     alternative=alternative)
-        results.append(_spec(name, label, x2, p, alpha, (1.0,), count, note))
+        results.append(_spec(name, x2, p, alpha, (1.0,), count, note))
 
     fisher_p = twobytwo.fisher_exact_pvalues(a, n1, c, n2, alternative)
-    results.append(_spec("fisher_exact", "Fisher's exact test", None, fisher_p, alpha, (), count,
-                         note))
+    results.append(_spec("fisher_exact", None, fisher_p, alpha, (), count, note))
     results.append(_boschloo(a, c, n1, n2, fisher_p, alternative, alpha, boschloo, count, note))
 
     z, p = two_proportion_z(a, n1, c, n2, alternative=alternative)
-    results.append(_spec("z_pooled", "two-proportion z-test (pooled)", z, p, alpha, (), count,
-                         note))
+    results.append(_spec("z_pooled", z, p, alpha, (), count, note))
     return tuple(results)
 
 
-def _spec(name, label, statistic, p, alpha, df, count, note) -> SpecResult:
+def _spec(name, statistic, p, alpha, df, count, note) -> SpecResult:
     p_min, p_max = float(np.min(p)), float(np.max(p))
     return SpecResult(
-        name=name, label=label, statistic=None if statistic is None else float(statistic[0]),
+        name=name, label=tests.label(name),
+        statistic=None if statistic is None else float(statistic[0]),
         p=float(p[0]), p_min=p_min, p_max=p_max, significant=decide(p_min, p_max, alpha),
         statistic_min=None if statistic is None else float(np.min(statistic)),
         statistic_max=None if statistic is None else float(np.max(statistic)),
@@ -191,7 +187,7 @@ def boschloo_pvalues(statistics, treat_n: int, control_n: int, alternative: str)
 
 
 def _boschloo(a, c, n1, n2, fisher_p, alternative, alpha, policy, count, note) -> SpecResult:
-    label = "Boschloo's exact test"
+    label = tests.label("boschloo_exact")
     if policy == "never":
         return SpecResult("boschloo_exact", label, None, None, None, None, None, tables=count,
                           note="not computed (switched off)")

@@ -34,6 +34,7 @@ from scipy import special
 from reanalyse.kernels.anova import anova_pvalues, ssb_range
 from reanalyse.kernels.distributions import f_sf, norm_ppf, t_cdf, t_ppf, t_sf
 from reanalyse.checks.results import Effect, SpecResult, decide
+from reanalyse.model import tests
 
 __all__ = ["ArmBox", "two_sample_tests", "k_sample_tests", "mean_difference", "hedges_g",
            "hedges_correction"]
@@ -122,12 +123,11 @@ def two_sample_tests(treat: ArmBox, control: ArmBox, *, alternative: str = "two-
     df_welch = (v1 + v2) ** 2 / (v1**2 / (n1 - 1) + v2**2 / (n2 - 1))
 
     results = []
-    for name, label, t, df in (("student_t", "Student's t-test", t_student,
-                                np.full_like(d, df_student)),
-                               ("welch_t", "Welch's t-test", t_welch, df_welch)):
+    for name, t, df in (("student_t", t_student, np.full_like(d, df_student)),
+                        ("welch_t", t_welch, df_welch)):
         p = _p_from_t(t, df, alternative)
         results.append(SpecResult(
-            name=name, label=label, statistic=float(t[0]), p=float(p[0]),
+            name=name, label=tests.label(name), statistic=float(t[0]), p=float(p[0]),
             p_min=float(p.min()), p_max=float(p.max()),
             significant=decide(float(p.min()), float(p.max()), alpha),
             statistic_min=float(t.min()), statistic_max=float(t.max()), df=(float(df[0]),)))
@@ -146,10 +146,10 @@ def k_sample_tests(arms: tuple[ArmBox, ...], *, alpha: float = 0.05
     smallest at the smallest SSB with every SD at its high end: two corners of the SD box,
     not its 2**k vertices.  The SSB extremes over the box of means are those of
     :func:`reanalyse.kernels.anova.ssb_range` (exact, or a guaranteed bound for the largest
-    when the search would be too large; the note says so).  Welch's F is likewise a weighted SSB of the means
-    (weights n_i / s_i**2) over a function of the SDs, so for each SD row tried its mean
-    extremes are found the same way; over the SDs it is searched at the box's vertices (up to
-    k = 6; beyond, at its two corners), a documented approximation.
+    when the search would be too large; the note says so).  Welch's F is likewise a weighted
+    SSB of the means (weights n_i / s_i**2) over a function of the SDs, so for each SD row
+    tried its mean extremes are found the same way; over the SDs it is searched at the box's
+    vertices (up to k = 6; beyond, at its two corners), a documented approximation.
 
     Returns
     -------
@@ -177,7 +177,7 @@ def k_sample_tests(arms: tuple[ArmBox, ...], *, alpha: float = 0.05
     bounded = "" if exact else ("the largest F is a guaranteed upper bound (too many arms "
                                 "with overlapping means to search exactly), so p_min is a "
                                 "lower bound")
-    anova = SpecResult(name="anova_f", label="one-way ANOVA", statistic=f_printed,
+    anova = SpecResult(name="anova_f", label=tests.label("anova_f"), statistic=f_printed,
                        p=p_printed, p_min=p_min, p_max=p_max,
                        significant=decide(p_min, p_max, alpha),
                        statistic_min=f_min, statistic_max=f_max,
@@ -197,8 +197,9 @@ def k_sample_tests(arms: tuple[ArmBox, ...], *, alpha: float = 0.05
     note = "extremes searched over the vertices of the SDs' rounding box"
     if not (exact and row_exact.all()):
         note += "; the largest F is a guaranteed upper bound"
-    welch = SpecResult(name="welch_anova", label="Welch's ANOVA", statistic=float(f[0]),
-                       p=float(p[0]), p_min=float(p.min()), p_max=float(p.max()),
+    welch = SpecResult(name="welch_anova", label=tests.label("welch_anova"),
+                       statistic=float(f[0]), p=float(p[0]), p_min=float(p.min()),
+                       p_max=float(p.max()),
                        significant=decide(float(p.min()), float(p.max()), alpha),
                        statistic_min=float(f.min()), statistic_max=float(f.max()),
                        df=(float(df1), float(df2_welch[0])), note=note)

@@ -30,9 +30,9 @@ from reanalyse.sensitivity.baseline import (BaselineBalance, BaselineVariable, b
                                             baseline_variable_continuous,
                                             baseline_variable_counts, baseline_variable_printed)
 from reanalyse.sensitivity.claim import ANALYSES, ClaimSensitivity, claim_sensitivity
-from reanalyse.sensitivity.dichotomisation import (Cutoff, DichotomisationResult,
-                                                   ImpliedProportion, dichotomisation_coherence,
-                                                   implied_proportion, parse_cutoff)
+from reanalyse.kernels.cutoffs import Cutoff, parse_cutoff
+from reanalyse.sensitivity.dichotomisation import (DichotomisationResult, ImpliedProportion,
+                                                   dichotomisation_coherence, implied_proportion)
 from reanalyse.sensitivity.fragility import (FragilityRange, FragilityResult, fragility_index,
                                              fragility_range)
 

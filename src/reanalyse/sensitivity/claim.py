@@ -46,7 +46,8 @@ from reanalyse.sensitivity.attrition import attrition_bounds_binary, attrition_b
 from reanalyse.sensitivity.cutoff import exact_cutoff
 from reanalyse.sensitivity.baseline import (baseline_balance, baseline_variable_continuous,
                                             baseline_variable_counts, baseline_variable_printed)
-from reanalyse.sensitivity.dichotomisation import dichotomisation_coherence, parse_cutoff
+from reanalyse.kernels.cutoffs import parse_cutoff
+from reanalyse.sensitivity.dichotomisation import dichotomisation_coherence
 from reanalyse.sensitivity.fragility import fragility_range
 from reanalyse.model import tests
 from reanalyse.model.study import Claim, ClaimContext, ContinuousArm, Outcome, Study

@@ -30,8 +30,8 @@ from reanalyse.kernels.cutoffs import Cutoff, parse_cutoff
 from reanalyse.kernels.pformat import format_p
 from reanalyse.sensitivity._common import clean, fmt, record_dict
 
-__all__ = ["Cutoff", "parse_cutoff", "ImpliedProportion", "implied_proportion",
-           "DichotomisationResult", "dichotomisation_coherence"]
+__all__ = ["ImpliedProportion", "implied_proportion", "DichotomisationResult",
+           "dichotomisation_coherence"]
 
 
 @dataclass(frozen=True)
