@@ -20,6 +20,8 @@ Measures (:data:`MEASURES`)
     ``RR``   log risk ratio, variance 1/a - 1/n1 + 1/c - 1/n2 (Katz).
     ``RD``   risk difference p1 - p2; ``vtype`` "LS" p1 q1/n1 + p2 q2/n2 (Wald), "UB" with
              n - 1 in the denominators, "AV" with the n-weighted mean proportion of each arm.
+    ``PETO`` Peto's log odds ratio (O - E) / V, variance 1 / V, with O = a,
+             E = (a + c) n1 / N, V = (a + c)(b + d) n1 n2 / (N^2 (N - 1)).
 
 Zero cells (:data:`ZERO_CELLS`, binary measures only)
     ``"revman"`` (the default; Review Manager 5): a table with a zero cell has 0.5 added to
@@ -57,10 +59,10 @@ from reanalyse.errors import ReanalyseError
 
 __all__ = ["MEASURES", "BINARY_MEASURES", "CONTINUOUS_MEASURES", "ZERO_CELLS", "VTYPES",
            "EffectSizes", "EffectSizeError", "hedges_correction", "mean_difference",
-           "standardised_mean_difference", "odds_ratio", "risk_ratio", "risk_difference",
+           "standardised_mean_difference", "odds_ratio", "risk_ratio", "risk_difference", "peto_odds_ratio",
            "effect_sizes"]
 
-BINARY_MEASURES = ("OR", "RR", "RD")
+BINARY_MEASURES = ("OR", "RR", "RD", "PETO")
 CONTINUOUS_MEASURES = ("MD", "SMD")
 MEASURES = CONTINUOUS_MEASURES + BINARY_MEASURES
 
@@ -69,7 +71,7 @@ ZERO_CELLS = {"revman": (0.5, True), "metafor": (0.5, False), "none": (0.0, Fals
 
 #: Variance types each measure accepts (escalc's ``vtype``), the default first.
 VTYPES = {"MD": ("LS", "UB", "HO"), "SMD": ("LS", "LS2", "UB", "AV"), "OR": ("LS",),
-          "RR": ("LS",), "RD": ("LS", "UB", "AV")}
+          "RR": ("LS",), "RD": ("LS", "UB", "AV"), "PETO": ("LS",)}
 
 
 class EffectSizeError(ReanalyseError, ValueError):
@@ -150,8 +152,8 @@ class EffectSizes:
 
     @property
     def ratio(self) -> bool:
-        """Whether ``yi`` is a log ratio (OR, RR)."""
-        return self.measure in ("OR", "RR")
+        """Whether ``yi`` is a log ratio (OR, RR, PETO)."""
+        return self.measure in ("OR", "RR", "PETO")
 
     def confidence_interval(self, confidence_level: float = 0.95) -> tuple[np.ndarray, np.ndarray]:
         """Wald interval yi -/+ z sqrt(vi) per study, on the scale of ``yi``.
@@ -358,7 +360,26 @@ def risk_difference(treat_events, treat_n, control_events, control_n, *,
     return EffectSizes("RD", p1 - p2, vi, corrected, dropped, zero_cells=zero_cells, vtype=vtype)
 
 
-_BINARY = {"OR": odds_ratio, "RR": risk_ratio, "RD": risk_difference}
+def peto_odds_ratio(treat_events, treat_n, control_events, control_n, *,
+                    zero_cells: str = "revman") -> EffectSizes:
+    """Peto's log odds ratio (O - E) / V and its variance 1 / V (``escalc("PETO")``).
+
+    Parameters as :func:`odds_ratio`; the convention applies to the cells as there (escalc
+    applies it to PETO too).  A table with V = 0 (no events or no non-events at all) has
+    ``yi`` and ``vi`` NaN or infinite, as in escalc, unless left out.
+    """
+    (a, b, c, d), corrected, dropped = _cells(treat_events, treat_n, control_events,
+                                              control_n, zero_cells)
+    n1, n2 = a + b, c + d
+    total = n1 + n2
+    with np.errstate(divide="ignore", invalid="ignore"):
+        variance = (a + c) * (b + d) * (n1 / total) * (n2 / total) / (total - 1)
+        yi = (a - (a + c) * n1 / total) / variance
+        vi = 1 / variance
+    return EffectSizes("PETO", yi, vi, corrected, dropped, zero_cells=zero_cells)
+
+
+_BINARY = {"OR": odds_ratio, "RR": risk_ratio, "RD": risk_difference, "PETO": peto_odds_ratio}
 _CONTINUOUS = {"MD": mean_difference, "SMD": standardised_mean_difference}
 
 
