@@ -59,7 +59,7 @@ def refused(tmp_path, old, new):
      "more than 100,000,000"),
     ("mean: 8.60", "mean: 1e-99999999999", "outcomes[0].arms.treat.mean", "magnitude"),
     ('p: "0.062"', 'p: "1e-10000000"', "claims[0].reported.p", "magnitude"),
-    ("sd: 2.10", "sd: -2.10", "outcomes[0].arms.treat.sd", "must not be negative"),
+    ("sd: 2.10", "sd: -2.10", "outcomes[0].arms.treat.sd", "must be positive"),
     ("    type: binary\n", '    type: binary\n    derived_from: score\n    cutoff: ">= 13 points"\n',
      "outcomes[1].cutoff", "cannot read the cut-off"),
 ])
@@ -161,23 +161,29 @@ def test_check_goes_on_after_a_bad_file(tmp_path, capsys):
     assert "synthetic-bad.yaml:2" in captured.err and "lower-score" in captured.out
 
 
-def test_a_printed_sd_of_zero_is_a_small_positive_sd(tmp_path):
-    # Both arms print SD 0.0 (true SDs in (0, 0.05]) and means 8.60 and 10.0: the smallest |t|
-    # is at the closest means and the largest SDs, (10.0 - 0.05 - 8.605) / sqrt(2 * 0.05**2 / 20)
-    # on 38 df for both tests (equal SDs and n: Welch's df is 38 too); the SDs' lower ends reach
-    # 0, so p_min is 0.
+def test_the_tests_stay_finite_where_an_sd_interval_reaches_zero():
+    # The loader refuses a printed SD of 0 (a transcription slip); the rebuilt tests still take
+    # an SD interval reaching 0, as "0.0" reads under rounding: true SDs in (0, 0.05].  Means
+    # 8.60 and 10.0, n = 20 each: the smallest |t| is at the closest means and the largest SDs,
+    # (10.0 - 0.05 - 8.605) / sqrt(2 * 0.05**2 / 20) on 38 df for both tests (equal SDs and n:
+    # Welch's df is 38 too); the SDs' lower ends reach 0, so p_min is 0.
     from scipy import stats
 
+    from reanalyse.checks.continuous import ArmBox, two_sample_tests
+    from reanalyse.kernels.printed import parse_number
+    from reanalyse.model.study import ContinuousArm
+
     t_smallest = (10.0 - 0.05 - 8.605) / math.sqrt(2 * 0.05**2 / 20)
-    text = VALID.replace("sd: 2.10", "sd: 0.0").replace("sd: 2.5", "sd: 0.0")
-    claim = check_file(write(tmp_path, text)).claims[0]
-    tests = {spec.name: spec for spec in claim.specs if spec.name in ("student_t", "welch_t")}
+    boxes = [ArmBox.from_arm(ContinuousArm(n=20, mean=parse_number(mean),
+                                           sd=parse_number("0.0")), "nearest")
+             for mean in ("8.60", "10.0")]
+    tests = {spec.name: spec for spec in two_sample_tests(*boxes)}
     assert set(tests) == {"student_t", "welch_t"}
     for spec in tests.values():
         assert spec.p_min == 0.0
         assert spec.p_max == pytest.approx(2 * stats.t.sf(t_smallest, 38), rel=1e-6)
         assert math.isfinite(spec.statistic)
-    json.dumps(claim.to_dict(), allow_nan=False)
+        json.dumps(spec.to_dict(), allow_nan=False)
 
 
 # k arms: the largest between-group sum of squares against every vertex of the box

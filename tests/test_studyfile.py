@@ -64,7 +64,7 @@ def bad(tmp_path, old, new):
 
 @pytest.mark.parametrize("old, new, field, value, line, problem", [
     ("mean: 8.60, sd: 2.10", "mean: 8.60, sd: -2.10", "outcomes[0].arms.treat.sd", "-2.10", 12,
-     "SD must not be negative"),
+     "SD must be positive"),
     ("treat: {n: 20, mean", "treat: {n: 1, mean", "outcomes[0].arms.treat.n", "1", 12,
      "needs at least two participants"),
     # the control arm's line removed: the claim's outcome line moves up to 21
@@ -75,7 +75,7 @@ def bad(tmp_path, old, new):
     ("    type: continuous\n", "    type: continuous\n    derived_from: event\n",
      "outcomes[0].derived_from", "event", 10, "only a binary outcome"),
     ("mean: 8.60, sd: 2.10", "mean: 8.60, sd: -1.2", "outcomes[0].arms.treat.sd", "-1.2", 12,
-     "SD must not be negative"),
+     "SD must be positive"),
     ("treat: {n: 20, mean", "treat: {n: 0, mean", "outcomes[0].arms.treat.n", "0", 12,
      "at least 1"),
     ("{n: 20, events: 5}", "{n: 20, events: 25}", "outcomes[1].arms.treat.events", "25", 18,

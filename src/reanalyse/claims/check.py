@@ -96,6 +96,7 @@ class StudyCheck:
         return {"study": self.study.id, "citation": self.study.citation, "doi": self.study.doi,
                 "path": None if self.study.path is None else str(self.study.path),
                 "reanalyse_version": __version__, "options": self.options.to_dict(),
+                "file_remarks": [remark.to_dict() for remark in self.study.remarks],
                 "claims": [claim.to_dict() for claim in self.claims]}
 
 
@@ -130,27 +131,46 @@ def _missing_result(claim: Claim, specs) -> tuple[str, ...]:
 
 def _sd_impossible(outcome: Outcome, arm_ids, study: Study, rounding: Rounding) -> list[str]:
     """SDs larger than the scale allows (Bhatia-Davis bound on the variance), the printed
-    numbers read under ``rounding``."""
+    numbers read under ``rounding``.
+
+    The SD is the printed one or the one a printed SE or CI implies (with n), and the mean the
+    printed one or a CI's midpoint: a derived number passes the check a printed one would.
+    """
     scale = outcome.scale
     if scale is None or scale.min is None or scale.max is None:
         return []
     problems = []
     for arm_id in arm_ids:
         summary = outcome.arms[arm_id]
-        if summary.mean is None or summary.sd is None or summary.n is None or summary.n < 2:
+        sds, means = summary.sd_bounds(rounding), summary.mean_bounds(rounding)
+        if sds is None or means is None or summary.n is None or summary.n < 2:
             continue
         # (max - m)(m - min) is concave in m, largest at the scale's midpoint: over the mean's
         # rounding interval, at the point of the interval nearest the midpoint
-        mean_low, mean_high = summary.mean.interval(rounding)
+        _, mean_low, mean_high = means
         mean = min(max((scale.min + scale.max) / 2, mean_low), mean_high)
         mean = min(max(mean, scale.min), scale.max)
         farthest = (scale.max - mean) * (mean - scale.min)
         largest_sd = math.sqrt(summary.n / (summary.n - 1) * farthest)
-        if summary.sd.interval(rounding)[0] > largest_sd:
-            problems.append(f"the SD {summary.sd} for {study.arm(arm_id).label} exceeds "
-                            f"{largest_sd:.3g}, the largest a mean of {summary.mean} allows on a "
-                            f"{scale.min:g} to {scale.max:g} scale")
+        if sds[1] > largest_sd:
+            problems.append(f"{_spread_phrase(summary)} for {study.arm(arm_id).label} exceeds "
+                            f"{largest_sd:.3g}, the largest "
+                            + (f"a mean of {summary.mean}" if summary.mean is not None else
+                               f"the mean its CI implies ({means[0]:.3g})")
+                            + f" allows on a {scale.min:g} to {scale.max:g} scale")
     return problems
+
+
+def _spread_phrase(summary) -> str:
+    """``the SD 2.18``, or the SD a printed SE or CI implies, naming what was printed."""
+    if summary.sd is not None:
+        return f"the SD {summary.sd}"
+    value = summary.sd_bounds(Rounding.NEAREST)[0]
+    if summary.se is not None:
+        return f"the SD {value:.3g} implied by the SE {summary.se} (n = {summary.n})"
+    level = f"{100 * summary.ci_level:g}%"
+    return (f"the SD {value:.3g} implied by the {level} CI [{summary.ci[0]}, {summary.ci[1]}] "
+            f"(n = {summary.n})")
 
 
 def _granularity_impossible(outcome: Outcome, arm_ids, study: Study,
@@ -158,7 +178,10 @@ def _granularity_impossible(outcome: Outcome, arm_ids, study: Study,
     """Means (GRIM) and SDs (GRIMMER) that no set of whole-number item scores can give.
 
     Applies only where the study file declares the scale's ``items`` (each participant's score
-    is the sum or mean of that many integer items).  The arms go to the kernels as one column;
+    is the sum or mean of that many integer items), and to printed means and SDs: both tests
+    read a number's printed digits, which a mean taken from a CI's midpoint or an SD implied by
+    an SE or a CI does not have (those still meet the scale's bounds, :func:`_sd_impossible`).
+    The arms go to the kernels as one column;
     a number the integer kernels cannot hold, and an SD GRIMMER leaves undecided, flag nothing.
     """
     scale = outcome.scale
@@ -294,7 +317,9 @@ def check_claim(study: Study, claim: Claim, options: CheckOptions = CheckOptions
                           alpha, options.rounding,
                           missing=("a comparison group, or the within-group correlation "
                                    "(or the SD of the change)",), context=context)
-    notes: list[str] = []
+    # the file's own disagreements about this claim come first: they may be slips
+    notes = [remark.note() for remark in study.remarks
+             if remark.claim == claim.id and remark.kind == "conflict"]
     missing = _missing(outcome, arm_ids, study)
     specs, effects, impossible = (), (), []
     if not missing:

@@ -122,6 +122,9 @@ def format_table(results, width: int = 100, *, colour: bool = False) -> str:
     for result in results:
         study = result.study
         lines.append(f"{study.id}  ({study.citation})")
+        for remark in study.remarks:  # the file's own disagreements first: they may be slips
+            lines.extend(textwrap.wrap(remark.describe(), width=width, initial_indent="  ! ",
+                                       subsequent_indent="    "))
         column = max([28] + [len(claim.claim.id) + 1 for claim in result.claims])
         for claim in result.claims:
             shown = [s for role in ("primary", "reported") for s in claim.specs

@@ -64,7 +64,8 @@ claims:                          # what the paper concludes, one entry per claim
     # reported: {{test: t, statistic: "2.20", df: [58], p: "0.03"}}  # every field optional;
     #   test: t, student_t, welch_t, F, anova_f, welch_anova, chi2, pearson_chi2, yates_chi2,
     #   fisher_exact, boschloo_exact, z, z_pooled, r, or regression, ancova, logistic,
-    #   mann_whitney; p as printed: "0.034", "< .05", "ns"; an estimate:
+    #   mann_whitney; df as printed (Student's t on 30 + 30: 58; the check says when the
+    #   arms' n cannot give it); p as printed: "0.034", "< .05", "ns"; an estimate:
     #   estimate: {{measure: OR, value: "0.5", ci: ["0.2", "0.94"], adjusted: true}}
     # alternative: two-sided     # or greater / less (treatment minus control)
     # alpha: 0.05                # optional: this claim's own level

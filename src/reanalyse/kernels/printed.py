@@ -148,12 +148,19 @@ def _normalise_text(text: str) -> str:
     cleaned = re.sub(r"[x×·]10\^?", "e", cleaned)
     if "," in cleaned:
         head, _, tail = cleaned.partition(",")
-        if "," in tail or "." in cleaned or len(tail) == 3 or not tail.isdigit():
+        # "0,026" cannot group thousands (no grouped number starts with 0); "7,610" can
+        grouped = len(tail) == 3 and head.lstrip("+-") not in ("", "0")
+        if "," in tail or "." in cleaned or not tail.isdigit() or grouped:
+            example = (f"{head}{tail} or {head}.{tail}" if grouped and head.lstrip("+-")
+                       .isdigit() else "2.1 or 2100")
             raise PrintedNumberError(
                 text,
-                "ambiguous comma in a number",
+                "ambiguous comma in a number" if grouped else "a comma that is not a decimal "
+                "comma",
                 "a comma before exactly three digits may separate thousands; write the number "
-                "with a decimal point, e.g. 2.1 or 2100",
+                f"with a decimal point as the source means it, e.g. {example}" if grouped else
+                "a decimal comma stands alone between digits ('7,61' is 7.61); write the "
+                "number with a decimal point, e.g. 2.1 or 2100",
             )
         cleaned = f"{head}.{tail}"
     return cleaned
@@ -254,8 +261,13 @@ def parse_number(text) -> PrintedNumber:
     """Parse a printed number, keeping its decimals.
 
     Accepts a plain decimal (``"8.60"``, ``".034"``, ``"-2.1"``), a unicode minus
-    (``"−2.1"``), a decimal comma where it cannot mean thousands (``"2,1"``), and scientific
-    notation (``"2.3e-5"``, ``"2.3 × 10^-5"``).
+    (``"−2.1"``), and scientific notation (``"2.3e-5"``, ``"2.3 × 10^-5"``).
+
+    The decimal comma rule: one comma between digits is a decimal comma (``"7,61"`` is 7.61,
+    ``"0,026"`` is 0.026) unless it could separate thousands, that is unless exactly three
+    digits follow it and a digit other than a lone 0 precedes it (``"7,610"``, ``"1,234"``
+    are refused as ambiguous).  A comma beside a decimal point, two commas, or a comma not
+    between digits is refused.  Each refusal names the comma.
 
     Parameters
     ----------

@@ -217,7 +217,12 @@ class Claim:
 
 @dataclass(frozen=True)
 class Study:
-    """A trial as its paper printed it."""
+    """A trial as its paper printed it.
+
+    ``remarks`` holds what the loader found for the file's reader to check
+    (:class:`reanalyse.model.coherence.FileRemark`: fields that disagree, numbers read by a
+    rule such as the decimal comma); they never change a verdict.
+    """
 
     id: str
     citation: str
@@ -229,6 +234,7 @@ class Study:
     sources: tuple[Source, ...] = ()
     notes: str | None = None
     path: Path | None = None
+    remarks: tuple = ()
 
     def outcome(self, outcome_id: str) -> Outcome:
         """The outcome called ``outcome_id``."""

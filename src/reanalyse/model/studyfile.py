@@ -7,6 +7,7 @@ keep their printed decimals even when unquoted in the YAML (see :mod:`reanalyse.
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import functools
 import re
@@ -16,6 +17,7 @@ from reanalyse.errors import StudyFileError
 from reanalyse.kernels.cutoffs import parse_cutoff
 from reanalyse.kernels.printed import PrintedNumber, PrintedNumberError, parse_number, parse_p
 from reanalyse.model import tests
+from reanalyse.model.coherence import file_remarks, reading_remark
 from reanalyse.model.study import (ALTERNATIVES, POPULATIONS, Arm, BinaryArm, Claim, ContinuousArm,
                              Estimate, Outcome, Reported, Scale, Source, Study)
 from reanalyse.model.yamltext import Located, Text, read_yaml
@@ -55,6 +57,10 @@ _SYNONYMS = {"stdev": "sd", "std": "sd", "s.d.": "sd", "std_dev": "sd",
 MAX_COUNT = 10**8
 #: Largest magnitude of a printed summary; beyond it squares overflow (the SD, the mean).
 MAX_VALUE = 1e100
+#: The rule for a printed spread of 0 or below (SD, SE, or a CI of zero width).
+SPREAD_HINT = ("a printed SD or SE of 0 (or 0.0), or below, is a transcription slip: check the "
+               "source; if the paper really prints 0, leave the spread out and the claim says "
+               "what is missing")
 
 
 def _suggest(word, options) -> str | None:
@@ -92,6 +98,7 @@ class _Reader:
     def __init__(self, path: Path):
         self.path = path
         self.problems: list[StudyFileError] = []
+        self.readings: list = []  # numbers read by a documented rule (a decimal comma)
 
     def note(self, problem, *, field, value=None, line=None, hint=None) -> StudyFileError:
         error = StudyFileError(self.path, problem, field=field, value=value, line=line,
@@ -112,7 +119,18 @@ class _Reader:
                       hint=f"write the {kind} as 'key: value' lines; allowed keys: "
                            + ", ".join(sorted(STUDY_KEYS[kind])))
         unknown = [key for key in value if key not in STUDY_KEYS[kind]]
+        keys = list(value)
         for key in unknown:
+            split = _comma_split(value, keys, key)
+            if split is not None:
+                before, number = split
+                self.note("a decimal comma split this number: inside {...} YAML reads "
+                          f"'{before}: {number}' as '{before}: {value[before]}' and a key "
+                          f"'{key}'", field=_join(field, before), value=number,
+                          line=value.line_of(key),
+                          hint=f"quote it ('{number}', read as {value[before]}.{key}) or "
+                               f"write it with a decimal point: {value[before]}.{key}")
+                continue
             close = _suggest(key, sorted(STUDY_KEYS[kind]))
             hint = (f"did you mean '{close}'? " if close else "") + "allowed keys: " + \
                 ", ".join(sorted(STUDY_KEYS[kind]))
@@ -166,6 +184,9 @@ class _Reader:
             self.fail(f"larger than {MAX_VALUE:g}", field=field, value=value, line=line,
                       hint="no printed summary is this large; check the source (or rescale "
                            "the unit)")
+        if "," in number.text:
+            self.readings.append(reading_remark(self.path, field, line, number.text,
+                                                f"{number.value:g}"))
         return number
 
     @_soft
@@ -254,8 +275,13 @@ class _Reader:
             return None
         line = mapping.line_of(key)
         if not isinstance(value, list) or len(value) != 2:
+            commas = isinstance(value, list) and len(value) in (3, 4) and all(
+                isinstance(item, Text) and item.isdigit() for item in value)
             self.fail("expected [lower, upper]", field=_join(field, key), value=value, line=line,
-                      hint="write the interval as [0.2, 0.94]")
+                      hint="write the interval as [0.2, 0.94]" + (
+                          "; inside [...] a comma separates items, so a decimal comma splits "
+                          "a number: quote each end ('0,2') or use decimal points"
+                          if commas else ""))
         low, high = (self.printed(item, f"{_join(field, key)}[{i}]", line)
                      for i, item in enumerate(value))
         if low.value > high.value:
@@ -266,6 +292,21 @@ class _Reader:
 
 def _join(field: str, key) -> str:
     return f"{field}.{key}" if field else str(key)
+
+
+def _comma_split(mapping: Located, keys: list, key) -> tuple[str, str] | None:
+    """``(field, "7,61")`` when ``key`` is the digits after a decimal comma that YAML took as
+    an item separator inside ``{...}`` (``mean: 7,61`` read as ``mean: 7`` and a key ``61``);
+    else None."""
+    position = keys.index(key)
+    if position == 0 or mapping[key] is not None or not str(key).isdigit():
+        return None
+    before = keys[position - 1]
+    value = mapping[before]
+    if not (isinstance(value, Text) and value.lstrip("+-").isdigit()) \
+            or mapping.line_of(before) != mapping.line_of(key):
+        return None
+    return str(before), f"{value},{key}"
 
 
 def load_study(path) -> Study:
@@ -287,7 +328,8 @@ def load_study(path) -> Study:
     except StudyFileError:
         study = None  # recorded; the problems found so far are raised below
     reader.raise_problems()
-    return study
+    return dataclasses.replace(study, remarks=tuple(reader.readings)
+                               + file_remarks(study, data, path))
 
 
 def _study(reader, path, data) -> Study:
@@ -498,17 +540,23 @@ def _continuous_arm(reader, item, field, line, scale):
                     value=item["n"], line=item.line_of("n"),
                     hint="check n against the source; a single participant has no spread")
     for key, number in spreads.items():
-        if number is not None and number.scaled < 0:
-            reader.note(f"{key.upper()} must not be negative", field=_join(field, key),
-                        value=item[key], line=item.line_of(key),
-                        hint="a negative spread is a transcription error; check the source "
-                             "(a printed 0.0 is read as a small positive SD)")
-    if scale is not None and mean is not None:
+        if number is not None and number.scaled <= 0:
+            reader.note(f"{key.upper()} must be positive", field=_join(field, key),
+                        value=item[key], line=item.line_of(key), hint=SPREAD_HINT)
+    if ci is not None and ci[0].exact == ci[1].exact:
+        reader.note("a confidence interval of zero width (it implies an SD of 0)",
+                    field=_join(field, "ci"), value=item["ci"], line=item.line_of("ci"),
+                    hint=SPREAD_HINT)
+    if scale is not None and (mean is not None or ci is not None):
         low = -float("inf") if scale.min is None else scale.min
         high = float("inf") if scale.max is None else scale.max
-        if not low <= mean.value <= high:
-            reader.note("mean outside the scale", field=_join(field, "mean"), value=item["mean"],
-                        line=item.line_of("mean"), hint=f"the scale runs from {low} to {high}")
+        centre = mean.value if mean is not None else (ci[0].value + ci[1].value) / 2
+        if not low <= centre <= high:
+            key = "mean" if mean is not None else "ci"
+            reader.note("mean outside the scale" if mean is not None else
+                        f"the CI's midpoint, the mean it implies ({centre:g}), lies outside the "
+                        "scale", field=_join(field, key), value=item[key],
+                        line=item.line_of(key), hint=f"the scale runs from {low} to {high}")
     ci_level = reader.fraction(item, "ci_level", field, default=0.95)
     if len(reader.problems) > problems:
         raise reader.problems[-1]

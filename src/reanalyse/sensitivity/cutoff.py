@@ -513,7 +513,12 @@ def exact_cutoff(study: Study, claim, outcome: Outcome, arm_ids, labels, *,
         summary = continuous.arms.get(arm_id)
         if summary is None or summary.n is None or summary.mean is None or summary.sd is None \
                 or summary.n < 2:
-            skipped.append(f"n, mean and SD of {continuous.id} for {label}")
+            derived = summary is not None and (summary.se is not None or summary.ci is not None)
+            # the exact bounds read a printed SD's digits, which an SD implied by an SE or a
+            # CI does not have
+            skipped.append(f"n, mean and SD of {continuous.id} for {label}" + (
+                " (printed as an SD: one implied by an SE or a CI has no printed digits to "
+                "bound)" if derived else ""))
             continue
         n, mean, sd = summary.n, summary.mean.text, summary.sd.text
         common = dict(label=label, n=n, mean=mean, sd=sd)
