@@ -14,6 +14,7 @@ LAYERS = (
     ("sensitivity",),
     ("claims",),
     ("screens",),
+    ("drafting",),
     ("reports",),
     ("runner",),
     ("commands",),

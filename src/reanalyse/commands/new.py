@@ -3,9 +3,17 @@
 reanalyse new ID writes data/ID.yaml (every field of a study file, each explained in a
 comment, the id already matching the file name) and analyses/ID.yaml (the analysis that runs
 it through the claim-check notebook).  The study file loads as it is: fill in the numbers as
-the paper printed them, then run reanalyse check data/ID.yaml.  It refuses an id that is not
-lower-case letters, digits and hyphens, and never overwrites a file.  Exit status: 0 when both
-files were written, 2 when the id is bad or a file exists.
+the paper printed them, then run reanalyse check data/ID.yaml.
+
+reanalyse new ID --from FILE drafts both files from a trial's abstract or results section
+(FILE a .txt, .pdf or .html file, or - for standard input): arms and their sizes, per-arm
+means and SDs (or SEs or CIs), counts and percentages, scales and cut-offs, and claims with
+their statistics, each number's sentence quoted in a comment, each guess marked "# check:",
+each number the text does not print marked "# TODO".  --check then checks the draft at once.
+
+It refuses an id that is not lower-case letters, digits and hyphens, and never overwrites a
+file.  Exit status: 0 when both files were written, 2 when the id is bad, a file exists or the
+text cannot be read.
 """
 
 from __future__ import annotations
@@ -102,6 +110,11 @@ def add_arguments(parser) -> None:
     parser.add_argument("id", metavar="ID",
                         help="the study's id, e.g. smith-2020 (lower-case letters, digits, "
                              "hyphens); the files are data/ID.yaml and analyses/ID.yaml")
+    parser.add_argument("--from", dest="source", metavar="FILE", default=None,
+                        help="draft the files from this text (.txt, .pdf, .html; - reads "
+                             "standard input) instead of writing the empty template")
+    parser.add_argument("--check", action="store_true",
+                        help="with --from: check the draft at once and print its verdicts")
     parser.add_argument("--root", type=Path, default=Path("."),
                         help="the project folder holding data/ and analyses/ (default: the "
                              "current folder)")
@@ -117,18 +130,48 @@ def run(args) -> int:
         if suggestion and _ID.match(suggestion):
             print(f"  hint: reanalyse new {suggestion}", file=sys.stderr)
         return 2
-    files = {args.root / "data" / f"{study_id}.yaml": study_template(study_id),
-             args.root / "analyses" / f"{study_id}.yaml": analysis_template(study_id)}
-    for path in files:
+    if getattr(args, "check", False) and getattr(args, "source", None) is None:
+        print("reanalyse new: --check needs --from FILE (there is nothing to check in an "
+              "empty template)", file=sys.stderr)
+        print(f"  hint: reanalyse new {study_id} --from abstract.txt --check", file=sys.stderr)
+        return 2
+    study_path = args.root / "data" / f"{study_id}.yaml"
+    analysis_path = args.root / "analyses" / f"{study_id}.yaml"
+    for path in (study_path, analysis_path):
         if path.exists():
             print(f"reanalyse new: {path} already exists; nothing was written", file=sys.stderr)
             print("  hint: choose another id, or edit the existing file", file=sys.stderr)
             return 2
+    drafted = None
+    if getattr(args, "source", None) is not None:
+        from reanalyse.drafting import draft, read_text
+
+        name = "standard input" if args.source == "-" else Path(args.source).name
+        drafted = draft(read_text(args.source, stdin=sys.stdin), study_id, source=name)
+        files = {study_path: drafted.text, analysis_path: drafted.analysis}
+    else:
+        files = {study_path: study_template(study_id),
+                 analysis_path: analysis_template(study_id)}
     for path, text in files.items():
         path.parent.mkdir(parents=True, exist_ok=True)
         with open(path, "x", encoding="utf-8") as stream:
             stream.write(text)
         print(f"wrote {path}")
-    print(f"next: fill in data/{study_id}.yaml from the paper, then run "
-          f"reanalyse check data/{study_id}.yaml")
+    if drafted is None:
+        print(f"next: fill in data/{study_id}.yaml from the paper, then run "
+              f"reanalyse check data/{study_id}.yaml")
+        return 0
+    print(f"drafted {len(drafted.study.arms)} arms, {len(drafted.study.outcomes)} outcomes and "
+          f"{len(drafted.study.claims)} claims: {len(drafted.guesses)} '# check:' and "
+          f"{len(drafted.todos)} '# TODO' lines to review in {study_path}")
+    if not args.check:
+        print(f"next: review the '# check:' lines, then run reanalyse check {study_path}")
+        return 0
+    from reanalyse.claims.check import CheckOptions, check_file
+    from reanalyse.commands.check import format_table, summary_line, use_colour
+
+    result = check_file(study_path, CheckOptions())
+    print(format_table([result], colour=use_colour(sys.stdout)), end="")
+    print(summary_line([result]))
+    print("these verdicts rest on a draft: review its '# check:' lines before citing them")
     return 0

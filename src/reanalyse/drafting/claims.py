@@ -1,0 +1,158 @@
+"""Claims from the sentences that state a comparison between arms.
+
+A claim is drafted for each p-value printed in a sentence that compares arms ("between the
+groups", "than the control group", "vs.", "differ", "significantly lower", ...), and for a
+sentence that calls a comparison (non-)significant without a p.  Its ``text`` is the clause
+as printed (from the previous p, or the sentence's start, to this p); ``significant`` is the
+p against alpha (0.05) where a p is printed, else the sentence's words ("no significant",
+"did not differ" against "significantly"); ``reported`` takes the test statistic, its df and p
+from :func:`reanalyse.screens.extract.extract_results` run on the clause, and an estimate with
+its confidence interval from :mod:`reanalyse.drafting.forms`.  Clauses about demographic or
+baseline characteristics, and within-group changes, make no claim.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from reanalyse.drafting.context import concept_of, time_of
+from reanalyse.drafting.forms import find_forms
+from reanalyse.screens.extract import extract_results
+
+__all__ = ["ClaimDraft", "find_claims", "P_VALUE"]
+
+P_VALUE = re.compile(r"(?<![A-Za-z])[Pp]\s{0,2}(?:-\s?values?|\s?values?)?\s{0,2}"
+                     r"(?P<rel><=|>=|[=<>≤≥])\s{0,2}(?P<num>\d?\.\d{1,8}|[01](?![\d.]))")
+_COMPARISON = re.compile(r"(?i)\b(?:between|than|compared|vs\.?|versus|differ\w*|higher|lower|"
+                         r"greater|fewer|more|less|reduc\w*|improv\w*|effect\w*|benefit\w*)\b")
+_SKIP = re.compile(r"(?i)\b(?:demographic|characteristics|socio|age\b|baseline\s+characteristics|"
+                   r"within[- ]group|in\s+both\s+groups|each\s+group|correlat\w*|relationship)\b")
+_NOT_SIGNIFICANT = re.compile(r"(?i)\b(?:no|not|non-?)\s?(?:statistically\s)?significant|did\s+not\s+"
+                              r"(?:significantly\s+)?differ|no\s+(?:significant\s+)?difference|similar")
+_SIGNIFICANT = re.compile(r"(?i)\bsignificant(?:ly)?\b")
+_STATISTICS = {"t": "t", "F": "F", "chi2": "chi2", "z": "z", "r": "r"}
+_ADJUSTED = re.compile(r"(?i)\badjust\w*|\bcontrolling\b|\bafter\s+controlling|\bcovariat\w*")
+_CONTINUOUS_WORDS = re.compile(r"(?i)\b(?:mean|scores?|average)\b")
+
+
+@dataclass(frozen=True)
+class ClaimDraft:
+    """One drafted claim.
+
+    Attributes
+    ----------
+    text : str
+        The clause as printed.
+    quote : str
+        The whole sentence.
+    significant : bool
+    significance_from : str
+        What ``significant`` was read from (the p, or the words).
+    reported : dict
+        Fields of the study file's ``reported`` (printed texts).
+    checks : tuple of str
+        Guesses to check (a test named in the methods, a df assumed, ...).
+    concept, time : str or None
+        What the clause is about, to find its outcome.
+    continuous : bool
+        Whether the clause speaks of means or scores.
+    sentence : int
+        The sentence's index.
+    """
+
+    text: str
+    quote: str
+    significant: bool
+    significance_from: str
+    reported: dict
+    checks: tuple
+    concept: str | None
+    time: str | None
+    continuous: bool
+    sentence: int
+
+    def to_dict(self) -> dict:
+        return {"text": self.text, "significant": self.significant, "reported": self.reported,
+                "checks": list(self.checks), "concept": self.concept, "time": self.time}
+
+
+def _significance(relation: str, number: str, alpha: float = 0.05) -> bool:
+    """Whether a p printed as ``relation number`` is below ``alpha`` ("< 0.05" is)."""
+    value = float(number)
+    return value <= alpha if relation == "<" else value < alpha if relation == "=" else False
+
+
+def find_claims(sentences, methods: str) -> list[ClaimDraft]:
+    """Every claim the sentences state; ``methods`` is the whole text (its named tests are
+    used, marked for checking, where a claim prints no statistic)."""
+    claims = []
+    for index, sentence in enumerate(sentences):
+        text = sentence.text
+        if not (_COMPARISON.search(text) or _SIGNIFICANT.search(text)):
+            continue
+        p_values = list(P_VALUE.finditer(text))
+        clauses, begin = [], 0
+        for match in p_values:
+            end = match.end()
+            while end < len(text) and text[end] in ")];":
+                end += 1
+            clauses.append((text[begin:end], match))
+            begin = end
+        if not p_values and _SIGNIFICANT.search(text) and _COMPARISON.search(text):
+            clauses.append((text, None))
+        for clause, match in clauses:
+            claim = _claim(clause, match, text, index, methods)
+            if claim is not None:
+                claims.append(claim)
+    return claims
+
+
+def _claim(clause: str, match, sentence: str, index: int, methods: str) -> ClaimDraft | None:
+    if _SKIP.search(clause) or not (_COMPARISON.search(clause) or _COMPARISON.search(sentence)):
+        return None
+    checks = []
+    reported: dict = {}
+    rows = extract_results(clause)
+    if len(rows):
+        row = rows.iloc[-1]
+        reported["test"] = _STATISTICS[row["statistic"]]
+        value = str(row["value"])
+        if not value.startswith(("<", ">")):
+            reported["statistic"] = value
+        if row["df1"]:
+            reported["df"] = [row["df1"], row["df2"]] if row["df2"] else row["df1"]
+    if match is not None:
+        relation = "<" if match["rel"] in "<≤" or match["rel"] == "<=" else \
+            ">" if match["rel"] in ">≥" or match["rel"] == ">=" else "="
+        reported["p"] = match["num"] if relation == "=" else f"{relation} {match['num']}"
+        significant = _significance(relation, match["num"])
+        source = f"P {relation} {match['num']}"
+        worded = None if not _SIGNIFICANT.search(clause) else \
+            not _NOT_SIGNIFICANT.search(clause)
+        if worded is not None and worded != significant:
+            checks.append(f"the words say {'' if worded else 'not '}significant, the p says "
+                          f"{'' if significant else 'not '}significant")
+    else:
+        significant = not _NOT_SIGNIFICANT.search(clause)
+        source = "the words (no p printed)"
+    estimates = [form for form in find_forms(clause) if form.kind == "estimate"]
+    if estimates:
+        estimate = estimates[-1].values
+        reported["estimate"] = {"measure": estimate["measure"], "value": estimate["value"],
+                                "ci": list(estimate["ci"])}
+        if estimate["adjusted"] or _ADJUSTED.search(sentence):
+            reported["estimate"]["adjusted"] = True
+            if estimate["measure"] == "OR" and re.search(r"(?i)logistic", methods):
+                reported["test"] = "logistic"
+                checks.append("test: logistic, as the methods name logistic regression")
+    continuous = bool(_CONTINUOUS_WORDS.search(clause)) and "estimate" not in reported
+    if "test" not in reported and "estimate" not in reported:
+        if continuous and re.search(r"(?i)\bt-?\s?tests?\b", methods):
+            reported["test"] = "t"
+            checks.append("test: t, as the methods name a t-test")
+    time = time_of(clause, len(clause)) or time_of(sentence, len(sentence))
+    return ClaimDraft(text=" ".join(clause.strip(" ,;").split()), quote=sentence,
+                      significant=significant, significance_from=source, reported=reported,
+                      checks=tuple(checks), concept=concept_of(clause) or concept_of(sentence),
+                      time=time[0] if time else None, continuous=continuous, sentence=index)

@@ -1,0 +1,144 @@
+"""What the words around a number say: which arm, which time point, which outcome.
+
+Each reading is a guess from a bounded window of the sentence, and says how it was made, so
+that the draft can mark it for checking:
+
+* the **arm** of a summary: the arm named right after it ("13.92 (3.23) in the control
+  group"), else the arm named last before it ("in the intervention group it was reduced to
+  10.25 (4.18)"); summaries printed as a list ("(7.75 ± 2.18 vs. 9.2 ± 2.04)") go to the arms
+  in the order the clause before them names them, else in the order of the arms;
+* the **time point**: the last time expression before the number in its sentence ("before",
+  "pretest", "baseline"; "after", "posttest", "at 6 months", "week 8"), else the sentence's;
+* the **concept** measured: the scale named, else a word for what was measured
+  (depression, anxiety, stress, weight, ...).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+__all__ = ["ArmReading", "arm_readings", "time_of", "concept_of", "slug"]
+
+_GENERIC = re.compile(r"(?i)\b(?:intervention|experimental|treatment|control|study|trained|comparison)\b")
+_GROUP_AFTER = re.compile(r"(?i)(?:\s(?:and|or|&)\s\w+)?\s(?:\w+\s)?(?:groups?|arms?|conditions?)\b")
+_LIST_GAP = re.compile(r"(?i)^[\s,;]{0,3}(?:vs\.?|versus|and|compared\s+(?:with|to)|,|;)[\s,;]{0,3}$")
+_AFTER_START = re.compile(r"(?i)^[\s,;]{0,3}(?:(?:in|for|among|of)\s(?:the\s)?|\(|\[)")
+_PRE = r"before|pre-?test|pre-?intervention|baseline|at\s+entry|prior\s+to|pre-?treatment|at\s+recruitment"
+_POST = (r"after|post-?test|post-?intervention|post-?treatment|at\s+the\s+end|end\s+of|follow-?up"
+         r"|(?:at|in|by)\s+(?:week|month|day)\s+\d{1,3}|(?:at|after|for)\s+\d{1,3}\s+(?:weeks?|months?|days?)"
+         r"|\d{1,3}[- ](?:weeks?|months?)\s+(?:later|after|postpartum|post-?partum|post-?randomi[sz]ation)"
+         r"|(?:week|month)\s+\d{1,3}|six\s+weeks\s+later|later")
+_TIME = re.compile(rf"(?i)\b(?:(?P<pre>{_PRE})|(?P<post>{_POST}))\b")
+_CONCEPTS = (
+    ("state_anxiety", r"state\s+anxiety|STAI-?S\b|STAI[- ]I\b"),
+    ("trait_anxiety", r"trait\s+anxiety|STAI-?T\b|STAI[- ]II\b"),
+    ("ppd", r"\bPPD\b|postpartum\s+depression|postnatal\s+depression|post-?natal\s+depression"),
+    ("depression", r"depress"),
+    ("anxiety", r"anxi"),
+    ("stress", r"stress"),
+    ("self_efficacy", r"self-?efficacy"),
+    ("pain", r"\bpain\b"),
+    ("weight", r"weight"),
+    ("quality_of_life", r"quality\s+of\s+life"),
+    ("sleep", r"\bsleep"),
+    ("wellbeing", r"well-?being"),
+    ("fear", r"fear\s+of\s+childbirth"),
+    ("recovery", r"recover"),
+)
+_CONCEPT_RES = tuple((name, re.compile(rf"(?i){pattern}")) for name, pattern in _CONCEPTS)
+
+
+@dataclass(frozen=True)
+class ArmReading:
+    """The arm a summary was given: its index, and how (``named`` or a guess's reason)."""
+
+    arm: int
+    how: str
+
+    def to_dict(self) -> dict:
+        return {"arm": self.arm, "how": self.how}
+
+
+def _mentions(text: str, patterns) -> list[tuple[int, int]]:
+    """(position, arm) for each arm named in ``text``; generic words count only as a group."""
+    found = []
+    for pattern, index in patterns:
+        for match in pattern.finditer(text):
+            word = match[0]
+            if _GENERIC.fullmatch(word) and not _GROUP_AFTER.match(text, match.end()):
+                continue
+            found.append((match.start(), index))
+    found.sort()
+    return found
+
+
+def arm_readings(sentence: str, spans: list[tuple[int, int]], patterns, n_arms: int):
+    """An :class:`ArmReading` (or None) for each summary at ``spans`` in ``sentence``."""
+    readings: list[ArmReading | None] = [None] * len(spans)
+    i = 0
+    while i < len(spans):
+        j = i
+        while j + 1 < len(spans) and _LIST_GAP.match(sentence[spans[j][1]:spans[j + 1][0]]):
+            j += 1
+        group = list(range(i, j + 1))
+        clause_start = max(0, spans[i][0] - 240)
+        if i > 0:
+            clause_start = max(clause_start, spans[i - 1][1])
+        if len(group) > 1:
+            before = _mentions(sentence[clause_start:spans[i][0]], patterns)
+            order = list(dict.fromkeys(index for _, index in before))
+            if len(order) == len(group):
+                for k, arm in zip(group, order):
+                    readings[k] = ArmReading(arm, "named")
+            elif len(group) == n_arms and not order:
+                for k, arm in zip(group, range(n_arms)):
+                    readings[k] = ArmReading(arm, "by order (the sentence does not name the arms)")
+            elif len(group) == n_arms and len(order) == 1:
+                rest = [arm for arm in range(n_arms) if arm != order[0]]
+                for k, arm in zip(group, order + rest):
+                    readings[k] = ArmReading(arm, "first named, the others by order")
+        else:
+            end = spans[i + 1][0] if i + 1 < len(spans) else len(sentence)
+            after_text = sentence[spans[i][1]:min(end, spans[i][1] + 40)]
+            after = _mentions(after_text, patterns) if _AFTER_START.match(after_text) else []
+            before = _mentions(sentence[clause_start:spans[i][0]], patterns)
+            if after:
+                readings[i] = ArmReading(after[0][1], "named")
+            elif before:
+                readings[i] = ArmReading(before[-1][1], "named")
+        i = j + 1
+    if all(reading is None for reading in readings) and len(spans) == n_arms:
+        return [ArmReading(arm, "by order (the sentence does not name the arms)")
+                for arm in range(n_arms)]
+    return readings
+
+
+def time_of(sentence: str, position: int) -> tuple[str, bool] | None:
+    """The time point before ``position`` in ``sentence`` (else anywhere in it), as a short
+    label and whether it is before the intervention; None when the sentence names none."""
+    before = list(_TIME.finditer(sentence, 0, position))
+    match = before[-1] if before else _TIME.search(sentence)
+    if match is None:
+        return None
+    if match["pre"]:
+        return "pre", True
+    words = match["post"].lower()
+    number = re.search(r"\d{1,3}", words)
+    unit = re.search(r"week|month|day", words)
+    if number and unit:
+        return f"{unit[0]}_{number[0]}", False
+    return "post", False
+
+
+def concept_of(text: str) -> str | None:
+    """What ``text`` says was measured (a key of the concept table), or None."""
+    for name, pattern in _CONCEPT_RES:
+        if pattern.search(text):
+            return name
+    return None
+
+
+def slug(text: str) -> str:
+    """``text`` as an id: lower-case words joined by ``_``."""
+    return "_".join(re.findall(r"[a-z0-9]+", text.lower())) or "outcome"

@@ -1,0 +1,363 @@
+"""Draft a study file (and its analysis) from a trial's abstract or results section.
+
+>>> result = draft("Mothers were randomly assigned to massage (n = 30) or usual care (n = 30). "
+...                "After 6 weeks, EPDS scores were lower with massage (7.75 ± 2.18 vs. "
+...                "9.2 ± 2.04; P < 0.001).", study_id="example-2020")
+>>> [(arm.id, arm.randomised) for arm in result.study.arms]
+[('massage', 30), ('usual-care', 30)]
+>>> result.study.outcomes[0].arms["massage"].mean.text
+'7.75'
+
+Provenance, never invention: every number in the draft is printed in the text, and its
+sentence is quoted in a comment; every guess (which arm a number belongs to, an n taken from
+the arms' sizes, a test named in the methods) is marked ``# check:`` and listed in
+:attr:`Draft.guesses`; a number the text does not print stays absent, with a ``# TODO`` saying
+what to look for.  The draft is loaded by the study loader before it is returned, so that it
+checks as it is (``insufficient_information`` where numbers are missing).
+"""
+
+from __future__ import annotations
+
+import re
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from reanalyse.drafting.arms import ArmDraft, arm_mentions, find_arms
+from reanalyse.drafting.claims import ClaimDraft, find_claims
+from reanalyse.drafting.outcomes import (Drafted, OutcomeDraft, _key_id, _scale_for,
+                                         read_outcomes)
+from reanalyse.drafting.scales import find_scales
+from reanalyse.drafting.text import DraftingError, check_text, sentences
+from reanalyse.drafting.writer import Line, flow, quote, render, scalar
+from reanalyse.model.study import Study
+from reanalyse.model.studyfile import load_study
+
+__all__ = ["Draft", "Guess", "draft", "analysis_text"]
+
+_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+_PEOPLE = r"(?:mothers|women|participants|patients|infants|neonates|subjects|adults|students|people|couples|children|individuals|girls|boys|men)"
+_CUTOFF = re.compile(
+    r"(?i)(?:scor(?:e|es|ed|ing)|EPDS|PHQ-?9|BDI(?:-?II)?|HADS|GAD-?7|CES-?D|K10)\s{0,2}(?:of\s)?"
+    r"(?P<rel>≥|>=|>|above|over|more\s+than|greater\s+than|at\s+least|of\s+at\s+least)\s{0,2}"
+    r"(?P<value>\d{1,3})(?!\d)(?P<up>\s(?:and|or)\s(?:above|more|over|higher))?"
+    r"|(?P<value2>\d{1,3})\s(?:and|or)\s(?:above|more|over|higher)")
+_RELATIONS = {"≥": ">=", ">=": ">=", ">": ">", "above": ">", "over": ">", "more than": ">",
+              "greater than": ">", "at least": ">=", "of at least": ">="}
+
+
+@dataclass(frozen=True)
+class Guess:
+    """One guess in the draft: where it is (a field path) and what to check."""
+
+    field: str
+    note: str
+
+    def to_dict(self) -> dict:
+        return {"field": self.field, "note": self.note}
+
+
+@dataclass(frozen=True)
+class Draft:
+    """A drafted study.
+
+    Attributes
+    ----------
+    study : Study
+        The draft as the study loader reads it.
+    text : str
+        The study file's text (``data/<id>.yaml``), with its comments.
+    analysis : str
+        The analysis file's text (``analyses/<id>.yaml``).
+    guesses : tuple of Guess
+        Every ``# check:`` of the file.
+    todos : tuple of str
+        Every ``# TODO`` of the file: numbers the text does not print.
+    """
+
+    study: Study
+    text: str
+    analysis: str
+    guesses: tuple
+    todos: tuple
+
+    def to_dict(self) -> dict:
+        return {"id": self.study.id, "text": self.text, "analysis": self.analysis,
+                "guesses": [guess.to_dict() for guess in self.guesses],
+                "todos": list(self.todos)}
+
+
+def analysis_text(study_id: str) -> str:
+    """The analysis file that runs ``data/<study_id>.yaml`` through the claim-check notebook."""
+    return (f"# Analysis: the claim check of data/{study_id}.yaml (drafted). Paths are relative "
+            "to this file.\n"
+            f"study: ../data/{study_id}.yaml\n"
+            "notebook: ../notebooks/claim_check.ipynb\n"
+            "options:\n"
+            "  rounding: nearest              # how the paper rounded; see reanalyse new's "
+            "template for the others\n")
+
+
+def draft(text: str, study_id: str = "draft", *, source: str = "the text") -> Draft:
+    """Draft the study printed in ``text`` (an abstract or a results section).
+
+    Parameters
+    ----------
+    text : str
+        Plain text; at most :data:`reanalyse.drafting.text.MAX_CHARS` characters.
+    study_id : str
+        The study's id (lower-case letters, digits and hyphens).
+    source : str
+        What the text is (a file name), for the draft's notes.
+
+    Returns
+    -------
+    Draft
+
+    Raises
+    ------
+    DraftingError
+        When the text is empty or too long, or the id is not an id.
+    """
+    check_text(text, source)
+    if not isinstance(study_id, str) or not _ID.match(study_id):
+        raise DraftingError(source, f"{study_id!r} is not a study id",
+                            "use lower-case letters, digits and hyphens, e.g. smith-2020")
+    builder = _Builder(text, study_id, source)
+    file_text = builder.render()
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / f"{study_id}.yaml"
+        path.write_text(file_text, encoding="utf-8")
+        study = load_study(path)
+    return Draft(study=study, text=file_text, analysis=analysis_text(study_id),
+                 guesses=tuple(builder.guesses), todos=tuple(builder.todos))
+
+
+class _Builder:
+    """Reads the text once and writes the study file's lines."""
+
+    def __init__(self, text: str, study_id: str, source: str):
+        self.study_id, self.source = study_id, source
+        self.sentences = sentences(text)
+        self.whole = " ".join(sentence.text for sentence in self.sentences)
+        self.scales = find_scales(self.whole)
+        self.arms = find_arms(self.sentences)
+        self.arm_note = None
+        self.guesses: list[Guess] = []
+        self.todos: list[str] = []
+        patterns = arm_mentions(self.arms)
+        self.outcomes, self.by_sentence = read_outcomes(self.sentences, self.arms, patterns,
+                                                        self.scales)
+        self.outcomes = [o for o in self.outcomes if len(o.arms) >= 1]
+        self.claims = find_claims(self.sentences, self.whole)
+        self.claim_outcomes = [self._outcome_of(claim) for claim in self.claims]
+        self._sizes_from_counts()
+        self._derive()
+
+    # --- reading -------------------------------------------------------------------------
+    def _outcome_of(self, claim: ClaimDraft) -> OutcomeDraft:
+        kind = "binary" if not claim.continuous and (
+            claim.reported.get("test") in ("chi2", "logistic")
+            or "estimate" in claim.reported) else "continuous"
+        here = [o for o in self.outcomes if o.id in self.by_sentence.get(claim.sentence, ())]
+        typed = [o for o in here if o.type == kind] or here
+        if typed:
+            return typed[-1]
+        scale = _scale_for(claim.concept, claim.quote, self.scales)
+        key = _key_id(kind, claim.concept, scale, claim.time)
+        for outcome in self.outcomes:
+            if outcome.id == key:
+                return outcome
+        outcome = OutcomeDraft(id=key, type=kind, concept=claim.concept, time=claim.time,
+                               baseline=claim.time == "pre", scale=scale if kind == "continuous" else None)
+        self.outcomes.append(outcome)
+        return outcome
+
+    def _sizes_from_counts(self) -> None:
+        """Arms' sizes from counts' denominators, where the text prints a total they add to."""
+        if not self.arms or any(arm.randomised or arm.analysed for arm in self.arms):
+            return
+        for outcome in self.outcomes:
+            values = [outcome.arms.get(arm.id, {}).get("n") for arm in self.arms]
+            if outcome.type != "binary" or not all(values):
+                continue
+            total = sum(int(value.text) for value in values)
+            said = re.search(rf"\b{total}\s(?:[a-z\-]+\s){{0,2}}{_PEOPLE}\b", self.whole)
+            if said:
+                self.arms = [ArmDraft(arm.id, arm.label, int(value.text), None, value.quote)
+                             for arm, value in zip(self.arms, values)]
+                self.arm_note = (f"the {total} {said[0].split()[-1]} split as the counts' "
+                                 "denominators")
+            return
+
+    def _derive(self) -> None:
+        cutoff = _CUTOFF.search(self.whole)
+        for outcome in self.outcomes:
+            if outcome.type != "binary" or outcome.concept not in ("ppd", "depression", "anxiety"):
+                continue
+            parents = [o for o in self.outcomes if o.type == "continuous" and o.scale is not None
+                       and o.time == outcome.time]
+            if parents:
+                outcome.derived_from = parents[0].id
+                outcome.scale = parents[0].scale
+                if cutoff:
+                    relation = _RELATIONS.get(" ".join((cutoff["rel"] or "").lower().split()), ">=")
+                    if cutoff["value2"]:
+                        relation, value = ">=", cutoff["value2"]
+                    else:
+                        value = cutoff["value"]
+                        if cutoff["up"] and relation == ">":
+                            relation = ">="
+                    outcome.cutoff = Drafted(f"{relation} {value}", cutoff[0])
+
+    # --- writing -------------------------------------------------------------------------
+    def guess(self, field: str, note: str | None) -> str | None:
+        if note:
+            self.guesses.append(Guess(field, note))
+        return note
+
+    def todo(self, note: str) -> str:
+        self.todos.append(note)
+        return note
+
+    def render(self) -> str:
+        lines = [Line(0, f"# Drafted by reanalyse from {self.source}. Review every '# check:' and "
+                         "'# TODO' before trusting a verdict;"),
+                 Line(0, "# each number's sentence is quoted above it. Then run: reanalyse "
+                         f"check data/{self.study_id}.yaml"),
+                 Line(0, f"id: {self.study_id}"),
+                 Line(0, f"citation: {scalar('Drafted from ' + self.source)}",
+                      todo=self.todo("the paper's citation (authors, title, journal, year)"))]
+        lines += self._arm_lines()
+        lines.append(Line(0, "outcomes:"))
+        for outcome in self.outcomes:
+            lines += self._outcome_lines(outcome)
+        if self.claims:
+            lines.append(Line(0, "claims:"))
+            taken: set = set()
+            for claim, outcome in zip(self.claims, self.claim_outcomes):
+                lines += self._claim_lines(claim, outcome, taken)
+        return render(lines)
+
+    def _arm_lines(self) -> list[Line]:
+        lines = [Line(0, "arms:")]
+        if not self.arms:
+            self.arms = [ArmDraft("intervention", "Intervention", None, None, ""),
+                         ArmDraft("control", "Control", None, None, "")]
+            note = self.todo("the text names no arms; name them and give their sizes")
+            lines[0] = Line(0, "arms:", todo=note)
+        for i, arm in enumerate(self.arms):
+            if arm.quote:
+                lines.append(Line(2, "", comment=f"from: {quote(arm.quote)}"))
+            lines.append(Line(2, f"- id: {arm.id}"))
+            lines.append(Line(4, f"label: {scalar(arm.label)}"))
+            if arm.randomised is not None:
+                lines.append(Line(4, f"randomised: {arm.randomised}",
+                                  check=self.guess(f"arms[{i}].randomised", self.arm_note)))
+            else:
+                lines.append(Line(4, "", todo=self.todo(f"the number randomised to {arm.label} "
+                                                        "(not printed)")))
+        return lines
+
+    def _size(self, arm: ArmDraft, outcome: OutcomeDraft, values: dict, field: str):
+        """The arm's n for an outcome, and the guess it is, when the outcome prints none."""
+        if "n" in values:
+            return values["n"].text, None
+        if arm.analysed is not None:
+            return arm.analysed, self.guess(field, f"n is the number analysed ({arm.analysed}), "
+                                                   "printed for the trial, not this outcome")
+        if arm.randomised is not None:
+            return arm.randomised, self.guess(field, "n is the number randomised; the text "
+                                                     "prints no number analysed")
+        return None, None
+
+    def _outcome_lines(self, outcome: OutcomeDraft) -> list[Line]:
+        i = len([line for line in getattr(self, "_seen", [])])
+        self._seen = getattr(self, "_seen", []) + [outcome.id]
+        field = f"outcomes[{i}]"
+        lines = [Line(2, f"- id: {outcome.id}"), Line(4, f"label: {scalar(outcome.label)}"),
+                 Line(4, f"type: {outcome.type}")]
+        if outcome.baseline:
+            lines.append(Line(4, "baseline: true", check=self.guess(
+                f"{field}.baseline", "measured before the intervention, as the sentence says")))
+        scale = outcome.scale
+        if scale is not None and outcome.type == "continuous":
+            lines.append(Line(4, f"scale: {{min: {scale.min}, max: {scale.max}, items: 1}}",
+                              check=self.guess(f"{field}.scale", f"{scale.name} total "
+                                               f"{scale.min}-{scale.max} ({scale.citation})")))
+        if outcome.derived_from:
+            lines.append(Line(4, f"derived_from: {outcome.derived_from}", check=self.guess(
+                f"{field}.derived_from", f"a cut-off of the {scale.name} score, read from the "
+                "concept and time point")))
+            if outcome.cutoff is not None:
+                lines.append(Line(4, f"cutoff: {scalar(outcome.cutoff.text)}", check=self.guess(
+                    f"{field}.cutoff", f"as printed: {quote(outcome.cutoff.quote)}")))
+            if scale.cutoffs:
+                lines.append(Line(4, "cutoff_candidates: [" + ", ".join(
+                    scalar(c) for c in scale.cutoffs) + "]", check=self.guess(
+                    f"{field}.cutoff_candidates", f"conventional {scale.name} cut-offs "
+                    f"({scale.citation}), not the trial's")))
+        lines.append(Line(4, "arms:"))
+        for arm in self.arms:
+            values = outcome.arms.get(arm.id, {})
+            arm_field = f"{field}.arms.{arm.id}"
+            entry, checks, quoted = {}, [], None
+            n, note = self._size(arm, outcome, values, f"{arm_field}.n")
+            if n is not None:
+                entry["n"] = int(n)
+            if note:
+                checks.append(note)
+            for name, value in values.items():
+                quoted = value.quote
+                if name == "n" or name == "percent" and "events" in values and "n" in entry:
+                    continue
+                entry[name] = list(value.text) if isinstance(value.text, tuple) else value.text
+                if value.check and value.check not in checks:
+                    checks.append(self.guess(arm_field, value.check))
+            missing = _missing(outcome.type, entry)
+            todo = self.todo(f"{' and '.join(missing)} for {arm.label} "
+                             f"({outcome.label}) not printed") if missing else None
+            if quoted:
+                lines.append(Line(6, "", comment=f"from: {quote(quoted)}"))
+            lines.append(Line(6, f"{arm.id}: {flow(entry)}", check="; ".join(checks) or None,
+                              todo=todo))
+        return lines
+
+    def _claim_lines(self, claim: ClaimDraft, outcome: OutcomeDraft, taken: set) -> list[Line]:
+        base = outcome.id.replace("_", "-")
+        claim_id, k = base, 2
+        while claim_id in taken:
+            claim_id, k = f"{base}-{k}", k + 1
+        taken.add(claim_id)
+        field = f"claims[{len(taken) - 1}]"
+        reported = dict(claim.reported)
+        checks = list(claim.checks)
+        if reported.get("test") == "chi2" and "df" not in reported and outcome.type == "binary" \
+                and len(self.arms) == 2:
+            reported["df"] = 1
+            checks.append("df: 1, as for two arms' proportions (not printed)")
+        if "p" in reported and isinstance(reported["p"], str) and not reported["p"].startswith(("<", ">")):
+            pass
+        lines = [Line(2, "", comment=f"from: {quote(claim.quote)}"), Line(2, f"- id: {claim_id}"),
+                 Line(4, f"outcome: {outcome.id}",
+                      check=self.guess(f"{field}.outcome", "the outcome this sentence speaks of")
+                      if outcome.id not in self.by_sentence.get(claim.sentence, ()) else None),
+                 Line(4, f"text: {scalar(claim.text)}"),
+                 Line(4, f"significant: {scalar(claim.significant)}",
+                      comment=f"from {claim.significance_from}")]
+        if reported:
+            lines.append(Line(4, f"reported: {flow(reported)}",
+                              check=self.guess(f"{field}.reported", "; ".join(checks)) if checks else None))
+        return lines
+
+
+def _missing(kind: str, entry: dict) -> list[str]:
+    if kind == "continuous":
+        missing = [] if "mean" in entry else ["mean"]
+        if not any(key in entry for key in ("sd", "se", "ci")):
+            missing.append("SD (or SE or CI)")
+    else:
+        missing = [] if "events" in entry or "percent" in entry else ["count or percentage"]
+    if "n" not in entry:
+        missing.append("n")
+    return missing
