@@ -103,10 +103,12 @@ def _slug(label: str, taken: set) -> str:
 def _sized(sentence: str) -> list[tuple[str, int, int]]:
     """(label, n, position) for each size printed in ``sentence``."""
     found = []
+    taken = bytearray(len(sentence) + 1)  # 1 where a size already stands
     for name, pattern in _PATTERNS:
         for match in pattern.finditer(sentence):
-            if any(start <= match.start() < end for _, _, start, end in found):
+            if taken[match.start()]:
                 continue
+            taken[match.start():match.end()] = b"\x01" * (match.end() - match.start())
             n = int(next(v for k, v in match.groupdict().items() if k.startswith("n") and v))
             if name == "in_group":
                 if _UNITS_BEFORE.search(sentence, 0, match.start()) or n < 2:

@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from reanalyse.drafting.context import concept_of, time_of
+from reanalyse.drafting.context import REACH, concept_of, time_of
 from reanalyse.drafting.forms import find_forms
 from reanalyse.screens.extract import extract_results
 
@@ -87,6 +87,8 @@ def find_claims(sentences, methods: str) -> list[ClaimDraft]:
     """Every claim the sentences state; ``methods`` is the whole text (its named tests are
     used, marked for checking, where a claim prints no statistic)."""
     claims = []
+    named = {"logistic": bool(re.search(r"(?i)logistic", methods)),
+             "t": bool(re.search(r"(?i)\bt-?\s?tests?\b", methods))}
     for index, sentence in enumerate(sentences):
         text = sentence.text
         if not (_COMPARISON.search(text) or _SIGNIFICANT.search(text)):
@@ -101,15 +103,20 @@ def find_claims(sentences, methods: str) -> list[ClaimDraft]:
             begin = end
         if not p_values and _SIGNIFICANT.search(text) and _COMPARISON.search(text):
             clauses.append((text, None))
+        compares = bool(_COMPARISON.search(text))
+        adjusted = bool(_ADJUSTED.search(text))
         for clause, match in clauses:
-            claim = _claim(clause, match, text, index, methods)
+            claim = _claim(clause, match, text, index, named, compares, adjusted)
             if claim is not None:
                 claims.append(claim)
     return claims
 
 
-def _claim(clause: str, match, sentence: str, index: int, methods: str) -> ClaimDraft | None:
-    if _SKIP.search(clause) or not (_COMPARISON.search(clause) or _COMPARISON.search(sentence)):
+def _claim(clause: str, match, sentence: str, index: int, named: dict, compares: bool,
+           adjusted: bool) -> ClaimDraft | None:
+    """The claim of one clause (``named``: the tests the methods name; ``compares``,
+    ``adjusted``: what its whole sentence says)."""
+    if _SKIP.search(clause) or not compares:
         return None
     checks = []
     reported: dict = {}
@@ -141,18 +148,18 @@ def _claim(clause: str, match, sentence: str, index: int, methods: str) -> Claim
         estimate = estimates[-1].values
         reported["estimate"] = {"measure": estimate["measure"], "value": estimate["value"],
                                 "ci": list(estimate["ci"])}
-        if estimate["adjusted"] or _ADJUSTED.search(sentence):
+        if estimate["adjusted"] or adjusted:
             reported["estimate"]["adjusted"] = True
-            if estimate["measure"] == "OR" and re.search(r"(?i)logistic", methods):
+            if estimate["measure"] == "OR" and named["logistic"]:
                 reported["test"] = "logistic"
                 checks.append("test: logistic, as the methods name logistic regression")
     continuous = bool(_CONTINUOUS_WORDS.search(clause)) and "estimate" not in reported
     if "test" not in reported and "estimate" not in reported:
-        if continuous and re.search(r"(?i)\bt-?\s?tests?\b", methods):
+        if continuous and named["t"]:
             reported["test"] = "t"
             checks.append("test: t, as the methods name a t-test")
-    time = time_of(clause, len(clause)) or time_of(sentence, len(sentence))
+    time = time_of(clause, len(clause)) or time_of(sentence, 0)
     return ClaimDraft(text=" ".join(clause.strip(" ,;").split()), quote=sentence,
                       significant=significant, significance_from=source, reported=reported,
-                      checks=tuple(checks), concept=concept_of(clause) or concept_of(sentence),
+                      checks=tuple(checks), concept=concept_of(clause) or concept_of(sentence[:REACH]),
                       time=time[0] if time else None, continuous=continuous, sentence=index)

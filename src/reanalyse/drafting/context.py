@@ -46,6 +46,8 @@ _CONCEPTS = (
     ("fear", r"fear\s+of\s+childbirth"),
     ("recovery", r"recover"),
 )
+#: How far from a number its time point and concept are looked for.
+REACH = 300
 _CONCEPT_RES = tuple((name, re.compile(rf"(?i){pattern}")) for name, pattern in _CONCEPTS)
 
 
@@ -115,10 +117,11 @@ def arm_readings(sentence: str, spans: list[tuple[int, int]], patterns, n_arms: 
 
 
 def time_of(sentence: str, position: int) -> tuple[str, bool] | None:
-    """The time point before ``position`` in ``sentence`` (else anywhere in it), as a short
-    label and whether it is before the intervention; None when the sentence names none."""
-    before = list(_TIME.finditer(sentence, 0, position))
-    match = before[-1] if before else _TIME.search(sentence)
+    """The time point named last in the :data:`REACH` characters before ``position`` in
+    ``sentence`` (else first in those after it), as a short label and whether it is before
+    the intervention; None when none is named."""
+    before = list(_TIME.finditer(sentence, max(0, position - REACH), position))
+    match = before[-1] if before else _TIME.search(sentence, position, position + REACH)
     if match is None:
         return None
     if match["pre"]:

@@ -163,7 +163,7 @@ class _Builder:
         typed = [o for o in here if o.type == kind] or here
         if typed:
             return typed[-1]
-        scale = _scale_for(claim.concept, claim.quote, self.scales)
+        scale = _scale_for(claim.concept, find_scales(claim.quote[:1500]), self.scales)
         key = _key_id(kind, claim.concept, scale, claim.time)
         for outcome in self.outcomes:
             if outcome.id == key:
@@ -229,7 +229,8 @@ class _Builder:
                  Line(0, f"citation: {scalar('Drafted from ' + self.source)}",
                       todo=self.todo("the paper's citation (authors, title, journal, year)"))]
         lines += self._arm_lines()
-        lines.append(Line(0, "outcomes:"))
+        lines.append(Line(0, "outcomes:") if self.outcomes else Line(0, "outcomes: []", todo=self.todo(
+            "the text prints no per-arm numbers; add each outcome from the paper's tables")))
         for outcome in self.outcomes:
             lines += self._outcome_lines(outcome)
         if self.claims:

@@ -113,13 +113,15 @@ class Form:
                 "end": self.end, "form": self.form}
 
 
-def _spread_field(label: str | None, sentence: str) -> str:
+def _spread_field(label: str | None, se_declared: bool) -> str:
     if label:
         return "se" if label.lower().startswith(("se", "s.e", "standard e")) else "sd"
-    return "se" if _SE_DECLARED.search(sentence) else "sd"
+    return "se" if se_declared else "sd"
 
 
-def _form(name: str, match: re.Match, sentence: str) -> Form | None:
+def _form(name: str, match: re.Match, sentence: dict) -> Form | None:
+    """The form ``match`` found; ``sentence`` says what the whole sentence declares
+    (``se``: spreads are SEs; ``means``: it speaks of means or scores)."""
     group = match.groupdict()
     if name in ("estimate", "odds_times"):
         measure = MEASURES[re.sub(r"\s+", " ", group["measure"]).lower()]
@@ -129,10 +131,10 @@ def _form(name: str, match: re.Match, sentence: str) -> Form | None:
                     match.start(), match.end(), name)
     if name in ("labelled", "apa", "plus_minus", "paren", "bracket"):
         if name in ("paren", "bracket"):
-            if not _MEAN_WORDS.search(sentence) or "." not in group["mean"] + group["spread"]:
+            if not sentence["means"] or "." not in group["mean"] + group["spread"]:
                 return None
         return Form("continuous", {"mean": group["mean"],
-                                   _spread_field(group.get("label"), sentence): group["spread"]},
+                                   _spread_field(group.get("label"), sentence["se"]): group["spread"]},
                     match.start(), match.end(), name)
     if name == "arm_ci":
         low, mean, high = (float(group[key]) for key in ("low", "mean", "high"))
@@ -159,14 +161,15 @@ def _form(name: str, match: re.Match, sentence: str) -> Form | None:
 
 def find_forms(sentence: str) -> list[Form]:
     """Every summary printed in ``sentence``, in order of position, none overlapping."""
-    taken: list[tuple[int, int]] = []
+    taken = bytearray(len(sentence))      # 1 where a form already stands
     found = []
+    declared = {"se": bool(_SE_DECLARED.search(sentence)), "means": bool(_MEAN_WORDS.search(sentence))}
     for name, pattern in _PATTERNS.items():
         for match in pattern.finditer(sentence):
-            if any(match.start() < end and start < match.end() for start, end in taken):
+            if taken.find(1, match.start(), match.end()) != -1:
                 continue
-            form = _form(name, match, sentence)
+            form = _form(name, match, declared)
             if form is not None:
                 found.append(form)
-                taken.append((match.start(), match.end()))
+                taken[match.start():match.end()] = b"\x01" * (match.end() - match.start())
     return sorted(found, key=lambda form: form.start)

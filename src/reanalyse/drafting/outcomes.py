@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from reanalyse.drafting.context import arm_readings, concept_of, time_of
+from reanalyse.drafting.context import REACH, arm_readings, concept_of, time_of
 from reanalyse.drafting.forms import find_forms
 from reanalyse.drafting.scales import KnownScale, find_scales
 
@@ -91,8 +91,10 @@ def outcome_label(outcome: OutcomeDraft) -> str:
     return what
 
 
-def _scale_for(concept: str | None, sentence: str, text_scales: list[KnownScale]) -> KnownScale | None:
-    named = find_scales(sentence)
+def _scale_for(concept: str | None, named: list[KnownScale],
+               text_scales: list[KnownScale]) -> KnownScale | None:
+    """The scale of a number: the one its sentence names (``named``), else the one of the
+    text's scales that measures its concept."""
     if named:
         return named[0]
     fitting = [scale for scale in text_scales if concept in _DOMAIN and scale.name in _DOMAIN[concept]]
@@ -144,15 +146,17 @@ def read_outcomes(sentences, arms, patterns, text_scales) -> tuple[list[OutcomeD
             if kind == "binary" and not _BINARY_WORDS.search(text):
                 continue
             readings = arm_readings(text, [(p[2], p[3]) for p in chosen], patterns, len(arms))
+            sentence_concept = concept_of(text[:REACH])
+            named = find_scales(text[:5 * REACH])
             for (_, values, start, end), reading in zip(chosen, readings):
                 if reading is None:
                     continue
-                head = text[:start]
+                head = text[max(0, start - REACH):start]
                 if _NOT_OUTCOME.search(head[-120:]):
                     continue
                 time = time_of(text, start)
-                concept = concept_of(head) or concept_of(text)
-                scale = _scale_for(concept, text, text_scales)
+                concept = concept_of(head) or sentence_concept
+                scale = _scale_for(concept, named, text_scales)
                 key = _key_id(kind, concept, scale, time[0] if time else None)
                 outcome = outcomes.get(key)
                 if outcome is None:
