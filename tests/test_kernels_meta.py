@@ -127,6 +127,10 @@ def test_dersimonian_laird_agrees_with_statsmodels():
     assert ours.estimate == pytest.approx(theirs.mean_effect_re, rel=1e-12)
     assert ours.tau2 == pytest.approx(theirs.tau2, rel=1e-12)
     assert ours.q == pytest.approx(theirs.q, rel=1e-12)
+    # Paule-Mandel: statsmodels iterates the same Newton steps, to 1e-5 in Q by default
+    paule_mandel = pool(result.yi, result.vi, method="PM")
+    iterated = combine_effects(result.yi, result.vi, method_re="pm", atol=1e-13, maxiter=200)
+    assert paule_mandel.tau2 == pytest.approx(iterated.tau2, rel=1e-10)
 
 
 def test_leave_one_out_matches_pools_without_each_study():

@@ -13,10 +13,12 @@ import numpy as np
 from reanalyse.kernels.meta.counts import MH_MEASURES, pool_mantel_haenszel, pool_peto
 from reanalyse.kernels.meta.inverse_variance import METHODS, PREDICTIONS, pool
 from reanalyse.kernels.meta.result import RATIO_MEASURES, PooledEstimate
+from reanalyse.kernels.meta.rounding import RoundingRange, pool_over_rounding_box
 from reanalyse.kernels.meta.tau2 import ConvergenceError
 
 __all__ = ["METHODS", "MH_MEASURES", "PREDICTIONS", "RATIO_MEASURES", "PooledEstimate",
-           "ConvergenceError", "pool", "pool_mantel_haenszel", "pool_peto", "leave_one_out"]
+           "ConvergenceError", "RoundingRange", "pool", "pool_mantel_haenszel", "pool_peto",
+           "leave_one_out", "pool_over_rounding_box"]
 
 
 def leave_one_out(pool_function, *arrays, **options) -> tuple[PooledEstimate, ...]:

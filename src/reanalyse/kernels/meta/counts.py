@@ -76,7 +76,7 @@ def _heterogeneity_from(q: float, k_yi: int):
 def _result(method, measure, estimate, se, level, q_parts, yi, vi, weights, complete):
     q, q_df, q_pvalue, i2, h2 = q_parts
     yi, vi, weights = (_spread(x, complete) for x in (yi, vi, weights))
-    statistic, pvalue, ci_low, ci_high = inference(estimate, se, level, None)
+    statistic, pvalue, ci_low, ci_high = (float(x) for x in inference(estimate, se, level))
     included = np.isfinite(yi)
     return PooledEstimate(
         method=method, measure=measure, hksj=False, level=level, k=int(complete.sum()),
