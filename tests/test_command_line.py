@@ -86,7 +86,9 @@ def test_fail_on_exits_1_when_a_claim_gets_a_named_verdict(capsys):
     assert main(["check", str(RAISI), "--fail-on", "decision_flip,fragile"]) == 1
     assert "fewer-depressed (fragile)" in capsys.readouterr().err
     assert main(["check", str(RAISI), "--fail-on", "insufficient information", "-q"]) == 1
-    assert capsys.readouterr() == ("", "")
+    # quiet: no table, no summary, but a CI log still names each failing claim
+    assert capsys.readouterr() == ("", "reanalyse check: --fail-on: raisi-dehkordi-2019/"
+                                       "baseline-similar (insufficient information)\n")
 
 
 def test_fail_on_names_an_unknown_verdict_with_a_suggestion(capsys):

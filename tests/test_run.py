@@ -101,7 +101,7 @@ def test_good_run_writes_reports_and_matches_hand_verdicts(workspace):
     assert set(metadata["inputs"]) == {"notebook", "study", "analysis"}
     assert all(value.startswith("sha256:") for value in metadata["inputs"].values())
     csv_lines = (workspace / "reports" / "verdicts.csv").read_text().splitlines()
-    assert csv_lines[0] == "analysis,study,claim,verdict,expected,matches_expected,status,reason"
+    assert csv_lines[0] == "analysis,study,claim,verdict,expected,matches_expected,status,reason,last_run"
     assert len(csv_lines) == 4  # one row per claim
     assert csv_lines[1].startswith("synthetic-clear-difference,synthetic-clear-difference,"
                                    "lower-score,reproduced,reproduced,true,ran,")

@@ -55,8 +55,8 @@ def add_arguments(parser) -> None:
                         help="exit with status 1 when a claim gets one of these verdicts, e.g. "
                              "decision_flip,impossible_input (for CI)")
     parser.add_argument("--quiet", "-q", action="store_true",
-                        help="print no table and no summary line: only errors, and the JSON "
-                             "when asked for; the exit status tells the outcome")
+                        help="print no table and no summary line: only errors, the claims "
+                             "--fail-on names, and the JSON when asked for")
 
 
 def parse_fail_on(text: str | None) -> frozenset[str]:
@@ -193,14 +193,11 @@ def run(args) -> int:
     elif not args.quiet:
         print(format_table(results, colour=use_colour(sys.stdout)), end="")
         print(summary_line(results, failed))
+    hits = [(result.study.id, claim) for result in results for claim in result.claims
+            if claim.verdict.value in fail_on]
+    for study, claim in hits:  # even with --quiet: a CI log names what failed
+        print(f"reanalyse check: --fail-on: {study}/{claim.claim.id} "
+              f"({verdict_label(claim.verdict.value)})", file=sys.stderr)
     if failed:
         return 2
-    hits = [claim for result in results for claim in result.claims
-            if claim.verdict.value in fail_on]
-    if hits:
-        if not args.quiet:
-            named = ", ".join(f"{claim.claim.id} ({verdict_label(claim.verdict.value)})"
-                              for claim in hits)
-            print(f"reanalyse check: --fail-on: {named}", file=sys.stderr)
-        return 1
-    return 0
+    return 1 if hits else 0

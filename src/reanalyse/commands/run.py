@@ -31,7 +31,8 @@ def add_arguments(parser) -> None:
     from reanalyse.runner.execution import KERNEL_STARTS
 
     parser.add_argument("analyses", nargs="*", metavar="ANALYSIS", type=Path,
-                        help="analysis files or folders of them (default: analyses/)")
+                        help="analysis files, folders of them, or analysis ids (smith-2020 "
+                             "for analyses/smith-2020.yaml); default: analyses/")
     parser.add_argument("--out", type=Path, default=Path("reports"), metavar="DIR",
                         help="report folder (default: reports/)")
     parser.add_argument("--jobs", "-j", type=int, default=None, metavar="N",
@@ -118,6 +119,14 @@ def format_summary(report) -> str:
                              for claim, _ in run.new_claims))
     for study in report.unused_studies:
         lines.append(f"warning: no analysis names the study file {study}")
+    if report.earlier:
+        from reanalyse.runner.earlier import age
+
+        lines.append(f"The index also lists {plural(len(report.earlier), 'analysis', 'analyses')}"
+                     " not in this run, as last run: " + ", ".join(
+                         f"{run.name} ({age(run.ran_at)}"
+                         + (", failed" if run.status == "earlier_failed" else "") + ")"
+                         for run in report.earlier))
     lines.append(f"Reports: {report.index}")
     return "\n".join(lines)
 

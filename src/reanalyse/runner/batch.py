@@ -30,16 +30,19 @@ from pathlib import Path
 from reanalyse.model.analysis import Analysis, find_analyses, load_analysis, record_expected
 from reanalyse.errors import AnalysisFileError, ReanalyseError
 from reanalyse.runner import hashing
+from reanalyse.runner.earlier import earlier_runs, when_ran
 from reanalyse.runner.errors import RunError
 from reanalyse.reports.paths import project_root, scrub
 from reanalyse.io import write_atomic
 from reanalyse.runner.outputs import failed_files, report_files
 
 __all__ = ["RunOptions", "AnalysisRun", "RunReport", "run_analyses", "collect_analyses",
-           "RAN", "UP_TO_DATE", "FAILED", "BAD_INPUT", "EXECUTORS",
+           "RAN", "UP_TO_DATE", "FAILED", "BAD_INPUT", "EARLIER", "EARLIER_FAILED", "EXECUTORS",
            "RESERVED_NAMES"]
 
 RAN, UP_TO_DATE, FAILED, BAD_INPUT = "ran", "up_to_date", "failed", "bad_input"
+#: Analyses a partial run did not include, listed from their last run (good, or failed).
+EARLIER, EARLIER_FAILED = "earlier", "earlier_failed"
 EXECUTORS = ("local", "dask")
 #: Analysis names that would overwrite the run's own files (``index.html``) or be confused with
 #: them (``verdicts``); names ending in ``.failed`` would take another analysis's failure files.
@@ -119,7 +122,9 @@ class AnalysisRun:
     path : Path
         The analysis file.
     status : str
-        ``ran``, ``up_to_date``, ``failed`` or ``bad_input``.
+        ``ran``, ``up_to_date``, ``failed`` or ``bad_input``; for an analysis of the project
+        that the run did not include (:mod:`reanalyse.runner.earlier`), ``earlier`` (its last
+        run was good) or ``earlier_failed``.
     verdicts : dict
         Claim id -> verdict (empty when the analysis failed).
     reasons : dict
@@ -137,6 +142,9 @@ class AnalysisRun:
     files : dict
         Kind (``html``, ``notebook``, ``json``, ``failed_html``, ``failed_notebook``) -> file
         name in the report folder, for the files that exist.
+    ran_at : float or None
+        When its verdicts were computed (seconds since the epoch; for ``up_to_date`` and
+        ``earlier``: in its last run).
     """
 
     name: str
@@ -150,11 +158,13 @@ class AnalysisRun:
     error: RunError | None = None
     duration: float | None = None
     files: dict = field(default_factory=dict)
+    ran_at: float | None = None
 
     @property
     def ok(self) -> bool:
-        """Whether the analysis has current verdicts (it ran now or is up to date)."""
-        return self.status in (RAN, UP_TO_DATE)
+        """Whether the analysis has verdicts (it ran now, is up to date, or, not in this run,
+        its last run was good)."""
+        return self.status in (RAN, UP_TO_DATE, EARLIER)
 
     @property
     def changes(self) -> list[tuple[str, str | None, str | None]]:
@@ -200,6 +210,9 @@ class RunReport:
     unused_studies : tuple of Path
         Study files in the projects' ``data/`` folders that no analysis names (looked for when
         a folder of analyses is run).
+    earlier : tuple of AnalysisRun
+        The analyses of the run's folders that it did not include, from their last run: the
+        index and ``verdicts.csv`` list them too (they never change the exit status).
     """
 
     runs: tuple[AnalysisRun, ...]
@@ -210,6 +223,7 @@ class RunReport:
     recorded: tuple[AnalysisRun, ...] = ()
     problems: tuple[str, ...] = ()
     unused_studies: tuple[Path, ...] = ()
+    earlier: tuple[AnalysisRun, ...] = ()
 
     def count(self, status: str) -> int:
         """How many analyses ended with ``status``."""
@@ -241,12 +255,14 @@ class RunReport:
 
 
 def collect_analyses(paths=None, default_dir: Path = Path("analyses")) -> list[Path]:
-    """The analysis files named by ``paths`` (files or folders); the default folder if none.
+    """The analysis files named by ``paths`` (files, folders, or analysis ids: ``smith-2020``
+    for ``analyses/smith-2020.yaml``); the default folder if none.
 
     Raises
     ------
     ReanalyseError
-        When a path does not exist or no analysis file is found.
+        When a path does not exist (with the nearest analysis ids as a hint) or no analysis
+        file is found.
     """
     found = []
     for path in (list(paths) if paths else [default_dir]):
@@ -255,14 +271,45 @@ def collect_analyses(paths=None, default_dir: Path = Path("analyses")) -> list[P
             found.extend(find_analyses(path))
         elif path.is_file():
             found.append(path)
+        elif _by_id(path, default_dir) is not None:
+            found.append(_by_id(path, default_dir))
         else:
-            hint = (" (run from the repository's top folder, or name analysis files)"
-                    if not paths else "")
-            raise ReanalyseError(f"{path}: no such file or folder{hint}")
+            hint = ("run from the repository's top folder, or name analysis files"
+                    if not paths else _missing_hint(path, default_dir))
+            raise ReanalyseError(f"{path}: no such file or folder, and no analysis with that "
+                                 f"id in {default_dir}/\n  hint: {hint}")
     if not found:
         raise ReanalyseError("no analysis files found in " + ", ".join(
             str(p) for p in (paths or [default_dir])))
     return [Path(os.path.abspath(p)) for p in found]
+
+
+def _by_id(path: Path, default_dir: Path) -> Path | None:
+    """``analyses/<id>.yaml`` (or ``.yml``) for a bare analysis id, if it exists."""
+    if len(path.parts) != 1 or path.suffix in (".yaml", ".yml"):
+        return None
+    for suffix in (".yaml", ".yml"):
+        candidate = default_dir / f"{path.name}{suffix}"
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def _missing_hint(path: Path, default_dir: Path) -> str:
+    """Which analysis ids the folder has, the nearest first."""
+    import difflib
+
+    try:
+        ids = [candidate.stem for candidate in find_analyses(default_dir)]
+    except OSError:
+        ids = []
+    if not ids:
+        return (f"give an analysis file, a folder of them, or an id from {default_dir}/ "
+                "(reanalyse new ID makes one)")
+    near = difflib.get_close_matches(path.stem, ids, n=1)
+    shown = ", ".join(ids[:12]) + (", ..." if len(ids) > 12 else "")
+    return (f"did you mean {near[0]}? " if near else "") + f"analysis ids in {default_dir}/: " \
+        + shown
 
 
 class _Folder:
@@ -379,9 +426,26 @@ def run_analyses(paths=None, options: RunOptions = RunOptions(), *, progress=Non
     recorded = ()
     if options.record:
         runs, recorded = _record(runs, plan, options, kernel_start, versions, notify)
-    index, csv = _write_overview(folder, runs, versions)
+    earlier = earlier_runs(out, [run.path for run in runs],
+                           lambda path, result, failed: _earlier_run(out, path, result, failed))
+    index, csv = _write_overview(folder, runs + earlier, versions)
     return RunReport(tuple(runs), out, index, csv, time.monotonic() - clock, recorded,
-                     tuple(folder.problems), unused)
+                     tuple(folder.problems), unused, tuple(earlier))
+
+
+def _earlier_run(out: Path, path: Path, result: dict | None, failed: bool) -> AnalysisRun:
+    """An analysis the run did not include, as its last run left it."""
+    analysis = (result or {}).get("analysis") or {}
+    expected = analysis.get("expected") if isinstance(analysis.get("expected"), dict) else {}
+    files = _existing(out, path.stem)
+    if result is None or failed:
+        return AnalysisRun(path.stem, path, EARLIER_FAILED, expected=dict(expected),
+                           study=_study_of(result) if result else None,
+                           title=analysis.get("title"), files=files)
+    verdicts, reasons = _verdicts(result)
+    return AnalysisRun(path.stem, path, EARLIER, verdicts, reasons, dict(expected),
+                       _study_of(result), analysis.get("title"),
+                       duration=(result.get("run") or {}).get("duration_s"), files=files)
 
 
 def _execute(plan: "_Plan", options: RunOptions, kernel_start: str, notify) -> None:
@@ -522,7 +586,8 @@ class _Plan:
             self.runs[name] = AnalysisRun(
                 name, path, UP_TO_DATE, verdicts, reasons, analysis.expected,
                 _study_of(previous), analysis.title,
-                duration=previous["run"].get("duration_s"), files=_existing(self.out, name))
+                duration=previous["run"].get("duration_s"), files=_existing(self.out, name),
+                ran_at=when_ran(previous))
             return
         self.analyses[name] = analysis
         self.keys[name] = (key, inputs)
@@ -622,7 +687,8 @@ def _write_outcome(folder: _Folder, analysis: Analysis, outcome, key_inputs: tup
         if written:
             return AnalysisRun(name, analysis.path, RAN, verdicts, reasons, analysis.expected,
                                outcome.study or _study_of(result), analysis.title,
-                               duration=outcome.duration, files=_existing(out, name))
+                               duration=outcome.duration, files=_existing(out, name),
+                               ran_at=outcome.started)
         problem = folder.problems[problems]
         return AnalysisRun(name, analysis.path, FAILED, expected=analysis.expected,
                            study=outcome.study or _study_of(result), title=analysis.title,

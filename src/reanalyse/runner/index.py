@@ -13,24 +13,32 @@ import io
 import time
 from urllib.parse import quote
 
-from reanalyse.checks.labels import verdict_label
+from reanalyse.checks.labels import VERDICT_LABELS, verdict_label
 from reanalyse.reports.paths import project_root, scrub
-from reanalyse.reports.report import BADGE_STYLE, badge
+from reanalyse.reports.report import BADGE_STYLE, badge, legend
 from reanalyse.io import write_atomic
+from reanalyse.runner.earlier import age
 from reanalyse.runner.outputs import PAGE_STYLE
 from reanalyse.runner.progress import plural
 
 __all__ = ["write_index", "write_verdicts_csv", "index_html", "verdicts_csv", "CSV_COLUMNS"]
 
 CSV_COLUMNS = ("analysis", "study", "claim", "verdict", "expected", "matches_expected",
-               "status", "reason")
+               "status", "reason", "last_run")
 
 _STATUS_TEXT = {"ran": "ran", "up_to_date": "up to date", "failed": "FAILED",
-                "bad_input": "FAILED: bad input"}
+                "bad_input": "FAILED: bad input", "earlier": "not in this run",
+                "earlier_failed": "not in this run; FAILED when last run"}
+_EARLIER = ("earlier", "earlier_failed")
 _INDEX_STYLE = """
 tr.failed td { background: #fff5f5; }
 tr.failed td:first-child { border-left: 4px solid #cf222e; }
 tr.changed td:first-child { border-left: 4px solid #bf8700; }
+tr.earlier td { color: #424a53; }
+.totals .rea-badge { margin-right: .25rem; }
+.totals span { margin-right: .9rem; display: inline-block; }
+ul.rea-legend { list-style: none; padding: 0; color: #57606a; font-size: .9em; }
+ul.rea-legend li { margin: .35rem 0; }
 .claims { list-style: none; margin: 0; padding: 0; }
 .claims li { margin: .15rem 0; }
 .claim-id { font-family: ui-monospace, SFMono-Regular, Menlo, monospace; font-size: .85em; }
@@ -92,7 +100,9 @@ def _row(run) -> str:
         parts.append(f'<span class="muted">{html.escape(study["citation"])}</span>')
     study_cell = "<br>".join(parts)
     status = f'<span class="status-{run.status}">{_STATUS_TEXT[run.status]}</span>'
-    if run.error:
+    if run.status in _EARLIER:
+        status += f'<br><span class="muted">last run {html.escape(age(run.ran_at))}</span>'
+    elif run.error:
         status += f'<br>{html.escape(run.error.summary)}'
     elif run.duration is not None:
         status += f'<br><span class="muted">{run.duration:.1f} s</span>'
@@ -105,7 +115,9 @@ def _row(run) -> str:
                  _link(files.get("failed_notebook"), "failed notebook")]
         if files.get("html"):
             links.append(_link(files["html"], "last good report (earlier inputs)"))
-    classes = "failed" if not run.ok else ("changed" if run.changes else "")
+    classes = " ".join(name for name, present in (
+        ("failed", not run.ok), ("changed", run.ok and bool(run.changes)),
+        ("earlier", run.status in _EARLIER)) if present)
     title = f'<br><span class="muted">{html.escape(run.title)}</span>' if run.title else ""
     return (f'<tr class="{classes}"><td data-label="Analysis"><strong>'
             f"{html.escape(run.name)}</strong>{title}</td>"
@@ -122,19 +134,53 @@ def index_html(runs, versions: dict) -> str:
     return _scrubbed(_index_page(runs, versions), runs)
 
 
-def _index_page(runs, versions: dict) -> str:
+def _summary(runs) -> list[str]:
+    """The index's opening counts: analyses by status, and verdicts against recorded ones."""
     counts = {status: sum(run.status == status for run in runs) for status in _STATUS_TEXT}
     failed = counts["failed"] + counts["bad_input"]
     changed = sum(len(run.changes) for run in runs)
+    recorded = sum(claim in run.expected for run in runs if run.ok for claim in run.verdicts)
+    new = sum(len(run.new_claims) for run in runs)
     summary = [f"<span>{plural(len(runs), 'analysis', 'analyses')}</span>",
                f"<span>{counts['ran']} ran</span>",
                f"<span>{counts['up_to_date']} up to date</span>"]
     summary.append(f'<span class="status-failed">{failed} failed</span>' if failed
                    else "<span>0 failed</span>")
-    summary.append(f"<span><strong>{plural(changed, 'verdict')} "
-                   f"{'differs' if changed == 1 else 'differ'} from the recorded "
-                   f"{'one' if changed == 1 else 'ones'}</strong></span>" if changed
-                   else "<span>every verdict as recorded</span>")
+    earlier = counts["earlier"] + counts["earlier_failed"]
+    if earlier:
+        summary.append(f"<span>{earlier} not in this run (shown as last run)</span>")
+    if changed:
+        summary.append(f"<span><strong>{plural(changed, 'verdict')} "
+                       f"{'differs' if changed == 1 else 'differ'} from the recorded "
+                       f"{'one' if changed == 1 else 'ones'}</strong></span>")
+    elif recorded:
+        summary.append(f"<span>{plural(recorded, 'recorded verdict')}, every one unchanged"
+                       "</span>")
+    else:
+        summary.append("<span>no verdict recorded yet</span>")
+    if new:
+        summary.append(f"<span>{plural(new, 'claim')} with no recorded verdict</span>")
+    return summary
+
+
+def _totals(runs) -> str:
+    """Claims per verdict over every analysis with verdicts, as badges, and the legend."""
+    counts = {verdict: 0 for verdict in VERDICT_LABELS}
+    for run in runs:
+        if run.ok:
+            for verdict in run.verdicts.values():
+                counts[verdict] = counts.get(verdict, 0) + 1
+    shown = [verdict for verdict, count in counts.items() if count]
+    if not shown:
+        return ""
+    items = "".join(f"<span>{badge(verdict)} {counts[verdict]}</span>" for verdict in shown)
+    total = sum(counts.values())
+    return (f'<p class="totals" aria-label="Claims per verdict">{plural(total, "claim")}: '
+            f"{items}</p>{legend(shown)}")
+
+
+def _index_page(runs, versions: dict) -> str:
+    summary = _summary(runs)
     generated = time.strftime("%Y-%m-%d %H:%M:%S %Z")
     software = ", ".join(f"{html.escape(name)} {html.escape(str(version))}"
                          for name, version in versions.items()
@@ -152,6 +198,7 @@ def _index_page(runs, versions: dict) -> str:
 <body>
 <h1>Reanalysis reports</h1>
 <p class="summary">{"".join(summary)}</p>
+{_totals(runs)}
 <div class="table-scroll">
 <table id="verdicts">
 <thead><tr><th>Analysis</th><th>Study</th><th>Verdict per claim</th><th>Status</th>
@@ -190,7 +237,8 @@ def verdicts_csv(runs) -> str:
     """One row per claim (:data:`CSV_COLUMNS`), every cell safe to open in a spreadsheet.
 
     Verdicts are written with their reader's labels (``insufficient information``);
-    ``matches_expected`` is ``true`` or ``false``.
+    ``matches_expected`` is ``true`` or ``false``; ``last_run`` is when the verdict was
+    computed (ISO 8601; for an analysis not in this run, status ``earlier``, its last run).
 
     A failed analysis has a row per recorded claim with an empty verdict (one row with an
     empty claim if none is recorded).  ``matches_expected`` is empty for a claim with no
@@ -202,6 +250,8 @@ def verdicts_csv(runs) -> str:
     writer.writerow(CSV_COLUMNS)
     for run in runs:
         study = (run.study or {}).get("id") or ""
+        last_run = "" if run.ran_at is None else time.strftime("%Y-%m-%dT%H:%M:%S%z",
+                                                                time.localtime(run.ran_at))
         if run.ok:
             claims = list(run.verdicts) + [c for c in run.expected if c not in run.verdicts]
         else:
@@ -214,7 +264,7 @@ def verdicts_csv(runs) -> str:
             writer.writerow(_cell(str(value)) for value in (
                 run.name, study, claim, verdict and verdict_label(verdict),
                 expected and verdict_label(expected), matches, run.status,
-                run.reasons.get(claim, "")))
+                run.reasons.get(claim, ""), last_run))
     return _scrubbed(buffer.getvalue(), runs)
 
 
