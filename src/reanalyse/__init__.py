@@ -11,12 +11,12 @@ The names below are imported when first used, so that ``import reanalyse`` stays
 from reanalyse._version import __version__
 
 __all__ = ["__version__", "check", "screen", "draft", "load_study", "CheckOptions", "Rounding",
-           "CheckResult", "ClaimResult", "ReanalyseError"]
+           "CheckResult", "ClaimResult", "ReanalyseError", "OptionError"]
 
 _LAZY = {"check": "reanalyse.api", "screen": "reanalyse.api", "draft": "reanalyse.drafting", "CheckResult": "reanalyse.api",
          "ClaimResult": "reanalyse.api", "load_study": "reanalyse.model.studyfile",
          "CheckOptions": "reanalyse.model.options", "Rounding": "reanalyse.kernels.printed",
-         "ReanalyseError": "reanalyse.errors"}
+         "ReanalyseError": "reanalyse.errors", "OptionError": "reanalyse.errors"}
 
 
 def __getattr__(name):

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from reanalyse.claims.check import ClaimCheck, StudyCheck, check_study
+from reanalyse.errors import OptionError
 from reanalyse.kernels.printed import Rounding
 from reanalyse.model.options import CheckOptions
 from reanalyse.model.study import Study
@@ -175,6 +176,9 @@ def check(study, *, rounding: Rounding | str = Rounding.NEAREST, alpha: float | 
     ------
     StudyFileError
         When the study file is not valid.
+    OptionError
+        When an option is not valid (an unknown rounding convention, an alpha outside (0, 1),
+        an unknown test name or Boschloo policy), or ``study`` is neither a path nor a Study.
     """
     if options is None:
         options = CheckOptions(alpha=alpha, rounding=rounding,
@@ -182,6 +186,9 @@ def check(study, *, rounding: Rounding | str = Rounding.NEAREST, alpha: float | 
                                boschloo=boschloo)
     if isinstance(study, (str, Path)):
         study = load_study(study)
+    if not isinstance(study, Study):
+        raise OptionError(f"check takes a study file's path or a Study (ra.load_study), got "
+                          f"{type(study).__name__}")
     return CheckResult(check_study(study, options))
 
 

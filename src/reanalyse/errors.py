@@ -6,7 +6,7 @@ import itertools
 from pathlib import Path
 
 __all__ = ["ReanalyseError", "InputFileError", "StudyFileError", "AnalysisFileError",
-           "PrintedNumberError", "excerpt"]
+           "PrintedNumberError", "OptionError", "excerpt"]
 
 #: Longest value an error quotes.
 EXCERPT = 80
@@ -158,6 +158,15 @@ class AnalysisFileError(InputFileError):
     """An analysis file (``analyses/<name>.yaml``) is not valid."""
 
     kind = "analysis file"
+
+
+class OptionError(ReanalyseError, ValueError):
+    """An option given to ``reanalyse`` is not valid: a rounding convention, a significance
+    level, a policy, a test or check name, or a set of columns no check reads.
+
+    The message names the option, the value given and what is allowed.  It is also a
+    ``ValueError``, as a bad argument value is in Python.
+    """
 
 
 class PrintedNumberError(ReanalyseError, ValueError):

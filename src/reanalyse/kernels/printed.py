@@ -35,7 +35,7 @@ from functools import cached_property
 
 import numpy as np
 
-from reanalyse.errors import PrintedNumberError
+from reanalyse.errors import OptionError, PrintedNumberError
 from reanalyse.kernels.pvalues import printed_p_decision, printed_p_fits, printed_p_interval
 
 __all__ = [
@@ -69,7 +69,8 @@ class Rounding(str, enum.Enum):
             return cls(str(name).strip().lower().replace("-", "_"))
         except ValueError:
             names = ", ".join(member.value for member in cls)
-            raise ValueError(f"unknown rounding convention {name!r}; use one of: {names}") from None
+            raise OptionError(f"unknown rounding convention {name!r}; use one of: {names}") \
+                from None
 
 
 def half_unit_bounds(scaled, rounding: "Rounding | str" = Rounding.NEAREST):

@@ -27,6 +27,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from reanalyse.errors import OptionError
+
 __all__ = ["P_EQUAL_ALPHA", "P_ZERO", "check_p_options", "printed_p_interval",
            "printed_p_fits", "printed_p_decision", "computed_significant"]
 
@@ -38,14 +40,19 @@ P_ZERO = ("error", "rounded")
 
 def check_p_options(alpha: float, p_equal_alpha: str = "significant",
                     p_zero: str = "rounded") -> None:
-    """Raise ValueError naming the option when one is not of the rule's vocabulary."""
+    """Raise :class:`~reanalyse.errors.OptionError` (a ValueError) naming the option when one
+    is not of the rule's vocabulary or alpha is not a number strictly between 0 and 1."""
     if p_equal_alpha not in P_EQUAL_ALPHA:
-        raise ValueError(f"p_equal_alpha must be one of {', '.join(P_EQUAL_ALPHA)}, "
-                         f"not {p_equal_alpha!r}")
+        raise OptionError(f"p_equal_alpha must be one of {', '.join(P_EQUAL_ALPHA)}, "
+                          f"not {p_equal_alpha!r}")
     if p_zero not in P_ZERO:
-        raise ValueError(f"p_zero must be one of {', '.join(P_ZERO)}, not {p_zero!r}")
-    if not 0 < float(alpha) < 1:
-        raise ValueError(f"alpha must lie between 0 and 1, not {alpha!r}")
+        raise OptionError(f"p_zero must be one of {', '.join(P_ZERO)}, not {p_zero!r}")
+    try:
+        inside = 0 < float(alpha) < 1
+    except (TypeError, ValueError):
+        inside = False
+    if isinstance(alpha, bool) or not inside:
+        raise OptionError(f"alpha must lie between 0 and 1, not {alpha!r}")
 
 
 def _relations(relation):

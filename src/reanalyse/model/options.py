@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from reanalyse.errors import OptionError
 from reanalyse.kernels.printed import Rounding
 from reanalyse.model import tests
 
@@ -38,15 +39,24 @@ class CheckOptions:
     boschloo: str = "when_needed"
 
     def __post_init__(self):
+        """Check every option; a bad one is an :class:`~reanalyse.errors.OptionError`."""
         object.__setattr__(self, "rounding", Rounding.parse(self.rounding))
         if self.boschloo not in BOSCHLOO_POLICIES:
-            raise ValueError(f"boschloo must be one of {BOSCHLOO_POLICIES}, got {self.boschloo!r}")
-        if self.alpha is not None and not 0 < self.alpha < 1:
-            raise ValueError(f"alpha must lie between 0 and 1, got {self.alpha!r}")
+            raise OptionError(f"boschloo must be one of {', '.join(BOSCHLOO_POLICIES)}, got "
+                              f"{self.boschloo!r}")
+        if self.alpha is not None:
+            if isinstance(self.alpha, bool) or not isinstance(self.alpha, (int, float)):
+                raise OptionError(f"alpha must be a number between 0 and 1, got {self.alpha!r}")
+            if not 0 < self.alpha < 1:
+                raise OptionError(f"alpha must lie between 0 and 1 (e.g. 0.05), got "
+                                  f"{self.alpha!r}")
+        if isinstance(self.defensible, str):
+            raise OptionError(f"defensible must be a list of test names, got the text "
+                              f"{self.defensible!r}; e.g. defensible=['student_t', 'welch_t']")
         unknown = set(self.defensible or ()) - set(tests.spec_names())
         if unknown:
-            raise ValueError(f"unknown spec names in defensible: {sorted(unknown)}; "
-                             f"known: {', '.join(tests.spec_names())}")
+            raise OptionError(f"unknown spec names in defensible: {sorted(unknown)}; "
+                              f"known: {', '.join(tests.spec_names())}")
 
     def to_dict(self) -> dict:
         """JSON-ready form."""

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from reanalyse.errors import OptionError
 from reanalyse.screens.baseline import BaselineScreen, baseline_screen
 from reanalyse.screens.cutoff import CUTOFF, cutoff_count, cutoff_map
 from reanalyse.screens.debit import DEBIT, debit, debit_map
@@ -81,10 +82,17 @@ def screen(table: pd.DataFrame, check: str = "auto", **options):
         The table with each row's ``status`` and ``reason`` (the baseline screen's tables for
         ``baseline``).
     """
+    if not isinstance(table, pd.DataFrame):
+        raise OptionError(f"screen takes a pandas DataFrame, got {type(table).__name__}; e.g. "
+                          "pandas.read_csv(path, dtype=str)")
     name = infer_check(table.columns) if check == "auto" else check
     if name == "baseline":
         return baseline_screen(table, **options)
     if name not in MAPPERS:
-        raise ValueError(f"unknown check {name!r}; checks are "
-                         f"{', '.join(list(MAPPERS) + ['baseline', 'auto'])}")
+        import difflib
+
+        near = difflib.get_close_matches(str(name), list(MAPPERS) + ["baseline"], n=1)
+        raise OptionError(f"unknown check {name!r}; " + (f"did you mean {near[0]!r}? " if near
+                                                         else "")
+                          + f"checks are {', '.join(list(MAPPERS) + ['baseline', 'auto'])}")
     return MAPPERS[name](table, **options)

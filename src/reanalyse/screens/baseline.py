@@ -43,6 +43,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from reanalyse.errors import OptionError
 from reanalyse.kernels.combine import central_pvalue, stouffer_by_group
 from reanalyse.kernels.printed import Rounding
 from reanalyse.screens.factory import Field, describe_problems, first_by_group, group_layout, \
@@ -319,7 +320,7 @@ def baseline_screen(table: pd.DataFrame, *, columns: Mapping[str, str] | None = 
     BaselineScreen
     """
     if not 0 < flag_alpha < 0.5:
-        raise ValueError(f"flag_alpha must lie between 0 and 0.5, not {flag_alpha!r}")
+        raise OptionError(f"flag_alpha must lie between 0 and 0.5, not {flag_alpha!r}")
     rounding = Rounding.parse(rounding)
     names = resolve_columns("baseline", BASELINE_FIELDS, table, columns or {})
     read, problems, _, texts = read_fields(BASELINE_FIELDS, table, names)

@@ -39,17 +39,17 @@ default, as if the column were absent.
 
 from __future__ import annotations
 
-import warnings
 from dataclasses import dataclass, field
 from typing import Any, Callable, Mapping
 
 import numpy as np
 import pandas as pd
 
-from reanalyse.errors import ReanalyseError
+from reanalyse.errors import OptionError, ReanalyseError
 from reanalyse.kernels.printed import PrintedNumberError, Rounding
 from reanalyse.kernels import columns as readers
 from reanalyse.kernels.columns import join_text
+from reanalyse.screens.floats import LostDecimalsWarning, warn_lost_decimals
 
 __all__ = ["Field", "Check", "CheckResult", "ScreenColumnsError", "LostDecimalsWarning",
            "table_mapper", "resolve_columns", "read_fields", "describe_problems", "group_layout",
@@ -100,10 +100,6 @@ class ScreenColumnsError(ReanalyseError):
             f"the {check} screen needs column(s) {', '.join(missing)}; it reads "
             f"{', '.join(expected)}; the table has {', '.join(available) or 'no columns'} "
             "(rename columns, or map them with columns={'role': 'your column'})")
-
-
-class LostDecimalsWarning(UserWarning):
-    """A column of printed numbers arrived as floats, which keep no trailing zeros."""
 
 
 @dataclass(frozen=True)
@@ -227,12 +223,12 @@ class Check:
         return next(f for f in self.fields if f.name == name)
 
     def resolve_options(self, given: Mapping[str, Any]) -> dict:
-        """Options with defaults filled in; unknown names raise TypeError."""
+        """Options with defaults filled in; unknown names raise OptionError."""
         allowed = {**COMMON_OPTIONS, **self.options}
         unknown = sorted(set(given) - set(allowed))
         if unknown:
-            raise TypeError(f"{self.name} has no option(s) {', '.join(unknown)}; "
-                            f"options are {', '.join(sorted(allowed))}")
+            raise OptionError(f"the {self.name} screen has no option(s) {', '.join(unknown)}; "
+                              f"options are {', '.join(sorted(allowed))}")
         options = {**allowed, **given}
         options["rounding"] = Rounding.parse(options["rounding"])
         return options
@@ -389,7 +385,8 @@ def resolve_columns(name: str, fields: tuple[Field, ...], table: pd.DataFrame,
     """Field name -> table column, or :class:`ScreenColumnsError` naming the missing ones."""
     unknown = sorted(set(renames) - {f.name for f in fields})
     if unknown:
-        raise TypeError(f"{name} reads no field(s) {', '.join(unknown)}")
+        raise OptionError(f"the {name} screen reads no field(s) {', '.join(unknown)} (in "
+                          f"columns=...); it reads {', '.join(f.name for f in fields)}")
     names = {f.name: renames.get(f.name, f.name) for f in fields}
     missing = tuple(f.name for f in fields if f.required and names[f.name] not in table)
     if missing:
@@ -414,10 +411,7 @@ def read_fields(fields: tuple[Field, ...], table: pd.DataFrame, names: Mapping[s
             if not field_spec.required and not field_spec.blank_ok:
                 values = _blank_as_default(values, field_spec.default)
             if field_spec.kind in ("printed", "related", "p") and readers.lost_decimals(values):
-                warnings.warn(LostDecimalsWarning(
-                    f"column {column!r} holds numbers, not text: trailing zeros may have been "
-                    "lost (8.60 reads as 8.6, a wider rounding interval); read the table as "
-                    "text, e.g. pandas.read_csv(path, dtype=str)"), stacklevel=5)
+                warn_lost_decimals(column, values)
             read[field_spec.name], problem, bad, text = _read(field_spec, values)
         else:  # the default, read once and repeated
             default, problem, bad, text = _read(field_spec, [field_spec.default])

@@ -52,9 +52,9 @@ def compare_printed_p(p_min, p_computed, p_max, printed: PColumn, options: dict)
     reason : object array
         None where consistent.
     """
+    check_p_options(options["alpha"], options["p_equal_alpha"], options["p_zero"])
     alpha, p_equal_alpha, p_zero = float(options["alpha"]), options["p_equal_alpha"], \
         options["p_zero"]
-    check_p_options(alpha, p_equal_alpha, p_zero)
     relation, number = printed.relation, printed.number
     low, high = number.interval(options["rounding"])
     zero = number.scaled == 0

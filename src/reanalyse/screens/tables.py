@@ -142,16 +142,18 @@ def infer_check(columns) -> str:
 
     Raises
     ------
-    ValueError
+    OptionError
         If no check's columns are all present; the message lists each check's columns.
     """
+    from reanalyse.errors import OptionError
+
     present = set(columns)
     for name, needed in CHECK_COLUMNS.items():
         if present.issuperset(needed):
             return name
     listing = "; ".join(f"{name}: {', '.join(needed)}" for name, needed in CHECK_COLUMNS.items())
-    raise ValueError(f"no screen matches the columns {', '.join(map(str, columns))}; "
-                     f"expected one of these sets of columns: {listing}")
+    raise OptionError(f"no screen matches the columns {', '.join(map(str, columns))}; "
+                      f"expected one of these sets of columns: {listing}")
 
 
 def summarise(result) -> dict:

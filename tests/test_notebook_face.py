@@ -1,0 +1,87 @@
+"""The notebook face: every deliberate error is a ``ra.ReanalyseError``; a float column's warning
+points at the caller's line and names the rows whose reading changed."""
+
+import warnings
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import reanalyse as ra
+
+RAISI = Path(__file__).resolve().parents[1] / "data" / "raisi-dehkordi-2019.yaml"
+
+
+@pytest.mark.parametrize("options, named", [
+    ({"rounding": "bad"}, "rounding"),
+    ({"alpha": 2}, "alpha"),
+    ({"alpha": 0}, "alpha"),
+    ({"alpha": "0.05"}, "alpha"),
+    ({"boschloo": "sometimes"}, "boschloo"),
+    ({"defensible": ["student"]}, "defensible"),
+    ({"defensible": "student_t"}, "defensible"),
+])
+def test_a_bad_check_option_is_a_reanalyse_error(options, named):
+    with pytest.raises(ra.ReanalyseError, match=named) as caught:
+        ra.check(RAISI, **options)
+    assert isinstance(caught.value, ra.OptionError)
+
+
+def test_check_of_something_that_is_not_a_study_is_a_reanalyse_error():
+    with pytest.raises(ra.OptionError, match="path or a Study"):
+        ra.check(42)
+
+
+TEXT = pd.DataFrame({"mean": ["5.19"], "sd": ["1.20"], "n": ["21"]})
+STATISTIC = pd.DataFrame({"statistic": ["t"], "df1": ["28"], "value": ["2.20"], "p": ["0.06"]})
+
+
+@pytest.mark.parametrize("table, options, words", [
+    (TEXT, {"check": "grimm"}, ["unknown check 'grimm'", "did you mean 'grim'"]),
+    (pd.DataFrame({"x": ["1"]}), {}, ["no screen matches the columns x"]),
+    (TEXT, {"check": "grimmer", "rounding": "x"}, ["rounding"]),
+    (TEXT, {"check": "grimmer", "alpha": 0.05}, ["no option(s) alpha"]),
+    (TEXT, {"check": "grimmer", "columns": {"average": "mean"}}, ["reads no field(s) average"]),
+    (STATISTIC, {"alpha": 3}, ["alpha must lie between 0 and 1"]),
+    (STATISTIC, {"alpha": "x"}, ["alpha must lie between 0 and 1"]),
+    (STATISTIC, {"p_zero": "x"}, ["p_zero must be one of"]),
+    (TEXT, {"check": "statistic"}, ["needs column(s) statistic"]),
+    ([["5.19", "1.20", "21"]], {}, ["pandas DataFrame"]),
+])
+def test_a_bad_screen_request_is_a_reanalyse_error(table, options, words):
+    with pytest.raises(ra.ReanalyseError) as caught:
+        ra.screen(table, **options)
+    assert all(word in str(caught.value) for word in words), str(caught.value)
+
+
+def test_the_float_warning_points_at_the_callers_line_and_names_the_rows():
+    # n = 21 whole scores with mean 5.19: the sum is 109 (108.9 to 109.2).  SD printed 1.20:
+    # variance in [1.195**2, 1.205**2], so the sum of squares Q = 20 v + 109**2 / 21 lies in
+    # [594.32, 594.80], which holds no integer: inconsistent.  Read from the float 1.2 the SD
+    # interval is [1.15, 1.25], Q in [592.21, 597.01], and an odd Q (Q has the parity of the
+    # sum, 109) such as 593 fits: consistent.  Row 0 changed reading, row 1 (1.25) did not.
+    floats = pd.DataFrame({"mean": [5.19, 5.19], "sd": [1.2, 1.25], "n": [21, 21]})
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        result = ra.screen(floats, check="grimmer"); line = _line()  # noqa: E702
+    assert ra.screen(TEXT, check="grimmer").status.tolist() == ["inconsistent"]
+    assert result.status.tolist() == ["consistent", "consistent"]
+    (sd,) = [w for w in caught if "'sd'" in str(w.message)]
+    assert sd.filename == __file__ and sd.lineno == line
+    assert "row 0 (1.2, perhaps printed 1.20)" in str(sd.message)
+    assert "row 1" not in str(sd.message)
+
+
+def _line() -> int:
+    import inspect
+
+    return inspect.currentframe().f_back.f_lineno
+
+
+def test_the_float_warning_points_at_the_caller_of_a_mapper_too():
+    from reanalyse.screens import LostDecimalsWarning, grim_map
+
+    with pytest.warns(LostDecimalsWarning) as caught:
+        grim_map(pd.DataFrame({"mean": [5.2, 5.19], "n": [21, 21]})); line = _line()  # noqa: E702
+    assert caught[0].filename == __file__ and caught[0].lineno == line
+    assert "row 0 (5.2, perhaps printed 5.20)" in str(caught[0].message)
