@@ -22,6 +22,8 @@ COMMANDS = {
     "screen": "screen a table of printed numbers (GRIM, GRIMMER, DEBIT, p-values, baseline)",
     "extract": "find APA-style results in articles (text, PDF, HTML) and screen their p-values",
     "new": "write a study file and its analysis from a commented template, ready to fill in",
+    "meta": "pool a table of studies' printed numbers (MD, SMD, OR, RR, RD; FE, DL, REML, PM, "
+            "MH, Peto)",
 }
 
 EXIT_OK, EXIT_CHANGED, EXIT_BAD_INPUT = 0, 1, 2

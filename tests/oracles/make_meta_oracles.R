@@ -116,7 +116,7 @@ peto_records <- list()
 datasets <- list()
 
 escalc_record <- function(name, setup, measure, zero, vtype) {
-  args <- if (measure %in% c("OR", "RR", "RD")) ES_BINARY else ES_CONTINUOUS
+  args <- if (measure %in% c("OR", "RR", "RD", "PETO")) ES_BINARY else ES_CONTINUOUS
   call <- sprintf("%s; escalc(measure = \"%s\", %s%s, vtype = \"%s\")", setup, measure, args,
                   if (is.null(zero)) "" else ZERO[[zero]], vtype)
   out <- run_r(call)$value
@@ -177,8 +177,11 @@ pool_all <- function(name, data_call, measure, zero) {
 
 csv_text <- function(x) if (is.numeric(x)) vapply(x, num_str, "") else as.character(x)
 
+# Rows with a missing number are left out of the CSV (metafor leaves them out of every fit).
 write_csv <- function(name, columns) {
   dir.create("tests/data/meta", showWarnings = FALSE, recursive = TRUE)
+  keep <- complete.cases(as.data.frame(columns))
+  columns <- lapply(columns, function(x) x[keep])
   lines <- c(paste(names(columns), collapse = ","),
              do.call(paste, c(lapply(columns, function(x) {
                text <- csv_text(x)
@@ -204,6 +207,12 @@ for (name in names(binary)) {
     }
     data_call <- sprintf("%s; dat <- escalc(measure = \"%s\", %s%s)", setup, measure,
                          ES_BINARY, ZERO$revman)
+    if (measure == "OR") {
+      for (zero in c("revman", "metafor")) {
+        escalc_records[[length(escalc_records) + 1]] <- escalc_record(name, setup, "PETO",
+                                                                      zero, "LS")
+      }
+    }
     pool_all(name, data_call, measure, "revman")
     mh_records[[length(mh_records) + 1]] <- fixed_record(name, setup, "rma.mh", measure)
   }
