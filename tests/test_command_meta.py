@@ -54,7 +54,8 @@ def test_json_agrees_with_rma(capsys, record):
     for ours, theirs in [("estimate", "beta"), ("se", "se"), (statistic, "zval"),
                          ("p", "pval"), ("ci_low", "ci_lb"), ("ci_high", "ci_ub"),
                          ("tau2", "tau2"), ("i2", "I2"), ("q", "QE"), ("q_p", "QEp")]:
-        _close(out[ours], record[theirs], ours, call, atol=1e-6 if ours == "i2" else ATOL)
+        # I^2 near 0: see test_kernels_meta.py (metafor stops REML at tau^2 ~ 1e-14)
+        _close(out[ours], record[theirs], ours, call, atol=1e-8 if ours == "i2" else ATOL)
     _close(out["pi_low"], record["predict_default"]["pi_lb"], "pi_low",
            record["predict_default"]["r_call"])
     _close(out["pi_high"], record["predict_default"]["pi_ub"], "pi_high",

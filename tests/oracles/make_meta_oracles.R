@@ -103,9 +103,11 @@ ES_BINARY <- "ai = ai, n1i = n1i, ci = ci, n2i = n2i"
 ES_CONTINUOUS <- "m1i = m1i, sd1i = sd1i, n1i = n1i, m2i = m2i, sd2i = sd2i, n2i = n2i"
 # The zero-cell conventions as escalc arguments.
 ZERO <- list(revman = ", drop00 = TRUE", metafor = "")
-# Tight tolerances for the iterative estimators (see the header).
+# Tight tolerances for the iterative estimators (see the header).  REML's threshold is
+# absolute in tau^2: 1e-14, except for mean differences on raw scales, whose tau^2 runs to
+# the hundreds (1e-14 is below the spacing of doubles there), where it is 1e-10.
 CONTROL <- list(FE = "", DL = "",
-                REML = ", control = list(threshold = 1e-10, maxiter = 10000)",
+                REML = ", control = list(threshold = 1e-14, maxiter = 10000)",
                 PM = ", control = list(tol = 1e-13, maxiter = 10000, tau2.max = 1e7)")
 CONFINT_CONTROL <- "control = list(tol = 1e-13, maxiter = 10000, tau2.max = 1e7)"
 
@@ -126,7 +128,10 @@ escalc_record <- function(name, setup, measure, zero, vtype) {
 
 rma_record <- function(name, data_call, measure, zero, method, test) {
   fit <- sprintf("%s; res <- rma(yi, vi, data = dat, method = \"%s\", test = \"%s\"%s)",
-                 data_call, method, test, CONTROL[[method]])
+                 data_call, method, test,
+                 if (method == "REML" && measure %in% c("MD", "precomputed")) {
+                   sub("1e-14", "1e-10", CONTROL$REML)
+                 } else CONTROL[[method]])
   value <- function(expr) run_r(paste0(fit, "; ", expr))$value
   res <- value("res")
   record <- list(dataset = name, measure = measure, zero_cells = zero, method = method,
