@@ -24,9 +24,9 @@ CONTROL_WORDS = re.compile(r"(?i)\b(?:control|usual|routine|standard|placebo|sha
                            r"|no[- ]\w+|not|none|TAU|CAU|attention)\b")
 _TREATMENT_WORDS = re.compile(r"(?i)\b(?:intervention|experimental|treatment|trial|study|active)\b")
 _ANALYSED = re.compile(r"(?i)\b(?:complet\w*|analy[sz]\w*|follow(?:ed)?[- ]?up|included\s+in\s+the"
-                       r"\s+anal|remained|evaluable|retained|lost)\b")
+                       r"\s+anal|remained|evaluable|retained|lost|assessed|evaluated)\b")
 _N = r"(?P<n>\d{1,7})"
-_CUT = re.compile(r"(?i)(?:.*(?:\b(?:to|or|and|either|into|of|versus|vs|with|between|in)\b|[,;:(])|^)"
+_CUT = re.compile(r"(?i)(?:.*(?:\b(?:to|or|and|either|into|of|versus|vs|with|between|in|for|while|whereas|but|than)\b|[,;:(])|^)"
                   r"\s*(?P<label>[^,;:()]*)$")
 _LEADING = re.compile(r"(?i)^(?:(?:the|a|an|receive|receiving|attend|attending|get|either|an?\s+"
                       r"|\d+[- ]\w+|only|both)\s+)+")
@@ -34,6 +34,8 @@ _TRAILING = re.compile(r"(?i)\s+(?:groups?|arms?|conditions?|subjects|participan
 _LABEL_WORD = r"[A-Za-z][A-Za-z'\-]*"
 _PATTERNS = (
     ("size_after", re.compile(rf"\(\s{{0,2}}[nN]\s{{0,2}}=\s{{0,2}}{_N}\s{{0,2}}[,;)]")),
+    ("label_inside", re.compile(rf"\(\s{{0,2}}(?P<label>[A-Za-z][A-Za-z\- ]{{0,30}}),\s{{0,2}}[nN]\s{{0,2}}="
+                                rf"\s{{0,2}}{_N}\s{{0,2}}\)")),
     ("subjects_after", re.compile(rf"\(\s{{0,2}}{_N}\s(?:subjects|participants|patients|women|"
                                   rf"mothers|infants)\s{{0,2}}\)")),
     ("in_group", re.compile(
@@ -50,7 +52,7 @@ _TWO_LABELS = re.compile(
     rf"\s(?:and|or)\s(?:the\s|a\s|an\s)?(?P<b>{_LABEL_WORD})\s(?:groups?|arms?)\b")
 _UNITS_BEFORE = re.compile(r"(?i)(?:weeks?|months?|days?|sessions?|aged?|years?|week|month|day)\s$")
 _ALLOCATION = re.compile(r"(?i)\b(?:randomi[sz]\w*|assigned|allocated|divided|recruited|enrolled|"
-                         r"groups?)\b")
+                         r"received|receive|groups?)\b")
 
 
 @dataclass(frozen=True)
@@ -117,6 +119,8 @@ def _sized(sentence: str) -> list[tuple[str, int, int]]:
             elif name == "per_group":
                 found.append(("*", n, match.start(), match.end()))
                 continue
+            elif name == "label_inside":
+                label = _clean_label(match["label"])
             else:
                 label = _clean_label(sentence[max(0, match.start() - 70):match.start()])
             if label:
@@ -129,16 +133,43 @@ def _order(arms: list[tuple[str, int | None]]) -> list[tuple[str, int | None]]:
                   and not _TREATMENT_WORDS.search(arm[0]))
 
 
+_UNITS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+          "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,
+          "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19}
+_TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
+         "eighty": 80, "ninety": 90}
+_COUNT_WORD = re.compile(r"(?i)\b(?:(?P<tens>" + "|".join(_TENS) + r")(?:[- ](?P<unit>" +
+                         "|".join(_UNITS) + r"))?|(?P<alone>" + "|".join(_UNITS) + r")|(?P<digits>\d{1,7}))\b")
+
+
+def counts_in(text: str) -> set[int]:
+    """The whole numbers ``text`` prints, in digits or words up to ninety-nine."""
+    found = set()
+    for match in _COUNT_WORD.finditer(text):
+        if match["digits"]:
+            found.add(int(match["digits"]))
+        elif match["alone"]:
+            found.add(_UNITS[match["alone"].lower()])
+        else:
+            found.add(_TENS[match["tens"].lower()] + _UNITS.get((match["unit"] or "").lower(), 0))
+    return found
+
+
 def find_arms(sentences) -> list[ArmDraft]:
     """The trial's arms, from the first sentence that sizes two or more of them.
 
     Analysed sizes printed in a later sentence, for arms of the same labels or in the same
     number and order, are kept as ``analysed``.
     """
-    first, analysed = None, None
+    first, analysed, singles = None, None, []
+    previous = ""
     for sentence in sentences:
-        text = sentence.text
+        text, before = sentence.text, previous
+        previous = text
         sized = _sized(text)
+        if len(sized) == 1 and sized[0][0] != "*" and _ALLOCATION.search(text) \
+                and not _ANALYSED.search(text):
+            singles.append((sized[0][0], sized[0][1], text))
         if any(label == "*" for label, _, _ in sized):
             pair = _TWO_LABELS.search(text)
             labels = [_clean_label(pair["a"]), _clean_label(pair["b"])] if pair else []
@@ -148,7 +179,8 @@ def find_arms(sentences) -> list[ArmDraft]:
         if len(sized) < 2:
             continue
         arms = [(label, n) for label, n, _ in sized]
-        if _ANALYSED.search(text) and not re.search(r"(?i)randomi[sz]", text):
+        completed = _ANALYSED.search(before) and sum(n for _, n in arms) in counts_in(before)
+        if (_ANALYSED.search(text) or completed) and not re.search(r"(?i)randomi[sz]", text):
             if first is None and analysed is None:
                 analysed = (arms, text)
             elif first is not None and analysed is None:
@@ -157,7 +189,11 @@ def find_arms(sentences) -> list[ArmDraft]:
         if first is None:
             first = (arms, text)
     if first is None and analysed is None:
-        return _unsized(sentences)
+        labels = list(dict.fromkeys(label for label, _, _ in singles))
+        if len(labels) >= 2 and len(singles) == len(labels):
+            first = ([(label, n) for label, n, _ in singles], singles[0][2])
+        else:
+            return _unsized(sentences)
     taken: set = set()
     if first is None:
         arms, quote = analysed

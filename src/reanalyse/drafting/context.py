@@ -18,17 +18,20 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-__all__ = ["ArmReading", "arm_readings", "time_of", "concept_of", "slug"]
+__all__ = ["ArmReading", "arm_readings", "time_of", "first_time", "concept_of", "slug"]
 
 _GENERIC = re.compile(r"(?i)\b(?:intervention|experimental|treatment|control|study|trained|comparison)\b")
-_GROUP_AFTER = re.compile(r"(?i)(?:\s(?:and|or|&)\s\w+)?\s(?:\w+\s)?(?:groups?|arms?|conditions?)\b")
-_LIST_GAP = re.compile(r"(?i)^[\s,;]{0,3}(?:vs\.?|versus|and|compared\s+(?:with|to)|,|;)[\s,;]{0,3}$")
+_GROUP_AFTER = re.compile(r"(?i)(?:\s(?:and|or|&)\s\w+)?\s(?:\w+\s)?(?:groups?|arms?|conditions?)\b|\s?\(")
+_LIST_GAP = re.compile(r"(?i)^[\s,;]{0,3}(?:(?:vs\.?|versus|and|compared\s+(?:with|to)|,|;)[\s,;]{0,3})?$")
 _AFTER_START = re.compile(r"(?i)^[\s,;]{0,3}(?:(?:in|for|among|of)\s(?:the\s)?|\(|\[)")
 _PRE = r"before|pre-?test|pre-?intervention|baseline|at\s+entry|prior\s+to|pre-?treatment|at\s+recruitment"
-_POST = (r"after|post-?test|post-?intervention|post-?treatment|at\s+the\s+end|end\s+of|follow-?up"
-         r"|(?:at|in|by)\s+(?:week|month|day)\s+\d{1,3}|(?:at|after|for)\s+\d{1,3}\s+(?:weeks?|months?|days?)"
-         r"|\d{1,3}[- ](?:weeks?|months?)\s+(?:later|after|postpartum|post-?partum|post-?randomi[sz]ation)"
-         r"|(?:week|month)\s+\d{1,3}|six\s+weeks\s+later|later")
+_WORD_NUMBERS = {"one": "1", "two": "2", "three": "3", "four": "4", "five": "5", "six": "6",
+                 "seven": "7", "eight": "8", "nine": "9", "ten": "10", "eleven": "11", "twelve": "12"}
+_COUNT = r"(?:\d{1,3}|" + "|".join(_WORD_NUMBERS) + ")"
+_UNIT = r"(?:weeks?|months?|days?|years?)"
+_POST = (rf"(?P<span>(?:(?:at|in|by)\s+)?(?:week|month|day)\s+\d{{1,3}}|{_COUNT}[- ]{_UNIT}"
+         rf"|{_COUNT}\s+{_UNIT})|(?P<followup>follow-?up)"
+         r"|after|post-?test|post-?intervention|post-?treatment|at\s+the\s+end|end\s+of|later")
 _TIME = re.compile(rf"(?i)\b(?:(?P<pre>{_PRE})|(?P<post>{_POST}))\b")
 _CONCEPTS = (
     ("state_anxiety", r"state\s+anxiety|STAI-?S\b|STAI[- ]I\b"),
@@ -45,6 +48,11 @@ _CONCEPTS = (
     ("wellbeing", r"well-?being"),
     ("fear", r"fear\s+of\s+childbirth"),
     ("recovery", r"recover"),
+    ("remission", r"remission"),
+    ("response", r"\bresponse"),
+    ("mental_health", r"mental\s+health"),
+    ("complications", r"complication"),
+    ("breastfeeding", r"breast-?feeding"),
 )
 #: How far from a number its time point and concept are looked for.
 REACH = 300
@@ -119,27 +127,52 @@ def arm_readings(sentence: str, spans: list[tuple[int, int]], patterns, n_arms: 
 def time_of(sentence: str, position: int) -> tuple[str, bool] | None:
     """The time point named last in the :data:`REACH` characters before ``position`` in
     ``sentence`` (else first in those after it), as a short label and whether it is before
-    the intervention; None when none is named."""
+    the intervention; None when none is named.  A specific time (before, a week, a month,
+    follow-up) wins over a general "after"."""
     before = list(_TIME.finditer(sentence, max(0, position - REACH), position))
-    match = before[-1] if before else _TIME.search(sentence, position, position + REACH)
-    if match is None:
-        return None
+    match = _pick(before, last=True) if before else \
+        _pick(list(_TIME.finditer(sentence, position, position + REACH)), last=False)
+    return None if match is None else _time_label(match)
+
+
+def first_time(text: str) -> tuple[str, bool] | None:
+    """The first time point ``text`` names (as :func:`time_of` labels it), or None."""
+    match = _pick(list(_TIME.finditer(text)), last=False)
+    return None if match is None else _time_label(match)
+
+
+def _pick(matches: list, *, last: bool):
+    """The last (or first) specific time expression (before, a week or month, follow-up),
+    else the last (or first) general one ("after")."""
+    specific = [m for m in matches if not m["post"] or m["span"] or m["followup"]]
+    chosen = specific or matches
+    return (chosen[-1] if last else chosen[0]) if chosen else None
+
+
+def _time_label(match: re.Match) -> tuple[str, bool]:
     if match["pre"]:
         return "pre", True
-    words = match["post"].lower()
-    number = re.search(r"\d{1,3}", words)
-    unit = re.search(r"week|month|day", words)
-    if number and unit:
-        return f"{unit[0]}_{number[0]}", False
+    if match["followup"]:
+        return "followup", False
+    if match["span"]:
+        words = match["span"].lower()
+        number = re.search(rf"\d{{1,3}}|{'|'.join(_WORD_NUMBERS)}", words)[0]
+        unit = re.search(r"week|month|day|year", words)[0]
+        return f"{unit}_{_WORD_NUMBERS.get(number, number)}", False
     return "post", False
 
 
-def concept_of(text: str) -> str | None:
-    """What ``text`` says was measured (a key of the concept table), or None."""
-    for name, pattern in _CONCEPT_RES:
-        if pattern.search(text):
-            return name
-    return None
+def concept_of(text: str, *, last: bool = False) -> str | None:
+    """What ``text`` says was measured (a key of the concept table): the concept named first
+    (or, with ``last``, the one named last; of two named at the same place, the more
+    specific), or None."""
+    found = [(match.start(), -rank if last else rank, name)
+             for rank, (name, pattern) in enumerate(_CONCEPT_RES)
+             for match in ([*pattern.finditer(text)][-1:] if last else [pattern.search(text)])
+             if match]
+    if not found:
+        return None
+    return (max(found) if last else min(found))[2]
 
 
 def slug(text: str) -> str:

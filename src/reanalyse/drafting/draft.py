@@ -30,18 +30,26 @@ from reanalyse.drafting.outcomes import (Drafted, OutcomeDraft, _key_id, _scale_
 from reanalyse.drafting.scales import find_scales
 from reanalyse.drafting.text import DraftingError, check_text, sentences
 from reanalyse.drafting.writer import Line, flow, quote, render, scalar
+from reanalyse.errors import StudyFileError
 from reanalyse.model.study import Study
 from reanalyse.model.studyfile import load_study
 
 __all__ = ["Draft", "Guess", "draft", "analysis_text"]
 
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+#: How many times a draft is rendered again, leaving out values the study loader refused.
+_ROUNDS = 6
+#: Fields of a draft that may be left out when the loader refuses them (a path ends with one).
+_REMOVABLE = re.compile(r"^(?P<base>(?:outcomes|claims)\[\d+\](?:\.arms\.[^.]+|\.reported)?)"
+                        r"(?:\.(?P<key>[a-z_]+))?")
 _PEOPLE = r"(?:mothers|women|participants|patients|infants|neonates|subjects|adults|students|people|couples|children|individuals|girls|boys|men)"
 _CUTOFF = re.compile(
     r"(?i)(?:scor(?:e|es|ed|ing)|EPDS|PHQ-?9|BDI(?:-?II)?|HADS|GAD-?7|CES-?D|K10)\s{0,2}(?:of\s)?"
     r"(?P<rel>≥|>=|>|above|over|more\s+than|greater\s+than|at\s+least|of\s+at\s+least)\s{0,2}"
     r"(?P<value>\d{1,3})(?!\d)(?P<up>\s(?:and|or)\s(?:above|more|over|higher))?"
     r"|(?P<value2>\d{1,3})\s(?:and|or)\s(?:above|more|over|higher)")
+#: Concepts that name the same measurement (a depression score of postpartum depression).
+_DEPRESSIVE = {"depression", "ppd"}
 _RELATIONS = {"≥": ">=", ">=": ">=", ">": ">", "above": ">", "over": ">", "more than": ">",
               "greater than": ">", "at least": ">=", "of at least": ">="}
 
@@ -124,11 +132,21 @@ def draft(text: str, study_id: str = "draft", *, source: str = "the text") -> Dr
         raise DraftingError(source, f"{study_id!r} is not a study id",
                             "use lower-case letters, digits and hyphens, e.g. smith-2020")
     builder = _Builder(text, study_id, source)
-    file_text = builder.render()
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / f"{study_id}.yaml"
-        path.write_text(file_text, encoding="utf-8")
-        study = load_study(path)
+        for _ in range(_ROUNDS):
+            file_text = builder.render()
+            path.write_text(file_text, encoding="utf-8")
+            try:
+                study = load_study(path)
+                break
+            except StudyFileError as error:
+                if not builder.leave_out(error.problems):
+                    raise DraftingError(source, "the draft does not load: " + error.describe(),
+                                        "report this text: a draft should always load") from None
+        else:
+            raise DraftingError(source, "the draft does not load after leaving out what the "
+                                "study loader refused", "report this text")
     return Draft(study=study, text=file_text, analysis=analysis_text(study_id),
                  guesses=tuple(builder.guesses), todos=tuple(builder.todos))
 
@@ -143,6 +161,11 @@ class _Builder:
         self.scales = find_scales(self.whole)
         self.arms = find_arms(self.sentences)
         self.arm_note = None
+        self.named_arms = bool(self.arms)
+        if not self.arms:
+            self.arms = [ArmDraft("intervention", "Intervention", None, None, ""),
+                         ArmDraft("control", "Control", None, None, "")]
+        self.left_out: dict[str, str] = {}
         self.guesses: list[Guess] = []
         self.todos: list[str] = []
         patterns = arm_mentions(self.arms)
@@ -156,18 +179,31 @@ class _Builder:
 
     # --- reading -------------------------------------------------------------------------
     def _outcome_of(self, claim: ClaimDraft) -> OutcomeDraft:
+        """The outcome a claim speaks of: one given numbers inside its clause, else before it in
+        its sentence, else one of its concept and time point given numbers elsewhere, else a new
+        outcome (with no numbers) of its own."""
         kind = "binary" if not claim.continuous and (
             claim.reported.get("test") in ("chi2", "logistic")
             or "estimate" in claim.reported) else "continuous"
-        here = [o for o in self.outcomes if o.id in self.by_sentence.get(claim.sentence, ())]
-        typed = [o for o in here if o.type == kind] or here
-        if typed:
-            return typed[-1]
+        placed = self.by_sentence.get(claim.sentence, ())
+        start, end = claim.span
+        inside = [key for key, at in placed if start <= at < end]
+        before = [key for key, at in placed if at < start]
+        for keys in (inside, before):
+            found = [o for o in self.outcomes if o.id in keys and (
+                claim.concept is None or o.concept is None or o.concept == claim.concept
+                or {o.concept, claim.concept} <= _DEPRESSIVE)]
+            typed = [o for o in found if o.type == kind] or found
+            if typed:
+                return typed[-1] if keys is before else typed[0]
         scale = _scale_for(claim.concept, find_scales(claim.quote[:1500]), self.scales)
         key = _key_id(kind, claim.concept, scale, claim.time)
         for outcome in self.outcomes:
-            if outcome.id == key:
+            if outcome.id == key and outcome.arms:
                 return outcome
+        base, k = key, 2
+        while any(outcome.id == key for outcome in self.outcomes):
+            key, k = f"{base}_{k}", k + 1
         outcome = OutcomeDraft(id=key, type=kind, concept=claim.concept, time=claim.time,
                                baseline=claim.time == "pre", scale=scale if kind == "continuous" else None)
         self.outcomes.append(outcome)
@@ -220,7 +256,24 @@ class _Builder:
         self.todos.append(note)
         return note
 
+    def leave_out(self, problems) -> bool:
+        """Note the fields the study loader refused, to be left out of the next rendering;
+        False when one of them cannot be left out."""
+        for problem in problems:
+            match = _REMOVABLE.match(problem.field or "")
+            if match is None or not match["key"] and ".arms." not in match["base"]:
+                return False
+            path = match["base"] + (f".{match['key']}" if match["key"] else "")
+            if path in self.left_out:
+                return False
+            self.left_out[path] = problem.problem
+        return True
+
+    def _dropped(self, path: str) -> str | None:
+        return self.left_out.get(path)
+
     def render(self) -> str:
+        self.guesses, self.todos, self._seen = [], [], []
         lines = [Line(0, f"# Drafted by reanalyse from {self.source}. Review every '# check:' and "
                          "'# TODO' before trusting a verdict;"),
                  Line(0, "# each number's sentence is quoted above it. Then run: reanalyse "
@@ -242,9 +295,7 @@ class _Builder:
 
     def _arm_lines(self) -> list[Line]:
         lines = [Line(0, "arms:")]
-        if not self.arms:
-            self.arms = [ArmDraft("intervention", "Intervention", None, None, ""),
-                         ArmDraft("control", "Control", None, None, "")]
+        if not self.named_arms:
             note = self.todo("the text names no arms; name them and give their sizes")
             lines[0] = Line(0, "arms:", todo=note)
         for i, arm in enumerate(self.arms):
@@ -273,27 +324,31 @@ class _Builder:
         return None, None
 
     def _outcome_lines(self, outcome: OutcomeDraft) -> list[Line]:
-        i = len([line for line in getattr(self, "_seen", [])])
-        self._seen = getattr(self, "_seen", []) + [outcome.id]
-        field = f"outcomes[{i}]"
+        field = f"outcomes[{len(self._seen)}]"
+        self._seen.append(outcome.id)
         lines = [Line(2, f"- id: {outcome.id}"), Line(4, f"label: {scalar(outcome.label)}"),
                  Line(4, f"type: {outcome.type}")]
         if outcome.baseline:
             lines.append(Line(4, "baseline: true", check=self.guess(
                 f"{field}.baseline", "measured before the intervention, as the sentence says")))
         scale = outcome.scale
-        if scale is not None and outcome.type == "continuous":
+        for key in ("scale", "derived_from", "cutoff", "cutoff_candidates"):
+            if self._dropped(f"{field}.{key}"):
+                lines.append(Line(4, "", check=self.guess(f"{field}.{key}", f"{key} left out: "
+                                                          f"{self._dropped(field + '.' + key)}")))
+        if scale is not None and outcome.type == "continuous" and \
+                not self._dropped(f"{field}.scale"):
             lines.append(Line(4, f"scale: {{min: {scale.min}, max: {scale.max}, items: 1}}",
                               check=self.guess(f"{field}.scale", f"{scale.name} total "
                                                f"{scale.min}-{scale.max} ({scale.citation})")))
-        if outcome.derived_from:
+        if outcome.derived_from and not self._dropped(f"{field}.derived_from"):
             lines.append(Line(4, f"derived_from: {outcome.derived_from}", check=self.guess(
                 f"{field}.derived_from", f"a cut-off of the {scale.name} score, read from the "
                 "concept and time point")))
-            if outcome.cutoff is not None:
+            if outcome.cutoff is not None and not self._dropped(f"{field}.cutoff"):
                 lines.append(Line(4, f"cutoff: {scalar(outcome.cutoff.text)}", check=self.guess(
                     f"{field}.cutoff", f"as printed: {quote(outcome.cutoff.quote)}")))
-            if scale.cutoffs:
+            if scale.cutoffs and not self._dropped(f"{field}.cutoff_candidates"):
                 lines.append(Line(4, "cutoff_candidates: [" + ", ".join(
                     scalar(c) for c in scale.cutoffs) + "]", check=self.guess(
                     f"{field}.cutoff_candidates", f"conventional {scale.name} cut-offs "
@@ -311,6 +366,11 @@ class _Builder:
             for name, value in values.items():
                 quoted = value.quote
                 if name == "n" or name == "percent" and "events" in values and "n" in entry:
+                    continue
+                refused = self._dropped(f"{arm_field}.{name}") or self._dropped(arm_field)
+                if refused:
+                    checks.append(self.guess(f"{arm_field}.{name}", f"{name} "
+                                             f"{value.text!r} left out: {refused}"))
                     continue
                 entry[name] = list(value.text) if isinstance(value.text, tuple) else value.text
                 if value.check and value.check not in checks:
@@ -337,12 +397,15 @@ class _Builder:
                 and len(self.arms) == 2:
             reported["df"] = 1
             checks.append("df: 1, as for two arms' proportions (not printed)")
-        if "p" in reported and isinstance(reported["p"], str) and not reported["p"].startswith(("<", ">")):
-            pass
+        for key in list(reported):
+            refused = self._dropped(f"{field}.reported.{key}") or self._dropped(f"{field}.reported")
+            if refused:
+                checks.append(f"{key} {reported.pop(key)!r} left out: {refused}")
         lines = [Line(2, "", comment=f"from: {quote(claim.quote)}"), Line(2, f"- id: {claim_id}"),
                  Line(4, f"outcome: {outcome.id}",
                       check=self.guess(f"{field}.outcome", "the outcome this sentence speaks of")
-                      if outcome.id not in self.by_sentence.get(claim.sentence, ()) else None),
+                      if outcome.id not in {key for key, _ in self.by_sentence.get(claim.sentence, ())}
+                      else None),
                  Line(4, f"text: {scalar(claim.text)}"),
                  Line(4, f"significant: {scalar(claim.significant)}",
                       comment=f"from {claim.significance_from}")]

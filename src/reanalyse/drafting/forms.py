@@ -5,6 +5,9 @@ Continuous summaries (a mean with its spread)::
     7.75 ± 2.18      7.75 +/- 2.18     9.2 (2.04)      7.61 [3.43]     M = 9.2, SD = 2.04
     4.4 (s.d. 5.1)   23.31 (SE = 12.11)                8.92 (95% CI 7.81 to 10.03)
 
+Means printed as a pair without their spreads, in a sentence about means (``7.15 vs. 8.78``),
+are read as two means.
+
 Binary summaries (a count or a percentage)::
 
     15/60            15/60 [25%]       15 (25%)        15 of 60        25% vs 43.3%
@@ -34,7 +37,7 @@ _NUM = r"-?\d{1,7}(?:\.\d{1,6})?"
 _POS = r"\d{1,7}(?:\.\d{1,6})?"
 _PCT = r"\d{1,3}(?:\.\d{1,4})?"
 _S = r"\s{0,3}"
-_CI_WORDS = rf"(?:95{_S}%{_S}(?:CI|C\.I\.|confidence\s+interval)[:,]?{_S})"
+_CI_WORDS = rf"(?:95{_S}%{_S}(?:CI|C\.I\.|confidence\s+interval)[:,=]?{_S})"
 _TO = rf"{_S}(?:to|,|;|-|–){_S}"
 _SPREAD_LABEL = (r"(?P<label>SD|S\.D\.|s\.d\.|sd|SEM|SE|S\.E\.|standard\s+error(?:\s+SE)?"
                  r"|standard\s+deviation)")
@@ -76,10 +79,12 @@ _PATTERNS = {
     "paren": re.compile(rf"(?<![\w.])(?P<mean>{_NUM}){_S}\({_S}(?P<spread>{_POS}){_S}\)"),
     "bracket": re.compile(rf"(?<![\w.])(?P<mean>{_NUM}){_S}\[{_S}(?P<spread>{_POS}){_S}\]"),
     "percent": re.compile(rf"[\[(]{_S}(?P<percent>{_PCT}){_S}%{_S}[\])]"),
+    "mean_pair": re.compile(rf"(?<![\w.])(?P<first>{_NUM}){_S}(?:vs\.?|versus){_S}(?P<second>{_NUM})"
+                            rf"(?![\d.]|{_S}%)"),
 }
 #: Forms in order of precedence where they overlap.
 ORDER = tuple(_PATTERNS)
-_MEAN_WORDS = re.compile(r"(?i:\bmean|\bscores?\b|\bSD\b|s\.d\.|standard\s+deviation|\baverage)")
+_MEAN_WORDS = re.compile(r"(?i:\bmean|\bscores?\b|\bSD\b|s\.d\.|standard\s+deviation|\baverag)")
 _SE_DECLARED = re.compile(r"(?:±|\+/-)\s{0,3}SEM?\b|\bmean\s{0,2}\(SEM?\)|\(SEM?\)|standard\s+error")
 
 
@@ -91,8 +96,8 @@ class Form:
     ----------
     kind : str
         ``continuous`` (``mean`` with ``sd``, ``se`` or ``ci``), ``binary`` (``events``, ``n``,
-        ``percent``), ``percent_pair`` (two arms' ``percent``), or ``estimate`` (``measure``,
-        ``value``, ``ci``).
+        ``percent``), ``percent_pair`` (two arms' ``percent``), ``mean_pair`` (two arms'
+        ``mean``), or ``estimate`` (``measure``, ``value``, ``ci``).
     values : dict
         Field -> printed text; ``ci`` is a pair of texts.
     start, end : int
@@ -150,8 +155,15 @@ def _form(name: str, match: re.Match, sentence: dict) -> Form | None:
         if group.get("percent"):
             values["percent"] = group["percent"]
         return Form("binary", values, match.start(), match.end(), name)
+    if "percent" in group and group["percent"] and float(group["percent"]) > 100:
+        return None
     if name == "events_percent":
         return Form("binary", {"events": group["events"], "percent": group["percent"]},
+                    match.start(), match.end(), name)
+    if name == "mean_pair":
+        if not sentence["means"]:
+            return None
+        return Form("mean_pair", {"first": group["first"], "second": group["second"]},
                     match.start(), match.end(), name)
     if name == "percent_pair":
         return Form("percent_pair", {"first": group["first"], "second": group["second"]},

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from reanalyse.drafting.context import REACH, arm_readings, concept_of, time_of
+from reanalyse.drafting.context import REACH, ArmReading, arm_readings, concept_of, time_of
 from reanalyse.drafting.forms import find_forms
 from reanalyse.drafting.scales import KnownScale, find_scales
 
@@ -25,9 +25,13 @@ _DOMAIN = {"depression": _DEPRESSION, "ppd": _DEPRESSION, "anxiety": _ANXIETY,
            "state_anxiety": {"STAI"}, "trait_anxiety": {"STAI"}, "stress": {"PSS-10", "K10"}}
 _NOT_OUTCOME = re.compile(r"(?i)\b(?:aged?|years?\s+old|demographic|characteristics|BMI|body\s+mass|"
                           r"gestational\s+age|income|education)\b")
+#: Words of a trial's conduct (who stayed, who took part), not of an outcome.
+_PROCESS = re.compile(r"(?i)\b(?:follow-?up\s+rates?|drop-?outs?|attrition|retention|completion|"
+                      r"adherence|uptake|recruitment\s+rate)\b")
 _BINARY_WORDS = re.compile(r"(?i)\b(?:frequency|proportion|prevalence|rate|number|cases|incidence|"
                            r"recovered|remission|response|had|with|scor(?:ed|ing)|more|fewer|%)")
-_TIME_WORDS = {"pre": "before the intervention", "post": "after the intervention"}
+_TIME_WORDS = {"pre": "before the intervention", "post": "after the intervention",
+               "followup": "at follow-up"}
 
 
 @dataclass(frozen=True)
@@ -106,16 +110,23 @@ def _scale_for(concept: str | None, named: list[KnownScale],
 
 
 def _key_id(kind: str, concept: str | None, scale: KnownScale | None, time: str | None) -> str:
+    """An outcome's id: its scale (continuous) or concept, and its time point."""
     if kind == "continuous" and scale is not None:
         base = scale.name.lower().replace("-", "")
+    elif kind == "continuous":
+        base = f"{concept}_score" if concept else "score"
     else:
-        base = concept or ("outcome" if kind == "continuous" else "event")
+        base = concept or "event"
     return f"{base}_{time}" if time else base
 
 
+_FROM = re.compile(r"(?i)\bfrom\s{0,3}$")
+_TO = re.compile(r"(?i)^\s{0,3}(?:at\s\w+\s)?to\s{0,3}$")
+
+
 def read_outcomes(sentences, arms, patterns, text_scales) -> tuple[list[OutcomeDraft], dict]:
-    """Outcomes with their arms' numbers, and for each sentence index the ids of the
-    outcomes it gave numbers to (in order).
+    """Outcomes with their arms' numbers, and for each sentence index the outcomes it gave
+    numbers to, as (id, position of the number) pairs.
 
     Parameters
     ----------
@@ -127,16 +138,19 @@ def read_outcomes(sentences, arms, patterns, text_scales) -> tuple[list[OutcomeD
         The scales the whole text names.
     """
     outcomes: dict[str, OutcomeDraft] = {}
-    by_sentence: dict[int, list[str]] = {}
+    by_sentence: dict[int, list[tuple[str, int]]] = {}
+    last_order: dict[str, list[int]] = {}
     for index, sentence in enumerate(sentences):
         text = sentence.text
         forms = [form for form in find_forms(text) if form.kind != "estimate"]
         pieces = []
         for form in forms:
-            if form.kind == "percent_pair":
+            if form.kind in ("percent_pair", "mean_pair"):
+                kind, name = ("binary", "percent") if form.kind == "percent_pair" else \
+                    ("continuous", "mean")
                 middle = (form.start + form.end) // 2
-                pieces.append(("binary", {"percent": form.values["first"]}, form.start, middle))
-                pieces.append(("binary", {"percent": form.values["second"]}, middle, form.end))
+                pieces.append((kind, {name: form.values["first"]}, form.start, middle))
+                pieces.append((kind, {name: form.values["second"]}, middle, form.end))
             else:
                 pieces.append((form.kind, dict(form.values), form.start, form.end))
         for kind in ("continuous", "binary"):
@@ -146,16 +160,26 @@ def read_outcomes(sentences, arms, patterns, text_scales) -> tuple[list[OutcomeD
             if kind == "binary" and not _BINARY_WORDS.search(text):
                 continue
             readings = arm_readings(text, [(p[2], p[3]) for p in chosen], patterns, len(arms))
+            readings, times = _from_to(text, chosen, readings)
+            readings = _as_before(readings, last_order.get(kind))
+            named_order = [r.arm for r in readings if r is not None and r.how == "named"]
+            if len(named_order) >= 2:
+                last_order[kind] = named_order
             sentence_concept = concept_of(text[:REACH])
             named = find_scales(text[:5 * REACH])
-            for (_, values, start, end), reading in zip(chosen, readings):
+            concept, covered = None, set()
+            for (_, values, start, end), reading, given_time in zip(chosen, readings, times):
                 if reading is None:
                     continue
                 head = text[max(0, start - REACH):start]
-                if _NOT_OUTCOME.search(head[-120:]):
+                if _NOT_OUTCOME.search(head[-120:]) or _PROCESS.search(head):
                     continue
-                time = time_of(text, start)
-                concept = concept_of(head) or sentence_concept
+                time = given_time or time_of(text, start)
+                if concept is None or reading.arm in covered:
+                    # a new comparison: what it measures is named last before it
+                    concept = concept_of(head, last=True) or sentence_concept
+                    covered = set()
+                covered.add(reading.arm)
                 scale = _scale_for(concept, named, text_scales)
                 key = _key_id(kind, concept, scale, time[0] if time else None)
                 outcome = outcomes.get(key)
@@ -171,10 +195,31 @@ def read_outcomes(sentences, arms, patterns, text_scales) -> tuple[list[OutcomeD
                                         for name, value in values.items()}
                 if text not in outcome.quotes:
                     outcome.quotes.append(text)
-                by_sentence.setdefault(index, [])
-                if key not in by_sentence[index]:
-                    by_sentence[index].append(key)
+                by_sentence.setdefault(index, []).append((key, start))
     return list(outcomes.values()), by_sentence
+
+
+def _from_to(text: str, chosen: list, readings: list):
+    """Readings and time points of "from X to Y" pairs: X before, Y after, both of X's arm."""
+    times = [None] * len(chosen)
+    readings = list(readings)
+    for i in range(len(chosen) - 1):
+        gap = text[chosen[i][3]:chosen[i + 1][2]]
+        if _TO.match(gap) and _FROM.search(text[max(0, chosen[i][2] - 20):chosen[i][2]]):
+            times[i], times[i + 1] = ("pre", True), ("post", False)
+            if readings[i + 1] is None and readings[i] is not None:
+                readings[i + 1] = ArmReading(readings[i].arm, readings[i].how)
+    return readings, times
+
+
+def _as_before(readings: list, order: list[int] | None) -> list:
+    """Readings made by order alone, in the order the previous sentence named the arms."""
+    if order and readings and len(readings) == len(order) and all(
+            r is not None and r.how.startswith("by order") for r in readings) \
+            and order != [r.arm for r in readings]:
+        return [ArmReading(arm, "in the order a previous sentence named the arms")
+                for arm in order]
+    return readings
 
 
 def _text(value):

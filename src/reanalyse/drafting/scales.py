@@ -60,7 +60,7 @@ SCALES = (
                "the 10-item Edinburgh Postnatal Depression Scale. Br J Psychiatry "
                "1987;150:782-786 (10 items scored 0-3; 12/13 for probable depression, 9/10 for "
                "possible depression)",
-               (r"\bEPDS\b", r"(?i:edinburgh\s+(?:postnatal|postpartum|perinatal)\s+depression)")),
+               (r"\bEPDS\b", r"(?i:edinburgh\s+(?:(?:postnatal|postpartum|perinatal)\s+)?depression)")),
     KnownScale("PHQ-9", "Patient Health Questionnaire-9", 0, 27, 9,
                (">= 5", ">= 10", ">= 15", ">= 20"),
                "Kroenke K, Spitzer RL, Williams JBW. The PHQ-9: validity of a brief depression "
