@@ -10,6 +10,8 @@ import io
 import json
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from meta_oracle_values import META_CSV_DIR, dataset, dataset_names, floats, records
 from reanalyse.cli import main
@@ -159,3 +161,26 @@ def test_missing_and_oversized_files(tmp_path, capsys, monkeypatch):
     path = _write(tmp_path, "study,events1,n1,events2,n2\n" + "A,1,10,2,10\n" * 3)
     code, _, err = _run(capsys, path, "--measure", "OR")
     assert code == 2 and "at most 2 studies" in err
+
+
+_CELLS = st.one_of(st.integers(-3, 60).map(str), st.sampled_from(["", "x", "1.5", "nan", "inf",
+                                                                  "1e3", "-0", "12,5", " 7 "]),
+                   st.text(max_size=6))
+
+
+@settings(max_examples=30, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(rows=st.lists(st.tuples(_CELLS, _CELLS, _CELLS, _CELLS), min_size=1, max_size=6),
+       measure=st.sampled_from(["OR", "RR", "RD"]),
+       method=st.sampled_from(["FE", "DL", "REML", "PM", "MH", "PETO"]))
+def test_any_table_runs_or_exits_2_without_a_traceback(tmp_path, capsys, rows, measure, method):
+    # hostile tables (made up): every cell an arbitrary short text
+    lines = ["study,events1,n1,events2,n2"] + [
+        ",".join(['"s{}"'.format(i)] + ['"{}"'.format(c.replace('"', "'")) for c in row])
+        for i, row in enumerate(rows)]
+    path = tmp_path / "hostile.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    code, out, err = _run(capsys, path, "--measure", measure, "--method", method)
+    assert code in (0, 2), err
+    assert "Traceback" not in err
+    assert (code == 0) == (out != "")

@@ -1,4 +1,6 @@
-"""Effect sizes against metafor's escalc on metadat's real datasets (tests/oracles/meta_oracles.json)."""
+"""Effect sizes against metafor's escalc on metadat's real datasets.
+
+Expected values: tests/oracles/meta_oracles.json, each with its R call."""
 
 import math
 

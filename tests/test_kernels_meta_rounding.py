@@ -96,3 +96,14 @@ def test_bad_boxes_are_refused():
     result = pool_over_rounding_box("MD", LOW, HIGH, method="FE", values=VALUES).to_dict()
     assert set(result["ranges"]) == set(QUANTITIES)
     assert math.isnan(pool_over_rounding_box("MD", LOW, HIGH, method="FE").central.pi_low)
+
+
+def test_work_is_bounded(monkeypatch):
+    from reanalyse.kernels.meta import rounding
+    # probe and corners: (1 + 2 x 12 + 16) points x 3 studies = 123 cells
+    monkeypatch.setattr(rounding, "MAX_CELLS", 200)
+    cut = pool_over_rounding_box("MD", LOW, HIGH, method="DL", values=VALUES)
+    assert cut.rounds == 0 and cut.evaluations == 1 + 24 + 16
+    monkeypatch.setattr(rounding, "MAX_CELLS", 100)
+    with pytest.raises(ValueError, match="study-cells"):
+        pool_over_rounding_box("MD", LOW, HIGH, method="DL", values=VALUES)

@@ -1,4 +1,4 @@
-"""Per-study effect sizes and their sampling variances from printed summaries (metafor's ``escalc``).
+"""Per-study effect sizes and sampling variances from printed summaries (metafor's ``escalc``).
 
 Every function takes one array per printed number, named for its role (``treat_events,
 treat_n, control_events, control_n`` or ``treat_mean, treat_sd, treat_n, control_mean,
@@ -38,7 +38,8 @@ Zero cells (:data:`ZERO_CELLS`, binary measures only)
 Hypotheses: each arm's count is binomial, or each arm's mean is of independent observations
 with the printed SD; the variances are the usual large-sample (delta-method) ones, as in
 escalc.  Inputs are validated (counts within 0..n, n > 0, SD >= 0); a violation raises
-:class:`EffectSizeError` naming the positions of the offending studies.
+:class:`EffectSizeError` naming the positions of the offending studies (flat positions when
+the inputs are 2-d, one row per set of studies, as the rounding box evaluates them).
 
 Cost: O(k) time and memory for k studies, no loop in Python.
 
@@ -59,8 +60,8 @@ from reanalyse.errors import ReanalyseError
 
 __all__ = ["MEASURES", "BINARY_MEASURES", "CONTINUOUS_MEASURES", "ZERO_CELLS", "VTYPES",
            "EffectSizes", "EffectSizeError", "hedges_correction", "mean_difference",
-           "standardised_mean_difference", "odds_ratio", "risk_ratio", "risk_difference", "peto_odds_ratio",
-           "effect_sizes"]
+           "standardised_mean_difference", "odds_ratio", "risk_ratio", "risk_difference",
+           "peto_odds_ratio", "effect_sizes"]
 
 BINARY_MEASURES = ("OR", "RR", "RD", "PETO")
 CONTINUOUS_MEASURES = ("MD", "SMD")

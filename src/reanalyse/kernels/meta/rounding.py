@@ -18,9 +18,10 @@ The search (a bounded number of evaluations, every one a point of the box)
        evaluations a round); the best move is kept when it improves, and the search stops
        early when no move improves any end.
     In all at most 1 + 2C + 2S + 2S B ``rounds`` evaluations, batched through
-    :func:`pool_rows` (for MH and Peto, one pool per point).  When (that count) x k would
-    pass :data:`MAX_CELLS`, the refinement is skipped (``rounds`` in the result says how
-    many rounds ran).
+    :func:`pool_rows` (for MH and Peto, one pool per point).  The work is bounded by
+    :data:`MAX_CELLS` study-cells: the refinement is skipped when it would pass the bound
+    (``rounds`` in the result says how many rounds ran), and a box whose probe and corners
+    alone would pass it is refused (ValueError).
 
 What is guaranteed
     Every reported end is the value of the quantity at a point of the box that was
@@ -63,11 +64,14 @@ ROLES = {"binary": ("treat_events", "treat_n", "control_events", "control_n"),
          "continuous": ("treat_mean", "treat_sd", "treat_n", "control_mean", "control_sd",
                         "control_n")}
 
-#: Largest number of study-cells (evaluations x studies) one search may evaluate; beyond it
-#: the refinement rounds are cut (``rounds`` in the result says how many ran).
-MAX_CELLS = 50_000_000
-#: Largest number of points evaluated in one batch.
-BATCH = 4096
+#: Largest work of one search, in study-cells (points evaluated x studies; a point pooled on
+#: its own, as MH and Peto are, counts as at least :data:`ONE_BY_ONE` cells): beyond it the
+#: refinement rounds are cut (``rounds`` in the result says how many ran), and a box whose
+#: probe and corners alone pass it is refused.
+MAX_CELLS = 20_000_000
+ONE_BY_ONE = 1000
+#: Study-cells evaluated in one batch (bounds the memory of a batch to about 100 MB).
+BATCH_CELLS = 500_000
 
 
 @dataclass(frozen=True, eq=False)
@@ -145,9 +149,10 @@ class _Evaluator:
         return pool_peto(*arrays, level=self.level, zero_cells=self.zero_cells)
 
     def batched(self, points: dict) -> dict:
-        m = next(iter(points.values())).shape[0]
-        parts = [self({name: column[start:start + BATCH] for name, column in points.items()})
-                 for start in range(0, m, BATCH)]
+        m, k = next(iter(points.values())).shape
+        size = max(1, BATCH_CELLS // max(k, 1))
+        parts = [self({name: column[start:start + size] for name, column in points.items()})
+                 for start in range(0, m, size)]
         return {name: np.concatenate([part[name] for part in parts]) for name in parts[0]}
 
 
@@ -219,6 +224,10 @@ def pool_over_rounding_box(measure: str, low: dict, high: dict, *, method: str =
     coordinates = [(name, study) for name in roles for study in range(k)
                    if highs[name][study] > lows[name][study]]
     c = len(coordinates)
+    cell_cost = k if method in METHODS else max(k, ONE_BY_ONE)
+    if (1 + 2 * c + 2 * len(_SEARCHED)) * cell_cost > MAX_CELLS:
+        raise ValueError(f"a rounding box of {c} printed intervals over {k} studies needs more "
+                         f"than {MAX_CELLS:,} study-cells of work; pool fewer studies at once")
     x0 = {name: values[name][None, :] for name in roles}
     extremes = {}                       # quantity -> [min, min point, max, max point]
 
@@ -259,9 +268,9 @@ def pool_over_rounding_box(measure: str, low: dict, high: dict, *, method: str =
         moves = [list(zip(block, ends)) for block in blocks if block
                  for ends in itertools.product((0, 1), repeat=len(block))]
         per_key = len(moves)
-        if (2 * c + len(keys) * (1 + per_key * rounds)) * k > MAX_CELLS:
+        if (1 + 2 * c + len(keys) * (1 + per_key * rounds)) * cell_cost > MAX_CELLS:
             rounds = 0
-        best = {key: (_point(corner_points, i), direction_value(corners[key[0]][i], key[1]))
+        best = {key: (_point(corner_points, i), _directed(corners[key[0]][i], key[1]))
                 for i, key in enumerate(keys)}
         for _ in range(rounds):
             ran += 1
@@ -274,7 +283,7 @@ def pool_over_rounding_box(measure: str, low: dict, high: dict, *, method: str =
             result = run(points)
             improved = False
             for index, (q, direction) in enumerate(keys):
-                block = direction_value(result[q][index * per_key:(index + 1) * per_key],
+                block = _directed(result[q][index * per_key:(index + 1) * per_key],
                                         direction)
                 j = int(np.argmax(block))
                 if block[j] > best[q, direction][1]:
@@ -290,7 +299,7 @@ def pool_over_rounding_box(measure: str, low: dict, high: dict, *, method: str =
                          evaluations=evaluate.count, rounds=ran)
 
 
-def direction_value(values, direction: int):
+def _directed(values, direction: int):
     """``direction * values`` with NaN as the worst value (so it is never chosen)."""
     return np.where(np.isnan(values), -np.inf, direction * np.asarray(values, dtype=float))
 
