@@ -248,8 +248,10 @@ def test_a_quoted_decimal_comma_is_read_and_said(tmp_path):
 
 def test_a_p_with_a_decimal_comma_is_a_p_not_thousands(tmp_path):
     path = changed(tmp_path, 'p: "0.013"', 'p: "0,013"')
-    claim = load_study(path).claims[1]
-    assert claim.reported.p.number.exact == parse_number("0.013").exact
+    study = load_study(path)
+    assert study.claims[1].reported.p.number.exact == parse_number("0.013").exact
+    (reading,) = study.remarks
+    assert reading.fields == (("claims[1].reported.p", 29),) and "as 0.013" in reading.message
 
 
 def test_an_unquoted_decimal_comma_inside_braces_names_the_comma(tmp_path):

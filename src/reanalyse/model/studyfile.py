@@ -655,6 +655,10 @@ def _reported(reader, item, field, line):
     if item.get("p") is not None:
         try:
             p = parse_p(str(item["p"]))
+            if p.number is not None and "," in p.number.text:
+                reader.readings.append(reading_remark(reader.path, _join(field, "p"),
+                                                      item.line_of("p"), p.text,
+                                                      f"{p.number.value:g}"))
         except PrintedNumberError as error:
             reader.note(error.problem, field=_join(field, "p"), value=item["p"],
                         line=item.line_of("p"), hint=error.hint)
