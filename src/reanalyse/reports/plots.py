@@ -89,10 +89,14 @@ def p_interval_plot(check) -> Figure:
     axes.tick_params(axis="x", labelsize=_FONT_SIZE)
     axes.set_ylim(-0.7, len(labels) - 0.3)
     axes.set_xlim(left, 1.0)
-    axes.set_xlabel("p-value (log scale); left of the dashed line: significant",
+    # wrapped to the plot area's width, so that no label runs past the figure's edge
+    axes.set_xlabel(textwrap.fill("p-value (log scale); left of the dashed line: significant",
+                                  int(_P_AREA * _CHARS_PER_INCH)),
                     fontsize=_FONT_SIZE, parse_math=False)
     axes.grid(axis="x", which="major", color="#d0d7de", lw=0.6)
-    legend = axes.legend(loc="lower right", fontsize=_FONT_SIZE - 1, framealpha=0.9)
+    # below the plot, where it covers no bar
+    legend = figure.legend(loc="outside lower center", fontsize=_FONT_SIZE - 1, ncols=1,
+                           frameon=False)
     for text in legend.get_texts():
         text.set_parse_math(False)
     width = figure.get_figwidth()
@@ -108,7 +112,12 @@ _FONT_SIZE = 11
 #: Characters of :data:`_FONT_SIZE` text per inch (a generous average for sans-serif).
 _CHARS_PER_INCH = 10.5
 #: Where a test's label is wrapped onto a second line.
-_LABEL_WIDTH = 28
+_LABEL_WIDTH = 20
+#: Width (inches) of the p-interval plot's drawing area.
+_P_AREA = 2.9
+#: Widest figure (inches): a phone 390 px wide (about 340 px of content) shows it at 0.7 of its
+#: size or more, so that 11 pt text stays about 10 px tall.
+PHONE_WIDTH_INCHES = 5.0
 
 
 def _test_label(spec) -> str:
@@ -127,8 +136,8 @@ def _p_plot_size(labels) -> tuple[float, float]:
     of fixed width, and a row per label line."""
     widest = max((len(line) for label in labels for line in label.splitlines()), default=10)
     lines = sum(label.count("\n") + 1 for label in labels)
-    width = widest / _CHARS_PER_INCH + 3.6
-    height = 0.3 * lines + 0.25 * len(labels) + 1.7
+    width = min(widest / _CHARS_PER_INCH + _P_AREA + 0.4, PHONE_WIDTH_INCHES)
+    height = 0.26 * lines + 0.12 * len(labels) + 2.3
     return width, height
 
 
@@ -241,11 +250,14 @@ def significance_map(grid: SignificanceGrid) -> Figure:
     columns = min(panels, 2)  # two panels a row stay legible when a phone scales the figure
     rows = -(-panels // columns)
     # Fixed margins rather than a layout engine: laying out five panels costs more than
-    # drawing them, and the labels are short.
-    figure = Figure(figsize=(3.3 * columns + 0.6, 3.2 * rows + 0.8))
-    figure.subplots_adjust(left=0.6 / (3.3 * columns + 0.6), right=0.98, wspace=0.3,
-                           bottom=0.55 / (3.2 * rows + 0.8), top=1 - 0.6 / (3.2 * rows + 0.8),
-                           hspace=0.4)
+    # drawing them, and the labels are short.  At most PHONE_WIDTH_INCHES wide.
+    left, gap, top, bottom = 0.95, 0.3, 1.15, 0.75
+    side = (PHONE_WIDTH_INCHES - left - 0.1 - gap) / 2
+    width = left + side * columns + gap * (columns - 1) + 0.1
+    height = top + bottom + side * rows + 0.75 * (rows - 1)
+    figure = Figure(figsize=(width, height))
+    figure.subplots_adjust(left=left / width, right=1 - 0.1 / width, wspace=gap / side,
+                           bottom=bottom / height, top=1 - top / height, hspace=0.75 / side)
     colours = ListedColormap(["#eaeef2", SIGNIFICANT_COLOUR])
     extent = (grid.control_events[0] - 0.5, grid.control_events[-1] + 0.5,
               grid.treat_events[-1] + 0.5, grid.treat_events[0] - 0.5)
@@ -257,16 +269,18 @@ def significance_map(grid: SignificanceGrid) -> Figure:
             axes.add_patch(Rectangle((c - 0.5, a - 0.5), 1, 1, fill=False, ec="#0969da", lw=1))
         a, c = grid.printed
         axes.add_patch(Rectangle((c - 0.5, a - 0.5), 1, 1, fill=False, ec="black", lw=2.2))
-        axes.set_title(label, fontsize=_FONT_SIZE, parse_math=False)
+        chars = int(side * _CHARS_PER_INCH)
+        axes.set_title(textwrap.fill(label, chars), fontsize=_FONT_SIZE, parse_math=False)
         if index >= panels - columns:
-            axes.set_xlabel(f"{grid.control_label} events (n = {grid.control_n})",
-                            fontsize="small", parse_math=False)
+            axes.set_xlabel(textwrap.fill(f"{grid.control_label} events (n = {grid.control_n})",
+                                          chars), fontsize=_FONT_SIZE - 1, parse_math=False)
         if index % columns == 0:
-            axes.set_ylabel(f"{grid.treat_label} events (n = {grid.treat_n})", fontsize="small",
-                            parse_math=False)
-        axes.tick_params(labelsize="small")
-    figure.suptitle(f"Green: significant at alpha = {grid.alpha:g}; black frame: printed counts",
-                    fontsize=_FONT_SIZE, parse_math=False)
+            axes.set_ylabel(textwrap.fill(f"{grid.treat_label} events (n = {grid.treat_n})",
+                                          chars), fontsize=_FONT_SIZE - 1, parse_math=False)
+        axes.tick_params(labelsize=_FONT_SIZE - 1)
+    figure.suptitle(textwrap.fill(f"Green: significant at alpha = {grid.alpha:g}; black frame: "
+                                  "printed counts", int(width * _CHARS_PER_INCH)),
+                    y=1 - 0.08 / height, va="top", fontsize=_FONT_SIZE, parse_math=False)
     return figure
 
 
@@ -382,7 +396,7 @@ def cutoff_band_plot(analysis, arm) -> Figure | None:
 
 
 #: Width (inches) of a cut-off figure: narrow enough that a phone shows its text legibly.
-_CUTOFF_WIDTH = 5.0
+_CUTOFF_WIDTH = PHONE_WIDTH_INCHES
 
 
 _WORDS = {">=": "at or above", ">": "above", "<=": "at or below", "<": "below"}
