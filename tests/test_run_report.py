@@ -48,7 +48,9 @@ def test_significance_map_cells_match_r(counts):
         # the pooled z-test's two-sided p equals Pearson's (z**2 = X**2)
         assert cell("z_pooled", a, c) == pearson
     figure = plots.significance_map(grid)
-    assert [axes.get_title() for axes in figure.axes] == [label for _, label in grid.tests]
+    # titles wrapped to the panel's width
+    assert [axes.get_title().replace("\n", " ") for axes in figure.axes] == [
+        label for _, label in grid.tests]
 
 
 def test_no_significance_map_for_continuous_claims():
@@ -300,7 +302,8 @@ def test_p_interval_plot_is_sized_from_its_labels(counts):
     short = plots.p_interval_plot(check)
     long_spec = replace(check.specs[0], label="a test with a very long name " * 3)
     wide = plots.p_interval_plot(replace(check, specs=(long_spec,) + check.specs[1:]))
-    assert wide.get_figwidth() > short.get_figwidth()
+    # never wider than a phone shows legibly (long labels wrap instead)
+    assert short.get_figwidth() <= wide.get_figwidth() <= plots.PHONE_WIDTH_INCHES
     for figure in (short, wide):
         canvas = FigureCanvasAgg(figure)
         canvas.draw()
@@ -308,7 +311,9 @@ def test_p_interval_plot_is_sized_from_its_labels(counts):
         page = figure.bbox
         axes = figure.axes[0]
         assert axes.bbox.width > 0.45 * page.width  # labels do not squeeze the plot
-        for text in [figure._suptitle, *axes.get_yticklabels()]:
+        # no text is cut at the figure's edge: title, test labels, axis label, legend
+        for text in [figure._suptitle, *axes.get_yticklabels(), axes.xaxis.label,
+                     *figure.legends[0].get_texts()]:
             box = text.get_window_extent(renderer)
             assert box.x0 >= page.x0 - 1 and box.x1 <= page.x1 + 1, text.get_text()
 

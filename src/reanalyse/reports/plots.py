@@ -36,6 +36,11 @@ _PRINTED_COLOUR = "#0969da"
 _FLOOR = 1e-12
 
 
+def _fill(text: str, width: int) -> str:
+    """``text`` wrapped to ``width`` characters, never inside a hyphenated word."""
+    return textwrap.fill(text, width, break_on_hyphens=False)
+
+
 def _colour(significant) -> str:
     return {True: SIGNIFICANT_COLOUR, False: NOT_SIGNIFICANT_COLOUR}.get(significant,
                                                                           STRADDLE_COLOUR)
@@ -90,7 +95,7 @@ def p_interval_plot(check) -> Figure:
     axes.set_ylim(-0.7, len(labels) - 0.3)
     axes.set_xlim(left, 1.0)
     # wrapped to the plot area's width, so that no label runs past the figure's edge
-    axes.set_xlabel(textwrap.fill("p-value (log scale); left of the dashed line: significant",
+    axes.set_xlabel(_fill("p-value (log scale); left of the dashed line: significant",
                                   int(_P_AREA * _CHARS_PER_INCH)),
                     fontsize=_FONT_SIZE, parse_math=False)
     axes.grid(axis="x", which="major", color="#d0d7de", lw=0.6)
@@ -100,7 +105,7 @@ def p_interval_plot(check) -> Figure:
     for text in legend.get_texts():
         text.set_parse_math(False)
     width = figure.get_figwidth()
-    figure.suptitle(textwrap.fill(f"{check.claim.id}: p over the rounding of the printed "
+    figure.suptitle(_fill(f"{check.claim.id}: p over the rounding of the printed "
                                   "numbers", width=max(20, int(width * _CHARS_PER_INCH))),
                     x=0.01, ha="left", fontsize=_FONT_SIZE + 1, parse_math=False)
     return figure
@@ -128,7 +133,7 @@ def _test_label(spec) -> str:
         label += " (context)"
     elif spec.role == "reported" and "printed" not in label:
         label += " (from the printed result)"
-    return textwrap.fill(label, _LABEL_WIDTH)
+    return _fill(label, _LABEL_WIDTH)
 
 
 def _p_plot_size(labels) -> tuple[float, float]:
@@ -270,15 +275,15 @@ def significance_map(grid: SignificanceGrid) -> Figure:
         a, c = grid.printed
         axes.add_patch(Rectangle((c - 0.5, a - 0.5), 1, 1, fill=False, ec="black", lw=2.2))
         chars = int(side * _CHARS_PER_INCH)
-        axes.set_title(textwrap.fill(label, chars), fontsize=_FONT_SIZE, parse_math=False)
+        axes.set_title(_fill(label, chars), fontsize=_FONT_SIZE, parse_math=False)
         if index >= panels - columns:
-            axes.set_xlabel(textwrap.fill(f"{grid.control_label} events (n = {grid.control_n})",
+            axes.set_xlabel(_fill(f"{grid.control_label} events (n = {grid.control_n})",
                                           chars), fontsize=_FONT_SIZE - 1, parse_math=False)
         if index % columns == 0:
-            axes.set_ylabel(textwrap.fill(f"{grid.treat_label} events (n = {grid.treat_n})",
+            axes.set_ylabel(_fill(f"{grid.treat_label} events (n = {grid.treat_n})",
                                           chars), fontsize=_FONT_SIZE - 1, parse_math=False)
         axes.tick_params(labelsize=_FONT_SIZE - 1)
-    figure.suptitle(textwrap.fill(f"Green: significant at alpha = {grid.alpha:g}; black frame: "
+    figure.suptitle(_fill(f"Green: significant at alpha = {grid.alpha:g}; black frame: "
                                   "printed counts", int(width * _CHARS_PER_INCH)),
                     y=1 - 0.08 / height, va="top", fontsize=_FONT_SIZE, parse_math=False)
     return figure
