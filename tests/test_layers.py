@@ -13,6 +13,7 @@ LAYERS = (
     ("checks",),
     ("sensitivity",),
     ("claims",),
+    ("reviews",),
     ("screens",),
     ("drafting",),
     ("reports",),

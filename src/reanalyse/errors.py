@@ -6,7 +6,7 @@ import itertools
 from pathlib import Path
 
 __all__ = ["ReanalyseError", "InputFileError", "StudyFileError", "AnalysisFileError",
-           "PrintedNumberError", "OptionError", "excerpt"]
+           "ReviewFileError", "PrintedNumberError", "OptionError", "excerpt"]
 
 #: Longest value an error quotes.
 EXCERPT = 80
@@ -158,6 +158,12 @@ class AnalysisFileError(InputFileError):
     """An analysis file (``analyses/<name>.yaml``) is not valid."""
 
     kind = "analysis file"
+
+
+class ReviewFileError(InputFileError):
+    """A review file (``reviews/<review>.yaml``) is not valid."""
+
+    kind = "review file"
 
 
 class OptionError(ReanalyseError, ValueError):

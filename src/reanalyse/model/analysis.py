@@ -77,6 +77,12 @@ class Analysis:
         Extra notebook parameters (names to scalars).
     expected : dict
         Claim id -> recorded verdict.
+    inputs : tuple of Path
+        Further files the notebook reads (a review's study files); their content enters the
+        run key.
+    kind : str
+        ``analysis``, or ``review`` for a review file (:mod:`reanalyse.model.review`), which
+        is then both ``path`` and ``study``.
     """
 
     name: str
@@ -87,14 +93,21 @@ class Analysis:
     options: CheckOptions = CheckOptions()
     parameters: dict = field(default_factory=dict)
     expected: dict = field(default_factory=dict)
+    inputs: tuple = ()
+    kind: str = "analysis"
 
     def to_dict(self) -> dict:
         """JSON-ready form."""
-        return {"name": self.name, "path": None if self.path is None else str(self.path),
+        data = {"name": self.name, "path": None if self.path is None else str(self.path),
                 "study": str(self.study),
                 "notebook": None if self.notebook is None else str(self.notebook),
                 "title": self.title, "options": self.options.to_dict(),
                 "parameters": dict(self.parameters), "expected": dict(self.expected)}
+        if self.kind != "analysis":
+            data["kind"] = self.kind
+        if self.inputs:
+            data["inputs"] = [str(path) for path in self.inputs]
+        return data
 
 
 class _Reader:

@@ -13,7 +13,7 @@ import functools
 import re
 from pathlib import Path
 
-from reanalyse.errors import StudyFileError
+from reanalyse.errors import InputFileError, StudyFileError
 from reanalyse.kernels.cutoffs import parse_cutoff
 from reanalyse.kernels.printed import PrintedNumber, PrintedNumberError, parse_number, parse_p
 from reanalyse.model import tests
@@ -82,7 +82,7 @@ def _soft(method):
     def wrapper(self, *args, **kwargs):
         try:
             return method(self, *args, **kwargs)
-        except StudyFileError:
+        except InputFileError:
             return None
     return wrapper
 
@@ -95,14 +95,18 @@ class _Reader:
     is still read and every problem is reported at once (:meth:`raise_problems`).
     """
 
+    #: The error type of the file read, and the keys allowed in each kind of mapping.
+    error_type = StudyFileError
+    keys = STUDY_KEYS
+
     def __init__(self, path: Path):
         self.path = path
-        self.problems: list[StudyFileError] = []
+        self.problems: list[InputFileError] = []
         self.readings: list = []  # numbers read by a documented rule (a decimal comma)
 
-    def note(self, problem, *, field, value=None, line=None, hint=None) -> StudyFileError:
-        error = StudyFileError(self.path, problem, field=field, value=value, line=line,
-                               hint=hint)
+    def note(self, problem, *, field, value=None, line=None, hint=None) -> InputFileError:
+        error = self.error_type(self.path, problem, field=field, value=value, line=line,
+                                hint=hint)
         self.problems.append(error)
         return error
 
@@ -111,14 +115,14 @@ class _Reader:
 
     def raise_problems(self) -> None:
         if self.problems:
-            raise StudyFileError.collect(self.problems)
+            raise self.error_type.collect(self.problems)
 
     def mapping(self, value, field, line, kind) -> Located:
         if not isinstance(value, Located):
             self.fail(f"expected a mapping of {kind} fields", field=field, value=value, line=line,
                       hint=f"write the {kind} as 'key: value' lines; allowed keys: "
-                           + ", ".join(sorted(STUDY_KEYS[kind])))
-        unknown = [key for key in value if key not in STUDY_KEYS[kind]]
+                           + ", ".join(sorted(self.keys[kind])))
+        unknown = [key for key in value if key not in self.keys[kind]]
         keys = list(value)
         for key in unknown:
             split = _comma_split(value, keys, key)
@@ -131,9 +135,9 @@ class _Reader:
                           hint=f"quote it ('{number}', read as {value[before]}.{key}) or "
                                f"write it with a decimal point: {value[before]}.{key}")
                 continue
-            close = _suggest(key, sorted(STUDY_KEYS[kind]))
+            close = _suggest(key, sorted(self.keys[kind]))
             hint = (f"did you mean '{close}'? " if close else "") + "allowed keys: " + \
-                ", ".join(sorted(STUDY_KEYS[kind]))
+                ", ".join(sorted(self.keys[kind]))
             self.note("unknown key", field=_join(field, key), value=key,
                       line=value.line_of(key), hint=hint)
         return value

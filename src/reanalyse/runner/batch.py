@@ -28,6 +28,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from reanalyse.model.analysis import Analysis, find_analyses, load_analysis, record_expected
+from reanalyse.model.review import is_review_file, load_review, review_analysis
 from reanalyse.errors import AnalysisFileError, ReanalyseError
 from reanalyse.runner import hashing
 from reanalyse.runner.earlier import earlier_runs, when_ran
@@ -145,6 +146,8 @@ class AnalysisRun:
     ran_at : float or None
         When its verdicts were computed (seconds since the epoch; for ``up_to_date`` and
         ``earlier``: in its last run).
+    kind : str
+        ``analysis``, or ``review`` for a review file (its claims are its pooled lines).
     """
 
     name: str
@@ -159,6 +162,7 @@ class AnalysisRun:
     duration: float | None = None
     files: dict = field(default_factory=dict)
     ran_at: float | None = None
+    kind: str = "analysis"
 
     @property
     def ok(self) -> bool:
@@ -255,8 +259,9 @@ class RunReport:
 
 
 def collect_analyses(paths=None, default_dir: Path = Path("analyses")) -> list[Path]:
-    """The analysis files named by ``paths`` (files, folders, or analysis ids: ``smith-2020``
-    for ``analyses/smith-2020.yaml``); the default folder if none.
+    """The analysis and review files named by ``paths`` (files, folders, or analysis ids:
+    ``smith-2020`` for ``analyses/smith-2020.yaml``); if none, the default folder and the
+    ``reviews/`` folder beside it (when there is one), reviews first.
 
     Raises
     ------
@@ -265,10 +270,12 @@ def collect_analyses(paths=None, default_dir: Path = Path("analyses")) -> list[P
         file is found.
     """
     found = []
-    for path in (list(paths) if paths else [default_dir]):
+    reviews = Path(default_dir).parent / "reviews"
+    defaults = ([reviews] if reviews.is_dir() else []) + [default_dir]
+    for path in (list(paths) if paths else defaults):
         path = Path(path)
         if path.is_dir():
-            found.extend(find_analyses(path))
+            found.extend(find_analyses(path))  # review files too: the same listing
         elif path.is_file():
             found.append(path)
         elif _by_id(path, default_dir) is not None:
@@ -438,14 +445,16 @@ def _earlier_run(out: Path, path: Path, result: dict | None, failed: bool) -> An
     analysis = (result or {}).get("analysis") or {}
     expected = analysis.get("expected") if isinstance(analysis.get("expected"), dict) else {}
     files = _existing(out, path.stem)
+    kind = "review" if is_review_file(path) else "analysis"
     if result is None or failed:
         return AnalysisRun(path.stem, path, EARLIER_FAILED, expected=dict(expected),
                            study=_study_of(result) if result else None,
-                           title=analysis.get("title"), files=files)
+                           title=analysis.get("title"), files=files, kind=kind)
     verdicts, reasons = _verdicts(result)
     return AnalysisRun(path.stem, path, EARLIER, verdicts, reasons, dict(expected),
                        _study_of(result), analysis.get("title"),
-                       duration=(result.get("run") or {}).get("duration_s"), files=files)
+                       duration=(result.get("run") or {}).get("duration_s"), files=files,
+                       kind=kind)
 
 
 def _execute(plan: "_Plan", options: RunOptions, kernel_start: str, notify) -> None:
@@ -568,10 +577,11 @@ class _Plan:
 
         name = path.stem
         _check_name(path)
-        analysis = load_analysis(path)
+        analysis = review_analysis(load_review(path)) if is_review_file(path) \
+            else load_analysis(path)
         project = project_root(path)
         self._projects.add(project)
-        self._studies.add(analysis.study.resolve())
+        self._studies.update(p.resolve() for p in (analysis.study, *analysis.inputs))
         if not self.options.allow_outside:
             _check_inside(analysis, project)
         inputs = hashing.input_hashes(analysis)
@@ -587,7 +597,7 @@ class _Plan:
                 name, path, UP_TO_DATE, verdicts, reasons, analysis.expected,
                 _study_of(previous), analysis.title,
                 duration=previous["run"].get("duration_s"), files=_existing(self.out, name),
-                ran_at=when_ran(previous))
+                ran_at=when_ran(previous), kind=analysis.kind)
             return
         self.analyses[name] = analysis
         self.keys[name] = (key, inputs)
@@ -595,18 +605,19 @@ class _Plan:
             name=name, analysis_path=str(path), study_path=str(analysis.study),
             notebook_path=str(analysis.notebook), title=_title(analysis),
             parameters=dict(analysis.parameters), show_code=self.options.show_code,
-            timeout=self.options.timeout, kernel_start=self.kernel_start))
+            timeout=self.options.timeout, kernel_start=self.kernel_start, kind=analysis.kind))
 
     def _bad_input(self, path: Path, problem: BaseException) -> AnalysisRun:
         from reanalyse.runner.outputs import error_page
 
         error = RunError.bad_analysis(problem)
+        kind = "review" if is_review_file(path) else "analysis"
         if self._paths.get(path.stem) != path:  # a duplicate name: the files are the other's
-            return AnalysisRun(path.stem, path, BAD_INPUT, error=error)
+            return AnalysisRun(path.stem, path, BAD_INPUT, error=error, kind=kind)
         self.folder.write(failed_files(self.out, path.stem)["html"],
                           scrub(error_page(path.stem, error), project_root(path)))
         return AnalysisRun(path.stem, path, BAD_INPUT, error=error,
-                           files=_existing(self.out, path.stem))
+                           files=_existing(self.out, path.stem), kind=kind)
 
 
 def _excerpt(text: str, limit: int = 200) -> str:
@@ -688,12 +699,13 @@ def _write_outcome(folder: _Folder, analysis: Analysis, outcome, key_inputs: tup
             return AnalysisRun(name, analysis.path, RAN, verdicts, reasons, analysis.expected,
                                outcome.study or _study_of(result), analysis.title,
                                duration=outcome.duration, files=_existing(out, name),
-                               ran_at=outcome.started)
+                               ran_at=outcome.started, kind=analysis.kind)
         problem = folder.problems[problems]
         return AnalysisRun(name, analysis.path, FAILED, expected=analysis.expected,
                            study=outcome.study or _study_of(result), title=analysis.title,
                            error=RunError.output(problem),
-                           duration=outcome.duration, files=_existing(out, name))
+                           duration=outcome.duration, files=_existing(out, name),
+                               kind=analysis.kind)
     root = project_root(analysis.path)
     if outcome.notebook is not None:
         folder.write(failed["notebook"], scrub(outcome.notebook, root))
@@ -706,4 +718,5 @@ def _write_outcome(folder: _Folder, analysis: Analysis, outcome, key_inputs: tup
     status = BAD_INPUT if outcome.status == BAD_INPUT else FAILED
     return AnalysisRun(name, analysis.path, status, expected=analysis.expected,
                        study=outcome.study, title=analysis.title, error=outcome.error,
-                       duration=outcome.duration, files=_existing(out, name))
+                       duration=outcome.duration, files=_existing(out, name),
+                               kind=analysis.kind)

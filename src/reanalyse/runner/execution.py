@@ -61,6 +61,7 @@ class Task:
     timeout: float = 600.0
     kernel_start: str = "fork"
     start_attempts: int = 3
+    kind: str = "analysis"  # or "review": the review file is both analysis and study path
 
 
 @dataclass(frozen=True)
@@ -240,6 +241,7 @@ def _check_inputs(task: Task):
 
     from reanalyse.model.analysis import load_analysis
     from reanalyse.errors import InputFileError
+    from reanalyse.model.review import load_review
     from reanalyse.model.studyfile import load_study
 
     for path in (task.analysis_path, task.study_path, task.notebook_path):
@@ -247,8 +249,11 @@ def _check_inputs(task: Task):
             return RunError.missing_file(path), None
     study = None
     try:
-        load_analysis(task.analysis_path)
-        loaded = load_study(task.study_path)
+        if task.kind == "review":
+            loaded = load_review(task.study_path)
+        else:
+            load_analysis(task.analysis_path)
+            loaded = load_study(task.study_path)
         study = {"id": loaded.id, "citation": loaded.citation, "path": task.study_path}
     except InputFileError as error:
         return RunError.from_input_error(error), study

@@ -67,12 +67,16 @@ def input_hashes(analysis) -> dict:
     """Hashes of what an :class:`~reanalyse.model.analysis.Analysis` reads.
 
     ``analysis`` hashes the settings (study, notebook, title, options, parameters) and the
-    recorded verdicts, which the report shows beside the current ones.
+    recorded verdicts, which the report shows beside the current ones; ``inputs`` the further
+    files the notebook reads (a review's study files), when there are any.
     """
     settings = analysis.to_dict()
-    return {"notebook": file_digest(analysis.notebook), "study": file_digest(analysis.study),
-            "analysis": "sha256:" + hashlib.sha256(
-                json.dumps(settings, sort_keys=True).encode()).hexdigest()}
+    hashes = {"notebook": file_digest(analysis.notebook), "study": file_digest(analysis.study),
+              "analysis": "sha256:" + hashlib.sha256(
+                  json.dumps(settings, sort_keys=True).encode()).hexdigest()}
+    if analysis.inputs:  # a review's study files
+        hashes["inputs"] = {str(path): file_digest(path) for path in analysis.inputs}
+    return hashes
 
 
 def run_key(inputs: dict, versions: dict, settings: dict) -> str:

@@ -43,6 +43,8 @@ ul.rea-legend li { margin: .35rem 0; }
 .claims li { margin: .15rem 0; }
 .claim-id { font-family: ui-monospace, SFMono-Regular, Menlo, monospace; font-size: .85em; }
 .was { color: #57606a; font-size: .85em; }
+.review-tag { font-size: .75em; text-transform: uppercase; letter-spacing: .04em;
+  color: #0969da; }
 .summary span { margin-right: 1rem; display: inline-block; }
 .files a { margin-right: .6rem; display: inline-block; }
 footer { margin-top: 2rem; font-size: .85em; color: #57606a; overflow-wrap: anywhere; }
@@ -82,8 +84,11 @@ def _claims_cell(run) -> str:
         elif was != verdict:
             note = (f' <span class="was">(recorded: '
                     f'{html.escape(verdict_label(was))})</span>')
+        reason = ""
+        if run.kind == "review" and run.reasons.get(claim):
+            reason = f'<br><span class="muted">{html.escape(run.reasons[claim])}</span>'
         items.append(f'<li><span class="claim-id">{html.escape(claim)}</span> '
-                     f'{badge(verdict)}{note}</li>')
+                     f'{badge(verdict)}{note}{reason}</li>')
     for claim, was in run.expected.items():
         if claim not in run.verdicts:
             items.append(f'<li><span class="claim-id">{html.escape(claim)}</span> '
@@ -119,6 +124,8 @@ def _row(run) -> str:
         ("failed", not run.ok), ("changed", run.ok and bool(run.changes)),
         ("earlier", run.status in _EARLIER)) if present)
     title = f'<br><span class="muted">{html.escape(run.title)}</span>' if run.title else ""
+    if run.kind == "review":
+        title = '<br><span class="review-tag">review</span>' + title
     return (f'<tr class="{classes}"><td data-label="Analysis"><strong>'
             f"{html.escape(run.name)}</strong>{title}</td>"
             f'<td data-label="Study">{study_cell}</td>'
@@ -186,7 +193,8 @@ def _index_page(runs, versions: dict) -> str:
                          for name, version in versions.items()
                          if version and name != "reanalyse_source")
     software = f" {software}." if software else ""
-    rows = "\n".join(_row(run) for run in runs)
+    # reviews first, each with its bottom line (a verdict and reason per pooled line)
+    rows = "\n".join(_row(run) for run in sorted(runs, key=lambda run: run.kind != "review"))
     return f"""<!DOCTYPE html>
 <html lang="en">
 <head>
