@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from reanalyse.errors import ReviewFileError
-from reanalyse.model.review import is_review_file, load_review, review_analysis
+from reanalyse.model.review import is_review_file, review_analysis
+from reanalyse.model.reviewfile import load_review
 
 ROOT = Path(__file__).resolve().parents[1]
 STUDY = ROOT / "tests" / "fixtures" / "run" / "studies" / "synthetic-clear-difference.yaml"

@@ -28,7 +28,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from reanalyse.model.analysis import Analysis, find_analyses, load_analysis, record_expected
-from reanalyse.model.review import is_review_file, load_review, review_analysis
+from reanalyse.model.review import is_review_file, review_analysis
+from reanalyse.model.reviewfile import load_review
 from reanalyse.errors import AnalysisFileError, ReanalyseError
 from reanalyse.runner import hashing
 from reanalyse.runner.earlier import earlier_runs, when_ran

@@ -241,7 +241,7 @@ def _check_inputs(task: Task):
 
     from reanalyse.model.analysis import load_analysis
     from reanalyse.errors import InputFileError
-    from reanalyse.model.review import load_review
+    from reanalyse.model.reviewfile import load_review
     from reanalyse.model.studyfile import load_study
 
     for path in (task.analysis_path, task.study_path, task.notebook_path):
