@@ -56,7 +56,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import special, stats
 
-from reanalyse.errors import ReanalyseError
+from reanalyse.errors import OptionError, ReanalyseError
 
 __all__ = ["MEASURES", "BINARY_MEASURES", "CONTINUOUS_MEASURES", "ZERO_CELLS", "VTYPES",
            "EffectSizes", "EffectSizeError", "hedges_correction", "mean_difference",
@@ -201,7 +201,7 @@ def _check(condition: np.ndarray, problem: str) -> None:
 
 def _check_vtype(measure: str, vtype: str) -> str:
     if vtype not in VTYPES[measure]:
-        raise ValueError(f"vtype for {measure} must be one of {', '.join(VTYPES[measure])}; "
+        raise OptionError(f"vtype for {measure} must be one of {', '.join(VTYPES[measure])}; "
                          f"got {vtype!r}")
     return vtype
 
@@ -281,7 +281,7 @@ def standardised_mean_difference(treat_mean, treat_sd, treat_n, control_mean, co
 def _cells(treat_events, treat_n, control_events, control_n, zero_cells: str):
     """The four cells after the zero-cell convention, with the corrected and dropped flags."""
     if zero_cells not in ZERO_CELLS:
-        raise ValueError(f"zero_cells must be one of {', '.join(ZERO_CELLS)}; got {zero_cells!r}")
+        raise OptionError(f"zero_cells must be one of {', '.join(ZERO_CELLS)}; got {zero_cells!r}")
     a, n1, c, n2 = _arrays(treat_events, treat_n, control_events, control_n)
     _check((n1 <= 0) | (n2 <= 0), "every arm needs n > 0")
     _check((a < 0) | (c < 0), "event counts cannot be negative")
@@ -395,5 +395,5 @@ def effect_sizes(measure: str, **summaries) -> EffectSizes:
     measure = str(measure).upper()
     function = _BINARY.get(measure) or _CONTINUOUS.get(measure)
     if function is None:
-        raise ValueError(f"measure must be one of {', '.join(MEASURES)}; got {measure!r}")
+        raise OptionError(f"measure must be one of {', '.join(MEASURES)}; got {measure!r}")
     return function(**summaries)

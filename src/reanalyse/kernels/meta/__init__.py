@@ -12,12 +12,12 @@ import numpy as np
 
 from reanalyse.kernels.meta.counts import MH_MEASURES, pool_mantel_haenszel, pool_peto
 from reanalyse.kernels.meta.inverse_variance import METHODS, PREDICTIONS, pool
-from reanalyse.kernels.meta.result import RATIO_MEASURES, PooledEstimate
+from reanalyse.kernels.meta.result import RATIO_MEASURES, PooledEstimate, PoolingError
 from reanalyse.kernels.meta.rounding import RoundingRange, pool_over_rounding_box
 from reanalyse.kernels.meta.tau2 import ConvergenceError
 
 __all__ = ["METHODS", "MH_MEASURES", "PREDICTIONS", "RATIO_MEASURES", "PooledEstimate",
-           "ConvergenceError", "RoundingRange", "pool", "pool_mantel_haenszel", "pool_peto",
+           "ConvergenceError", "PoolingError", "RoundingRange", "pool", "pool_mantel_haenszel", "pool_peto",
            "leave_one_out", "pool_over_rounding_box"]
 
 
@@ -43,7 +43,7 @@ def leave_one_out(pool_function, *arrays, **options) -> tuple[PooledEstimate, ..
     columns = [np.atleast_1d(np.asarray(array, dtype=float)) for array in arrays]
     k = columns[0].size
     if k < 2 or any(column.size != k for column in columns):
-        raise ValueError("leave_one_out needs at least two studies and arrays of one length")
+        raise PoolingError("leave_one_out needs at least two studies and arrays of one length")
     keep = ~np.eye(k, dtype=bool)
     return tuple(pool_function(*(column[keep[i]] for column in columns), **options)
                  for i in range(k))

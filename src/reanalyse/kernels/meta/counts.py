@@ -35,9 +35,10 @@ import math
 import numpy as np
 from scipy import stats
 
+from reanalyse.errors import OptionError
 from reanalyse.kernels import effect_sizes
 from reanalyse.kernels.meta.inverse_variance import inference
-from reanalyse.kernels.meta.result import PooledEstimate
+from reanalyse.kernels.meta.result import PooledEstimate, PoolingError
 
 __all__ = ["MH_MEASURES", "pool_mantel_haenszel", "pool_peto"]
 
@@ -53,7 +54,7 @@ def _tables(treat_events, treat_n, control_events, control_n):
                     for x in np.broadcast_arrays(treat_events, treat_n, control_events, control_n))
     complete = np.isfinite(a) & np.isfinite(n1) & np.isfinite(c) & np.isfinite(n2)
     if not complete.any():
-        raise ValueError("no study has all four counts")
+        raise PoolingError("no study has all four counts")
     a, n1, c, n2 = a[complete], n1[complete], c[complete], n2[complete]
     return (a, n1 - a, c, n2 - c, n1, n2, n1 + n2), complete
 
@@ -112,7 +113,7 @@ def pool_mantel_haenszel(treat_events, treat_n, control_events, control_n, *,
     """
     measure = str(measure).upper()
     if measure not in MH_MEASURES:
-        raise ValueError(f"measure must be one of {', '.join(MH_MEASURES)}; got {measure!r}")
+        raise OptionError(f"measure must be one of {', '.join(MH_MEASURES)}; got {measure!r}")
     (a, b, c, d, n1, n2, total), complete = _tables(treat_events, treat_n, control_events,
                                                     control_n)
     es = effect_sizes.effect_sizes(measure, treat_events=a, treat_n=n1, control_events=c,

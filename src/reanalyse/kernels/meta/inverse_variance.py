@@ -31,8 +31,9 @@ from __future__ import annotations
 import numpy as np
 from scipy import stats
 
+from reanalyse.errors import OptionError
 from reanalyse.kernels.meta import tau2 as tau2_estimators
-from reanalyse.kernels.meta.result import PooledEstimate
+from reanalyse.kernels.meta.result import PooledEstimate, PoolingError
 
 __all__ = ["METHODS", "PREDICTIONS", "pool", "pool_rows", "inference"]
 
@@ -62,11 +63,11 @@ def inference(estimate, se, level: float, df=None):
 def _check_options(method: str, prediction: str, level: float) -> str:
     method = str(method).upper()
     if method not in METHODS:
-        raise ValueError(f"method must be one of {', '.join(METHODS)}; got {method!r}")
+        raise OptionError(f"method must be one of {', '.join(METHODS)}; got {method!r}")
     if prediction not in PREDICTIONS:
-        raise ValueError(f"prediction must be one of {', '.join(PREDICTIONS)}; got {prediction!r}")
+        raise OptionError(f"prediction must be one of {', '.join(PREDICTIONS)}; got {prediction!r}")
     if not 0 < level < 1:
-        raise ValueError(f"level must lie strictly between 0 and 1; got {level!r}")
+        raise OptionError(f"level must lie strictly between 0 and 1; got {level!r}")
     return method
 
 
@@ -164,12 +165,12 @@ def pool(yi, vi, *, method: str = "REML", hksj: bool = False, level: float = 0.9
     yi = np.atleast_1d(np.asarray(yi, dtype=float))
     vi = np.atleast_1d(np.asarray(vi, dtype=float))
     if yi.shape != vi.shape or yi.ndim != 1:
-        raise ValueError(f"yi and vi must be 1-d of one length; got {yi.shape} and {vi.shape}")
+        raise PoolingError(f"yi and vi must be 1-d of one length; got {yi.shape} and {vi.shape}")
     if np.any(vi[np.isfinite(vi)] <= 0):
-        raise ValueError("every sampling variance vi must be positive")
+        raise PoolingError("every sampling variance vi must be positive")
     included = np.isfinite(yi) & np.isfinite(vi)
     if not included.any():
-        raise ValueError("no study has a finite yi and vi to pool")
+        raise PoolingError("no study has a finite yi and vi to pool")
     row = {name: value[0] for name, value in pool_rows(
         yi[None, :], vi[None, :], method=method, hksj=hksj, level=level,
         prediction=prediction).items()}

@@ -7,10 +7,17 @@ from dataclasses import dataclass, fields
 
 import numpy as np
 
-__all__ = ["PooledEstimate", "RATIO_MEASURES"]
+from reanalyse.errors import OptionError, ReanalyseError
+
+__all__ = ["PooledEstimate", "PoolingError", "RATIO_MEASURES"]
 
 #: Measures pooled on the log scale.
 RATIO_MEASURES = ("OR", "RR")
+
+
+class PoolingError(ReanalyseError, ValueError):
+    """Studies that cannot be pooled as given (no usable study, a non-positive variance,
+    arrays of different lengths, a rounding box too large to search)."""
 
 
 def _frozen(values, dtype=float) -> np.ndarray:
@@ -110,7 +117,7 @@ class PooledEstimate:
     def exp(self) -> dict:
         """Estimate, CI and prediction interval on the ratio scale (OR, RR only)."""
         if not self.ratio:
-            raise ValueError(f"{self.measure} is not pooled on the log scale")
+            raise OptionError(f"{self.measure} is not pooled on the log scale")
         return {name: math.exp(getattr(self, name))
                 for name in ("estimate", "ci_low", "ci_high", "pi_low", "pi_high")}
 

@@ -48,10 +48,11 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from reanalyse.errors import OptionError
 from reanalyse.kernels import effect_sizes
 from reanalyse.kernels.meta.counts import pool_mantel_haenszel, pool_peto
 from reanalyse.kernels.meta.inverse_variance import METHODS, pool, pool_rows
-from reanalyse.kernels.meta.result import PooledEstimate
+from reanalyse.kernels.meta.result import PooledEstimate, PoolingError
 
 __all__ = ["QUANTITIES", "ROLES", "MAX_CELLS", "RoundingRange", "pool_over_rounding_box"]
 
@@ -115,7 +116,7 @@ def _kind(measure: str) -> str:
         return "continuous"
     if measure in effect_sizes.BINARY_MEASURES:
         return "binary"
-    raise ValueError(f"measure must be one of {', '.join(effect_sizes.MEASURES)}; got {measure!r}")
+    raise OptionError(f"measure must be one of {', '.join(effect_sizes.MEASURES)}; got {measure!r}")
 
 
 class _Evaluator:
@@ -197,22 +198,22 @@ def pool_over_rounding_box(measure: str, low: dict, high: dict, *, method: str =
     measure, method = str(measure).upper(), str(method).upper()
     kind = _kind(measure)
     if method not in METHODS + ("MH", "PETO"):
-        raise ValueError(f"method must be one of {', '.join(METHODS + ('MH', 'PETO'))}; "
+        raise OptionError(f"method must be one of {', '.join(METHODS + ('MH', 'PETO'))}; "
                          f"got {method!r}")
     if method in ("MH", "PETO") and (kind != "binary" or (method == "PETO" and measure != "OR")):
-        raise ValueError(f"{method} pools {'OR' if method == 'PETO' else 'OR, RR or RD'} only")
+        raise OptionError(f"{method} pools {'OR' if method == 'PETO' else 'OR, RR or RD'} only")
     roles = ROLES[kind]
     missing = [name for name in roles if name not in low or name not in high]
     if missing:
-        raise ValueError(f"low and high need {', '.join(roles)}; missing {', '.join(missing)}")
+        raise PoolingError(f"low and high need {', '.join(roles)}; missing {', '.join(missing)}")
     lows = {name: np.atleast_1d(np.asarray(low[name], dtype=float)) for name in roles}
     highs = {name: np.atleast_1d(np.asarray(high[name], dtype=float)) for name in roles}
     k = lows[roles[0]].size
     for name in roles:
         if lows[name].shape != (k,) or highs[name].shape != (k,):
-            raise ValueError(f"every low and high array needs {k} values; {name} differs")
+            raise PoolingError(f"every low and high array needs {k} values; {name} differs")
         if np.any(lows[name] > highs[name]):
-            raise ValueError(f"{name}: a low end lies above its high end")
+            raise PoolingError(f"{name}: a low end lies above its high end")
     if values is None:
         values = {name: (lows[name] + highs[name]) / 2 for name in roles}
         if kind == "binary":
@@ -226,7 +227,7 @@ def pool_over_rounding_box(measure: str, low: dict, high: dict, *, method: str =
     c = len(coordinates)
     cell_cost = k if method in METHODS else max(k, ONE_BY_ONE)
     if (1 + 2 * c + 2 * len(_SEARCHED)) * cell_cost > MAX_CELLS:
-        raise ValueError(f"a rounding box of {c} printed intervals over {k} studies needs more "
+        raise PoolingError(f"a rounding box of {c} printed intervals over {k} studies needs more "
                          f"than {MAX_CELLS:,} study-cells of work; pool fewer studies at once")
     x0 = {name: values[name][None, :] for name in roles}
     extremes = {}                       # quantity -> [min, min point, max, max point]
