@@ -40,8 +40,8 @@ _PATTERNS = (
                                   rf"mothers|infants)\s{{0,2}}\)")),
     ("in_group", re.compile(
         rf"(?<![\w.]){_N}\s(?:[a-z]+\s){{0,2}}?(?:were\s)?(?:in|to)\s(?:the\s|a\s|an\s)?"
-        rf"(?P<label>{_LABEL_WORD}(?:\s{_LABEL_WORD}){{0,3}}?)(?:\s(?:group|arm|condition)s?)?"
-        rf"(?=\s{{0,2}}(?:[,;.)]|\s(?:and|or|who|with)\b|$))")),
+        rf"(?P<label>{_LABEL_WORD}(?:\s{_LABEL_WORD}){{0,3}}?)(?:\s(?:group|arm|condition)s?\b"
+        rf"|(?=\s{{0,2}}(?:[,;.)]|\s(?:and|or|who|with)\b|$)))")),
     ("per_group", re.compile(
         r"(?:\(\s{0,2}[nN]\s{0,2}=\s{0,2}(?P<n>\d{1,7})\s(?:per|in\s+each|for\s+each|each)\s"
         r"(?:group|arm)|(?<![\w.])(?P<n2>\d{1,7})\s(?:[a-z]+\s)?(?:per|in\s+each|for\s+each)\s"

@@ -47,6 +47,8 @@ _NOT_SIGNIFICANT = re.compile(r"(?i)\b(?:no|not|non-?)\s?(?:statistically\s)?sig
                               r"(?:significantly\s+)?differ|no\s+(?:significant\s+)?difference|similar|"
                               r"inconclusive")
 _SIGNIFICANT = re.compile(r"(?i)\bsignificant(?:ly)?\b")
+#: A statistic's name before "=", "<", ">" or its df: where extraction may find a result.
+_STATISTIC_NAMED = re.compile(r"(?:\b[tFrzZQX]|χ|[Cc]hi)\s{0,3}(?:\^?\s?2|²)?\s{0,3}[(=<>≤≥]")
 _STATISTICS = {"t": "t", "F": "F", "chi2": "chi2", "z": "z", "r": "r"}
 _ADJUSTED = re.compile(r"(?i)\badjust\w*|\bcontrolling\b|\bafter\s+controlling|\bcovariat\w*")
 _CONTINUOUS_WORDS = re.compile(r"(?i)\b(?:mean|scores?|average)\b")
@@ -182,7 +184,7 @@ def _claim(clause: str, match, sentence: str, index: int, named: dict, compares:
         return None             # one arm's change over time, not a comparison of arms
     checks = []
     reported: dict = {}
-    rows = extract_results(clause)
+    rows = extract_results(clause) if _STATISTIC_NAMED.search(clause) else ()
     if len(rows):
         row = rows.iloc[-1]
         reported["test"] = _STATISTICS[row["statistic"]]

@@ -168,10 +168,12 @@ class _Builder:
         self.left_out: dict[str, str] = {}
         self.guesses: list[Guess] = []
         self.todos: list[str] = []
+        self.suffixes: dict[str, int] = {}
         patterns = arm_mentions(self.arms)
         self.outcomes, self.by_sentence = read_outcomes(self.sentences, self.arms, patterns,
                                                         self.scales)
         self.outcomes = [o for o in self.outcomes if len(o.arms) >= 1]
+        self.by_id = {outcome.id: outcome for outcome in self.outcomes}
         self.claims = find_claims(self.sentences, self.whole)
         self.claim_outcomes = [self._outcome_of(claim) for claim in self.claims]
         self._sizes_from_counts()
@@ -198,15 +200,14 @@ class _Builder:
                 return typed[-1] if keys is before else typed[0]
         scale = _scale_for(claim.concept, find_scales(claim.quote[:1500]), self.scales)
         key = _key_id(kind, claim.concept, scale, claim.time)
-        for outcome in self.outcomes:
-            if outcome.id == key and outcome.arms:
-                return outcome
-        base, k = key, 2
-        while any(outcome.id == key for outcome in self.outcomes):
-            key, k = f"{base}_{k}", k + 1
+        known = self.by_id.get(key)
+        if known is not None and known.arms:
+            return known
+        key = _unique(key, self.by_id, self.suffixes, "_")
         outcome = OutcomeDraft(id=key, type=kind, concept=claim.concept, time=claim.time,
                                baseline=claim.time == "pre", scale=scale if kind == "continuous" else None)
         self.outcomes.append(outcome)
+        self.by_id[key] = outcome
         return outcome
 
     def _sizes_from_counts(self) -> None:
@@ -274,6 +275,7 @@ class _Builder:
 
     def render(self) -> str:
         self.guesses, self.todos, self._seen = [], [], []
+        self.suffixes = {key: k for key, k in self.suffixes.items() if "_" in key[-1:]}
         lines = [Line(0, f"# Drafted by reanalyse from {self.source}. Review every '# check:' and "
                          "'# TODO' before trusting a verdict;"),
                  Line(0, "# each number's sentence is quoted above it. Then run: reanalyse "
@@ -385,10 +387,7 @@ class _Builder:
         return lines
 
     def _claim_lines(self, claim: ClaimDraft, outcome: OutcomeDraft, taken: set) -> list[Line]:
-        base = outcome.id.replace("_", "-")
-        claim_id, k = base, 2
-        while claim_id in taken:
-            claim_id, k = f"{base}-{k}", k + 1
+        claim_id = _unique(outcome.id.replace("_", "-"), taken, self.suffixes, "-")
         taken.add(claim_id)
         field = f"claims[{len(taken) - 1}]"
         reported = dict(claim.reported)
@@ -413,6 +412,18 @@ class _Builder:
             lines.append(Line(4, f"reported: {flow(reported)}",
                               check=self.guess(f"{field}.reported", "; ".join(checks)) if checks else None))
         return lines
+
+
+def _unique(base: str, taken: set, suffixes: dict, joiner: str) -> str:
+    """``base``, or ``base`` with the next free number after ``joiner``, when taken (the last
+    number used for each base is kept in ``suffixes``, so that many ids cost no search)."""
+    if base not in taken:
+        return base
+    k = suffixes.get(base + joiner, 1)
+    while (name := f"{base}{joiner}{k + 1}") in taken:
+        k += 1
+    suffixes[base + joiner] = k + 1
+    return name
 
 
 def _missing(kind: str, entry: dict) -> list[str]:

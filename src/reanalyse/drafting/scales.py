@@ -77,7 +77,8 @@ SCALES = (
                "Inventory: twenty-five years of evaluation. Clin Psychol Rev 1988;8(1):77-100 "
                "(21 items scored 0-3; 10-18 mild to moderate, 19-29 moderate to severe, 30-63 "
                "severe)",
-               (r"\bBDI\b(?!-?II)", r"(?i:beck'?s?\s+depression(?:\s+inventory)?)(?![- ]+(?:II|2)\b)")),
+               (r"\bBDI\b(?!-?II)", r"(?i:beck'?s?\s+depression\s+inventory(?![- ]*(?:II|2)\b))",
+                r"(?i:beck'?s?\s+depression(?!\s+inventory))")),
     KnownScale("HADS", "Hospital Anxiety and Depression Scale (each subscale)", 0, 21, 7,
                (">= 8", ">= 11"),
                "Zigmond AS, Snaith RP. The Hospital Anxiety and Depression Scale. Acta Psychiatr "
