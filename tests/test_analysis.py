@@ -69,7 +69,7 @@ expected:
     ("study: nowhere.yaml\nnotebook: {notebook}\n", "study", 1, "file not found"),
     ("study: {study}\nnotebook: {notebook}\nexpectd: {{}}\n", "expectd", 3, "unknown key"),
     ("study: {study}\nnotebook: {notebook}\noptions:\n  alpha: 5\n", "options.alpha", 4,
-     "between 0 and 1"),
+     "between 1e-10 and 0.5"),
     ("study: {study}\nnotebook: {notebook}\noptions:\n  rounding: sideways\n",
      "options.rounding", 4, "unknown rounding"),
     ("study: {study}\nnotebook: {notebook}\noptions:\n  defensible: welch_t\n",

@@ -13,7 +13,7 @@ import re
 import sys
 
 from reanalyse._version import __version__
-from reanalyse.errors import ReanalyseError
+from reanalyse.errors import ReanalyseError, excerpt
 
 #: Sub-command name -> one-line help.  The module is ``reanalyse.commands.<name>``.
 COMMANDS = {
@@ -63,6 +63,9 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; return the exit code (0 ran, 1 verdicts changed, 2 bad input).
 
+    A deliberate error (:class:`ReanalyseError`) or a refusal of the file system (``OSError``:
+    a name too long, permission denied) is one message on standard error and exit code 2.
+
     With no command at all, the help is printed to standard output and the exit code is 2.
     """
     parser = build_parser()
@@ -77,3 +80,7 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_BAD_INPUT
     except BrokenPipeError:  # e.g. piped into `head`
         return EXIT_OK
+    except OSError as error:  # the file system refused: a name too long, permission denied
+        name = "" if error.filename is None else f"{excerpt(str(error.filename))}: "
+        print(f"reanalyse: {name}{error.strerror or error}", file=sys.stderr)
+        return EXIT_BAD_INPUT

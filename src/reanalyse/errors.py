@@ -60,6 +60,11 @@ def _pieces(value, pieces: list, used: list) -> None:
             _pieces(item[0], pieces, used)
 
 
+def _shortened(path: str) -> str:
+    """A path as a message quotes it: its first and last characters when it is very long."""
+    return path if len(path) <= 200 else path[:100] + "..." + path[-97:]
+
+
 class ReanalyseError(Exception):
     """Base class: every error this package raises on purpose."""
 
@@ -119,12 +124,12 @@ class InputFileError(ReanalyseError):
         """One readable paragraph per problem: ``file:line: field = value: problem`` and a
         ``hint:`` line."""
         if len(self.problems) > 1:
-            return f"{len(self.problems)} problems in {self.path}:\n" + "\n".join(
+            return f"{len(self.problems)} problems in {_shortened(str(self.path))}:\n" + "\n".join(
                 problem._describe_one() for problem in self.problems)
         return self._describe_one()
 
     def _describe_one(self) -> str:
-        where = str(self.path) + (f":{self.line}" if self.line else "")
+        where = _shortened(str(self.path)) + (f":{self.line}" if self.line else "")
         parts = [where]
         if self.field:
             parts.append(f"{self.field}" + ("" if self.value is None else f" = {self.value!r}"))

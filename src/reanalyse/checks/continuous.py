@@ -36,7 +36,7 @@ from reanalyse.kernels.distributions import f_sf, norm_ppf, t_cdf, t_ppf, t_sf
 from reanalyse.checks.results import Effect, SpecResult, decide
 from reanalyse.model import tests
 
-__all__ = ["ArmBox", "two_sample_tests", "k_sample_tests", "mean_difference", "hedges_g",
+__all__ = ["ArmBox", "two_sample_tests", "k_sample_tests", "mean_difference", "welch_df", "hedges_g",
            "hedges_correction"]
 
 
@@ -120,7 +120,7 @@ def two_sample_tests(treat: ArmBox, control: ArmBox, *, alternative: str = "two-
     pooled = ((n1 - 1) * s1**2 + (n2 - 1) * s2**2) / df_student
     t_student = d / np.sqrt(pooled * (1 / n1 + 1 / n2))
     t_welch = d / np.sqrt(v1 + v2)
-    df_welch = (v1 + v2) ** 2 / (v1**2 / (n1 - 1) + v2**2 / (n2 - 1))
+    df_welch = welch_df(v1, v2, n1, n2)
 
     results = []
     for name, t, df in (("student_t", t_student, np.full_like(d, df_student)),
@@ -227,6 +227,18 @@ def _welch_anova(means: np.ndarray, sds: np.ndarray, n: np.ndarray):
     return a / b, (k**2 - 1) / (3 * tmp)
 
 
+def welch_df(v1, v2, n1, n2):
+    """Satterthwaite's degrees of freedom from the arms' squared standard errors ``v1, v2``.
+
+    Written with the weights ``w = v / (v1 + v2)``: ``1 / (w1**2 / (n1 - 1) + w2**2 / (n2 - 1))``,
+    the same number as ``(v1 + v2)**2 / (v1**2 / (n1 - 1) + v2**2 / (n2 - 1))`` but free of
+    the scale, so that no square overflows or underflows whatever the SDs' magnitude.
+    """
+    total = np.asarray(v1, dtype=float) + np.asarray(v2, dtype=float)
+    w1, w2 = v1 / total, v2 / total
+    return 1 / (w1**2 / (n1 - 1) + w2**2 / (n2 - 1))
+
+
 def mean_difference(treat: ArmBox, control: ArmBox, *, equal_var: bool = True,
                     confidence_level: float = 0.95) -> Effect:
     """Difference in means (treat - control) with the t-based confidence interval.
@@ -244,7 +256,7 @@ def mean_difference(treat: ArmBox, control: ArmBox, *, equal_var: bool = True,
     else:
         v1, v2 = treat.sd**2 / n1, control.sd**2 / n2
         se = math.sqrt(v1 + v2)
-        df = (v1 + v2) ** 2 / (v1**2 / (n1 - 1) + v2**2 / (n2 - 1))
+        df = float(welch_df(v1, v2, n1, n2))
         method = "Welch t interval"
     half = t_ppf((1 + confidence_level) / 2, df) * se
     return Effect("MD", diff, float(diff - half), float(diff + half), confidence_level, method)

@@ -24,6 +24,7 @@ from pathlib import Path
 
 from reanalyse.checks.labels import VERDICT_LABELS, verdict_from_label, verdict_label
 from reanalyse.checks.verdicts import format_p_interval
+from reanalyse.io import path_kind
 from reanalyse.errors import InputFileError
 
 __all__ = ["add_arguments", "run", "format_table", "summary_line", "study_files",
@@ -91,7 +92,7 @@ def study_files(paths) -> list[Path]:
     files = []
     for path in paths:
         path = Path(path)
-        if path.is_dir():
+        if path_kind(path) == "folder":
             found = sorted(p for p in path.iterdir()
                            if p.suffix in (".yaml", ".yml") and p.is_file())
             if not found:

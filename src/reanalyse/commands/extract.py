@@ -19,6 +19,8 @@ exist, a folder holds no articles, an option is out of range, or the output cann
 
 from __future__ import annotations
 
+import math
+import os
 import sys
 from pathlib import Path
 
@@ -75,25 +77,40 @@ def find_articles(paths: list[Path]) -> list[tuple[Path, str]]:
         If a path does not exist or a folder holds no articles.
     """
     from reanalyse.errors import InputFileError
+    from reanalyse.io import path_kind
     from reanalyse.screens.articles import ARTICLE_SUFFIXES
 
     suffixes = ", ".join(ARTICLE_SUFFIXES)
     articles = []
     for path in paths:
-        if path.is_dir():
-            found = sorted((item.relative_to(path).as_posix(), item) for item in path.rglob("*")
-                           if item.suffix.lower() in ARTICLE_SUFFIXES and item.is_file())
+        kind = path_kind(path)
+        if kind == "folder":
+            found = sorted((item.relative_to(path).as_posix(), item)
+                           for item in _files_under(path, ARTICLE_SUFFIXES))
             if not found:
                 raise InputFileError(path, f"the folder holds no articles ({suffixes})",
                                      hint="give a folder of articles, or the files themselves")
             prefix = f"{path.resolve().name}/" if len(paths) > 1 else ""
             articles.extend((item, prefix + name) for name, item in found)
-        elif path.exists():
+        elif kind is not None:
             articles.append((path, path.name))
         else:
             raise InputFileError(path, "no such file or folder",
                                  hint=f"give articles ({suffixes}) or folders of them")
     return articles
+
+
+def _files_under(folder: Path, suffixes) -> list[Path]:
+    """The regular files under ``folder`` (recursively, symbolic links to folders not followed)
+    whose names end in one of ``suffixes``; entries that vanish or cannot be read while the
+    tree is walked (as under /proc) are left out."""
+    found = []
+    for parent, _, names in os.walk(folder, onerror=lambda error: None):
+        for name in names:
+            item = Path(parent) / name
+            if item.suffix.lower() in suffixes and path_kind(item, quiet=True) == "file":
+                found.append(item)
+    return found
 
 
 def run(args) -> int:
@@ -111,8 +128,8 @@ def run(args) -> int:
         check_output_path(args.output)
     for name, value in (("--jobs", args.jobs), ("--max-size", args.max_size),
                         ("--max-pages", args.max_pages), ("--max-chars", args.max_chars)):
-        if value < 1:
-            raise ReanalyseError(f"{name} must be at least 1, not {value}")
+        if not 1 <= value < math.inf:  # refuses NaN too
+            raise ReanalyseError(f"{name} must be a finite number of at least 1, not {value}")
     options = {"one_sided": not args.two_sided_only, "rounding": args.rounding,
                "alpha": args.alpha, "p_equal_alpha": args.p_equal_alpha, "p_zero": args.p_zero}
     articles = find_articles(args.paths)

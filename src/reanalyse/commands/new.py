@@ -22,9 +22,13 @@ import re
 import sys
 from pathlib import Path
 
+from reanalyse.errors import excerpt
+
 __all__ = ["add_arguments", "run", "study_template", "analysis_template"]
 
-_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+_ID = re.compile(r"^[a-z0-9][a-z0-9-]*\Z")
+#: Longest study id: the file names built from it stay far below the file system's limit.
+MAX_ID = 100
 
 _STUDY = """\
 # Study file: the numbers one trial's paper printed, transcribed with where each stands.
@@ -123,11 +127,12 @@ def add_arguments(parser) -> None:
 def run(args) -> int:
     """Write both files, or explain why not; return the exit status."""
     study_id = args.id
-    if not _ID.match(study_id):
+    if not _ID.match(study_id) or len(study_id) > MAX_ID:
         suggestion = re.sub(r"[^a-z0-9-]+", "-", study_id.lower()).strip("-")
-        print(f"reanalyse new: {study_id!r} is not a study id: use lower-case letters, digits "
-              "and hyphens, starting with a letter or digit", file=sys.stderr)
-        if suggestion and _ID.match(suggestion):
+        print(f"reanalyse new: {excerpt(study_id)!r} is not a study id: use at most {MAX_ID} "
+              "lower-case letters, digits and hyphens, starting with a letter or digit",
+              file=sys.stderr)
+        if suggestion and _ID.match(suggestion) and len(suggestion) <= MAX_ID:
             print(f"  hint: reanalyse new {suggestion}", file=sys.stderr)
         return 2
     if getattr(args, "check", False) and getattr(args, "source", None) is None:

@@ -43,7 +43,7 @@ _MAX_DIGITS = 18
 # Character classes of the scanner.
 _BLANK, _DIGIT, _DOT, _MINUS, _PLUS, _OTHER, _P, _LT, _GT, _EQ, _LE, _GE = range(12)
 _ASCII_CLASS = np.full(129, _OTHER, dtype=np.int8)
-_ASCII_CLASS[[0, 9, 32]] = _BLANK
+_ASCII_CLASS[[9, 32]] = _BLANK  # a NUL is no blank: parse_number refuses it
 _ASCII_CLASS[48:58] = _DIGIT
 _ASCII_CLASS[ord(".")] = _DOT
 _ASCII_CLASS[ord("-")] = _MINUS
@@ -225,6 +225,9 @@ def _scan(text: np.ndarray, *, prefix: bool):
     # one contiguous row of character codes per position in the cell
     codes = np.ascontiguousarray(cells.view(np.uint32).reshape(rows, width).T)
     classes = _ASCII_CLASS[np.minimum(codes, 128)]
+    # past a cell's end numpy pads with NULs (and drops a cell's own trailing NULs, which
+    # the lengths still count): padding reads as blank, a NUL inside the cell as other
+    classes[np.arange(width)[:, None] >= lengths[None, :]] = _BLANK
     wide = codes > 127
     if wide.any():
         wide_codes = codes[wide]
@@ -331,7 +334,7 @@ def read_printed(values) -> PrintedColumn:
 
 _RELATION_NAMES = np.array(["=", "<", ">"], dtype=object)
 _OPERATORS = {"<": "<", "<=": "<", "=<": "<", "≤": "<", ">": ">", ">=": ">", "=>": ">", "≥": ">"}
-_LEADING_RELATION = re.compile(r"^\s*(<=|>=|=<|=>|==|[=<>≤≥])?\s*(.*)$")
+_LEADING_RELATION = re.compile(r"^\s*(<=|>=|=<|=>|==|[=<>≤≥])?\s*(.*)\Z", re.DOTALL)
 
 
 def read_related(values) -> PColumn:

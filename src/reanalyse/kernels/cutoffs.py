@@ -14,7 +14,7 @@ from reanalyse.kernels.printed import MAX_TEXT, PrintedNumberError, parse_number
 
 __all__ = ["Cutoff", "parse_cutoff"]
 
-_CUTOFF = re.compile(r"^\s*(>=|<=|>|<|≥|≤)\s*([-+]?(?:\d+\.?\d*|\.\d+))\s*$")
+_CUTOFF = re.compile(r"^\s*(>=|<=|>|<|≥|≤)\s*([-+]?(?:\d+(?:\.\d*)?|\.\d+))\s*\Z")
 
 
 @dataclass(frozen=True)

@@ -126,7 +126,7 @@ _NUMBER = re.compile(
     r"""^(?P<sign>[-+]?)
         (?P<int>\d*)
         (?:\.(?P<frac>\d*))?
-        (?:[eE](?P<exp>[-+]?\d+))?$""",
+        (?:[eE](?P<exp>[-+]?\d+))?\Z""",
     re.VERBOSE,
 )
 _MINUS_SIGNS = "\u2212\u2013\u2014\u2012\ufe63\uff0d"
@@ -323,8 +323,9 @@ def parse_number(text) -> PrintedNumber:
                                  "a printed summary lies far inside these limits; check the "
                                  "exponent")
     decimals = len(match["frac"] or "") - int(exponent)
-    if abs(decimals) > MAX_MAGNITUDE + MAX_DIGITS:
-        # zero printed with an absurd exponent ("0e-99999"): no unit that small is printed
+    if not -MAX_MAGNITUDE <= decimals <= MAX_MAGNITUDE + MAX_DIGITS:
+        # zero printed with an absurd exponent ("0e-99999", "0e309"): its unit, and so its
+        # rounding interval, would not be a finite, non-zero float
         raise PrintedNumberError(text, "exponent out of range",
                                  "write the number in plain decimals, e.g. 0.000")
     scaled = int(digits) * (-1 if match["sign"] == "-" else 1)
@@ -334,7 +335,7 @@ def parse_number(text) -> PrintedNumber:
 _P_RELATIONS = {"=": "=", "==": "=", "<": "<", ">": ">", "<=": "<=", ">=": ">=",
                 "≤": "<=", "≥": ">=", "=<": "<=", "=>": ">="}
 _NOT_SIGNIFICANT = {"ns", "n.s.", "n.s", "nonsignificant", "non-significant", "not significant"}
-_P_TEXT = re.compile(r"^\s*(?:p\s*)?(?P<rel>==|<=|>=|=<|=>|[=<>≤≥])?\s*(?P<num>.+?)\s*$",
+_P_TEXT = re.compile(r"^\s*(?:p\s*)?(?P<rel>==|<=|>=|=<|=>|[=<>≤≥])?\s*(?P<num>.+?)\s*\Z",
                      re.IGNORECASE)
 
 

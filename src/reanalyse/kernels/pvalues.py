@@ -29,30 +29,49 @@ import numpy as np
 
 from reanalyse.errors import OptionError
 
-__all__ = ["P_EQUAL_ALPHA", "P_ZERO", "check_p_options", "printed_p_interval",
+__all__ = ["P_EQUAL_ALPHA", "P_ZERO", "ALPHA_LIMITS", "alpha_problem", "check_p_options",
+           "printed_p_interval",
            "printed_p_fits", "printed_p_decision", "computed_significant"]
 
 #: How a printed p equal to alpha is read.
 P_EQUAL_ALPHA = ("significant", "not_significant")
 #: How a p printed as zero is read.
 P_ZERO = ("error", "rounded")
+#: The significance levels accepted everywhere (study files, options, the command line).
+#: Above 0.5 a test would call "significant" what is more likely than not under H0 (and the
+#: power of 0.8 the allowance asks for is no longer above alpha); below 1e-10 no trial's
+#: printed numbers reach it, while the searches for the smallest significant difference grow
+#: with the critical value.
+ALPHA_LIMITS = (1e-10, 0.5)
+
+
+def alpha_problem(alpha) -> str | None:
+    """What is wrong with ``alpha`` as a significance level, or None when it is accepted
+    (a number within :data:`ALPHA_LIMITS`)."""
+    low, high = ALPHA_LIMITS
+    if isinstance(alpha, bool):
+        return f"alpha must be a number, not {alpha!r}"
+    try:
+        value = float(alpha)
+    except (TypeError, ValueError):
+        return f"alpha must be a number, not {alpha!r}"
+    if not low <= value <= high:
+        return f"alpha must lie between {low:g} and {high:g}, not {alpha!r}"
+    return None
 
 
 def check_p_options(alpha: float, p_equal_alpha: str = "significant",
                     p_zero: str = "rounded") -> None:
     """Raise :class:`~reanalyse.errors.OptionError` (a ValueError) naming the option when one
-    is not of the rule's vocabulary or alpha is not a number strictly between 0 and 1."""
+    is not of the rule's vocabulary or alpha is not a number within :data:`ALPHA_LIMITS`."""
     if p_equal_alpha not in P_EQUAL_ALPHA:
         raise OptionError(f"p_equal_alpha must be one of {', '.join(P_EQUAL_ALPHA)}, "
                           f"not {p_equal_alpha!r}")
     if p_zero not in P_ZERO:
         raise OptionError(f"p_zero must be one of {', '.join(P_ZERO)}, not {p_zero!r}")
-    try:
-        inside = 0 < float(alpha) < 1
-    except (TypeError, ValueError):
-        inside = False
-    if isinstance(alpha, bool) or not inside:
-        raise OptionError(f"alpha must lie between 0 and 1, not {alpha!r}")
+    problem = alpha_problem(alpha)
+    if problem:
+        raise OptionError(problem)
 
 
 def _relations(relation):

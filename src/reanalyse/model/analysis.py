@@ -35,6 +35,7 @@ from pathlib import Path
 from reanalyse.errors import AnalysisFileError, ReanalyseError
 from reanalyse.io import write_atomic
 from reanalyse.kernels.printed import Rounding
+from reanalyse.kernels.pvalues import ALPHA_LIMITS, alpha_problem
 from reanalyse.model import tests
 from reanalyse.model.options import BOSCHLOO_POLICIES, CheckOptions
 from reanalyse.model.vocabulary import Verdict
@@ -49,10 +50,10 @@ VERDICTS = tuple(verdict.value for verdict in Verdict)
 #: The notebook parameters the runner itself passes; ``parameters:`` may not override them.
 RESERVED_PARAMETERS = ("analysis_path", "study_path")
 
-_NAME = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
-_PARAMETER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
-_PLAIN_KEY = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*$")
-_INT = re.compile(r"^[-+]?[0-9]+$")
+_NAME = re.compile(r"^[a-z0-9][a-z0-9._-]*\Z")
+_PARAMETER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*\Z")
+_PLAIN_KEY = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*\Z")
+_INT = re.compile(r"^[-+]?[0-9]+\Z")
 
 
 @dataclass(frozen=True)
@@ -202,8 +203,9 @@ def _options(reader: _Reader, top: Located) -> CheckOptions:
             alpha = float(value) if isinstance(value, Text) else None
         except ValueError:
             alpha = None
-        if alpha is None or not 0 < alpha < 1:
-            reader.fail("alpha must be a number strictly between 0 and 1",
+        if alpha is None or alpha_problem(alpha):
+            reader.fail(f"alpha must be a number between {ALPHA_LIMITS[0]:g} and "
+                        f"{ALPHA_LIMITS[1]:g}",
                         field="options.alpha", value=value, line=options.line_of("alpha"),
                         hint="e.g. alpha: 0.05")
         found["alpha"] = alpha

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from reanalyse.errors import OptionError
 from reanalyse.kernels.printed import Rounding
+from reanalyse.kernels.pvalues import alpha_problem
 from reanalyse.model import tests
 
 __all__ = ["CheckOptions", "BOSCHLOO_POLICIES"]
@@ -44,12 +45,8 @@ class CheckOptions:
         if self.boschloo not in BOSCHLOO_POLICIES:
             raise OptionError(f"boschloo must be one of {', '.join(BOSCHLOO_POLICIES)}, got "
                               f"{self.boschloo!r}")
-        if self.alpha is not None:
-            if isinstance(self.alpha, bool) or not isinstance(self.alpha, (int, float)):
-                raise OptionError(f"alpha must be a number between 0 and 1, got {self.alpha!r}")
-            if not 0 < self.alpha < 1:
-                raise OptionError(f"alpha must lie between 0 and 1 (e.g. 0.05), got "
-                                  f"{self.alpha!r}")
+        if self.alpha is not None and alpha_problem(self.alpha):
+            raise OptionError(f"{alpha_problem(self.alpha)} (e.g. 0.05)")
         if isinstance(self.defensible, str):
             raise OptionError(f"defensible must be a list of test names, got the text "
                               f"{self.defensible!r}; e.g. defensible=['student_t', 'welch_t']")

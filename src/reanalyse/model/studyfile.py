@@ -15,6 +15,7 @@ from pathlib import Path
 
 from reanalyse.errors import InputFileError, StudyFileError
 from reanalyse.kernels.cutoffs import parse_cutoff
+from reanalyse.kernels.pvalues import ALPHA_LIMITS, alpha_problem
 from reanalyse.kernels.printed import PrintedNumber, PrintedNumberError, parse_number, parse_p
 from reanalyse.model import tests
 from reanalyse.model.coherence import file_remarks, reading_remark
@@ -24,8 +25,8 @@ from reanalyse.model.yamltext import Located, Text, read_yaml
 
 __all__ = ["load_study", "STUDY_KEYS"]
 
-_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
-_KEY_ID = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_-]*$")
+_ID = re.compile(r"^[a-z0-9][a-z0-9-]*\Z")
+_KEY_ID = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_-]*\Z")
 
 STUDY_KEYS = {
     "study": {"id", "citation", "doi", "alpha", "arms", "outcomes", "claims", "sources", "notes"},
@@ -61,6 +62,8 @@ MAX_VALUE = 1e100
 SPREAD_HINT = ("a printed SD or SE of 0 (or 0.0), or below, is a transcription slip: check the "
                "source; if the paper really prints 0, leave the spread out and the claim says "
                "what is missing")
+#: Smallest magnitude of a printed summary other than zero; below it squares underflow to 0.
+MIN_VALUE = 1e-100
 
 
 def _suggest(word, options) -> str | None:
@@ -191,6 +194,10 @@ class _Reader:
         if "," in number.text:
             self.readings.append(reading_remark(self.path, field, line, number.text,
                                                 f"{number.value:g}"))
+        if number.scaled and abs(number.value) < MIN_VALUE:
+            self.fail(f"smaller than {MIN_VALUE:g} (and not zero)", field=field, value=value,
+                      line=line, hint="no printed summary is this small; check the exponent (or "
+                                      "rescale the unit)")
         return number
 
     @_soft
@@ -223,6 +230,17 @@ class _Reader:
                       value=mapping[key], line=mapping.line_of(key),
                       hint="e.g. 0.05 for alpha, 0.95 for a confidence level")
         return number.value
+
+    @_soft
+    def alpha(self, mapping: Located, key, field, *, default=None):
+        """A significance level, within the limits every part of the package accepts."""
+        alpha = self.fraction(mapping, key, field, default=default)
+        if alpha is not None and key in mapping and alpha_problem(alpha):
+            low, high = ALPHA_LIMITS
+            self.fail(f"a significance level must lie between {low:g} and {high:g}",
+                      field=_join(field, key), value=mapping[key], line=mapping.line_of(key),
+                      hint="e.g. 0.05, or the level the paper states")
+        return alpha
 
     @_soft
     def boolean(self, mapping: Located, key, field, *, default=None):
@@ -346,7 +364,7 @@ def _study(reader, path, data) -> Study:
                     line=top.line_of("id"), hint=f"name the file {study_id}.yaml or set id: "
                                                 f"{path.stem}")
     citation = reader.string(top, "citation", "", required=True)
-    alpha = reader.fraction(top, "alpha", "", default=0.05)
+    alpha = reader.alpha(top, "alpha", "", default=0.05)
     arms, lost_arms = _arms(reader, top)
     arm_ids = [arm.id for _, arm in arms]
     outcomes, lost_outcomes = [], set()
@@ -606,7 +624,7 @@ def _claim(reader, item, field, line, outcome_by_id, lost_outcomes, *, single_ar
             pass
     text = reader.string(item, "text", field)
     significant = reader.boolean(item, "significant", field)
-    alpha = reader.fraction(item, "alpha", field)
+    alpha = reader.alpha(item, "alpha", field)
     population = reader.choice(item, "population", field, POPULATIONS)
     source = reader.string(item, "source", field)
     outcome_id = reader.string(item, "outcome", field, required=True)

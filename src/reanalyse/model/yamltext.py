@@ -23,6 +23,7 @@ from pathlib import Path
 import yaml
 
 from reanalyse.errors import InputFileError
+from reanalyse.io import path_kind
 
 __all__ = ["Text", "Located", "read_yaml", "MAX_BYTES", "MAX_VALUES", "MAX_DEPTH"]
 
@@ -105,9 +106,13 @@ class _Loader(yaml.SafeLoader):
 
 def _read_source(path: Path, error_type) -> str:
     """The file's text, or an error that says why it is not a YAML text file."""
-    if path.is_dir():
+    kind = path_kind(path, quiet=True)
+    if kind == "folder":
         raise error_type(path, "is a folder, not a file",
                          hint="give a .yaml file (a folder's files are given one by one)")
+    if kind == "other":
+        raise error_type(path, "not a regular file (a device, a pipe or a socket)",
+                         hint="give a .yaml file")
     try:
         with path.open("rb") as handle:
             data = handle.read(MAX_BYTES + 1)

@@ -8,7 +8,8 @@
 * HTML (``.html``, ``.htm``, ``.xhtml``): the text of the body, read by the standard library's
   parser, with block elements and ``<br>`` as line breaks, ``<sup>`` as ``^`` (so that
   ``10<sup>-5</sup>`` reads ``10^-5`` and ``χ<sup>2</sup>`` reads ``χ^2``), and scripts and
-  styles left out.  The encoding is UTF-8, else the one the document declares.
+  styles left out, in one pass over the markup.  The encoding is UTF-8, else the one the
+  document declares.
 
 Every read is bounded (:class:`ReadLimits`): a file over ``max_bytes``, a PDF of more than
 ``max_pages`` pages and a text over ``max_chars`` characters are not read.  A file that cannot
@@ -19,10 +20,13 @@ status ``unreadable``.
 
 from __future__ import annotations
 
+import html
+import io
 import logging
+import os
 import re
+import stat
 from dataclasses import dataclass
-from html.parser import HTMLParser
 from pathlib import Path
 
 import pandas as pd
@@ -84,28 +88,33 @@ def read_article(path, limits: ReadLimits = ReadLimits()) -> tuple[str, bool]:
         With the reason the file cannot be read.
     """
     path = Path(path)
-    try:
-        size = path.stat().st_size
-    except OSError as error:
-        raise UnreadableArticle(f"cannot open the file: {error.strerror or error}") from None
-    if size > limits.max_bytes:
-        raise UnreadableArticle(f"the file has {size / 2**20:,.1f} MiB, more than the "
-                                f"{limits.max_bytes / 2**20:,.0f} MiB limit (--max-size)")
+    data = _read_capped(path, limits.max_bytes)
     kind = ARTICLE_SUFFIXES.get(path.suffix.lower(), "text")
     if kind == "pdf":
-        text, paged = _pdf_text(path, limits), True
+        text, paged = _pdf_text(data, limits), True
     else:
-        try:
-            data = path.read_bytes()
-        except OSError as error:
-            raise UnreadableArticle(f"cannot read the file: {error.strerror or error}") \
-                from None
         text = _html_text(data) if kind == "html" else _plain_text(data)
         paged = False
     if len(text) > limits.max_chars:
         raise UnreadableArticle(f"its text has more than {limits.max_chars:,} characters "
                                 "(--max-chars)")
     return text, paged
+
+
+def _read_capped(path: Path, max_bytes: int) -> bytes:
+    """The bytes of a regular file, reading at most ``max_bytes + 1`` of them whatever its
+    size claims to be (a device such as /dev/zero, a file that grows while read)."""
+    try:  # opened without blocking, so that a pipe is refused rather than waited on
+        with os.fdopen(os.open(path, os.O_RDONLY | os.O_NONBLOCK), "rb") as stream:
+            if not stat.S_ISREG(os.fstat(stream.fileno()).st_mode):
+                raise UnreadableArticle("not a regular file (a device, a pipe or a socket)")
+            data = stream.read(max_bytes + 1)
+    except OSError as error:
+        raise UnreadableArticle(f"cannot read the file: {error.strerror or error}") from None
+    if len(data) > max_bytes:
+        raise UnreadableArticle(f"the file has more than {max_bytes / 2**20:,.1f} MiB, the "
+                                "limit (--max-size)")
+    return data
 
 
 def _plain_text(data: bytes) -> str:
@@ -124,12 +133,12 @@ def _plain_text(data: bytes) -> str:
                                 "convert the article to UTF-8") from None
 
 
-def _pdf_text(path: Path, limits: ReadLimits) -> str:
+def _pdf_text(data: bytes, limits: ReadLimits) -> str:
     from pypdf import PdfReader
 
     logging.getLogger("pypdf").setLevel(logging.ERROR)  # repaired defects are not errors here
     try:
-        reader = PdfReader(path, strict=False)
+        reader = PdfReader(io.BytesIO(data), strict=False)
         if reader.is_encrypted and not reader.decrypt(""):
             raise UnreadableArticle("the PDF is encrypted (it needs a password)")
         count = len(reader.pages)
@@ -172,42 +181,82 @@ def _html_text(data: bytes) -> str:
         except (LookupError, UnicodeDecodeError) as declared_error:
             raise UnreadableArticle(f"cannot decode it as its declared charset {charset!r} "
                                     f"({declared_error})") from None
-    parser = _TextOfHTML()
-    parser.feed(markup)
-    parser.close()
-    return "".join(parser.parts)
+    return _text_of_html(markup)
 
 
-class _TextOfHTML(HTMLParser):
-    """The text of an HTML document: block elements as lines, ``<sup>`` as ``^``."""
+# The HTML reader walks the markup once, left to right; every search starts where the last
+# one ended or looks for a terminator whose position is remembered, so its cost is linear in
+# the markup's length whatever the markup (an unclosed "<a" or "<!--" repeated 100,000 times
+# makes the standard library's parser rescan the rest of the document at each one).
+_SKIP = frozenset({"script", "style", "head", "noscript", "template", "svg", "math"})
+_RAW_TEXT = frozenset({"script", "style"})  # their content is not markup
+_BLOCK = frozenset({"p", "div", "br", "li", "tr", "td", "th", "h1", "h2", "h3", "h4", "h5", "h6",
+                    "section", "article", "table", "caption", "figcaption", "blockquote", "dd",
+                    "dt", "header", "footer", "title", "ul", "ol", "pre", "hr"})
+_TAG_NAME = re.compile(r"<(/?)([A-Za-z][^\s/>]*+)")
+_RAW_TEXT_END = {name: re.compile(rf"</{name}[\s/>]", re.IGNORECASE) for name in _RAW_TEXT}
+# a numeric character reference beyond Unicode (the standard library would convert all its
+# digits to an integer first): read as the replacement character, as browsers do
+_HUGE_CHARREF = re.compile(r"&#(?:[xX]0*[0-9A-Fa-f]{7,}|0*[0-9]{8,});?")
 
-    _SKIP = {"script", "style", "head", "noscript", "template", "svg", "math"}
-    _BLOCK = {"p", "div", "br", "li", "tr", "td", "th", "h1", "h2", "h3", "h4", "h5", "h6",
-              "section", "article", "table", "caption", "figcaption", "blockquote", "dd", "dt",
-              "header", "footer", "title", "ul", "ol", "pre", "hr"}
 
-    def __init__(self):
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-        self.skipping = 0
+def _text_of_html(markup: str) -> str:
+    """The text of an HTML document: block elements as lines, ``<sup>`` as ``^``, scripts,
+    styles and the head left out, character references converted.
 
-    def handle_starttag(self, tag, attrs):
-        if tag in self._SKIP:
-            self.skipping += 1
-        elif tag in self._BLOCK:
-            self.parts.append("\n")
-        elif tag == "sup" and not self.skipping:
-            self.parts.append("^")
+    A tag ends at the first ``>`` after it (a ``>`` inside a quoted attribute value ends it
+    early); a comment at ``-->``; a ``<`` that opens no tag is text.
+    """
+    parts: list[str] = []
+    skipping = 0
+    position, length = 0, len(markup)
+    next_close = -1  # position of the next ">" at or after the current position, or -1
+    while position < length:
+        opening = markup.find("<", position)
+        if opening < 0:
+            opening = length
+        if opening > position and not skipping:
+            parts.append(_unescape(markup[position:opening]))
+        if opening == length:
+            break
+        if markup.startswith("<!--", opening):
+            close = markup.find("-->", opening + 4)
+            position = length if close < 0 else close + 3
+            continue
+        if next_close < opening:
+            next_close = markup.find(">", opening)
+            if next_close < 0:
+                next_close = length + 1
+        tag = None if next_close > length else _TAG_NAME.match(markup, opening, next_close)
+        if next_close > length or (tag is None and not markup.startswith(("<!", "<?"), opening)):
+            if not skipping:  # a "<" that opens nothing is text
+                parts.append("<")
+            position = opening + 1
+            continue
+        position = next_close + 1  # a tag, a declaration or a processing instruction
+        if tag is None:
+            continue
+        name = tag[2].lower()
+        if not tag[1] and name in _RAW_TEXT:
+            end = _RAW_TEXT_END[name].search(markup, position)
+            position = length if end is None else end.start()
+        # a self-closing tag (<br/>) is a start and an end, as the standard library reads it
+        for end_tag in ((True,) if tag[1] else (False, True) if markup[next_close - 1] == "/"
+                        else (False,)):
+            if name in _SKIP:
+                skipping = max(skipping - 1, 0) if end_tag else skipping + 1
+            elif name in _BLOCK:
+                parts.append("\n")
+            elif name == "sup" and not end_tag and not skipping:
+                parts.append("^")
+    return "".join(parts)
 
-    def handle_endtag(self, tag):
-        if tag in self._SKIP:
-            self.skipping = max(self.skipping - 1, 0)
-        elif tag in self._BLOCK:
-            self.parts.append("\n")
 
-    def handle_data(self, data):
-        if not self.skipping:
-            self.parts.append(data)
+def _unescape(text: str) -> str:
+    """``text`` with its character references converted (``&amp;``, ``&#8722;``)."""
+    if "&" not in text:
+        return text
+    return html.unescape(_HUGE_CHARREF.sub("\ufffd", text))
 
 
 def unreadable_row(source: str, reason: str) -> pd.DataFrame:

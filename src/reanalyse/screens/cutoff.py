@@ -23,6 +23,7 @@ import numpy as np
 
 from reanalyse.kernels.cutoff_bounds import Interval, count_witness, cutoff_bounds
 from reanalyse.kernels.granularity import percent_count_range
+from reanalyse.kernels.printed import PrintedNumber
 from reanalyse.screens.factory import BAD_INPUT, CONSISTENT, IMPOSSIBLE, INCONSISTENT, \
     UNTESTABLE, Check, CheckResult, Field, table_mapper
 
@@ -37,14 +38,16 @@ def _exact(column, i) -> Fraction:
 
 
 def _interval(column, i, rounding) -> Interval | None:
+    """The interval of a printed cell, from the digits the column reader read (the text is
+    never read a second time)."""
     if column.text[i] == "":
         return None
-    return _printed(str(column.text[i]), rounding)
+    return _printed(int(column.scaled[i]), int(column.decimals[i]), rounding)
 
 
 @lru_cache(maxsize=4096)
-def _printed(text: str, rounding) -> Interval:
-    return Interval.printed(text, rounding)
+def _printed(scaled: int, decimals: int, rounding) -> Interval:
+    return Interval(*PrintedNumber("", scaled, decimals).bounds_exact(rounding))
 
 
 def _row(columns, i, rounding, cache):

@@ -73,27 +73,31 @@ _HYPHENATED = re.compile(r"-[ \t]*\r?\n[ \t]*[a-z]")
 # Each pattern starts with the statistic's name, so that the regular-expression engine can
 # look for it as a literal; what may stand before the name is checked after matching.
 _NOT_BEFORE = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-")
-# a df: digits (thousands separated or not, decimals for Welch), or OCR's I / l for a 1
-_DF = r"(?:\d{1,3}(?:,\d{3})+|[\dIl]*\d[\dIl]*|[Il])(?:\.\d+)?(?![\dA-Za-z])"
-_ONE_DF = rf"\(\s*(?P<df1>{_DF})\s*\)"
-_TWO_DF = rf"\(\s*(?P<df1>{_DF})\s*[,;]\s*(?P<df2>{_DF})\s*\)"
-_CHI_DF = rf"\(\s*(?P<df1>{_DF})\s*(?:[,;]\s*[Nn]\s*=\s*\d[\d,]*\s*)?\)"
-_VALUE = (r"\s*(?P<relation>[=<>≤≥])\s*"
-          r"(?P<value>-?\s?(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?(?!\d)|\d+\.?\d*|\.\d+))")
+# a df: digits (thousands separated or not, decimals for Welch), or OCR's I / l for a 1.
+# Runs of digits and spaces are matched atomically or possessively (``(?>...)``, ``*+``):
+# a shorter match would be followed by a digit or a space the next part refuses, so no
+# match is lost, and the cost of a failed attempt is linear in the text it looks at, never
+# quadratic (a 20 KB "t(111...1x" or "t = 111...1").
+_DF = r"(?:(?>\d{1,3}(?:,\d{3})+)|(?>[\dIl]*\d[\dIl]*)|[Il])(?:\.\d+)?(?![\dA-Za-z])"
+_ONE_DF = rf"\(\s*+(?P<df1>{_DF})\s*+\)"
+_TWO_DF = rf"\(\s*+(?P<df1>{_DF})\s*+[,;]\s*+(?P<df2>{_DF})\s*+\)"
+_CHI_DF = rf"\(\s*+(?P<df1>{_DF})\s*+(?:[,;]\s*+[Nn]\s*+=\s*+\d[\d,]*\s*+)?\)"
+_VALUE = (r"\s*+(?P<relation>[=<>≤≥])\s*+"
+          r"(?P<value>-?\s?(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?(?!\d)|(?>\d+\.?\d*)|\.\d+))")
 _SUPERSCRIPTS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
-_EXPONENT = (r"(?:\s*[eE]\s*[-+]?\s*\d+"
-             rf"|\s*[x×·*]\s*10\s*(?:\^\s*)?(?:-\s*\d+|⁻\s*[{_SUPERSCRIPTS}]+))")
-_P = (r"\s*[,;]\s*(?P<p>[pP]\s*(?P<prel><=|>=|[=<>≤≥])\s*(?P<pnum>\d*\.\d+|\d+)"
+_EXPONENT = (r"(?:\s*+[eE]\s*+[-+]?\s*+\d+"
+             rf"|\s*+[x×·*]\s*+10\s*+(?:\^\s*+)?(?:-\s*+\d+|⁻\s*+[{_SUPERSCRIPTS}]+))")
+_P = (r"\s*+[,;]\s*+(?P<p>[pP]\s*+(?P<prel><=|>=|[=<>≤≥])\s*+(?P<pnum>\d*\.\d+|\d+)"
       rf"(?P<pexp>{_EXPONENT})?(?![\d.]\d)|n\.\s?s\.|ns(?![A-Za-z]))")
-_CHI_NAMES = {"χ": r"χ\s*(?:\^\s*2|²|2)", "chi": r"chi\s*(?:\^\s*2|²|2|[- ]?squared?)",
-              "Chi": r"Chi\s*(?:\^\s*2|²|2|[- ]?squared?)", "X": r"X\s*(?:\^\s*2|²|2)(?![\d.])"}
+_CHI_NAMES = {"χ": r"χ\s*+(?:\^\s*+2|²|2)", "chi": r"chi\s*+(?:\^\s*+2|²|2|[- ]?squared?)",
+              "Chi": r"Chi\s*+(?:\^\s*+2|²|2|[- ]?squared?)", "X": r"X\s*+(?:\^\s*+2|²|2)(?![\d.])"}
 
 # statistic -> patterns; the df are optional so that a result printed without them is found
 _PATTERNS = {
-    "t": [re.compile(rf"t\s*(?:{_ONE_DF})?{_VALUE}{_P}")],
-    "F": [re.compile(rf"F\s*(?:{_TWO_DF})?{_VALUE}{_P}")],
-    "r": [re.compile(rf"r\s*(?:{_ONE_DF})?{_VALUE}{_P}")],
-    "chi2": [re.compile(rf"{name}\s*(?:{_CHI_DF})?{_VALUE}{_P}")
+    "t": [re.compile(rf"t\s*+(?:{_ONE_DF})?{_VALUE}{_P}")],
+    "F": [re.compile(rf"F\s*+(?:{_TWO_DF})?{_VALUE}{_P}")],
+    "r": [re.compile(rf"r\s*+(?:{_ONE_DF})?{_VALUE}{_P}")],
+    "chi2": [re.compile(rf"{name}\s*+(?:{_CHI_DF})?{_VALUE}{_P}")
              for name in (*_CHI_NAMES.values(), "Q")],
     "z": [re.compile(rf"{name}{_VALUE}{_P}") for name in "zZ"],
 }

@@ -8,6 +8,7 @@ screen reports with :class:`reanalyse.screens.factory.LostDecimalsWarning`.
 
 from __future__ import annotations
 
+import csv
 import html
 import json
 import math
@@ -20,6 +21,7 @@ import pandas as pd
 
 from reanalyse import style
 from reanalyse.errors import InputFileError
+from reanalyse.io import path_kind
 from reanalyse.screens.baseline import BaselineScreen, json_records
 from reanalyse.screens.factory import STATUSES
 
@@ -42,7 +44,7 @@ CHECK_COLUMNS = {
     "grim": ("mean", "n"),
 }
 
-_DECIMAL_FORMAT = re.compile(r"^[#,]*0(?:\.(0+))?(?:;.*)?$")
+_DECIMAL_FORMAT = re.compile(r"^[#,]*0(?:\.(0+))?(?:;.*)?\Z")
 
 
 def read_table(path, *, sheet: str | int | None = None) -> pd.DataFrame:
@@ -63,13 +65,14 @@ def read_table(path, *, sheet: str | int | None = None) -> pd.DataFrame:
         If the file cannot be read, has no such sheet, or has no rows.
     """
     path = Path(path)
-    if not path.is_file():
+    if path_kind(path) != "file":
         raise InputFileError(path, "no such file", hint="give the path of a .csv or .xlsx table")
     suffix = path.suffix.lower()
     try:
         if suffix in (".xlsx", ".xlsm"):
             table = _read_excel(path, sheet)
         elif suffix in (".csv", ".tsv", ".txt"):
+            _check_header(path)
             table = pd.read_csv(path, dtype=str, keep_default_na=False, sep=None,
                                 engine="python", encoding="utf-8-sig")
         else:
@@ -78,7 +81,7 @@ def read_table(path, *, sheet: str | int | None = None) -> pd.DataFrame:
     except InputFileError:
         raise
     except (OSError, ValueError, KeyError, zipfile.BadZipFile, pd.errors.ParserError,
-            UnicodeDecodeError) as error:
+            pd.errors.EmptyDataError, csv.Error, UnicodeDecodeError) as error:
         raise InputFileError(path, f"cannot read the table: {error}",
                              hint="save it as UTF-8 CSV or as .xlsx") from None
     if table.empty:
@@ -87,13 +90,40 @@ def read_table(path, *, sheet: str | int | None = None) -> pd.DataFrame:
     return table
 
 
+#: Most columns a table to screen may have (a screen reads a handful).
+MAX_COLUMNS = 1_000
+#: Most cells (rows x columns, empty ones included) an Excel sheet to screen may span.
+MAX_CELLS = 5_000_000
+#: Longest header line of a CSV table, in bytes.
+MAX_HEADER = 1_000_000
+
+
+def _check_header(path: Path) -> None:
+    """Refuse, before pandas parses it, a CSV table whose header line is too long or has more
+    than :data:`MAX_COLUMNS` columns by any of the separators the sniffer may choose."""
+    with open(path, "rb") as stream:
+        header = stream.readline(MAX_HEADER + 1)
+    if not header.strip():
+        raise InputFileError(path, "the file is empty (no header line)",
+                             hint="a header of column names, then one row per result to "
+                                  "screen")
+    if len(header) > MAX_HEADER:
+        raise InputFileError(path, f"the header line is longer than {MAX_HEADER:,} bytes",
+                             hint="one line of column names, e.g. mean,sd,n")
+    columns = max(header.count(separator) for separator in (b",", b";", b"\t", b"|")) + 1
+    if columns > MAX_COLUMNS:
+        raise InputFileError(path, f"the header has {columns:,} columns, more than the "
+                             f"{MAX_COLUMNS:,} a screen reads",
+                             hint="keep the columns the check reads (e.g. mean, sd, n)")
+
+
 def _read_excel(path: Path, sheet) -> pd.DataFrame:
     from openpyxl import load_workbook
 
     book = load_workbook(path, read_only=True, data_only=True)
     try:
         sheet_name = _sheet_name(path, book.sheetnames, sheet)
-        rows = [[_cell_text(cell) for cell in row] for row in book[sheet_name].iter_rows()]
+        rows = _sheet_rows(path, book[sheet_name])
     finally:
         book.close()
     if not rows:
@@ -102,6 +132,22 @@ def _read_excel(path: Path, sheet) -> pd.DataFrame:
     frame = pd.DataFrame(body, columns=[h if h != "" else f"column {i + 1}"
                                         for i, h in enumerate(header)], dtype=object)
     return frame
+
+
+def _sheet_rows(path: Path, worksheet) -> list[list]:
+    """The sheet's rows as text, read one row at a time without trusting the size the file
+    declares (a single cell at XFD1048576 would make a dense sheet of 17 billion cells):
+    reading stops as soon as the rows so far times the widest row pass :data:`MAX_CELLS`."""
+    worksheet.reset_dimensions()  # rows are not padded to the declared dimension
+    rows, width = [], 0
+    for row in worksheet.iter_rows():
+        width = max(width, len(row))
+        if width > MAX_COLUMNS or (len(rows) + 1) * width > MAX_CELLS:
+            raise InputFileError(path, f"the sheet spans more than {MAX_CELLS:,} cells (or "
+                                 f"{MAX_COLUMNS:,} columns) by row {len(rows) + 1:,}",
+                                 hint="clear far-away cells, or copy the table to a new sheet")
+        rows.append([_cell_text(cell) for cell in row])
+    return [row + [""] * (width - len(row)) for row in rows]
 
 
 def _sheet_name(path: Path, names: list[str], sheet) -> str:

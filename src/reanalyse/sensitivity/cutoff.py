@@ -497,7 +497,11 @@ def exact_cutoff(study: Study, claim, outcome: Outcome, arm_ids, labels, *,
         binary, continuous = outcome, study.outcome(outcome.derived_from)
     else:
         binary, continuous = None, outcome
-    scale = _scale_of(continuous)
+    try:
+        scale = _scale_of(continuous)
+    except ValueError as error:  # a scale finer than the exact bounds' work is bounded for
+        return NotComputed("cutoff", f"no exact bounds for the scale of '{continuous.id}': "
+                           f"{error}")
     if scale is None:
         return NotComputed("cutoff", f"the scale of '{continuous.id}' needs min, max and items "
                            "for exact bounds", (f"scale min, max and items of {continuous.id}",))
