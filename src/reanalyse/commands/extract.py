@@ -24,6 +24,8 @@ import os
 import sys
 from pathlib import Path
 
+from reanalyse.io import path_kind
+
 __all__ = ["add_arguments", "run", "find_articles"]
 
 
@@ -60,6 +62,9 @@ def add_arguments(parser) -> None:
                         help="skip PDFs with more pages (default: 2000)")
     parser.add_argument("--max-chars", type=int, default=50_000_000, metavar="N",
                         help="skip articles whose text is longer (default: 50,000,000)")
+    parser.add_argument("--max-tokens", type=int, default=200_000, metavar="N",
+                        help="skip PDFs whose content streams hold more tokens, the work "
+                             "their text extraction does (default: 200,000)")
     parser.add_argument("--quiet", "-q", action="store_true",
                         help="no progress and no summary line on standard error")
 
@@ -77,7 +82,6 @@ def find_articles(paths: list[Path]) -> list[tuple[Path, str]]:
         If a path does not exist or a folder holds no articles.
     """
     from reanalyse.errors import InputFileError
-    from reanalyse.io import path_kind
     from reanalyse.screens.articles import ARTICLE_SUFFIXES
 
     suffixes = ", ".join(ARTICLE_SUFFIXES)
@@ -127,7 +131,8 @@ def run(args) -> int:
     if args.output is not None:
         check_output_path(args.output)
     for name, value in (("--jobs", args.jobs), ("--max-size", args.max_size),
-                        ("--max-pages", args.max_pages), ("--max-chars", args.max_chars)):
+                        ("--max-pages", args.max_pages), ("--max-chars", args.max_chars),
+                        ("--max-tokens", args.max_tokens)):
         if not 1 <= value < math.inf:  # refuses NaN too
             raise ReanalyseError(f"{name} must be a finite number of at least 1, not {value}")
     options = {"one_sided": not args.two_sided_only, "rounding": args.rounding,
@@ -139,7 +144,7 @@ def run(args) -> int:
         raise InputFileError(args.paths[0], str(error), hint="see reanalyse extract --help") \
             from None
     limits = ReadLimits(max_bytes=int(args.max_size * 2**20), max_pages=args.max_pages,
-                        max_chars=args.max_chars)
+                        max_chars=args.max_chars, max_tokens=args.max_tokens)
     executor = "dask" if args.scheduler else args.executor
     progress = Progress(sys.stderr, desc="reanalyse extract", unit="file",
                         describe=describe_article) \

@@ -11,8 +11,10 @@
   styles left out, in one pass over the markup.  The encoding is UTF-8, else the one the
   document declares.
 
-Every read is bounded (:class:`ReadLimits`): a file over ``max_bytes``, a PDF of more than
-``max_pages`` pages and a text over ``max_chars`` characters are not read.  A file that cannot
+Every read is bounded (:class:`ReadLimits`): a file over ``max_bytes`` (read with that cap,
+whatever size the file system reports), a PDF of more than ``max_pages`` pages or whose content
+streams hold more than ``max_tokens`` tokens, and a text over ``max_chars`` characters are not
+read.  A file that cannot
 be read (missing, corrupt, binary, in an unknown encoding, encrypted, too large) raises
 :class:`UnreadableArticle` with the reason; :func:`screen_article` turns it into one row with
 status ``unreadable``.
@@ -54,15 +56,22 @@ class ReadLimits:
         PDFs with more pages are not read.
     max_chars : int
         Reading stops, and the file is unreadable, when its text grows longer.
+    max_tokens : int
+        The work budget of a PDF: reading stops, and the file is unreadable, when its pages'
+        content streams (decompressed) hold more tokens (operators and operands) in all.  The
+        text extraction's cost grows with them (about 10 microseconds each on a 2-core
+        machine); an article's page holds some thousands, so that the default admits a few
+        dozen pages at about 2 s, while a PDF of a few kilobytes cannot ask for minutes.
     """
 
     max_bytes: int = 256 * 2**20
     max_pages: int = 2_000
     max_chars: int = 50_000_000
+    max_tokens: int = 200_000
 
     def to_dict(self) -> dict:
         return {"max_bytes": self.max_bytes, "max_pages": self.max_pages,
-                "max_chars": self.max_chars}
+                "max_chars": self.max_chars, "max_tokens": self.max_tokens}
 
 
 class UnreadableArticle(Exception):
@@ -112,7 +121,7 @@ def _read_capped(path: Path, max_bytes: int) -> bytes:
     except OSError as error:
         raise UnreadableArticle(f"cannot read the file: {error.strerror or error}") from None
     if len(data) > max_bytes:
-        raise UnreadableArticle(f"the file has more than {max_bytes / 2**20:,.1f} MiB, the "
+        raise UnreadableArticle(f"the file is larger than the {max_bytes / 2**20:,.4g} MiB "
                                 "limit (--max-size)")
     return data
 
@@ -145,8 +154,13 @@ def _pdf_text(data: bytes, limits: ReadLimits) -> str:
         if count > limits.max_pages:
             raise UnreadableArticle(f"the PDF has {count:,} pages, more than the "
                                     f"{limits.max_pages:,} page limit (--max-pages)")
-        pages, length = [], 0
+        pages, length, tokens = [], 0, 0
         for page in reader.pages:
+            tokens += _content_tokens(page)
+            if tokens > limits.max_tokens:
+                raise UnreadableArticle(f"its pages' content streams hold more than "
+                                        f"{limits.max_tokens:,} tokens, the work budget of a "
+                                        "PDF (--max-tokens)")
             pages.append(page.extract_text() or "")
             length += len(pages[-1]) + 1
             if length > limits.max_chars:
@@ -158,6 +172,17 @@ def _pdf_text(data: bytes, limits: ReadLimits) -> str:
         raise UnreadableArticle(f"not a readable PDF ({type(error).__name__}: {error})") \
             from None
     return "\f".join(pages)
+
+
+def _content_tokens(page) -> int:
+    """How many whitespace-separated tokens (operators and their operands) the page's content
+    streams hold: the work its text extraction does is proportional to them."""
+    contents = page.get("/Contents")
+    if contents is None:
+        return 0
+    contents = contents.get_object()
+    streams = contents if isinstance(contents, list) else [contents]
+    return sum(len(stream.get_object().get_data().split()) for stream in streams)
 
 
 _DECLARED_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([A-Za-z0-9_.:-]+)""",
