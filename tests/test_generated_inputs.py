@@ -1,0 +1,304 @@
+"""Inputs that generated-input runs found to crash or to cost without bound, one class each,
+and a small seeded slice of the run itself (benchmarks/fuzz/run.py is the big one).
+
+The promise under test: a clean ``ReanalyseError`` (exit status 2 from the command line) or a
+bad row, never another exception; the cost of every input bounded by its size.  Inputs that
+were quadratic are made large enough (100 KB and more) that the old code needed minutes; a
+generous alarm (not a timing measurement) turns a hang into a failure.
+"""
+
+import contextlib
+import os
+import random
+import signal
+import sys
+import zlib
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from reanalyse.claims.check import check_file
+from reanalyse.checks.continuous import welch_df
+from reanalyse.cli import main
+from reanalyse.errors import InputFileError, ReanalyseError, StudyFileError
+from reanalyse.kernels.columns import read_printed
+from reanalyse.kernels.printed import PrintedNumberError, parse_number
+from reanalyse.model.options import CheckOptions
+from reanalyse.model.studyfile import load_study
+from reanalyse.screens import screen
+from reanalyse.screens.articles import ReadLimits, _html_text, read_article, screen_article
+from reanalyse.screens.extract import screen_text
+from reanalyse.screens.tables import read_table
+
+from test_studyfile import GOOD
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "benchmarks" / "fuzz"))
+import generators  # noqa: E402
+
+STEM = "synthetic-generated"
+
+
+@contextlib.contextmanager
+def bounded(seconds=20):
+    """Fail (rather than hang) when the block runs longer than ``seconds`` of wall time."""
+    def stop(signum, frame):
+        raise AssertionError(f"still running after {seconds} s")
+    previous = signal.signal(signal.SIGALRM, stop)
+    signal.alarm(seconds)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def study(tmp_path, *changes):
+    text = GOOD.format(stem=STEM)
+    for old, new in changes:
+        assert old in text, old
+        text = text.replace(old, new)
+    path = tmp_path / f"{STEM}.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+# --- uncaught exceptions -------------------------------------------------------------------
+
+@pytest.mark.parametrize("text", ["0e309", "0e301", "-0.0e400"])
+def test_zero_with_a_huge_exponent_is_refused(text):
+    # its unit 10**309 (half of it is the rounding interval's half width) is no finite float
+    with pytest.raises(PrintedNumberError, match="exponent out of range"):
+        parse_number(text)
+
+
+def test_zero_with_the_largest_exponent_still_reads():
+    assert parse_number("0e300").interval("nearest") == (-5e299, 5e299)
+
+
+@pytest.mark.parametrize("old, new, field", [
+    ("mean: 8.60", "mean: 0e309", "outcomes[0].arms.treat.mean"),
+    ('p: "0.062"', 'p: "0e309"', "claims[0].reported.p"),
+    ("percent: 45.0", "percent: 0e309", "outcomes[1].arms.control.percent"),
+    ('citation: "Synthetic study for tests"', 'citation: "x"\nalpha: 0.999', "alpha"),
+    ('citation: "Synthetic study for tests"', 'citation: "x"\nalpha: 1e-300', "alpha"),
+    ("sd: 2.10}", "sd: 1e-300}", "outcomes[0].arms.treat.sd"),
+])
+def test_study_numbers_beyond_the_kernels_are_named(tmp_path, old, new, field):
+    with pytest.raises(StudyFileError) as caught:
+        load_study(study(tmp_path, (old, new)))
+    assert caught.value.field == field and caught.value.line and caught.value.hint
+
+
+@pytest.mark.parametrize("alpha", [0.9, 0.999, 1e-300, float("nan")])
+def test_one_range_for_alpha(alpha):
+    with pytest.raises(ValueError, match="between 1e-10 and 0.5"):
+        CheckOptions(alpha=alpha)
+    with pytest.raises(ValueError, match="between 1e-10 and 0.5"):
+        screen(pd.DataFrame({"statistic": ["t"], "df1": ["28"], "value": ["2.2"],
+                             "p": [".04"]}), check="statistic", alpha=alpha)
+
+
+def test_command_line_alpha_near_one_exits_2(tmp_path, capsys):
+    assert main(["check", str(study(tmp_path)), "--alpha", "0.9"]) == 2
+    assert "between 1e-10 and 0.5" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("changes", [
+    # a scale too fine for the exact cut-off bounds: the claim is still judged
+    [("scale: {min: 0, max: 30}", "scale: {min: 0, max: 1000, items: 10}")],
+    # huge SDs in both arms: Welch's df from squares of 1e198 overflowed
+    [("scale: {min: 0, max: 30}", "scale: {min: 0, max: 1e99}"), ("sd: 2.10}", "sd: 1e99}"),
+     ("sd: 2.5}", "sd: 1e99}")],
+    [("sd: 2.10}", "sd: 1e-99}"), ("sd: 2.5}", "sd: 1e-99}")],
+])
+def test_extreme_but_accepted_numbers_give_a_verdict(tmp_path, changes):
+    result = check_file(study(tmp_path, *changes))
+    assert result.claims[0].verdict.value
+
+
+@pytest.mark.parametrize("scale", [1e-99, 1.0, 1e99])
+def test_welch_df_does_not_depend_on_the_scale(scale):
+    # by hand: v1 = 4/20 = 0.2, v2 = 9/30 = 0.3; (0.5)^2 / (0.04/19 + 0.09/29) = 47.93...
+    expected = 0.25 / (0.04 / 19 + 0.09 / 29)
+    v1, v2 = 0.2 * scale**2, 0.3 * scale**2
+    assert welch_df(v1, v2, 20, 30) == pytest.approx(expected, rel=1e-12)
+
+
+@pytest.mark.parametrize("cell", ["1\n2", "5\r9", "\n", "\r"])
+def test_a_cell_with_a_line_break_is_a_bad_row(cell):
+    table = pd.DataFrame({"statistic": ["t", "t"], "df1": ["28", "28"], "value": [cell, "2.20"],
+                          "p": [".04", ".06"]})
+    result = screen(table, check="statistic")
+    assert result["status"].tolist()[0] == "bad_input"
+    assert result["status"].tolist()[1] != "bad_input"
+
+
+@pytest.mark.parametrize("content", [b"", b"\n", b"  \n"])
+def test_an_empty_csv_is_refused_by_name(tmp_path, content):
+    path = tmp_path / "empty.csv"
+    path.write_bytes(content)
+    with pytest.raises(InputFileError, match="empty"):
+        read_table(path)
+
+
+def test_a_character_reference_of_thousands_of_digits_reads_as_replacement():
+    text = _html_text(b"<p>t(28) = 2.20, p = .06 &#" + b"9" * 5000 + b"; &#x" + b"F" * 40
+                      + b" &#8722;1</p>")
+    assert "t(28) = 2.20, p = .06" in text and text.count("\ufffd") == 2 and "\u22121" in text
+
+
+def test_a_device_is_refused_without_reading_it(tmp_path):
+    found = screen_article("/dev/zero", "zero")
+    assert found["status"].tolist() == ["unreadable"]
+    assert "not a regular file" in found["reason"].iloc[0]
+    fifo = tmp_path / "pipe.txt"
+    os.mkfifo(fifo)
+    with bounded(20):  # a pipe is refused, not waited on
+        assert "not a regular file" in screen_article(fifo, "pipe")["reason"].iloc[0]
+
+
+def test_a_file_larger_than_the_cap_is_refused_whatever_its_size_says(tmp_path):
+    path = tmp_path / "a.txt"
+    path.write_text("t(28) = 2.20, p = .06\n" * 100)
+    with pytest.raises(Exception, match="larger than"):
+        read_article(path, ReadLimits(max_bytes=100))
+
+
+@pytest.mark.parametrize("value", ["inf", "nan", "0"])
+def test_max_size_must_be_finite(tmp_path, capsys, value):
+    path = tmp_path / "a.txt"
+    path.write_text("t(28) = 2.20, p = .06\n")
+    assert main(["extract", str(path), "--max-size", value]) == 2
+    assert "--max-size must be a finite number" in capsys.readouterr().err
+
+
+def test_a_folder_with_vanishing_entries_is_walked(tmp_path, capsys):
+    (tmp_path / "a.txt").write_text("t(28) = 2.20, p = .06\n")
+    (tmp_path / "gone.txt").symlink_to(tmp_path / "missing.txt")  # vanished before it is read
+    (tmp_path / "loop").symlink_to(tmp_path)  # links to folders are not followed
+    assert main(["extract", str(tmp_path), "--quiet"]) == 0
+    assert capsys.readouterr().out.count("a.txt") == 1
+
+
+@pytest.mark.parametrize("arguments", [["check"], ["screen"], ["extract"]])
+def test_a_path_too_long_for_the_file_system_exits_2(tmp_path, capsys, arguments):
+    assert main(arguments + ["a/" * 2500]) == 2
+    err = capsys.readouterr().err
+    assert "too long" in err and "Traceback" not in err and len(err) < 600
+
+
+def test_a_study_id_too_long_for_a_file_name_exits_2(tmp_path, capsys):
+    assert main(["new", "a" * 300, "--root", str(tmp_path)]) == 2
+    assert "at most 100" in capsys.readouterr().err
+    assert not list(tmp_path.rglob("*.yaml"))
+
+
+# --- unbounded cost ------------------------------------------------------------------------
+
+@pytest.mark.parametrize("text", [
+    "t(" + "1" * 100_000 + "x", "t = " + "1" * 100_000, "t" + " " * 100_000 + "x",
+    "F(" + "111," * 30_000 + "1) = 2", "F(1, " + "1" * 100_000, "χ" + " " * 100_000 + "2",
+])
+def test_extraction_is_linear_in_the_text(text):
+    with bounded(20):  # the backtracking patterns needed many minutes on these
+        screen_text(text + " t(28) = 2.20, p = .06")
+
+
+@pytest.mark.parametrize("unit", ["</", "<a", "<!--", "<?", "<a b='", "&#"])
+def test_html_reading_is_linear_in_the_markup(unit):
+    with bounded(20):  # the standard library's parser rescans unclosed markup: minutes
+        text = _html_text((unit * 200_000 + "<p>t(28) = 2.20, p = .06</p>").encode())
+    # an unclosed comment hides the rest, as in a browser; otherwise the result is read
+    assert ("t(28) = 2.20, p = .06" in text) == (unit != "<!--")
+
+
+def test_html_keeps_its_reading_of_ordinary_markup():
+    text = _html_text(b"<html><head><title>x</title></head><body><p>t(28) = 2.20, <i>p</i>"
+                      b" &lt; .05</p>10<sup>-5</sup><br/>a<script>if (a<b) {}</script>b"
+                      b" <!-- t(1) = 9, p = .9 --> <3</body>")
+    assert text == "\n\n\nt(28) = 2.20, p < .05\n10^-5\n\nab  <3"
+
+
+def test_a_pdf_over_its_work_budget_is_unreadable(tmp_path):
+    path = tmp_path / "many.pdf"
+    path.write_bytes(generators._pdf(b"BT /F1 10 Tf 72 720 Td " + b"(x) Tj " * 120_000 + b"ET"))
+    with bounded(30):
+        found = screen_article(path, "many.pdf")
+    assert found["status"].tolist() == ["unreadable"]
+    assert "--max-tokens" in found["reason"].iloc[0]
+    small = screen_article(path, "many.pdf", ReadLimits(max_tokens=10**6))
+    assert small["status"].tolist() == []  # within a larger budget it is read (no results)
+
+
+def test_an_excel_cell_far_away_is_refused_without_a_dense_sheet(tmp_path):
+    from openpyxl import Workbook
+    book = Workbook()
+    sheet = book.active
+    sheet["A1"], sheet["B1"], sheet["A2"], sheet["B2"] = "mean", "n", "5.19", 28
+    sheet["XFD1048576"] = 1
+    book.save(tmp_path / "far.xlsx")
+    with bounded(30), pytest.raises(InputFileError, match="more than 5,000,000 cells"):
+        read_table(tmp_path / "far.xlsx")
+
+
+def test_an_excel_sheet_with_gaps_reads_its_rows(tmp_path):
+    from openpyxl import Workbook
+    book = Workbook()
+    sheet = book.active
+    sheet["A1"], sheet["B1"], sheet["A2"], sheet["B2"], sheet["A4"] = "mean", "n", "5.19", 28, 1
+    book.save(tmp_path / "gap.xlsx")
+    table = read_table(tmp_path / "gap.xlsx")
+    assert table.values.tolist() == [["5.19", "28"], ["", ""], ["1", ""]]
+
+
+def test_a_header_of_thirty_thousand_columns_is_refused(tmp_path):
+    path = tmp_path / "wide.csv"
+    path.write_text(",".join(["mean"] * 30_000) + "\n" + ",".join(["1"] * 30_000) + "\n")
+    with bounded(20), pytest.raises(InputFileError, match="30,000 columns"):
+        read_table(path)
+
+
+# --- one bad piece -------------------------------------------------------------------------
+
+@pytest.mark.parametrize("cell", ["9\x00", "\x009", "1\x002"])
+def test_the_column_readers_refuse_a_nul_as_parse_number_does(cell):
+    with pytest.raises(PrintedNumberError):
+        parse_number(cell)
+    assert not read_printed([cell, "9"]).valid[0]
+
+
+def test_a_nul_cell_fails_only_its_row_of_the_cutoff_screen():
+    table = pd.DataFrame({"mean": ["9\x00", "5.1"], "sd": ["2", "2.0"], "n": ["20", "20"],
+                          "scale_min": ["0", "0"], "scale_max": ["30", "30"],
+                          "cutoff": ["10", "10"]})
+    result = screen(table, check="cutoff")
+    assert result["status"].tolist() == ["bad_input", "consistent"]
+
+
+@pytest.mark.parametrize("name", ["nl\n", "ok\n"])
+def test_names_ending_in_a_newline_are_refused(tmp_path, name):
+    with pytest.raises(StudyFileError):
+        load_study(study(tmp_path, (f"id: {STEM}", f"id: {name!r}".replace("'", '"'))))
+    with pytest.raises(StudyFileError):
+        load_study(study(tmp_path, ("- id: lower-score", f"- id: {name!r}".replace("'", '"'))))
+
+
+# --- the generated-input run, a small slice ------------------------------------------------
+
+SLICE = 200
+
+
+@pytest.mark.parametrize("surface", ["parsers", "screen", "text", "html"])
+def test_generated_inputs_slice(surface, tmp_path):
+    import run as fuzz_run
+    report = fuzz_run.run_surface(surface, seed=7, count=SLICE, seconds=120, keep=tmp_path)
+    assert report["inputs"] > 0 and report["findings"] == {}
+
+
+def test_generated_study_files_slice(tmp_path):
+    import run as fuzz_run
+    report = fuzz_run.run_surface("study", seed=7, count=40, seconds=120, keep=tmp_path)
+    assert report["inputs"] > 0 and report["findings"] == {}
