@@ -8,6 +8,7 @@ generous alarm (not a timing measurement) turns a hang into a failure.
 """
 
 import contextlib
+import json
 import os
 import random
 import signal
@@ -302,3 +303,131 @@ def test_generated_study_files_slice(tmp_path):
     import run as fuzz_run
     report = fuzz_run.run_surface("study", seed=7, count=40, seconds=120, keep=tmp_path)
     assert report["inputs"] > 0 and report["findings"] == {}
+
+
+# --- one bad piece among good files --------------------------------------------------------
+
+def test_a_claim_with_too_many_count_pairs_fails_its_file_only(tmp_path, capsys):
+    good = tmp_path / "synthetic-a.yaml"
+    good.write_text(GOOD.format(stem="synthetic-a"))
+    bad = tmp_path / "synthetic-b.yaml"
+    # whole percentages of a million: 10,001 x 10,001 count pairs, past the tests' bound
+    bad.write_text(GOOD.format(stem="synthetic-b")
+                   .replace("treat: {n: 20, events: 5}", "treat: {n: 1000000, percent: 50}")
+                   .replace("control: {n: 20, percent: 45.0}", "control: {n: 1000000, percent: 45}")
+                   .replace("outcome: score", "outcome: event")
+                   .replace('{test: t, statistic: -1.92, df: 38, p: "0.062"}', '{p: "0.062"}'))
+    assert main(["check", str(good), str(bad), "--format", "json"]) == 2
+    out = capsys.readouterr()
+    items = json.loads(out.out)
+    assert items[0]["study"] == "synthetic-a" and items[0]["claims"]
+    assert items[1]["error"]["line"] == 21 and items[1]["error"]["field"] == "claims[0]"
+    assert "count pairs" in items[1]["error"]["problem"]
+    assert f"{bad.name}:21: claims[0]" in out.err
+
+
+def test_a_study_of_many_list_items_is_refused_while_it_is_read(tmp_path):
+    path = tmp_path / f"{STEM}.yaml"
+    path.write_text(GOOD.format(stem=STEM) + "notes:\n" + "- 1\n" * 149_000)
+    with pytest.raises(StudyFileError, match="more than 20,000 values written") as caught:
+        load_study(path)
+    assert caught.value.line < 20_100  # refused at the item that passed the count
+
+
+# --- containment and outputs ---------------------------------------------------------------
+
+def test_verdicts_csv_guards_cells_after_taking_paths_out(tmp_path):
+    import csv
+    import io
+    from reanalyse.runner.batch import AnalysisRun
+    from reanalyse.runner.index import verdicts_csv
+    project = tmp_path / "project"
+    (project / "analyses").mkdir(parents=True)
+    run = AnalysisRun("a", project / "analyses" / "a.yaml", "ran",
+                      verdicts={"c": "reproduced"},
+                      reasons={"c": f"{project}/=HYPERLINK(\"http://x\",\"y\")"}, expected={})
+    rows = list(csv.reader(io.StringIO(verdicts_csv([run]), newline="")))
+    assert rows[1][7] == "'=HYPERLINK(\"http://x\",\"y\")"
+
+
+def test_screen_csv_quotes_a_carriage_return_and_guards_formulas():
+    import csv
+    import io
+    from reanalyse.screens import write_result
+    table = pd.DataFrame({"mean": ['=HYPERLINK("x")', "5.19", "-2.1", "a\rb", "@SUM(A1)"],
+                          "n": ["28"] * 5})
+    stream = io.StringIO()
+    write_result(screen(table, check="grim"), "grim", "csv", stream)
+    rows = list(csv.reader(io.StringIO(stream.getvalue(), newline="")))
+    assert [row[0] for row in rows] == ["mean", "'=HYPERLINK(\"x\")", "5.19", "-2.1", "a\rb",
+                                        "'@SUM(A1)"]
+
+
+def test_a_linked_analysis_file_does_not_widen_the_project(tmp_path):
+    import shutil
+    from reanalyse.model.analysis import load_analysis
+    from reanalyse.reports.paths import project_root
+    from reanalyse.runner.batch import _check_inside
+    elsewhere = tmp_path / "elsewhere"
+    (elsewhere / "analyses").mkdir(parents=True)
+    (elsewhere / "data").mkdir()
+    (elsewhere / "data" / f"{STEM}.yaml").write_text(GOOD.format(stem=STEM))
+    notebook = shutil.copy(ROOT / "tests" / "fixtures" / "run" / "notebooks"
+                           / "synthetic_minimal.ipynb", elsewhere / "analyses")
+    target = elsewhere / "analyses" / "synthetic-linked.yaml"
+    # absolute paths: inside the project the link's target belongs to, not the link's
+    target.write_text(f"study: {elsewhere / 'data' / STEM}.yaml\nnotebook: {notebook}\n")
+    project = tmp_path / "project"
+    (project / "analyses").mkdir(parents=True)
+    link = project / "analyses" / "synthetic-linked.yaml"
+    link.symlink_to(target)
+    assert project_root(link) == project.resolve()
+    with pytest.raises(ReanalyseError, match="outside the project"):
+        _check_inside(load_analysis(link), project_root(link))
+
+
+def test_pages_saying_why_a_run_failed_carry_no_absolute_path(tmp_path):
+    from reanalyse.reports.paths import scrub_all
+    page = ("<p>the study file is outside the project /home/someone/project</p>"
+            "<pre>/tmp/elsewhere/x/secret.yaml: it resolves to /var/lib/s.yaml</pre>"
+            "<a href=\"https://doi.org/10.1136/bmj.a3064\">doi</a> 1/2 and </td>")
+    scrubbed = scrub_all(page, tmp_path)
+    assert scrubbed == ("<p>the study file is outside the project project</p>"
+                        "<pre>secret.yaml: it resolves to s.yaml</pre>"
+                        "<a href=\"https://doi.org/10.1136/bmj.a3064\">doi</a> 1/2 and </td>")
+
+
+def test_socket_folders_of_killed_runs_are_removed(tmp_path):
+    import subprocess
+    from reanalyse.runner.kernels import remove_stale_socket_dirs
+    gone = _dead_pid()
+    stale = tmp_path / f"rea-{gone}-abc123"
+    stale.mkdir()
+    (stale / "k.json").write_text("{}")
+    live = tmp_path / f"rea-{os.getpid()}-def456"
+    live.mkdir()
+    other = tmp_path / "rea-notours"
+    other.mkdir()
+    assert remove_stale_socket_dirs(str(tmp_path)) == [str(stale)]
+    assert not stale.exists() and live.exists() and other.exists()
+
+
+def _dead_pid() -> int:
+    """The id of a process that has exited (and been reaped)."""
+    import subprocess
+    process = subprocess.Popen(["true"])
+    process.wait()
+    return process.pid
+
+
+def test_a_dask_worker_that_fails_to_start_is_an_error(tmp_path, monkeypatch, capsys):
+    distributed = pytest.importorskip("distributed")
+
+    def failing(*args, **kwargs):
+        raise RuntimeError("Nanny failed to start.")
+    monkeypatch.setattr(distributed, "LocalCluster", failing)
+    for name in ("a.txt", "b.txt"):
+        (tmp_path / name).write_text("t(28) = 2.20, p = .06\n")
+    assert main(["extract", str(tmp_path), "--executor", "dask", "--quiet"]) == 2
+    assert "cannot start a local Dask cluster: RuntimeError: Nanny failed to start" in \
+        capsys.readouterr().err

@@ -52,7 +52,7 @@ def _case(surface: str, rng: random.Random, folder: Path):
         path.write_text(text, encoding="utf-8")
         return text, lambda: generators.run_check(path)
     if surface == "analysis":
-        fixtures = generators.ROOT / "tests" / "fixtures"
+        fixtures = generators.ROOT / "tests" / "fixtures" / "run"
         text = generators.analysis_text(rng).replace(
             "{study}", str(fixtures / "studies" / "synthetic-clear-difference.yaml")).replace(
             "{notebook}", str(fixtures / "notebooks" / "synthetic_minimal.ipynb"))

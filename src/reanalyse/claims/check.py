@@ -17,6 +17,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 from reanalyse._version import __version__
+from reanalyse.errors import InputFileError, ReanalyseError, StudyFileError
 from reanalyse.checks.binary import CountPairs, binary_tests, risk_effects
 from reanalyse.checks.continuous import ArmBox, hedges_g, k_sample_tests, mean_difference, \
     two_sample_tests
@@ -366,5 +367,26 @@ def check_study(study: Study, options: CheckOptions = CheckOptions()) -> StudyCh
 
 
 def check_file(path, options: CheckOptions = CheckOptions()) -> StudyCheck:
-    """Load the study file at ``path`` and check every claim."""
-    return check_study(load_study(path), options)
+    """Load the study file at ``path`` and check every claim.
+
+    Raises
+    ------
+    StudyFileError
+        When the file is not valid, or when a claim's printed numbers ask for more work than
+        the tests are bounded to (too many count pairs): named by the claim's line and field,
+        every such claim at once.
+    """
+    study = load_study(path)
+    checks, problems = [], []
+    for index, claim in enumerate(study.claims):
+        try:
+            checks.append(check_claim(study, claim, options))
+        except InputFileError:
+            raise
+        except ReanalyseError as error:
+            problems.append(StudyFileError(
+                path, str(error), field=f"claims[{index}]", value=claim.id, line=claim.line,
+                hint="give the numbers that settle it (event counts beside percentages)"))
+    if problems:
+        raise StudyFileError.collect(problems)
+    return StudyCheck(study, options, tuple(checks))

@@ -25,7 +25,7 @@ from pathlib import Path
 from reanalyse.checks.labels import VERDICT_LABELS, verdict_from_label, verdict_label
 from reanalyse.checks.verdicts import format_p_interval
 from reanalyse.io import path_kind
-from reanalyse.errors import InputFileError
+from reanalyse.errors import InputFileError, ReanalyseError
 
 __all__ = ["add_arguments", "run", "format_table", "summary_line", "study_files",
            "parse_fail_on", "use_colour"]
@@ -178,7 +178,9 @@ def run(args) -> int:
     for path in files:
         try:
             outcomes.append((path, check_file(path, options)))
-        except InputFileError as error:
+        except ReanalyseError as error:  # this file's error; the other files go on
+            if not isinstance(error, InputFileError):
+                error = InputFileError(path, str(error), hint="see the message above")
             outcomes.append((path, error))
             print(f"reanalyse check: {error}", file=sys.stderr)
     results = [item for _, item in outcomes if not isinstance(item, InputFileError)]

@@ -200,7 +200,8 @@ class Claim:
 
     ``arms`` names the compared arms in order (treatment first); the default is every arm of the
     outcome in the study's order.  ``alternative`` is ``two-sided`` unless the paper declared a
-    one-sided test, in the direction of the first arm minus the second.
+    one-sided test, in the direction of the first arm minus the second.  ``line`` is where the
+    claim starts in its study file (None when it was not read from one), for errors.
     """
 
     id: str
@@ -213,6 +214,7 @@ class Claim:
     arms: tuple[str, ...] = ()
     population: str | None = None
     source: str | None = None
+    line: int | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True)

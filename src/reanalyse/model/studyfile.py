@@ -667,7 +667,7 @@ def _claim(reader, item, field, line, outcome_by_id, lost_outcomes, *, single_ar
         raise reader.problems[-1]
     return Claim(id=claim_id, outcome=outcome_id, text=text, reported=reported,
                  significant=significant, alternative=alternative, alpha=alpha, arms=arms,
-                 population=population, source=source)
+                 population=population, source=source, line=line)
 
 
 def _reported(reader, item, field, line):

@@ -25,7 +25,7 @@ import yaml
 from reanalyse.errors import InputFileError
 from reanalyse.io import path_kind
 
-__all__ = ["Text", "Located", "read_yaml", "MAX_BYTES", "MAX_VALUES", "MAX_DEPTH"]
+__all__ = ["Text", "Located", "read_yaml", "MAX_BYTES", "MAX_VALUES", "MAX_DEPTH", "MAX_NODES"]
 
 _INT = "tag:yaml.org,2002:int"
 _FLOAT = "tag:yaml.org,2002:float"
@@ -40,6 +40,10 @@ MAX_BYTES = 2_000_000
 MAX_VALUES = 200_000
 #: Deepest nesting of mappings and sequences.
 MAX_DEPTH = 100
+#: Most nodes (scalars, mappings and sequences as written) a document may hold: counted while
+#: it is composed, so that a file of 200,000 list items is refused before they are all built
+#: (a study file holds some hundreds).
+MAX_NODES = 20_000
 
 
 class Text(str):
@@ -85,16 +89,24 @@ class _Refused(Exception):
 
 
 class _Loader(yaml.SafeLoader):
-    """PyYAML's safe loader, refusing documents nested deeper than :data:`MAX_DEPTH` as it
-    composes them (before Python's recursion limit is reached)."""
+    """PyYAML's safe loader, refusing documents nested deeper than :data:`MAX_DEPTH` or with
+    more than :data:`MAX_NODES` nodes as it composes them (before Python's recursion limit is
+    reached, and before the nodes are all built)."""
 
     def __init__(self, stream):
         super().__init__(stream)
         self.depth = 0
+        self.nodes = 0
 
     def compose_node(self, parent, index):
         self.depth += 1
+        self.nodes += 1
         try:
+            if self.nodes > MAX_NODES:
+                raise _Refused(f"more than {MAX_NODES:,} values written",
+                               line=self.peek_event().start_mark.line + 1,
+                               hint="a study file holds some hundred values; is this the right "
+                                    "file?")
             if self.depth > MAX_DEPTH:
                 raise _Refused(f"nested more than {MAX_DEPTH} levels deep",
                                line=self.peek_event().start_mark.line + 1,

@@ -8,23 +8,26 @@ name alone; the home folder never appears.
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
-__all__ = ["project_root", "display_path", "scrub"]
+__all__ = ["project_root", "display_path", "scrub", "scrub_all"]
 
 
 def project_root(analysis_path) -> Path:
     """The project an analysis file belongs to: the folder holding its ``analyses/`` folder.
 
-    That is the folder above the nearest folder named ``analyses`` that holds the file; failing
-    that, the folder above the file's own (``<project>/<folder>/<name>.yaml``).  Symbolic links
-    are resolved first, so that a link cannot carry a file into or out of a project.
+    That is the folder above the nearest folder named ``analyses`` that holds the file as it
+    is named (``<project>/analyses/<name>.yaml``); failing that, the folder above the file's
+    own.  The file's own symbolic link is not followed, so that a link in ``analyses/`` to a
+    file elsewhere cannot widen the project to the place it points to; the project folder is
+    returned with its links resolved, for comparison with resolved targets.
     """
-    path = Path(analysis_path).resolve()
+    path = Path(os.path.abspath(analysis_path))
     for folder in path.parents:
         if folder.name == "analyses" and folder.parent != folder:
-            return folder.parent
-    return path.parent.parent
+            return folder.parent.resolve()
+    return path.parent.parent.resolve()
 
 
 def display_path(path, root) -> str:
@@ -36,15 +39,18 @@ def display_path(path, root) -> str:
         return path.name
 
 
-def scrub(text: str, root) -> str:
+def scrub(text: str, root, *folders) -> str:
     """``text`` with the absolute path of ``root`` (followed by a separator) and of the home
     folder taken out: ``/home/me/project/data/x.yaml`` becomes ``data/x.yaml``, another file
-    of the home folder ``~/...``.
+    of the home folder ``~/...``; a path in one of ``folders`` (the folders of a study or
+    notebook outside the project) becomes its file's name.
 
     The last line of defence for free text (error messages, papermill's record of the
     parameters); structured fields use :func:`display_path`.
     """
     prefixes = [(os.path.abspath(root), ""), (os.path.realpath(root), "")]
+    prefixes += [(function(folder), "") for folder in folders
+                 for function in (os.path.abspath, os.path.realpath)]
     home = os.path.expanduser("~")
     if home not in ("", "/", "~"):
         prefixes.append((os.path.abspath(home), "~/"))
@@ -52,3 +58,14 @@ def scrub(text: str, root) -> str:
         if prefix != os.sep:
             text = text.replace(prefix.rstrip(os.sep) + os.sep, replacement)
     return text
+
+
+# an absolute path of two parts or more, not part of a URL or of a relative path
+_ABSOLUTE = re.compile(r"(?<![\w:/.~-])/(?:[^\s/'\"<>&;:]+/)+")
+
+
+def scrub_all(text: str, root) -> str:
+    """:func:`scrub`, then every other absolute path cut to its last part (``/tmp/x/y.yaml``
+    becomes ``y.yaml``): for pages of plain text and markup that hold no scripts, such as a
+    page saying why an analysis could not run."""
+    return _ABSOLUTE.sub("", scrub(text, root))

@@ -34,7 +34,7 @@ from reanalyse.errors import AnalysisFileError, ReanalyseError
 from reanalyse.runner import hashing
 from reanalyse.runner.earlier import earlier_runs, when_ran
 from reanalyse.runner.errors import RunError
-from reanalyse.reports.paths import project_root, scrub
+from reanalyse.reports.paths import project_root, scrub, scrub_all
 from reanalyse.io import write_atomic
 from reanalyse.runner.outputs import failed_files, report_files
 
@@ -616,7 +616,7 @@ class _Plan:
         if self._paths.get(path.stem) != path:  # a duplicate name: the files are the other's
             return AnalysisRun(path.stem, path, BAD_INPUT, error=error, kind=kind)
         self.folder.write(failed_files(self.out, path.stem)["html"],
-                          scrub(error_page(path.stem, error), project_root(path)))
+                          scrub_all(error_page(path.stem, error), project_root(path)))
         return AnalysisRun(path.stem, path, BAD_INPUT, error=error,
                            files=_existing(self.out, path.stem), kind=kind)
 
@@ -646,8 +646,24 @@ def _check_name(path: Path) -> None:
             + (f"{name}-study.yaml" if name in RESERVED_NAMES else f"{name[:-7]}-2.yaml"))
 
 
+def _outside_folders(analysis: Analysis, project: Path) -> tuple[Path, ...]:
+    """The folders of the analysis's study and notebook that lie outside ``project`` (with
+    --allow-outside), whose paths a report names by file name only."""
+    folders = {Path(os.path.abspath(target)).parent
+               for target in (analysis.study, analysis.notebook)}
+    return tuple(folder for folder in folders
+                 if not folder.resolve().is_relative_to(project))
+
+
 def _check_inside(analysis: Analysis, project: Path) -> None:
-    """Refuse a study or notebook outside ``project`` (symbolic links resolved)."""
+    """Refuse an analysis file, study or notebook outside ``project`` (symbolic links
+    resolved)."""
+    resolved = Path(analysis.path).resolve()
+    if not resolved.is_relative_to(project):
+        raise AnalysisFileError(
+            analysis.path, f"the analysis file links to {resolved}, outside the project "
+            f"{project}", hint="keep analysis files inside the project (a copy, not a link); "
+                               "pass --allow-outside to use it anyway")
     for key, target in (("study", analysis.study), ("notebook", analysis.notebook)):
         resolved = Path(target).resolve()
         if not resolved.is_relative_to(project):
@@ -686,11 +702,12 @@ def _write_outcome(folder: _Folder, analysis: Analysis, outcome, key_inputs: tup
                          "kernel_attempts": outcome.kernel_attempts, "show_code": show_code}
         problems = len(folder.problems)
         root = project_root(analysis.path)
+        outside = _outside_folders(analysis, root)
         # The JSON goes last, and only after the others: it marks the run as good.
-        written = folder.write(good["notebook"], scrub(outcome.notebook, root)) \
-            and folder.write(good["html"], scrub(outcome.html, root)) \
+        written = folder.write(good["notebook"], scrub(outcome.notebook, root, *outside)) \
+            and folder.write(good["html"], scrub(outcome.html, root, *outside)) \
             and folder.write(good["json"], scrub(json.dumps(result, indent=2,
-                                                           allow_nan=False), root))
+                                                           allow_nan=False), root, *outside))
         if written:
             for stale in failed.values():
                 if stale.exists():
@@ -708,14 +725,16 @@ def _write_outcome(folder: _Folder, analysis: Analysis, outcome, key_inputs: tup
                            duration=outcome.duration, files=_existing(out, name),
                                kind=analysis.kind)
     root = project_root(analysis.path)
+    outside = _outside_folders(analysis, root)
     if outcome.notebook is not None:
-        folder.write(failed["notebook"], scrub(outcome.notebook, root))
+        folder.write(failed["notebook"], scrub(outcome.notebook, root, *outside))
     elif failed["notebook"].exists():
         folder.remove(failed["notebook"])
     # a notebook that failed shows its failing cell; a lost worker or kernel gets a page
     # saying what happened, so that no older failure page is left in its place
-    folder.write(failed["html"], scrub(outcome.html if outcome.html is not None
-                                       else error_page(name, outcome.error), root))
+    folder.write(failed["html"], scrub(outcome.html, root, *outside)
+                 if outcome.html is not None
+                 else scrub_all(error_page(name, outcome.error), root))
     status = BAD_INPUT if outcome.status == BAD_INPUT else FAILED
     return AnalysisRun(name, analysis.path, status, expected=analysis.expected,
                        study=outcome.study, title=analysis.title, error=outcome.error,

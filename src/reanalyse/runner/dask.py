@@ -92,12 +92,13 @@ def connect(scheduler: str | None = None, jobs: int = 1):
             client = distributed.Client(cluster)
         else:
             client = distributed.Client(scheduler, timeout=CONNECT_TIMEOUT)
-    except (OSError, ValueError) as error:
+    except (OSError, ValueError, RuntimeError) as error:
+        # RuntimeError: a worker's nanny that fails to start ("Nanny failed to start")
         if cluster is not None:
             cluster.close()
         where = ("cannot start a local Dask cluster" if scheduler is None
                  else f"cannot reach the Dask scheduler at {scheduler}")
-        raise ReanalyseError(f"{where}: {error}") from None
+        raise ReanalyseError(f"{where}: {type(error).__name__}: {error}") from None
     try:
         yield client
     finally:

@@ -269,11 +269,13 @@ def verdicts_csv(runs) -> str:
             expected = run.expected.get(claim, "")
             matches = "" if not run.ok or claim not in run.expected \
                 else ("true" if verdict == expected else "false")
-            writer.writerow(_cell(str(value)) for value in (
+            # each cell scrubbed of the machine's paths, then guarded: a guard put on first
+            # would be taken off with a path in front of a formula
+            writer.writerow(_cell(_scrubbed(str(value), runs)) for value in (
                 run.name, study, claim, verdict and verdict_label(verdict),
                 expected and verdict_label(expected), matches, run.status,
                 run.reasons.get(claim, ""), last_run))
-    return _scrubbed(buffer.getvalue(), runs)
+    return buffer.getvalue()
 
 
 def write_verdicts_csv(path, runs) -> None:

@@ -21,6 +21,7 @@ import asyncio
 import atexit
 import json
 import os
+import re
 import shutil
 import signal
 import socket
@@ -291,12 +292,53 @@ _SOCKET_DIR = None
 
 
 def socket_dir() -> str:
-    """A short private folder for connection files and IPC sockets (paths must stay short)."""
+    """A short private folder for connection files and IPC sockets (paths must stay short).
+
+    Named ``rea-<pid>-...``; it is removed at exit, and a run that was killed (SIGKILL skips
+    the removal) leaves its folder to the next run, which removes the folders of processes
+    that are gone before making its own.
+    """
     global _SOCKET_DIR
     if _SOCKET_DIR is None or not os.path.isdir(_SOCKET_DIR):
-        _SOCKET_DIR = tempfile.mkdtemp(prefix="rea-")
+        remove_stale_socket_dirs()
+        _SOCKET_DIR = tempfile.mkdtemp(prefix=f"rea-{os.getpid()}-")
         atexit.register(shutil.rmtree, _SOCKET_DIR, ignore_errors=True)
     return _SOCKET_DIR
+
+
+_SOCKET_DIR_NAME = re.compile(r"rea-(\d+)-[A-Za-z0-9_]+")
+
+
+def remove_stale_socket_dirs(root: str | None = None) -> list[str]:
+    """Remove the socket folders (:func:`socket_dir`) of this user's processes that are gone;
+    return their paths."""
+    removed = []
+    try:
+        entries = list(os.scandir(root or tempfile.gettempdir()))
+    except OSError:
+        return removed
+    for entry in entries:
+        match = _SOCKET_DIR_NAME.fullmatch(entry.name)
+        try:
+            if not match or not entry.is_dir(follow_symlinks=False) \
+                    or entry.stat(follow_symlinks=False).st_uid != os.getuid() \
+                    or _alive(int(match[1])):
+                continue
+        except OSError:
+            continue
+        shutil.rmtree(entry.path, ignore_errors=True)
+        removed.append(entry.path)
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError):
+        return True
+    return True
 
 
 def new_kernel_manager(zygote: str | None = None) -> AsyncKernelManager:

@@ -240,7 +240,12 @@ def write_result(result, check: str, fmt: str, stream, *, level: str = "trial") 
         tables = {"rows": result}
         main = result
     if fmt == "csv":
-        _csv_frame(main).to_csv(stream, index=False, lineterminator="\n")
+        frame = _csv_frame(main)
+        # lines end in LF, or in CRLF (RFC 4180) when a cell holds a carriage return, which
+        # the csv module quotes only when it is part of the line ending
+        carriage = any(frame[name].map(lambda cell: isinstance(cell, str) and "\r" in cell).any()
+                       for name in frame.columns if _is_text_column(frame[name]))
+        frame.to_csv(stream, index=False, lineterminator="\r\n" if carriage else "\n")
         return
     summary = summarise(result)
     if fmt == "json":
@@ -311,7 +316,8 @@ def _is_bool_column(column: pd.Series) -> bool:
 
 
 def _csv_frame(frame: pd.DataFrame) -> pd.DataFrame:
-    """``frame`` for CSV: booleans as ``true``/``false`` (as in JSON), missing cells empty."""
+    """``frame`` for CSV: booleans as ``true``/``false`` (as in JSON), missing cells empty,
+    and text a spreadsheet would run as a formula guarded (:func:`_guarded`)."""
     columns = {}
     for name in frame.columns:
         column = frame[name]
@@ -319,7 +325,28 @@ def _csv_frame(frame: pd.DataFrame) -> pd.DataFrame:
             columns[name] = column.astype(object).map(
                 lambda value: "" if value is None or value is pd.NA else
                 ("true" if value else "false"))
+        elif _is_text_column(column):
+            columns[name] = column.map(_guarded).astype(object)
     return frame.assign(**columns) if columns else frame
+
+
+def _is_text_column(column: pd.Series) -> bool:
+    return column.dtype == object or pd.api.types.is_string_dtype(column.dtype)
+
+
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# a printed number or p, which a spreadsheet reads as that number (``-2.1``, ``= .034``)
+_PLAIN_NUMBER = re.compile(r"[=<>]?\s*[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?")
+
+
+def _guarded(cell):
+    """A text cell that a spreadsheet reads as text: one that begins with ``=``, ``+``, ``-``,
+    ``@``, a tab or a carriage return, and is not a plain number, gets a single quote in
+    front (OWASP's advice against CSV formula injection)."""
+    if isinstance(cell, str) and cell[:1] in _FORMULA_STARTS \
+            and not _PLAIN_NUMBER.fullmatch(cell):
+        return "'" + cell
+    return cell
 
 
 def _cell(value, decimals: int | None = None) -> str:
