@@ -30,8 +30,7 @@ import numpy as np
 from reanalyse.errors import OptionError
 
 __all__ = ["P_EQUAL_ALPHA", "P_ZERO", "ALPHA_LIMITS", "alpha_problem", "check_p_options",
-           "printed_p_interval",
-           "printed_p_fits", "printed_p_decision", "computed_significant"]
+           "printed_p_interval", "printed_p_fits", "printed_p_decision", "computed_significant"]
 
 #: How a printed p equal to alpha is read.
 P_EQUAL_ALPHA = ("significant", "not_significant")
@@ -50,11 +49,11 @@ def alpha_problem(alpha) -> str | None:
     (a number within :data:`ALPHA_LIMITS`)."""
     low, high = ALPHA_LIMITS
     if isinstance(alpha, bool):
-        return f"alpha must be a number, not {alpha!r}"
+        return f"alpha must be a number between {low:g} and {high:g}, not {alpha!r}"
     try:
         value = float(alpha)
     except (TypeError, ValueError):
-        return f"alpha must be a number, not {alpha!r}"
+        return f"alpha must be a number between {low:g} and {high:g}, not {alpha!r}"
     if not low <= value <= high:
         return f"alpha must lie between {low:g} and {high:g}, not {alpha!r}"
     return None
