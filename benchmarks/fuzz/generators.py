@@ -52,37 +52,39 @@ def printed_number(rng: random.Random) -> str:
     return "".join(rng.choice(_PIECES) for _ in range(rng.randrange(1, 12)))
 
 
-def run_parsers(text: str) -> None:
-    """The scalar parsers and the column readers, which must agree on what is a number."""
+def run_parsers(texts: list[str]) -> None:
+    """The scalar parsers and the column readers, which must agree on what is a number: each
+    text through ``parse_number``, ``parse_p`` and ``parse_cutoff``, and all of them as one
+    column through ``read_printed`` and ``read_p``."""
     from reanalyse.kernels.columns import read_p, read_printed
     from reanalyse.kernels.cutoffs import parse_cutoff
     from reanalyse.kernels.printed import PrintedNumberError, parse_number, parse_p
 
-    try:
-        number = parse_number(text)
-        number.interval("nearest")
-        number.interval("truncate")
-    except PrintedNumberError:
-        number = None
-    column = read_printed([text, "1.0"])
-    if number is not None and number.text and number.scaled.bit_length() < 60 \
-            and 0 <= number.decimals <= 18:
-        if not (column.valid[0] and column.scaled[0] == number.scaled
-                and column.decimals[0] == number.decimals):
-            raise AssertionError(f"read_printed reads {text!r} otherwise than parse_number")
-    elif number is None and column.valid[0]:
-        raise AssertionError(f"read_printed accepts {text!r}, which parse_number refuses")
-    try:
-        p = parse_p(text)
-        p.interval(0.05, "nearest")
-    except PrintedNumberError:
-        pass
-    read_p([text, ".05"])
-    for relation in (">= ", "< "):
+    column = read_printed(texts)
+    read_p(texts)
+    for i, text in enumerate(texts):
         try:
-            parse_cutoff(relation + text)
-        except (PrintedNumberError, ValueError):
+            number = parse_number(text)
+            number.interval("nearest")
+            number.interval("truncate")
+        except PrintedNumberError:
+            number = None
+        if number is not None and number.text and abs(number.scaled) < 10**18 \
+                and 0 <= number.decimals <= 18:
+            if not (column.valid[i] and column.scaled[i] == number.scaled
+                    and column.decimals[i] == number.decimals):
+                raise AssertionError(f"read_printed reads {text!r} otherwise than parse_number")
+        elif number is None and column.valid[i]:
+            raise AssertionError(f"read_printed accepts {text!r}, which parse_number refuses")
+        try:
+            parse_p(text).interval(0.05, "nearest")
+        except PrintedNumberError:
             pass
+        for relation in (">= ", "< "):
+            try:
+                parse_cutoff(relation + text)
+            except (PrintedNumberError, ValueError):
+                pass
 
 
 # --- study and analysis files --------------------------------------------------------------
@@ -212,11 +214,23 @@ def analysis_text(rng: random.Random) -> str:
 
 
 def run_check(path: Path) -> None:
-    """``check_file`` on a study or analysis file."""
+    """``check_file`` on a study file."""
     from reanalyse.claims.check import check_file
 
-    result = check_file(path)
-    result.to_dict()
+    check_file(path).to_dict()
+
+
+def run_analysis(path: Path) -> None:
+    """An analysis file loaded as ``reanalyse run`` loads it, and its study checked with its
+    options (what the notebook does first)."""
+    from reanalyse.claims.check import check_file
+    from reanalyse.model.analysis import load_analysis
+    from reanalyse.reports.paths import project_root
+    from reanalyse.runner.batch import _check_inside
+
+    analysis = load_analysis(path)
+    _check_inside(analysis, project_root(path))
+    check_file(analysis.study, analysis.options).to_dict()
 
 
 # --- screens ------------------------------------------------------------------------------

@@ -5,7 +5,8 @@
 
 Each surface runs in its own process (so that its peak memory is its own), generating inputs
 from ``random.Random(seed)`` with :mod:`generators` and passing each to the surface: the number
-parsers and column readers, study and analysis files through ``check_file``, every screen
+parsers and column readers, study files through ``check_file``, analysis files loaded and
+their studies checked with their options, every screen
 (with its CSV, JSON and HTML output), ``read_table`` on CSV and Excel files, ``screen_text``
 on text, the HTML reader and the PDF reader.  The command line surface starts one process per
 call (``reanalyse ...``), under ``RLIMIT_CPU`` and ``RLIMIT_AS`` limits.
@@ -14,8 +15,9 @@ A finding is an exception other than ``ReanalyseError`` (or ``UnreadableArticle`
 article), a failed property (the column readers reading a number otherwise than
 ``parse_number``), an input over 2 s of CPU, or a surface whose peak memory passes 500 MB over
 its start.  A surface stops at ``--count`` inputs or after ``--minutes``, whichever comes first;
-the counts reached are printed, with the seed, the worst CPU time of one input, the peak
-memory, and each finding (kind, message, and a reproducer kept under ``--keep``).
+the counts reached are printed, with the seed, the worst CPU time of one input (of one column of
+:data:`PARSER_BATCH` texts for the parsers), the peak memory, and each finding (kind, message,
+and a reproducer kept under ``--keep``).
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ import multiprocessing
 import os
 import random
 import resource
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -37,15 +40,17 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import generators  # noqa: E402
 
 CPU_LIMIT = 2.0
+#: Texts read as one column by the parsers surface (each counts as one input).
+PARSER_BATCH = 50
 MEMORY_LIMIT_MB = 500
 SURFACES = ("parsers", "study", "analysis", "screen", "tables", "text", "html", "pdf", "cli")
 
 
 def _case(surface: str, rng: random.Random, folder: Path):
     """(input description, callable) for one generated input of ``surface``."""
-    if surface == "parsers":
-        text = generators.printed_number(rng)
-        return text, lambda: generators.run_parsers(text)
+    if surface == "parsers":  # a column of texts: one input each
+        texts = [generators.printed_number(rng) for _ in range(PARSER_BATCH)]
+        return texts, lambda: generators.run_parsers(texts)
     if surface == "study":
         text, stem = generators.study_text(rng)
         path = folder / f"{stem}.yaml"
@@ -54,11 +59,16 @@ def _case(surface: str, rng: random.Random, folder: Path):
     if surface == "analysis":
         fixtures = generators.ROOT / "tests" / "fixtures" / "run"
         text = generators.analysis_text(rng).replace(
-            "{study}", str(fixtures / "studies" / "synthetic-clear-difference.yaml")).replace(
-            "{notebook}", str(fixtures / "notebooks" / "synthetic_minimal.ipynb"))
-        path = folder / "synthetic-analysis.yaml"
+            "{study}", "../studies/synthetic-clear-difference.yaml").replace(
+            "{notebook}", "../notebooks/synthetic_minimal.ipynb")
+        project = folder / "project"
+        if not project.exists():
+            shutil.copytree(fixtures / "studies", project / "studies")
+            shutil.copytree(fixtures / "notebooks", project / "notebooks")
+            (project / "analyses").mkdir()
+        path = project / "analyses" / "synthetic-analysis.yaml"
         path.write_text(text, encoding="utf-8")
-        return text, lambda: generators.run_check(path)
+        return text, lambda: generators.run_analysis(path)
     if surface == "screen":
         check, table = generators.screen_table(rng)
         return f"{check}: {table.to_dict('list')}", lambda: generators.run_screen(check, table)
@@ -123,7 +133,7 @@ def run_surface(surface: str, seed: int, count: int, seconds: float, keep: Path)
                 findings.setdefault(key, {"message": f"{spent:.1f} s",
                                           "input": repr(description)[:300], "count": 0})
                 findings[key]["count"] += 1
-            done += 1
+            done += PARSER_BATCH if surface == "parsers" else 1
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     if peak - start_rss > MEMORY_LIMIT_MB:
         findings[f"over {MEMORY_LIMIT_MB} MB"] = {"message": f"peak {peak:.0f} MB",

@@ -33,7 +33,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from reanalyse.errors import AnalysisFileError, ReanalyseError
-from reanalyse.io import write_atomic
+from reanalyse.io import path_kind, write_atomic
 from reanalyse.kernels.printed import Rounding
 from reanalyse.kernels.pvalues import ALPHA_LIMITS, alpha_problem
 from reanalyse.model import tests
@@ -152,7 +152,7 @@ class _Reader:
         if not path.is_absolute():
             path = self.path.parent / path
         path = Path(os.path.normpath(path))
-        if not path.is_file():
+        if path_kind(path, quiet=True) != "file":  # a name too long is not found either
             self.fail("file not found", field=key, value=written, line=mapping.line_of(key),
                       hint=f"paths are relative to the analysis file's folder "
                            f"({self.path.parent}); e.g. ../data/<study>.yaml")
