@@ -287,6 +287,14 @@ def test_names_ending_in_a_newline_are_refused(tmp_path, name):
         load_study(study(tmp_path, ("- id: lower-score", f"- id: {name!r}".replace("'", '"'))))
 
 
+def test_an_analysis_file_named_with_a_newline_is_refused(tmp_path):
+    from reanalyse.model.analysis import load_analysis
+    path = tmp_path / "nl\n.yaml"
+    path.write_text("study: x.yaml\nnotebook: x.ipynb\n")
+    with pytest.raises(ReanalyseError, match="name"):
+        load_analysis(path)
+
+
 # --- the generated-input run, a small slice ------------------------------------------------
 
 SLICE = 200

@@ -48,13 +48,9 @@ def alpha_problem(alpha) -> str | None:
     """What is wrong with ``alpha`` as a significance level, or None when it is accepted
     (a number within :data:`ALPHA_LIMITS`)."""
     low, high = ALPHA_LIMITS
-    if isinstance(alpha, bool):
+    if isinstance(alpha, (bool, np.bool_)) or not isinstance(alpha, (int, float, np.number)):
         return f"alpha must be a number between {low:g} and {high:g}, not {alpha!r}"
-    try:
-        value = float(alpha)
-    except (TypeError, ValueError):
-        return f"alpha must be a number between {low:g} and {high:g}, not {alpha!r}"
-    if not low <= value <= high:
+    if not low <= float(alpha) <= high:
         return f"alpha must lie between {low:g} and {high:g}, not {alpha!r}"
     return None
 
