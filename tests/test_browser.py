@@ -312,3 +312,61 @@ def test_no_report_file_names_a_folder_of_the_machine(reports):
     data = json.loads((reports / f"{FLAGSHIP}.json").read_text(encoding="utf-8"))
     assert data["path"] == f"studies/{FLAGSHIP}.yaml"
     assert data["analysis"]["study"] == f"studies/{FLAGSHIP}.yaml"
+
+
+@pytest.fixture(scope="module")
+def review_reports(tmp_path_factory):
+    """The shipped Michael 2013 review and a synthetic one through the review template."""
+    from reanalyse.runner import RunOptions, run_analyses
+
+    workspace = tmp_path_factory.mktemp("browser-reviews")
+    (workspace / "reviews").mkdir()
+    shutil.copy(ROOT / "reviews" / "michael-2013.yaml", workspace / "reviews")
+    shutil.copy(ROOT / "tests" / "reviews" / "synthetic-rests-on-impossible.yaml",
+                workspace / "reviews")
+    (workspace / "studies").mkdir()
+    shutil.copy(ROOT / "tests" / "studies" / "synthetic-impossible-mean.yaml",
+                workspace / "studies")
+    (workspace / "notebooks").mkdir()
+    shutil.copy(ROOT / "notebooks" / "review.ipynb", workspace / "notebooks")
+    report = run_analyses([workspace / "reviews"], RunOptions(out=workspace / "reports"))
+    assert {run.status for run in report.runs} == {"ran"}
+    return workspace / "reports"
+
+
+FOREST = """(() => {
+  const svg = Array.from(document.querySelectorAll("div.rea-figure svg")).find(
+    s => (s.getAttribute("aria-label") || "").startsWith("Forest plot of"));
+  if (!svg) { return null; }
+  const box = svg.getBoundingClientRect();
+  const sizes = Array.from(svg.querySelectorAll("text")).map(t => t.getBoundingClientRect().height)
+    .filter(h => h > 0);
+  return {right: box.right, shown: box.width, drawn: svg.viewBox.baseVal.width,
+          texts: sizes.length, smallest: Math.min(...sizes),
+          bottom: document.body.innerText.indexOf("Bottom line"),
+          plot: document.body.innerText.indexOf("Pooled line by pooled line")};
+})()"""
+
+
+@pytest.mark.parametrize("page", ["michael-2013.html", "synthetic-rests-on-impossible.html",
+                                  "index.html"])
+def test_a_review_fits_a_phone_and_its_forest_plot_stays_legible(browser, review_reports,
+                                                                  page):
+    """At 390 px nothing runs off the edge, and the forest plot is shown near its drawn size:
+    its smallest text (8.5 pt) is at least 10 px tall on the screen."""
+    browser.set_width(PHONE_WIDTH)
+    try:
+        browser.open((review_reports / page).as_uri())
+        layout = browser.evaluate(OVERFLOW)
+        forest = browser.evaluate(FOREST)
+        errors = browser.console_errors()
+    finally:
+        browser.set_width(1280)
+    assert errors == []
+    assert layout["overflowing"] == [] and layout["scrollWidth"] <= layout["width"]
+    if page == "index.html":
+        return
+    assert forest is not None and forest["right"] <= PHONE_WIDTH
+    assert forest["texts"] > 20
+    assert forest["smallest"] >= 10, forest
+    assert 0 <= forest["bottom"] < forest["plot"]

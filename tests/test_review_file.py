@@ -152,3 +152,11 @@ def test_the_run_reports_a_bad_review_with_exit_2(tmp_path, capsys):
     out = capsys.readouterr()
     assert status == 2
     assert "pools[0].measure" in out.out + out.err and "Traceback" not in out.out + out.err
+@pytest.mark.parametrize("name", ["michael-2013", "hahn-2001"])
+def test_the_shipped_reviews_load(name):
+    review = load_review(ROOT / "reviews" / f"{name}.yaml")
+    assert review.id == name and review.pools and all(len(p.studies) == 12
+                                                       for p in review.pools)
+    assert all(study.source for pool in review.pools for study in pool.studies)
+
+

@@ -41,7 +41,8 @@ def default_kernel_start() -> str:
 
 #: Modules the kernel fork server imports once for all kernels (what the templates import).
 KERNEL_PRELOAD = ("reanalyse.reports.report", "reanalyse.reports.plots", "reanalyse.claims.check",
-                  "reanalyse.model.analysis", "reanalyse.model.studyfile")
+                  "reanalyse.model.analysis", "reanalyse.model.studyfile",
+                  "reanalyse.reviews.check", "reanalyse.reports.review")
 
 
 @dataclass(frozen=True)
