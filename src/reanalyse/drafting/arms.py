@@ -16,7 +16,7 @@ label reads as a control (control, usual or routine care, placebo, waiting list,
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 __all__ = ["ArmDraft", "find_arms", "arm_mentions", "CONTROL_WORDS"]
 
@@ -240,9 +240,3 @@ def arm_mentions(arms: list[ArmDraft]) -> list[tuple[re.Pattern, int]]:
         if options:
             patterns.append((re.compile(rf"(?i)\b(?:{'|'.join(options)})\b"), index))
     return patterns
-
-
-def with_sizes(arms: list[ArmDraft], sizes: list[int], quote: str) -> list[ArmDraft]:
-    """``arms`` given analysed sizes read elsewhere (in order), where they have none."""
-    return [arm if arm.analysed is not None else replace(arm, analysed=n, quote=arm.quote or quote)
-            for arm, n in zip(arms, sizes)]

@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-__all__ = ["ArmReading", "arm_readings", "time_of", "first_time", "concept_of", "slug"]
+__all__ = ["ArmReading", "arm_readings", "time_of", "first_time", "concept_of", "REACH"]
 
 _GENERIC = re.compile(r"(?i)\b(?:intervention|experimental|treatment|control|study|trained|comparison)\b")
 _GROUP_AFTER = re.compile(r"(?i)(?:\s(?:and|or|&)\s\w+)?\s(?:\w+\s)?(?:groups?|arms?|conditions?)\b|\s?\(")
@@ -173,8 +173,3 @@ def concept_of(text: str, *, last: bool = False) -> str | None:
     if not found:
         return None
     return (max(found) if last else min(found))[2]
-
-
-def slug(text: str) -> str:
-    """``text`` as an id: lower-case words joined by ``_``."""
-    return "_".join(re.findall(r"[a-z0-9]+", text.lower())) or "outcome"

@@ -17,7 +17,7 @@ from reanalyse.drafting.context import REACH, ArmReading, arm_readings, concept_
 from reanalyse.drafting.forms import find_forms
 from reanalyse.drafting.scales import KnownScale, find_scales
 
-__all__ = ["Drafted", "OutcomeDraft", "read_outcomes", "outcome_label"]
+__all__ = ["Drafted", "OutcomeDraft", "read_outcomes", "outcome_label", "outcome_key", "scale_for"]
 
 _DEPRESSION = {"EPDS", "PHQ-9", "BDI-II", "BDI", "CES-D", "MADRS", "HAM-D"}
 _ANXIETY = {"GAD-7", "STAI", "BAI"}
@@ -95,7 +95,7 @@ def outcome_label(outcome: OutcomeDraft) -> str:
     return what
 
 
-def _scale_for(concept: str | None, named: list[KnownScale],
+def scale_for(concept: str | None, named: list[KnownScale],
                text_scales: list[KnownScale]) -> KnownScale | None:
     """The scale of a number: the one its sentence names (``named``), else the one of the
     text's scales that measures its concept."""
@@ -109,7 +109,7 @@ def _scale_for(concept: str | None, named: list[KnownScale],
     return None
 
 
-def _key_id(kind: str, concept: str | None, scale: KnownScale | None, time: str | None) -> str:
+def outcome_key(kind: str, concept: str | None, scale: KnownScale | None, time: str | None) -> str:
     """An outcome's id: its scale (continuous) or concept, and its time point."""
     if kind == "continuous" and scale is not None:
         base = scale.name.lower().replace("-", "")
@@ -180,8 +180,8 @@ def read_outcomes(sentences, arms, patterns, text_scales) -> tuple[list[OutcomeD
                     concept = concept_of(head, last=True) or sentence_concept
                     covered = set()
                 covered.add(reading.arm)
-                scale = _scale_for(concept, named, text_scales)
-                key = _key_id(kind, concept, scale, time[0] if time else None)
+                scale = scale_for(concept, named, text_scales)
+                key = outcome_key(kind, concept, scale, time[0] if time else None)
                 outcome = outcomes.get(key)
                 if outcome is None:
                     outcome = outcomes[key] = OutcomeDraft(

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-__all__ = ["KnownScale", "SCALES", "find_scales", "scale_named"]
+__all__ = ["KnownScale", "SCALES", "find_scales"]
 
 
 @dataclass(frozen=True)
@@ -138,8 +138,3 @@ def find_scales(text: str) -> list[KnownScale]:
         if starts:
             found.append((min(starts), scale))
     return [scale for _, scale in sorted(found, key=lambda item: item[0])]
-
-
-def scale_named(name: str) -> KnownScale | None:
-    """The scale whose abbreviation is ``name`` (any case), or None."""
-    return next((scale for scale in SCALES if scale.name.lower() == name.lower()), None)
