@@ -1,10 +1,11 @@
 """p from a printed statistic or CI: against R's distribution functions and statcheck 1.4.0."""
 
 import pytest
+from scipy.stats import norm
 
 from oracle_values import r_oracle
 from reanalyse.kernels.printed import parse_number, parse_p
-from reanalyse.checks.reported import ci_p, statistic_p
+from reanalyse.checks.reported import ci_estimate_z, ci_p, statistic_p
 from reanalyse.model.study import Estimate
 
 R_KIND = {"t": "t", "F": "F", "chisq": "chi2", "z": "z", "r": "r"}
@@ -68,9 +69,17 @@ def test_ci_implied_p_for_the_raisi_dehkordi_odds_ratio():
     estimate = Estimate("OR", parse_number("0.5"), (parse_number("0.2"), parse_number("0.94")))
     spec = ci_p(estimate, rounding="nearest")
     assert spec.p == pytest.approx(0.0343, abs=5e-5)
-    # rounding: 0.2 is [0.15, 0.25], 0.94 is [0.935, 0.945]; the printed p 0.003 is outside
-    assert spec.p_min > 0.0035 and spec.p_max < 0.05
+    # rounding: 0.2 is [0.15, 0.25], 0.94 is [0.935, 0.945]; from the centre p stays
+    # within 0.0308 to 0.0375, significant; the printed p 0.003 is outside
+    assert spec.significant is True
     assert not parse_p("0.003").consistent_with(spec.p_min, spec.p_max, 0.05, "nearest")
+    # From the printed 0.5 with the interval's width (Altman & Bland 2011): z = log(0.5) /
+    # 0.39478 = -1.7558, p = 2 * pnorm(-1.7558) = 0.0791; the printed 0.5 is not the centre
+    # (0.43), and both ways are spanned by the spec's range
+    (z_printed, *_) = ci_estimate_z(estimate, "nearest")
+    assert 2 * norm.sf(abs(z_printed)) == pytest.approx(0.0791, abs=5e-5)
+    assert spec.p_min < 0.0308 and spec.p_max > 0.0791
+    assert "from the printed OR with the interval's width" in spec.note
 
 
 def test_difference_ci_uses_the_raw_scale():

@@ -11,11 +11,15 @@
     ``p = .000`` is read as ``p < .0005`` and flagged in the note (statcheck counts it as an
     error); a p exactly at alpha counts as significant, as in statcheck.
 ``ci_to_p``
-    The p implied by a printed confidence interval (Altman & Bland, BMJ 2011;343:d2090): the
-    estimate is taken as the interval's centre (on the log scale for ratios), its standard error
-    as the width over 2 z, and p from the normal distribution.  The printed estimate itself is
-    only compared with that centre, since a printed point estimate that is off-centre already
-    says the interval was not made the way it is assumed to be.
+    The p implied by a printed confidence interval (Altman & Bland, BMJ 2011;343:d2090): its
+    standard error is the width over 2 z (on the log scale for ratios), and p comes from the
+    normal distribution, two ways: with the estimate taken as the interval's centre, and with
+    the printed estimate itself.  The two agree when the printed estimate sits at the centre;
+    when it does not (beyond rounding), the interval was not made as a symmetric Wald interval
+    around it, which the spec's note says.  The spec's ``p_min``/``p_max`` span both ways, and
+    the printed p is judged against that whole range; its significance is read from the
+    centre's p alone, because that p is below alpha exactly when the printed interval excludes
+    the null, which is the significance the paper's interval states.
 """
 
 from __future__ import annotations
@@ -25,13 +29,14 @@ import math
 import numpy as np
 
 from reanalyse.kernels.distributions import norm_ppf, norm_sf
+from reanalyse.kernels.pformat import format_p
 from reanalyse.kernels.printed import PrintedNumber, Rounding
 from reanalyse.kernels.statistic_p import FAMILIES, df_interval, magnitude_interval, \
     statistic_p_interval
 from reanalyse.checks.results import SpecResult, decide
 from reanalyse.model.study import Estimate
 
-__all__ = ["statistic_p", "ci_p", "estimate_off_centre"]
+__all__ = ["statistic_p", "ci_p", "ci_centre_z", "ci_estimate_z", "estimate_off_centre"]
 
 
 def statistic_p(family: str, statistic: PrintedNumber, df: tuple[PrintedNumber, ...], *,
@@ -73,33 +78,84 @@ def statistic_p(family: str, statistic: PrintedNumber, df: tuple[PrintedNumber, 
 
 def ci_p(estimate: Estimate, *, rounding: Rounding | str, alpha: float = 0.05) -> SpecResult:
     """Two-sided p implied by a printed confidence interval (normal approximation), over the
-    interval of each printed end under ``rounding``.
+    interval of each printed number under ``rounding``, from the interval's centre and from
+    the printed estimate (see the module docstring).
 
     Tests H0: the measure equals its null value (1 for ratios, 0 for differences).
     """
-    low, high = estimate.ci
-    (low_lower, low_upper), (high_lower, high_upper) = low.interval(rounding), \
-        high.interval(rounding)
-    z_crit = norm_ppf((1 + estimate.level) / 2)
-    transform = math.log if estimate.is_ratio else float
-    corners = [(low.value, high.value)] + [(lo, hi) for lo in (low_lower, low_upper)
-                                           for hi in (high_lower, high_upper)]
-    z_values = []
-    for lo, hi in corners:
-        if estimate.is_ratio and lo <= 0:
-            lo = low.value  # a ratio's rounded-down lower end cannot reach 0
-        t_lo, t_hi = transform(lo), transform(hi)
-        z_values.append(z_crit * (t_lo + t_hi) / (t_hi - t_lo) if t_hi > t_lo else math.inf)
-    z = np.abs(np.array(z_values))
+    z_values = ci_centre_z(estimate, rounding)
     straddles = min(z_values) < 0 < max(z_values)
-    p = 2 * norm_sf(z)
+    p = 2 * norm_sf(np.abs(np.array(z_values)))
     p_min, p_max = float(p.min()), 1.0 if straddles else float(p.max())
+    significant = decide(p_min, p_max, alpha)
+    note = estimate_off_centre(estimate, rounding)
+    printed = ci_estimate_z(estimate, rounding)
+    if printed is not None:
+        printed_p = 2 * norm_sf(np.abs(np.array(printed)))
+        low = 0.0 if min(printed) < 0 < max(printed) else float(printed_p.min())
+        high = 1.0 if min(printed) < 0 < max(printed) else float(printed_p.max())
+        if _span(low, high) != _span(p_min, p_max):
+            ways = (f"p {_span(p_min, p_max)} from the interval's centre, {_span(low, high)} "
+                    f"from the printed {estimate.measure} with the interval's width; the "
+                    "printed p is judged against both, the significance read from the centre "
+                    "(where the interval lies relative to the null)")
+            note = ways if note is None else f"{note}; {ways}"
+        p_min, p_max = min(p_min, low), max(p_max, high)
     return SpecResult(
         name="ci_to_p", label=f"p implied by the {estimate.measure}'s {estimate.level:.0%} CI",
         statistic=float(z_values[0]), p=float(p[0]), p_min=p_min, p_max=p_max,
-        significant=decide(p_min, p_max, alpha), statistic_min=float(min(z_values)),
-        statistic_max=float(max(z_values)), role="reported",
-        note=estimate_off_centre(estimate, rounding))
+        significant=significant, statistic_min=float(min(z_values)),
+        statistic_max=float(max(z_values)), role="reported", note=note)
+
+
+def _span(low: float, high: float) -> str:
+    return format_p(low) if format_p(low) == format_p(high) else \
+        f"{format_p(low)} to {format_p(high)}"
+
+
+def _scale(estimate: Estimate):
+    return math.log if estimate.is_ratio else float
+
+
+def _ends(estimate: Estimate, rounding):
+    """The printed CI ends first, then every corner of their rounding intervals (a ratio's
+    rounded-down lower end kept above 0)."""
+    low, high = estimate.ci
+    (low_lower, low_upper), (high_lower, high_upper) = low.interval(rounding), \
+        high.interval(rounding)
+    corners = [(low.value, high.value)] + [(lo, hi) for lo in (low_lower, low_upper)
+                                           for hi in (high_lower, high_upper)]
+    if estimate.is_ratio:
+        corners = [(lo if lo > 0 else low.value, hi) for lo, hi in corners]
+    return corners
+
+
+def ci_centre_z(estimate: Estimate, rounding: Rounding | str) -> list[float]:
+    """z of the interval's centre over its rounding corners (the printed numbers first)."""
+    z_crit = norm_ppf((1 + estimate.level) / 2)
+    transform = _scale(estimate)
+    values = []
+    for lo, hi in _ends(estimate, rounding):
+        t_lo, t_hi = transform(lo), transform(hi)
+        values.append(z_crit * (t_lo + t_hi) / (t_hi - t_lo) if t_hi > t_lo else math.inf)
+    return values
+
+
+def ci_estimate_z(estimate: Estimate, rounding: Rounding | str) -> list[float] | None:
+    """z of the printed estimate with the interval's width, over the rounding corners of the
+    estimate and both ends (the printed numbers first); None without a printed estimate."""
+    if estimate.value is None or (estimate.is_ratio and estimate.value.value <= 0):
+        return None
+    z_crit = norm_ppf((1 + estimate.level) / 2)
+    transform = _scale(estimate)
+    values = [estimate.value.value, *estimate.value.interval(rounding)]
+    if estimate.is_ratio:
+        values = [v if v > 0 else estimate.value.value for v in values]
+    found = []
+    for lo, hi in _ends(estimate, rounding):
+        width = transform(hi) - transform(lo)
+        found += [2 * z_crit * transform(v) / width if width > 0 else math.inf for v in values]
+    return found
 
 
 def estimate_off_centre(estimate: Estimate, rounding: Rounding | str) -> str | None:

@@ -10,15 +10,30 @@ The rules, in order (the first that applies decides):
    the missing numbers.  A claim about one group (a study with one arm) has no between-group
    test at all; its reason (:func:`single_group_reason`) says what a within-group test needs.
 3. ``decision_flip``: no defensible test, anywhere in the rounding box, gives the claimed
-   significance.
+   significance; or a printed unadjusted estimate's CI lies on a side of the null (above,
+   below, across) that no CI rebuilt from the printed counts or means reaches, by any method
+   (:mod:`reanalyse.checks.estimates`).
 4. ``fragile``: some defensible tests (or some corners of the rounding box) give the claimed
    significance and others do not; or a robustness analysis (fragility index below the number
    lost to follow-up, attrition bounds) overturns it.
 5. Every defensible test gives the claimed significance everywhere in the box.  Then:
-   ``inconsistent`` when the printed statistic or p cannot be rebuilt (by any defensible test, or
-   from the paper's own statistic or CI); ``reproduced`` when the test the paper named (or the
+   ``inconsistent`` when a printed unadjusted estimate or its CI is given by no method over the
+   box, or when the printed statistic or p cannot be rebuilt (by any defensible test, or from
+   the paper's own statistic or CI); ``reproduced`` when the test the paper named (or the
    default test for the design) rebuilds them; ``reproduced_with_alternative`` when only another
    defensible test does (it is named).
+
+Exact before model: only exact arguments decide.  The exact bounds beyond a cut-off are
+proofs (rule 1); the normal or beta reading of a dichotomised scale is a model, a plausibility
+argument, and reaches a claim only as a labelled note
+(:attr:`reanalyse.sensitivity.ClaimSensitivity.model_notes`), whether or not the exact bounds
+could be computed.  ``fragile`` means that the significance depends on the test, the rounding
+or a handful of participants, never that a model disagrees.
+
+The p implied by a printed CI is computed from the CI's centre and from the printed estimate
+with the CI's width (:func:`reanalyse.checks.reported.ci_p`): its significance is the
+centre's (the side of the null the printed interval lies on), and a printed p is judged
+against both.
 
 "Defensible" tests are the spec roles ``primary`` and ``alternative``; ``reported`` specs
 (p from the printed statistic or CI) check the printed p; ``context`` specs are shown, not judged.
@@ -124,6 +139,35 @@ def _listed(items) -> str:
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
+_SIDES = {1: "above", -1: "below", 0: "across"}
+
+
+def _ci_disagreement(reported, judged) -> str:
+    """A clause when the p implied by the printed CI and the rebuilt tests' p-intervals do not
+    meet (how many times apart), else ''."""
+    ci = next((s for s in reported if s.name == "ci_to_p"), None)
+    if ci is None or not judged:
+        return ""
+    low = min(s.p_min for s in judged)
+    high = max(s.p_max for s in judged)
+    if ci.p_max < low:
+        fold = low / max(ci.p_max, 1e-300)
+    elif ci.p_min > high:
+        fold = ci.p_min / max(high, 1e-300)
+    else:
+        return ""
+    return (f"; the printed CI implies {format_p_interval(ci)}, while the rebuilt tests give "
+            f"p {format_p(low)} to {format_p(high)} ({_fold(fold)} apart)")
+
+
+def _fold(ratio: float) -> str:
+    if ratio >= 100:
+        return "over a hundredfold"
+    if ratio >= 10:
+        return "over tenfold"
+    return f"{ratio:.1f}-fold"
+
+
 def _names(specs) -> str:
     return _listed(f"{spec.label} ({format_p_interval(spec)})" for spec in specs)
 
@@ -173,7 +217,7 @@ def decide_verdict(*, claimed: bool, specs: tuple[SpecResult, ...], alpha: float
                    rounding: Rounding | str, printed_p: PrintedP | None, printed_statistic: PrintedNumber | None,
                    statistic_specs: tuple[str, ...], impossible: tuple[str, ...],
                    missing: tuple[str, ...], fragile_reasons: tuple[str, ...],
-                   squared_specs: tuple[str, ...] = ()) -> VerdictResult:
+                   squared_specs: tuple[str, ...] = (), estimate=None) -> VerdictResult:
     """Apply the rules of the module docstring.
 
     Parameters
@@ -198,6 +242,9 @@ def decide_verdict(*, claimed: bool, specs: tuple[SpecResult, ...], alpha: float
     squared_specs : tuple of str
         Those of ``statistic_specs`` whose statistic is the square root of the printed one
         (two-arm t-tests against a printed F = t**2).
+    estimate : EstimateCheck, optional
+        The printed unadjusted estimate rebuilt by every method over the box
+        (:func:`reanalyse.checks.estimates.check_estimate`).
     """
     rounding = Rounding.parse(rounding)
     claim_word = "significant" if claimed else "not significant"
@@ -227,6 +274,12 @@ def decide_verdict(*, claimed: bool, specs: tuple[SpecResult, ...], alpha: float
                       f"The claim is {claim_word} at alpha = {alpha:g}, but no {what} "
                       f"gives that over the rounding of the printed numbers: "
                       f"{_names(against)}.")
+    failure = None if estimate is None else estimate.failure()
+    if failure is not None and estimate.flips:
+        return result(Verdict.DECISION_FLIP,
+                      f"The printed {estimate.printed} lies {_SIDES[estimate.printed_side]} "
+                      f"the null, where no CI rebuilt from the printed numbers lies: "
+                      f"{failure}.")
     if against or straddle:
         parts = []
         if agree:
@@ -244,7 +297,8 @@ def decide_verdict(*, claimed: bool, specs: tuple[SpecResult, ...], alpha: float
             cause = "the rounding of the printed numbers"
         return result(Verdict.FRAGILE,
                       f"Whether the result is {claim_word} depends on {cause}: "
-                      + "; ".join(parts) + ".")
+                      + "; ".join(parts) + "."
+                      + ("" if failure is None else f" Besides, {failure}."))
     if fragile_reasons:
         return result(Verdict.FRAGILE, "Every rebuilt test agrees, but "
                       + "; ".join(fragile_reasons) + ".")
@@ -254,6 +308,9 @@ def decide_verdict(*, claimed: bool, specs: tuple[SpecResult, ...], alpha: float
             spec, printed_statistic, rounding, squared=spec.name in squared_specs)
         return statistic_ok and _p_matches(spec, printed_p, alpha, rounding)
 
+    if failure is not None:
+        return result(Verdict.INCONSISTENT, f"The decision holds, but {failure}"
+                      + _ci_disagreement(reported, judged) + ".")
     unreproducible = [s for s in reported if not _p_matches(s, printed_p, alpha, rounding)]
     if unreproducible:
         spec = unreproducible[0]

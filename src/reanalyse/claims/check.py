@@ -25,6 +25,8 @@ from reanalyse.kernels.columns import PrintedColumn
 from reanalyse.kernels.granularity import grim_test
 from reanalyse.kernels.grimmer import grimmer_test
 from reanalyse.kernels.printed import PrintedNumber, Rounding
+from reanalyse.checks.differences import DIFFERENCE_MEASURES, difference_test
+from reanalyse.checks.estimates import EstimateCheck, check_estimate
 from reanalyse.checks.reported import ci_p, statistic_p
 from reanalyse.checks.results import Effect, SpecResult
 from reanalyse.sensitivity import ClaimSensitivity, claim_sensitivity
@@ -32,11 +34,14 @@ from reanalyse.model import tests
 from reanalyse.model.options import CheckOptions
 from reanalyse.model.study import Claim, ClaimContext, Outcome, Study
 from reanalyse.model.studyfile import load_study
-from reanalyse.checks.verdicts import Partition, Verdict, decide_verdict, partition_specs, \
-    single_group_reason
+from reanalyse.checks.verdicts import Partition, Verdict, decide_verdict, format_p_interval, \
+    partition_specs, single_group_reason
 
-__all__ = ["CheckOptions", "ClaimCheck", "StudyCheck", "check_claim", "check_study",
-           "check_file"]
+#: Named tests whose printed result is an adjusted model's (see :func:`_rests_on_adjustment`).
+MODELS = ("regression", "ancova", "logistic")
+
+__all__ = ["CheckOptions", "ClaimCheck", "StudyCheck", "check_claim", "check_comparison",
+           "check_study", "check_file"]
 
 
 @dataclass(frozen=True)
@@ -57,6 +62,8 @@ class ClaimCheck:
     notes: tuple[str, ...] = field(default=())
     partition: Partition = Partition()
     context: ClaimContext | None = None
+    estimate: EstimateCheck | None = None
+    rests_on_adjustment: bool = False
 
     def spec(self, name: str) -> SpecResult | None:
         """The spec called ``name`` (None if it was not rebuilt)."""
@@ -76,6 +83,8 @@ class ClaimCheck:
                          "df": [d.text for d in reported.df],
                          "p": None if reported.p is None else reported.p.text},
             "matched_spec": self.matched_spec,
+            "rests_on_adjustment": self.rests_on_adjustment,
+            "estimate": None if self.estimate is None else self.estimate.to_dict(),
             "specs": [spec.to_dict() for spec in self.specs],
             "effects": [effect.to_dict() for effect in self.effects],
             "missing": list(self.missing), "impossible": list(self.impossible),
@@ -219,7 +228,8 @@ def _granularity_impossible(outcome: Outcome, arm_ids, study: Study,
 
 
 def _rebuild(study: Study, context: ClaimContext, options: CheckOptions):
-    """Specs and effects rebuilt from the arms' summaries, and impossibilities found."""
+    """Specs, effects and the printed estimate (:class:`EstimateCheck`, or None) rebuilt from
+    the arms' summaries, and impossibilities found."""
     claim, outcome, arm_ids, alpha = context.claim, context.outcome, context.arm_ids, \
         context.alpha
     summaries = outcome.summaries(arm_ids)
@@ -231,9 +241,9 @@ def _rebuild(study: Study, context: ClaimContext, options: CheckOptions):
             specs = two_sample_tests(*boxes, alternative=claim.alternative, alpha=alpha)
             effects = (mean_difference(*boxes), mean_difference(*boxes, equal_var=False),
                        hedges_g(*boxes))
-        else:
-            specs, effects = k_sample_tests(boxes, alpha=alpha), ()
-        return specs, effects, impossible
+            return specs, effects, impossible, _estimate(claim, "continuous", options,
+                                                         boxes=boxes)
+        return k_sample_tests(boxes, alpha=alpha), (), impossible, None
     treat, control = summaries
     pairs = CountPairs.from_summaries(treat, control, options.rounding)
     impossible = [f"{summary.percent}% of {summary.n} is not a whole number of participants "
@@ -242,12 +252,32 @@ def _rebuild(study: Study, context: ClaimContext, options: CheckOptions):
                                                     (arm_ids[1], control, pairs.control_events))
                   if not options_]
     if impossible:
-        return (), (), impossible
+        return (), (), impossible, None
     specs = binary_tests(pairs, alternative=claim.alternative, alpha=alpha,
                          boschloo=options.boschloo)
     effects = risk_effects(pairs.treat_printed, pairs.treat_n, pairs.control_printed,
                            pairs.control_n)
-    return specs, effects, []
+    return specs, effects, [], _estimate(claim, "binary", options, pairs=pairs)
+
+
+def _estimate(claim: Claim, outcome_type: str, options: CheckOptions, **box):
+    """The printed unadjusted estimate rebuilt over the box (None when there is none)."""
+    estimate = claim.reported.estimate
+    if estimate is None:
+        return None
+    return check_estimate(estimate, outcome_type, rounding=options.rounding, **box)
+
+
+def _rests_on_adjustment(claim: Claim, specs, claimed: bool | None) -> bool:
+    """Whether the claim's result is adjusted (an adjusted estimate, or a regression, ANCOVA
+    or logistic model) and every unadjusted test rebuilt from the printed summaries
+    disagrees with its claimed significance over the whole rounding box."""
+    reported = claim.reported
+    adjusted = (reported.estimate is not None and reported.estimate.adjusted) or \
+        tests.lookup(reported.test) in tuple(tests.lookup(name) for name in MODELS)
+    unadjusted = [spec for spec in specs if spec.role == "context" and spec.computed]
+    return bool(adjusted and claimed is not None and unadjusted
+                and all(spec.significant is (not claimed) for spec in unadjusted))
 
 
 def _assign_roles(specs, claim: Claim, options: CheckOptions):
@@ -309,6 +339,8 @@ def _default_df(family: str, outcome: Outcome, arm_ids) -> tuple[PrintedNumber, 
 
 def check_claim(study: Study, claim: Claim, options: CheckOptions = CheckOptions()) -> ClaimCheck:
     """Rebuild every defensible test for ``claim`` and decide its verdict."""
+    if claim.compares:
+        return check_comparison(study, claim, options)
     context = study.claim_context(claim, options.alpha)
     alpha, outcome, arm_ids = context.alpha, context.outcome, context.arm_ids
     if len(arm_ids) == 1:
@@ -322,9 +354,9 @@ def check_claim(study: Study, claim: Claim, options: CheckOptions = CheckOptions
     notes = [remark.note() for remark in study.remarks
              if remark.claim == claim.id and remark.kind == "conflict"]
     missing = _missing(outcome, arm_ids, study)
-    specs, effects, impossible = (), (), []
+    specs, effects, impossible, estimate = (), (), [], None
     if not missing:
-        specs, effects, impossible = _rebuild(study, context, options)
+        specs, effects, impossible, estimate = _rebuild(study, context, options)
         specs = _assign_roles(specs, claim, options)
     specs = tuple(specs) + tuple(_reported_specs(claim, outcome, arm_ids, alpha,
                                                  options.rounding, notes))
@@ -353,11 +385,102 @@ def check_claim(study: Study, claim: Claim, options: CheckOptions = CheckOptions
         printed_statistic=claim.reported.statistic,
         statistic_specs=tests.same_family(family), impossible=tuple(impossible),
         missing=missing, fragile_reasons=sensitivity.fragile_reasons,
-        squared_specs=tests.squared_specs(family))
-    return ClaimCheck(claim, result.verdict, result.reason, alpha, options.rounding, specs,
+        squared_specs=tests.squared_specs(family), estimate=estimate)
+    reason = result.reason
+    if estimate is not None and estimate.note is not None:
+        notes.append(estimate.note)
+        reason += f" The printed {estimate.measure} is read as {_direction(estimate)}."
+    notes.extend(sensitivity.model_notes)
+    adjustment = _rests_on_adjustment(claim, specs, claimed)
+    if adjustment:
+        reason += (" Its significance rests on the adjustment: every unadjusted test rebuilt "
+                   "from the printed summaries says the opposite.")
+    return ClaimCheck(claim, result.verdict, reason, alpha, options.rounding, specs,
                       tuple(effects), missing,
                       tuple(impossible), result.matched_spec, sensitivity, tuple(notes),
-                      result.partition, context)
+                      result.partition, context, estimate, adjustment)
+
+
+def _direction(estimate: EstimateCheck) -> str:
+    return ("control over treatment (its reciprocal is what the numbers give)"
+            if estimate.direction == "reciprocal" else
+            "control minus treatment (its negation is what the numbers give)")
+
+
+def _result_box(study: Study, claim: Claim, options: CheckOptions):
+    """``("binary", CountPairs)`` or ``("continuous", (ArmBox, ArmBox))`` for a two-arm claim
+    whose per-arm numbers are printed, else None with what is missing."""
+    context = study.claim_context(claim)
+    outcome, arm_ids = context.outcome, context.arm_ids
+    if len(arm_ids) != 2:
+        return None, (f"two compared arms for {claim.id}",)
+    missing = _missing(outcome, arm_ids, study)
+    if missing:
+        return None, tuple(f"{gap} ({claim.id})" for gap in missing)
+    summaries = outcome.summaries(arm_ids)
+    if outcome.type == "binary":
+        pairs = CountPairs.from_summaries(*summaries, options.rounding)
+        return (("binary", pairs), ()) if pairs.feasible else \
+            (None, (f"a percentage a whole count gives ({claim.id})",))
+    return ("continuous", tuple(ArmBox.from_arm(s, options.rounding) for s in summaries)), ()
+
+
+def check_comparison(study: Study, claim: Claim,
+                     options: CheckOptions = CheckOptions()) -> ClaimCheck:
+    """Judge a claim about the difference between two results (``compares``) by the test of
+    the difference (:mod:`reanalyse.checks.differences`), never by the two results' p-values."""
+    context = study.claim_context(claim, options.alpha)
+    alpha, claimed = context.alpha, context.claimed
+    compared = [next(c for c in study.claims if c.id == claim_id) for claim_id in claim.compares]
+    boxes, missing = [], []
+    for other in compared:
+        box, gaps = _result_box(study, other, options)
+        boxes.append(box)
+        missing += gaps
+    printed = [other.reported.estimate for other in compared]
+    measure = next((e.measure for e in printed if e is not None
+                    and e.measure in DIFFERENCE_MEASURES),
+                   "OR" if context.outcome.type == "binary" else "MD")
+    if missing:
+        return ClaimCheck(claim, Verdict.INSUFFICIENT_INFORMATION,
+                          "The difference cannot be tested: the study file lacks "
+                          + ", ".join(missing) + ".", alpha, options.rounding,
+                          missing=tuple(missing), context=context)
+    outcomes = [study.claim_context(other).outcome for other in compared]
+    arms = [study.claim_arms(other) for other in compared]
+    test = difference_test(measure, *boxes, same_participants=outcomes[0].id != outcomes[1].id
+                           and set(arms[0]) == set(arms[1]))
+    spec = test.spec(alpha)
+    effects = tuple(Effect(measure, *effect, method=f"{other.id}, escalc estimate, normal "
+                           "interval") for effect, other in zip(test.effects, compared))
+    effects += (Effect(DIFFERENCE_MEASURES[measure], *test.difference,
+                       method="Altman & Bland"),)
+    shown = (f"the {DIFFERENCE_MEASURES[measure]} {test.difference[0]:#.3g} (95% CI "
+             f"{test.difference[1]:#.3g} to {test.difference[2]:#.3g}), "
+             f"{format_p_interval(spec)}")
+    if claimed is None:
+        verdict, reason = Verdict.INSUFFICIENT_INFORMATION, (
+            "The study file does not say whether the paper claims the difference is "
+            "significant; add 'significant: true' or 'false' to the claim.")
+    elif spec.significant is claimed:
+        verdict = Verdict.REPRODUCED
+        reason = (f"The test of the difference between {' and '.join(claim.compares)} gives "
+                  f"{shown}: {'significant' if claimed else 'not significant'}, as claimed.")
+    elif spec.significant is None:
+        verdict = Verdict.FRAGILE
+        reason = (f"Whether the difference between {' and '.join(claim.compares)} is "
+                  f"significant depends on the rounding of the printed numbers: {shown}.")
+    else:
+        verdict = Verdict.DECISION_FLIP
+        reason = (f"The paper reads the two results as different, but the test of their "
+                  f"difference gives {shown}: an effect that is significant in one and not in "
+                  "the other is not a significant difference." if claimed else
+                  f"The paper reads the two results as alike, but the test of their difference "
+                  f"gives {shown}.")
+    return ClaimCheck(claim, verdict, reason, alpha, options.rounding, (spec,), effects,
+                      matched_spec=spec.name if verdict is Verdict.REPRODUCED else None,
+                      notes=(() if test.note is None else (test.note,)),
+                      partition=partition_specs((spec,), claimed), context=context)
 
 
 def check_study(study: Study, options: CheckOptions = CheckOptions()) -> StudyCheck:

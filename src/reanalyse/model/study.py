@@ -202,6 +202,9 @@ class Claim:
     outcome in the study's order.  ``alternative`` is ``two-sided`` unless the paper declared a
     one-sided test, in the direction of the first arm minus the second.  ``line`` is where the
     claim starts in its study file (None when it was not read from one), for errors.
+    ``compares`` names two other claims when this claim is about the difference between their
+    results (its ``significant`` is what the paper says of the difference; its outcome is the
+    first compared claim's).
     """
 
     id: str
@@ -215,6 +218,7 @@ class Claim:
     population: str | None = None
     source: str | None = None
     line: int | None = field(default=None, compare=False, repr=False)
+    compares: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ import dataclasses
 import difflib
 import functools
 import re
+from dataclasses import replace
 from pathlib import Path
 
 from reanalyse.errors import InputFileError, StudyFileError
@@ -38,11 +39,15 @@ STUDY_KEYS = {
     "continuous_arm": {"n", "mean", "sd", "se", "ci", "ci_level"},
     "binary_arm": {"n", "events", "percent"},
     "claim": {"id", "outcome", "text", "reported", "significant", "alternative", "alpha", "arms",
-              "population", "source"},
+              "population", "source", "compares"},
     "reported": {"test", "statistic", "df", "p", "estimate"},
     "estimate": {"measure", "value", "ci", "level", "adjusted"},
 }
 MEASURES = ("OR", "RR", "HR", "IRR", "RD", "MD", "SMD")
+#: Measures rebuilt from each outcome type's per-arm numbers (HR and IRR: any outcome, context
+#: only, since summary counts hold no times).
+_MEASURES_OF = {"binary": ("OR", "RR", "RD", "HR", "IRR"),
+                "continuous": ("MD", "SMD", "HR", "IRR")}
 
 
 #: Names people write for a key or value, and the one meant (beyond what difflib finds).
@@ -397,11 +402,15 @@ def _study(reader, path, data) -> Study:
     claims = []
     for i, (item, line) in enumerate(_items(reader, top, "claims", required=False)):
         try:
-            claims.append((i, _claim(reader, item, f"claims[{i}]", line, outcome_by_id,
-                                     lost_outcomes, single_arm=single_arm)))
+            if isinstance(item, Located) and "compares" in item:
+                claims.append((i, _comparison(reader, item, f"claims[{i}]", line)))
+            else:
+                claims.append((i, _claim(reader, item, f"claims[{i}]", line, outcome_by_id,
+                                         lost_outcomes, single_arm=single_arm)))
         except StudyFileError:
             pass
     _unique(reader, top, "claims", [(i, c.id) for i, c in claims])
+    claims = _resolve_comparisons(reader, claims, outcome_by_id)
     sources = []
     for i, (item, line) in enumerate(_items(reader, top, "sources", required=False)):
         try:
@@ -663,11 +672,79 @@ def _claim(reader, item, field, line, outcome_by_id, lost_outcomes, *, single_ar
         reader.fail("a binary outcome is compared two arms at a time",
                     field=_join(field, "arms"), value=list(compared), line=item.line,
                     hint="name the two arms the claim compares, e.g. arms: [massage, control]")
+    estimate = reported.estimate
+    if estimate is not None and estimate.measure not in _MEASURES_OF.get(outcome.type, MEASURES):
+        reader.note(f"a {estimate.measure} is not a measure of a {outcome.type} outcome",
+                    field=_join(field, "reported.estimate.measure"), value=estimate.measure,
+                    hint=f"outcome '{outcome_id}' is {outcome.type}: one of "
+                         + ", ".join(_MEASURES_OF[outcome.type]))
     if len(reader.problems) > problems:
         raise reader.problems[-1]
     return Claim(id=claim_id, outcome=outcome_id, text=text, reported=reported,
                  significant=significant, alternative=alternative, alpha=alpha, arms=arms,
                  population=population, source=source, line=line)
+
+
+def _comparison(reader, item, field, line):
+    """A claim about the difference between two other claims' results (``compares``)."""
+    item = reader.mapping(item, field, line, "claim")
+    problems = len(reader.problems)
+    claim_id = reader.string(item, "id", field, required=True, pattern=_KEY_ID,
+                             pattern_hint="letters, digits, '_' and '-' only")
+    raw = reader.sequence(item["compares"], _join(field, "compares"), item.line_of("compares"))
+    compares = tuple(str(value) for value in raw)
+    if len(compares) != 2 or compares[0] == compares[1]:
+        reader.note("a comparison names two different claims", field=_join(field, "compares"),
+                    value=list(compares), line=item.line_of("compares"),
+                    hint="e.g. compares: [benefit-low-risk, benefit-high-risk]")
+    for key in ("outcome", "arms"):
+        if key in item:
+            reader.note(f"a comparison takes its outcome and arms from the claims it compares",
+                        field=_join(field, key), value=item[key], line=item.line_of(key),
+                        hint=f"remove '{key}:'")
+    reported = Reported()
+    if item.get("reported") is not None:
+        try:
+            reported = _reported(reader, item["reported"], _join(field, "reported"),
+                                 item.line_of("reported"))
+        except StudyFileError:
+            pass
+    claim = Claim(id=claim_id or "", outcome="", text=reader.string(item, "text", field),
+                  reported=reported, significant=reader.boolean(item, "significant", field),
+                  alpha=reader.fraction(item, "alpha", field),
+                  source=reader.string(item, "source", field), compares=compares)
+    if len(reader.problems) > problems:
+        raise reader.problems[-1]
+    return claim
+
+
+def _resolve_comparisons(reader, claims, outcome_by_id):
+    """Check what each comparison names, and give it the first compared claim's outcome."""
+    by_id = {claim.id: claim for _, claim in claims}
+    resolved = []
+    for i, claim in claims:
+        if not claim.compares:
+            resolved.append((i, claim))
+            continue
+        field = f"claims[{i}].compares"
+        named = [by_id.get(claim_id) for claim_id in claim.compares]
+        problem = None
+        if any(other is None for other in named):
+            missing = [c for c, other in zip(claim.compares, named) if other is None]
+            problem = ("names no claim of the study", missing,
+                       "claims: " + ", ".join(c for c in by_id if not by_id[c].compares))
+        elif any(other.compares for other in named):
+            problem = ("compares a comparison", list(claim.compares),
+                       "name two claims about results, each with its outcome")
+        elif len({outcome_by_id[other.outcome].type for other in named}) != 1:
+            problem = ("compares a binary with a continuous result", list(claim.compares),
+                       "a difference is tested on one scale: compare two binary results or "
+                       "two continuous ones")
+        if problem is not None:
+            reader.note(problem[0], field=field, value=problem[1], hint=problem[2])
+            continue
+        resolved.append((i, replace(claim, outcome=named[0].outcome)))
+    return resolved
 
 
 def _reported(reader, item, field, line):

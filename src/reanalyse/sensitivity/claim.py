@@ -29,7 +29,11 @@ Which analyses apply, and what they read from the study:
 
 Each is either a result object or a :class:`NotComputed` that names what is missing.
 :attr:`ClaimSensitivity.fragile_reasons` collects the analyses that overturn or undermine the
-claim, as clauses the verdict joins into its reason.
+claim, as clauses the verdict joins into its reason.  Exact analyses only: the dichotomisation
+reading is a distributional model, so it reaches the claim as a labelled note
+(:attr:`ClaimSensitivity.model_notes`), never as a reason for a verdict; where the exact bounds
+beyond the cut-off can be computed they decide (as impossible inputs), and where they cannot,
+the model still only adds a note.
 """
 
 from __future__ import annotations
@@ -138,11 +142,26 @@ class ClaimSensitivity:
     def fragile_reasons(self) -> tuple[str, ...]:
         """Clauses (lower-case, no final stop) for the analyses that undermine the claim."""
         reasons = [self._fragility_reason(), getattr(self.attrition, "fragile_reason", None)]
-        if self.derived_outcome:
-            reasons.append(getattr(self.dichotomisation, "fragile_reason", None))
         if not self.baseline_claim:
             reasons.append(getattr(self.baseline, "fragile_reason", None))
         return tuple(reason for reason in reasons if reason)
+
+    @property
+    def model_notes(self) -> tuple[str, ...]:
+        """Labelled notes from distributional models (the normal and beta readings of a
+        dichotomised scale).  A model is a plausibility argument: it never decides a verdict.
+        Where the exact bounds beyond the cut-off were computed, they are the proof and the
+        note says so."""
+        reason = getattr(self.dichotomisation, "fragile_reason", None) \
+            if self.derived_outcome else None
+        if reason is None:
+            return ()
+        exact = getattr(self.cutoff, "computed", False)
+        return (f"model note (a normal model, not a proof): {reason}"
+                + ("; the exact bounds on the scale, not this model, decide whether the "
+                   "printed counts fit the printed means and SDs" if exact else
+                   "; no exact bounds could be computed (no bounded integer scale), so this "
+                   "stays a note"),)
 
     def to_dict(self) -> dict:
         """JSON-ready form: the ``sensitivity`` object of ``reanalyse check --format json``."""
@@ -152,6 +171,7 @@ class ClaimSensitivity:
                 "analysed": list(self.analysed), "lost": list(self.lost),
                 **{name: clean(getattr(self, name)) for name in ANALYSES},
                 "fragile_reasons": list(self.fragile_reasons),
+                "model_notes": list(self.model_notes),
                 "impossible_reasons": list(self.impossible_reasons), "notes": list(self.notes)}
 
 
