@@ -38,13 +38,12 @@ largest Fisher p, and it is computed at those and at the printed pair only.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 import numpy as np
 
 from reanalyse.kernels import exact, twobytwo
-from reanalyse.kernels.distributions import norm_ppf
+from reanalyse.kernels.binary_intervals import binary_intervals
 from reanalyse.kernels.twobytwo import TableTooLargeError, two_proportion_chi2, two_proportion_z
 from reanalyse.kernels.printed import PrintedNumber
 from reanalyse.kernels.granularity import percent_count_range
@@ -234,31 +233,24 @@ def risk_effects(treat_events: int, treat_n: int, control_events: int, control_n
                  confidence_level: float = 0.95) -> tuple[Effect, Effect, Effect]:
     """Risk difference, risk ratio and odds ratio (treat vs control) with Wald intervals.
 
-    RR and OR are the sample ratios with log-scale Wald intervals; when a cell is zero, 0.5 is
-    added to every cell for the ratios only (metafor's default ``add = 1/2, to = "only0"``).  The
-    OR is the sample odds ratio, not the conditional MLE that R's ``fisher.test`` prints.  The
-    risk difference is never corrected (adding 0.5 can flip its sign) and uses the unpooled
-    Wald interval.
+    RR and OR are the sample ratios with log-scale Wald intervals (Katz, Woolf); when a cell
+    is zero, 0.5 is added to every cell for the ratios only (metafor's default ``add = 1/2,
+    to = "only0"``).  The OR is the sample odds ratio, not the conditional MLE that R's
+    ``fisher.test`` prints.  The risk difference is never corrected (adding 0.5 can flip its
+    sign) and uses the unpooled Wald interval.  The intervals are those of
+    :func:`reanalyse.kernels.binary_intervals.binary_intervals`.
     """
-    z = norm_ppf((1 + confidence_level) / 2)
-    a, b = treat_events, treat_n - treat_events
-    c, d = control_events, control_n - control_events
-    p1, p2 = a / treat_n, c / control_n
-    rd = p1 - p2
-    rd_half = z * math.sqrt(p1 * (1 - p1) / treat_n + p2 * (1 - p2) / control_n)
-    risk_difference = Effect("RD", rd, rd - rd_half, rd + rd_half, confidence_level,
-                             "Wald interval, no continuity correction")
-    corrected = min(a, b, c, d) == 0
-    if corrected:
-        a, b, c, d = a + 0.5, b + 0.5, c + 0.5, d + 0.5
-    method_note = "0.5 added to every cell (a cell is zero)" if corrected else None
-    log_rr = math.log((a / (a + b)) / (c / (c + d)))
-    se_rr = math.sqrt(1 / a - 1 / (a + b) + 1 / c - 1 / (c + d))
-    log_or = math.log(a * d / (b * c))
-    se_or = math.sqrt(1 / a + 1 / b + 1 / c + 1 / d)
-    ratio = []
-    for measure, log_value, se, method in (("RR", log_rr, se_rr, "log-scale Wald interval"),
-                                           ("OR", log_or, se_or, "sample OR, Woolf interval")):
-        ratio.append(Effect(measure, math.exp(log_value), math.exp(log_value - z * se),
-                            math.exp(log_value + z * se), confidence_level, method, method_note))
-    return risk_difference, ratio[0], ratio[1]
+    corrected = min(treat_events, treat_n - treat_events, control_events,
+                    control_n - control_events) == 0
+    note = "0.5 added to every cell (a cell is zero)" if corrected else None
+    effects = []
+    for measure, method, label, method_note in (
+            ("RD", "wald", "Wald interval, no continuity correction", None),
+            ("RR", "katz", "log-scale Wald interval", note),
+            ("OR", "woolf", "sample OR, Woolf interval", note)):
+        rows = binary_intervals(measure, treat_events, treat_n, control_events, control_n,
+                                confidence_level=confidence_level, methods=(method,))
+        estimate, low, high = (float(x[0]) for x in rows[method])
+        effects.append(Effect(measure, estimate, low, high, confidence_level, label,
+                              method_note))
+    return tuple(effects)

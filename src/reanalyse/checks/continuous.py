@@ -25,19 +25,18 @@ ANOVA).
 from __future__ import annotations
 
 import itertools
-import math
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import special
 
 from reanalyse.kernels.anova import anova_pvalues, ssb_range
-from reanalyse.kernels.distributions import f_sf, norm_ppf, t_cdf, t_ppf, t_sf
+from reanalyse.kernels.distributions import f_sf, t_cdf, t_sf
+from reanalyse.kernels.effect_sizes import standardised_mean_difference
+from reanalyse.kernels.mean_intervals import md_intervals, welch_df
 from reanalyse.checks.results import Effect, SpecResult, decide
 from reanalyse.model import tests
 
-__all__ = ["ArmBox", "two_sample_tests", "k_sample_tests", "mean_difference", "welch_df", "hedges_g",
-           "hedges_correction"]
+__all__ = ["ArmBox", "two_sample_tests", "k_sample_tests", "mean_difference", "welch_df", "hedges_g"]
 
 
 @dataclass(frozen=True)
@@ -227,58 +226,31 @@ def _welch_anova(means: np.ndarray, sds: np.ndarray, n: np.ndarray):
     return a / b, (k**2 - 1) / (3 * tmp)
 
 
-def welch_df(v1, v2, n1, n2):
-    """Satterthwaite's degrees of freedom from the arms' squared standard errors ``v1, v2``.
-
-    Written with the weights ``w = v / (v1 + v2)``: ``1 / (w1**2 / (n1 - 1) + w2**2 / (n2 - 1))``,
-    the same number as ``(v1 + v2)**2 / (v1**2 / (n1 - 1) + v2**2 / (n2 - 1))`` but free of
-    the scale, so that no square overflows or underflows whatever the SDs' magnitude.
-    """
-    total = np.asarray(v1, dtype=float) + np.asarray(v2, dtype=float)
-    w1, w2 = v1 / total, v2 / total
-    return 1 / (w1**2 / (n1 - 1) + w2**2 / (n2 - 1))
-
-
 def mean_difference(treat: ArmBox, control: ArmBox, *, equal_var: bool = True,
                     confidence_level: float = 0.95) -> Effect:
     """Difference in means (treat - control) with the t-based confidence interval.
 
     ``equal_var=True`` gives the pooled-variance interval of Student's test (R's
-    ``t.test(var.equal = TRUE)``); ``False`` the Welch interval.
+    ``t.test(var.equal = TRUE)``); ``False`` the Welch interval
+    (:func:`reanalyse.kernels.mean_intervals.md_intervals`).
     """
-    n1, n2 = treat.n, control.n
-    diff = treat.mean - control.mean
-    if equal_var:
-        df = n1 + n2 - 2
-        pooled = ((n1 - 1) * treat.sd**2 + (n2 - 1) * control.sd**2) / df
-        se = math.sqrt(pooled * (1 / n1 + 1 / n2))
-        method = "pooled-variance t interval"
-    else:
-        v1, v2 = treat.sd**2 / n1, control.sd**2 / n2
-        se = math.sqrt(v1 + v2)
-        df = float(welch_df(v1, v2, n1, n2))
-        method = "Welch t interval"
-    half = t_ppf((1 + confidence_level) / 2, df) * se
-    return Effect("MD", diff, float(diff - half), float(diff + half), confidence_level, method)
-
-
-def hedges_correction(df: float) -> float:
-    """Exact small-sample correction J(df) = Γ(df/2) / (sqrt(df/2) Γ((df-1)/2)) (Hedges 1981)."""
-    return math.exp(special.gammaln(df / 2) - 0.5 * math.log(df / 2)
-                    - special.gammaln((df - 1) / 2))
+    method = "pooled_t" if equal_var else "welch_t"
+    rows = md_intervals(treat.mean, treat.sd, treat.n, control.mean, control.sd, control.n,
+                        confidence_level=confidence_level)
+    diff, low, high = (float(np.ravel(x)[0]) for x in rows[method])
+    return Effect("MD", diff, low, high, confidence_level,
+                  "pooled-variance t interval" if equal_var else "Welch t interval")
 
 
 def hedges_g(treat: ArmBox, control: ArmBox, *, confidence_level: float = 0.95) -> Effect:
     """Hedges' g (treat - control) with a normal-approximation confidence interval.
 
     g = J(n1 + n2 - 2) * d with d the difference over the pooled SD and J the exact correction;
-    its sampling variance is 1/n1 + 1/n2 + g**2 / (2 (n1 + n2)), as metafor's ``escalc("SMD")``.
+    its sampling variance is 1/n1 + 1/n2 + g**2 / (2 (n1 + n2)), as metafor's ``escalc("SMD")``
+    (:func:`reanalyse.kernels.effect_sizes.standardised_mean_difference`).
     """
-    n1, n2 = treat.n, control.n
-    df = n1 + n2 - 2
-    pooled_sd = math.sqrt(((n1 - 1) * treat.sd**2 + (n2 - 1) * control.sd**2) / df)
-    g = hedges_correction(df) * (treat.mean - control.mean) / pooled_sd
-    variance = 1 / n1 + 1 / n2 + g**2 / (2 * (n1 + n2))
-    half = norm_ppf((1 + confidence_level) / 2) * math.sqrt(variance)
-    return Effect("SMD", g, float(g - half), float(g + half), confidence_level,
+    effect = standardised_mean_difference(treat.mean, treat.sd, treat.n, control.mean,
+                                          control.sd, control.n)
+    low, high = effect.confidence_interval(confidence_level)
+    return Effect("SMD", float(effect.yi[0]), float(low[0]), float(high[0]), confidence_level,
                   "Hedges' g, exact correction; normal interval (as metafor escalc SMD)")

@@ -27,8 +27,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from reanalyse.kernels.distributions import norm_ppf, norm_sf
-from reanalyse.kernels.effect_sizes import escalc_binary, mean_difference, \
-    standardised_mean_difference
+from reanalyse.kernels.effect_sizes import effect_sizes
 from reanalyse.checks.results import SpecResult, decide, fields_dict
 
 __all__ = ["DifferenceTest", "difference_test", "DIFFERENCE_MEASURES", "MAX_COMBINATIONS"]
@@ -93,19 +92,18 @@ def _rows(measure, result) -> tuple[np.ndarray, np.ndarray]:
     kind, box = result
     if kind == "binary":
         a, c = box.pairs()
-        effect = escalc_binary(measure, a, box.treat_n, c, box.control_n)
-        return np.atleast_1d(effect.yi), np.atleast_1d(effect.vi)
+        effect = effect_sizes(measure, treat_events=a, treat_n=box.treat_n, control_events=c,
+                              control_n=box.control_n, zero_cells="metafor")
+        return effect.yi, effect.vi
     treat, control = box
     corners = [(treat.mean, treat.sd, control.mean, control.sd)] + [
         (m1, s1, m2, s2) for m1 in (treat.mean_low, treat.mean_high)
         for s1 in (treat.sd_low, treat.sd_high) for m2 in (control.mean_low, control.mean_high)
         for s2 in (control.sd_low, control.sd_high)]
     m1, s1, m2, s2 = np.array(corners).T
-    if measure == "MD":
-        effect = mean_difference(m1, s1, treat.n, m2, s2, control.n)
-    else:
-        effect = standardised_mean_difference(m1, s1, treat.n, m2, s2, control.n)
-    return np.atleast_1d(effect.yi), np.atleast_1d(effect.vi)
+    effect = effect_sizes(measure, treat_mean=m1, treat_sd=s1, treat_n=treat.n,
+                          control_mean=m2, control_sd=s2, control_n=control.n)
+    return effect.yi, effect.vi
 
 
 def _extremes(y, v):

@@ -42,7 +42,7 @@ from scipy.special import gammaln, logsumexp
 
 from reanalyse.errors import ReanalyseError
 from reanalyse.kernels.distributions import norm_ppf
-from reanalyse.kernels.effect_sizes import escalc_binary
+from reanalyse.kernels.effect_sizes import odds_ratio, risk_difference, risk_ratio
 
 __all__ = ["BINARY_METHODS", "binary_intervals", "conditional_odds_ratio", "koopman_ratio", "newcombe_difference",
            "agresti_caffo_difference", "wilson_interval", "MAX_CONDITIONAL_CELLS",
@@ -240,13 +240,21 @@ def agresti_caffo_difference(treat_events, treat_n, control_events, control_n, *
     return a / n1 - c / n2, q1 - q2 - half, q1 - q2 + half
 
 
-def _wald(measure, a, n1, c, n2, z):
+#: The Wald-type interval of each measure: the escalc kernel's estimate and variance with its
+#: zero-cell convention (0.5 added to every cell of a table with a zero cell for the ratios,
+#: as metafor's default; never for the risk difference, where it can flip the sign).
+_WALD = {"OR": (odds_ratio, "metafor"), "RR": (risk_ratio, "metafor"),
+         "RD": (risk_difference, "none")}
+
+
+def _wald(measure, a, n1, c, n2, confidence_level):
     """Woolf (OR), Katz (RR) and Wald (RD) intervals: yi +- z sqrt(vi) of the escalc kernel."""
-    effect = escalc_binary(measure, a, n1, c, n2)
-    half = z * np.sqrt(effect.vi)
+    function, zero_cells = _WALD[measure]
+    effect = function(a, n1, c, n2, zero_cells=zero_cells)
+    low, high = effect.confidence_interval(confidence_level)
     if measure == "RD":
-        return effect.yi, effect.yi - half, effect.yi + half
-    return np.exp(effect.yi), np.exp(effect.yi - half), np.exp(effect.yi + half)
+        return effect.yi, low, high
+    return np.exp(effect.yi), np.exp(low), np.exp(high)
 
 
 def _spread_rows(a, c, limit):
@@ -262,7 +270,8 @@ def _spread_rows(a, c, limit):
 
 
 def binary_intervals(measure: str, treat_events, treat_n, control_events, control_n, *,
-                     confidence_level: float = 0.95, exact_limit: int | None = None) -> dict:
+                     confidence_level: float = 0.95, exact_limit: int | None = None,
+                     methods: tuple[str, ...] | None = None) -> dict:
     """Every interval method of ``measure`` (OR, RR or RD) at each count pair.
 
     Returns
@@ -272,16 +281,17 @@ def binary_intervals(measure: str, treat_events, treat_n, control_events, contro
         :data:`BINARY_METHODS`.  With ``exact_limit``, the conditional OR intervals are computed
         at most at that many pairs (beyond: the first pair and the corners of the counts'
         ranges, where limits monotone in each count take their extremes); the first row is
-        always the first pair.
+        always the first pair.  ``methods`` keeps only those named.
     """
     a, n1, c, n2 = (np.atleast_1d(x) for x in _arrays(treat_events, treat_n, control_events,
                                                         control_n))
-    z = norm_ppf((1 + confidence_level) / 2)
     level = {"confidence_level": confidence_level}
     rows = {}
     for method in _BY_MEASURE[measure]:
+        if methods is not None and method not in methods:
+            continue
         if method in ("woolf", "katz", "wald"):
-            rows[method] = _wald(measure, a, n1, c, n2, z)
+            rows[method] = _wald(measure, a, n1, c, n2, confidence_level)
         elif method in ("conditional", "mid_p"):
             take = _spread_rows(a, c, exact_limit or a.size)
             rows[method] = conditional_odds_ratio(a[take], n1[take], c[take], n2[take],

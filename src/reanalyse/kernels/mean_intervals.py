@@ -30,9 +30,10 @@ from __future__ import annotations
 import numpy as np
 
 from reanalyse.kernels.distributions import norm_ppf, t_ppf
-from reanalyse.kernels.effect_sizes import mean_difference, standardised_mean_difference
+from reanalyse.kernels.effect_sizes import hedges_correction, mean_difference, \
+    standardised_mean_difference
 
-__all__ = ["MD_METHODS", "SMD_METHODS", "md_intervals", "smd_intervals"]
+__all__ = ["MD_METHODS", "SMD_METHODS", "md_intervals", "smd_intervals", "welch_df"]
 
 #: Interval methods of a mean difference, in the order tried, with their labels.
 MD_METHODS = {"pooled_t": "pooled-variance t", "welch_t": "Welch t",
@@ -45,6 +46,18 @@ SMD_METHODS = {"hedges_ls": "Hedges' g, variance LS",
                "cohen_d": "Cohen's d"}
 
 
+def welch_df(v1, v2, n1, n2):
+    """Satterthwaite's degrees of freedom from the arms' squared standard errors ``v1, v2``.
+
+    Written with the weights ``w = v / (v1 + v2)``: ``1 / (w1**2 / (n1 - 1) + w2**2 / (n2 - 1))``,
+    the same number as ``(v1 + v2)**2 / (v1**2 / (n1 - 1) + v2**2 / (n2 - 1))`` but free of
+    the scale, so that no square overflows or underflows whatever the SDs' magnitude.
+    """
+    total = np.asarray(v1, dtype=float) + np.asarray(v2, dtype=float)
+    w1, w2 = v1 / total, v2 / total
+    return 1 / (w1**2 / (n1 - 1) + w2**2 / (n2 - 1))
+
+
 def md_intervals(treat_mean, treat_sd, treat_n, control_mean, control_sd, control_n, *,
                  confidence_level: float = 0.95) -> dict:
     """Every :data:`MD_METHODS` interval: ``{name: (estimate, low, high)}`` of arrays."""
@@ -55,24 +68,30 @@ def md_intervals(treat_mean, treat_sd, treat_n, control_mean, control_sd, contro
     df = n1 + n2 - 2
     pooled = ((n1 - 1) * s1**2 + (n2 - 1) * s2**2) / df
     v1, v2 = s1**2 / n1, s2**2 / n2
-    welch_df = (v1 + v2) ** 2 / (v1**2 / (n1 - 1) + v2**2 / (n2 - 1))
     halves = {"pooled_t": t_ppf(level, df) * np.sqrt(pooled * (1 / n1 + 1 / n2)),
-              "welch_t": t_ppf(level, welch_df) * np.sqrt(v1 + v2),
-              "normal": norm_ppf(level) * np.sqrt(effect.vi)}
+              "welch_t": t_ppf(level, welch_df(v1, v2, n1, n2)) * np.sqrt(v1 + v2),
+              "normal": norm_ppf(level) * effect.se}
     return {name: (effect.yi, effect.yi - half, effect.yi + half)
             for name, half in halves.items()}
 
 
 def smd_intervals(treat_mean, treat_sd, treat_n, control_mean, control_sd, control_n, *,
                   confidence_level: float = 0.95) -> dict:
-    """Every :data:`SMD_METHODS` interval: ``{name: (estimate, low, high)}`` of arrays."""
+    """Every :data:`SMD_METHODS` interval: ``{name: (estimate, low, high)}`` of arrays.
+
+    Cohen's d is Hedges' g without its correction, d = g / J, with the large-sample variance
+    1/n1 + 1/n2 + d**2 / (2 (n1 + n2)) (escalc's ``LS`` form without J); the escalc kernel
+    holds only the corrected g.
+    """
     z = norm_ppf((1 + confidence_level) / 2)
+    arms = (treat_mean, treat_sd, treat_n, control_mean, control_sd, control_n)
     result = {}
-    for name, vtype in (("hedges_ls", "LS"), ("hedges_ls2", "LS2"), ("hedges_ub", "UB"),
-                        ("cohen_d", "LS")):
-        effect = standardised_mean_difference(
-            treat_mean, treat_sd, treat_n, control_mean, control_sd, control_n,
-            vtype=vtype, correct=name != "cohen_d")
-        half = z * np.sqrt(effect.vi)
-        result[name] = (effect.yi, effect.yi - half, effect.yi + half)
+    for name, vtype in (("hedges_ls", "LS"), ("hedges_ls2", "LS2"), ("hedges_ub", "UB")):
+        effect = standardised_mean_difference(*arms, vtype=vtype)
+        low, high = effect.confidence_interval(confidence_level)
+        result[name] = (effect.yi, low, high)
+    n1, n2 = np.asarray(treat_n, dtype=float), np.asarray(control_n, dtype=float)
+    d = result["hedges_ls"][0] / hedges_correction(n1 + n2 - 2)
+    half = z * np.sqrt(1 / n1 + 1 / n2 + d**2 / (2 * (n1 + n2)))
+    result["cohen_d"] = (d, d - half, d + half)
     return result
