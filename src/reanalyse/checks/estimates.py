@@ -154,6 +154,14 @@ class EstimateCheck:
         return (f"the printed {self.printed} fits the numbers only as {way}, and is read "
                 "that way")
 
+    def given(self) -> str:
+        """What the printed numbers give instead: ``the counts give OR 2.67, 95% CI 1.09 to
+        6.52 (Woolf), ...`` (every method's interval at the printed numbers)."""
+        intervals = [f"{_fmt(m.at_printed[1])} to {_fmt(m.at_printed[2])} ({m.label})"
+                     for m in self.methods if all(map(math.isfinite, m.at_printed[1:]))]
+        return (f"the {self.source} give {self.measure} {_fmt(self.methods[0].at_printed[0])}"
+                + (f", {self.level:.0%} CI {', '.join(intervals)}" if intervals else ""))
+
     def failure(self) -> str | None:
         """A clause naming the printed numbers no method rebuilds and what the numbers give
         instead, by which method (None when rebuilt)."""
@@ -163,16 +171,12 @@ class EstimateCheck:
         ci_failed = self.has_ci and not self.ci_methods
         which = ("neither its value nor its CI" if value_failed and ci_failed else
                  "its value" if value_failed else "its CI")
-        given = [f"{_fmt(m.at_printed[1])} to {_fmt(m.at_printed[2])} ({m.label})"
-                 for m in self.methods if all(map(math.isfinite, m.at_printed[1:]))]
-        return (f"the printed {self.printed} is rebuilt by no method ({which}): the "
-                f"{self.source} give {self.measure} {_fmt(self.methods[0].at_printed[0])}"
-                + (f", {self.level:.0%} CI {', '.join(given)}" if given else ""))
+        return f"the printed {self.printed} is rebuilt by no method ({which}): {self.given()}"
 
     def to_dict(self) -> dict:
         """JSON-ready form."""
         data = fields_dict(self)
-        data.update(estimate_methods=list(self.estimate_methods),
+        data.update(estimate_methods=list(self.estimate_methods), given=self.given(),
                     ci_methods=list(self.ci_methods), rebuilt=self.rebuilt, flips=self.flips,
                     note=self.note, failure=self.failure())
         return data

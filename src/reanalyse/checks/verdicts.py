@@ -278,8 +278,8 @@ def decide_verdict(*, claimed: bool, specs: tuple[SpecResult, ...], alpha: float
     if failure is not None and estimate.flips:
         return result(Verdict.DECISION_FLIP,
                       f"The printed {estimate.printed} lies {_SIDES[estimate.printed_side]} "
-                      f"the null, where no CI rebuilt from the printed numbers lies: "
-                      f"{failure}.")
+                      f"the null, where no CI rebuilt from the printed {estimate.source} lies, "
+                      f"by any method: {estimate.given()}.")
     if against or straddle:
         parts = []
         if agree:

@@ -24,6 +24,7 @@ from reanalyse.checks.continuous import ArmBox, hedges_g, k_sample_tests, mean_d
 from reanalyse.kernels.columns import PrintedColumn
 from reanalyse.kernels.granularity import grim_test
 from reanalyse.kernels.grimmer import grimmer_test
+from reanalyse.kernels.pformat import format_p
 from reanalyse.kernels.printed import PrintedNumber, Rounding
 from reanalyse.checks.differences import DIFFERENCE_MEASURES, difference_test
 from reanalyse.checks.estimates import EstimateCheck, check_estimate
@@ -393,8 +394,11 @@ def check_claim(study: Study, claim: Claim, options: CheckOptions = CheckOptions
     notes.extend(sensitivity.model_notes)
     adjustment = _rests_on_adjustment(claim, specs, claimed)
     if adjustment:
+        crude = [spec for spec in specs if spec.role == "context" and spec.computed]
+        low, high = min(s.p_min for s in crude), max(s.p_max for s in crude)
         reason += (" Its significance rests on the adjustment: every unadjusted test rebuilt "
-                   "from the printed summaries says the opposite.")
+                   f"from the printed summaries says the opposite ({format_p_interval(crude[0])}"
+                   f" for {crude[0].label}; p {format_p(low)} to {format_p(high)} over all).")
     return ClaimCheck(claim, result.verdict, reason, alpha, options.rounding, specs,
                       tuple(effects), missing,
                       tuple(impossible), result.matched_spec, sensitivity, tuple(notes),
