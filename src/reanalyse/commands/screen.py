@@ -19,7 +19,7 @@ from pathlib import Path
 __all__ = ["add_arguments", "run", "summary_line"]
 
 _CHECK_NAMES = ("auto", "grim", "percent", "grimmer", "debit", "statistic", "rebuilt_t",
-                "rebuilt_anova", "cutoff", "baseline")
+                "rebuilt_anova", "cutoff", "estimate", "baseline")
 
 
 def add_arguments(parser) -> None:

@@ -19,6 +19,8 @@ check              scalar / table mapper        what it screens
                    rebuilt_anova_map            printed p
 ``cutoff``         cutoff_count / cutoff_map    a count or percentage beyond a cut-off of a
                                                 bounded scale versus n, mean and SD
+``estimate``       estimate_consistency /       a printed OR, RR, RD, MD or SMD and its CI
+                   estimate_map                 versus the counts or means beside it
 =================  ===========================  ==============================================
 
 :func:`baseline_screen` runs Carlisle's screen of baseline tables (per-variable p-intervals,
@@ -33,6 +35,7 @@ from reanalyse.errors import OptionError
 from reanalyse.screens.baseline import BaselineScreen, baseline_screen
 from reanalyse.screens.cutoff import CUTOFF, cutoff_count, cutoff_map
 from reanalyse.screens.debit import DEBIT, debit, debit_map
+from reanalyse.screens.estimate import ESTIMATE, estimate_consistency, estimate_map
 from reanalyse.screens.factory import Check, CheckResult, LostDecimalsWarning, \
     ScreenColumnsError
 from reanalyse.screens.grim import GRIM, grim, grim_map
@@ -49,18 +52,18 @@ __all__ = [
     "LostDecimalsWarning", "grim", "grim_map", "percent_n", "percent_map", "grimmer",
     "grimmer_map", "debit", "debit_map", "statistic_consistency", "statistic_map", "rebuilt_t",
     "rebuilt_t_map", "rebuilt_anova", "rebuilt_anova_map", "cutoff_count", "cutoff_map",
-    "baseline_screen", "BaselineScreen",
+    "estimate_consistency", "estimate_map", "baseline_screen", "BaselineScreen",
     "read_table", "infer_check", "summarise", "flagged_rows", "write_result",
 ]
 
 #: Every check by name.
 CHECKS: dict[str, Check] = {check.name: check for check in (
-    GRIM, PERCENT, GRIMMER, DEBIT, STATISTIC, REBUILT_T, REBUILT_ANOVA, CUTOFF)}
+    GRIM, PERCENT, GRIMMER, DEBIT, STATISTIC, REBUILT_T, REBUILT_ANOVA, CUTOFF, ESTIMATE)}
 
 #: Every check's table mapper by name.
 MAPPERS = {"grim": grim_map, "percent": percent_map, "grimmer": grimmer_map,
            "debit": debit_map, "statistic": statistic_map, "rebuilt_t": rebuilt_t_map,
-           "rebuilt_anova": rebuilt_anova_map, "cutoff": cutoff_map}
+           "rebuilt_anova": rebuilt_anova_map, "cutoff": cutoff_map, "estimate": estimate_map}
 
 
 def screen(table: pd.DataFrame, check: str = "auto", **options):

@@ -34,6 +34,7 @@ FORMATS = ("csv", "json", "html")
 #: DEBIT reads the same columns as GRIMMER and is only run when asked for.
 CHECK_COLUMNS = {
     "baseline": ("trial", "variable", "n", "mean"),
+    "estimate": ("measure", "ci_low", "ci_high", "treat_n", "control_n"),
     "statistic": ("statistic", "value", "p"),
     "rebuilt_t": ("treat_mean", "treat_sd", "treat_n", "control_mean", "control_sd",
                   "control_n", "p"),
