@@ -114,7 +114,7 @@ def _wald_cases():
                 yield pytest.param(measure, record, id=f"{measure}-{a}/{n1}-{c}/{n2}")
 
 
-@pytest.mark.parametrize("measure,escalc", _wald_cases())
+@pytest.mark.parametrize("measure,escalc", list(_wald_cases()))
 def test_wald_family_is_escalc(measure, escalc):
     yi, vi = escalc["value"]
     name = {"OR": "woolf", "RR": "katz", "RD": "wald"}[measure]

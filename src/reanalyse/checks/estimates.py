@@ -26,6 +26,8 @@ corners give each quantity's extremes).  A printed number *fits* a method when i
 rounding interval meets the method's value (or range); the estimate and the CI are judged
 separately, since papers print the sample estimate beside whichever interval they computed.
 
+A risk difference printed in percentage points (``percent: true``) is compared on that scale.
+
 Direction: a printed estimate that fits only as control over treatment (the reciprocal of a
 ratio, the negated difference) is read that way, and :attr:`EstimateCheck.note` says so.
 
@@ -248,10 +250,12 @@ def _fits(name, rows, value, ends, null, ranged) -> MethodFit:
                      tuple(sorted(sides)))
 
 
-def _binary_rows(measure, pairs, level):
+def _binary_rows(estimate, pairs):
     a, c = pairs.pairs()
-    rows = binary_intervals(measure, a, pairs.treat_n, c, pairs.control_n,
-                            confidence_level=level, exact_limit=MAX_EXACT_PAIRS)
+    rows = binary_intervals(estimate.measure, a, pairs.treat_n, c, pairs.control_n,
+                            confidence_level=estimate.level, exact_limit=MAX_EXACT_PAIRS)
+    if estimate.percent:  # a risk difference printed in percentage points
+        rows = {name: tuple(100 * np.asarray(x) for x in row) for name, row in rows.items()}
     return rows, a.size
 
 
@@ -291,7 +295,7 @@ def check_estimate(estimate, outcome_type: str, *, pairs=None, boxes=None,
             or (estimate.value is None and estimate.ci is None):
         return None
     if outcome_type == "binary":
-        rows, count = _binary_rows(estimate.measure, pairs, estimate.level)
+        rows, count = _binary_rows(estimate, pairs)
         ranged = False
     else:
         rows, count = _continuous_rows(estimate.measure, boxes, estimate.level)

@@ -141,6 +141,11 @@ def _listed(items) -> str:
 
 _SIDES = {1: "above", -1: "below", 0: "across"}
 
+#: How many times apart the p implied by a printed CI and every rebuilt test's p must be for
+#: the reason to say so: a Wald interval's p and a score or exact test's p differ by less at
+#: the sample sizes of trials, so a gap this wide says the CI was not made from these numbers.
+CI_P_FOLD = 10.0
+
 
 def _ci_disagreement(reported, judged) -> str:
     """A clause when the p implied by the printed CI and the rebuilt tests' p-intervals do not
@@ -155,17 +160,15 @@ def _ci_disagreement(reported, judged) -> str:
     elif ci.p_min > high:
         fold = ci.p_min / max(high, 1e-300)
     else:
+        fold = 1.0
+    if fold < CI_P_FOLD:  # within what the choice between a Wald and another test explains
         return ""
     return (f"; the printed CI implies {format_p_interval(ci)}, while the rebuilt tests give "
             f"p {format_p(low)} to {format_p(high)} ({_fold(fold)} apart)")
 
 
 def _fold(ratio: float) -> str:
-    if ratio >= 100:
-        return "over a hundredfold"
-    if ratio >= 10:
-        return "over tenfold"
-    return f"{ratio:.1f}-fold"
+    return "over a hundredfold" if ratio >= 100 else "over tenfold"
 
 
 def _names(specs) -> str:
@@ -269,12 +272,13 @@ def decide_verdict(*, claimed: bool, specs: tuple[SpecResult, ...], alpha: float
     agree, against, straddle = ([by_name[name] for name in names] for names in
                                 (partition.agree, partition.against, partition.straddle))
     what = "defensible test" if judged else "rebuilt p"
+    failure = None if estimate is None else estimate.failure()
+    besides = "" if failure is None else f" Besides, {failure}."
     if not agree and not straddle:
         return result(Verdict.DECISION_FLIP,
                       f"The claim is {claim_word} at alpha = {alpha:g}, but no {what} "
                       f"gives that over the rounding of the printed numbers: "
-                      f"{_names(against)}.")
-    failure = None if estimate is None else estimate.failure()
+                      f"{_names(against)}.{besides}")
     if failure is not None and estimate.flips:
         return result(Verdict.DECISION_FLIP,
                       f"The printed {estimate.printed} lies {_SIDES[estimate.printed_side]} "
@@ -297,8 +301,7 @@ def decide_verdict(*, claimed: bool, specs: tuple[SpecResult, ...], alpha: float
             cause = "the rounding of the printed numbers"
         return result(Verdict.FRAGILE,
                       f"Whether the result is {claim_word} depends on {cause}: "
-                      + "; ".join(parts) + "."
-                      + ("" if failure is None else f" Besides, {failure}."))
+                      + "; ".join(parts) + "." + besides)
     if fragile_reasons:
         return result(Verdict.FRAGILE, "Every rebuilt test agrees, but "
                       + "; ".join(fragile_reasons) + ".")

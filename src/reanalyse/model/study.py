@@ -166,13 +166,17 @@ class Outcome:
 
 @dataclass(frozen=True)
 class Estimate:
-    """A printed effect estimate with its confidence interval (``measure`` OR, RR, HR, RD, MD, SMD)."""
+    """A printed effect estimate with its confidence interval (``measure`` OR, RR, HR, RD, MD, SMD).
+
+    ``percent``: a risk difference printed in percentage points (``10.2`` for 0.102).
+    """
 
     measure: str
     value: PrintedNumber | None = None
     ci: tuple[PrintedNumber, PrintedNumber] | None = None
     level: float = 0.95
     adjusted: bool = False
+    percent: bool = False
 
     @property
     def is_ratio(self) -> bool:

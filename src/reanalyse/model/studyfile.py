@@ -41,7 +41,7 @@ STUDY_KEYS = {
     "claim": {"id", "outcome", "text", "reported", "significant", "alternative", "alpha", "arms",
               "population", "source", "compares"},
     "reported": {"test", "statistic", "df", "p", "estimate"},
-    "estimate": {"measure", "value", "ci", "level", "adjusted"},
+    "estimate": {"measure", "value", "ci", "level", "adjusted", "percent"},
 }
 MEASURES = ("OR", "RR", "HR", "IRR", "RD", "MD", "SMD")
 #: Measures rebuilt from each outcome type's per-arm numbers (HR and IRR: any outcome, context
@@ -801,7 +801,12 @@ def _estimate(reader, item, field, line):
     ci = reader.interval(item, "ci", field)
     estimate = Estimate(measure=measure, value=value, ci=ci,
                         level=reader.fraction(item, "level", field, default=0.95),
-                        adjusted=reader.boolean(item, "adjusted", field, default=False))
+                        adjusted=reader.boolean(item, "adjusted", field, default=False),
+                        percent=reader.boolean(item, "percent", field, default=False))
+    if estimate.percent and measure != "RD":
+        reader.fail("only a risk difference is printed in percentage points",
+                    field=_join(field, "percent"), value=item["percent"],
+                    line=item.line_of("percent"), hint="remove 'percent:' or use measure: RD")
     if estimate.is_ratio:
         for name, number in (("value", value), ("ci", ci[0] if ci else None)):
             if number is not None and number.value <= 0:
