@@ -6,7 +6,11 @@ Half the studies have one continuous claim (two arms, means and SDs printed to 1
 half one binary claim (two arms up to ``--max-n`` per arm; a third of them print percentages,
 so counts are reconstructed).  Every spec and rounding box is included; Boschloo's test runs
 under the default policy (only where Fisher's p is above alpha), and the figures say how often
-that was.  Each claim also states a printed statistic and p, so the reported-statistic spec runs.
+that was.  Each claim also states a printed statistic and p, so the reported-statistic spec runs,
+and an unadjusted estimate with its 95% CI (continuous: the MD with its pooled-t interval;
+binary: the sample OR with Woolf's interval, each to two decimals), so every claim rebuilds
+its printed estimate by every method over the box (``reanalyse.checks.estimates``) and its
+CI's implied p.
 Half the claims are claims of no difference, which get a Bayes factor.
 
 Rates are given in wall-clock time and in the process's CPU time (which other work on the
@@ -27,11 +31,13 @@ import argparse
 import time
 
 import numpy as np
+from scipy import stats
 
 from reanalyse.claims.check import check_study
 from reanalyse.kernels.printed import parse_number, parse_p
 from reanalyse.sensitivity import claim_sensitivity
-from reanalyse.model.study import Arm, BinaryArm, Claim, ContinuousArm, Outcome, Reported, Study
+from reanalyse.model.study import Arm, BinaryArm, Claim, ContinuousArm, Estimate, Outcome, \
+    Reported, Study
 
 
 def _text(value: float, decimals: int) -> str:
@@ -48,8 +54,13 @@ def continuous_study(rng, index: int) -> Study:
             "control": ContinuousArm(int(n2), parse_number(_text(mean2, decimals)),
                                      parse_number(_text(sd2, decimals)))}
     t = (mean1 - mean2) / np.sqrt(sd1**2 / n1 + sd2**2 / n2)
+    df = n1 + n2 - 2
+    half = stats.t.ppf(0.975, df) * np.sqrt(((n1 - 1) * sd1**2 + (n2 - 1) * sd2**2) / df
+                                            * (1 / n1 + 1 / n2))
+    estimate = _estimate("MD", mean1 - mean2, mean1 - mean2 - half, mean1 - mean2 + half)
     reported = Reported(test="t", statistic=parse_number(_text(t, 2)),
-                        df=(parse_number(str(int(n1 + n2 - 2))),), p=parse_p("< .05"))
+                        df=(parse_number(str(int(df))),), p=parse_p("< .05"),
+                        estimate=estimate)
     return _study(index, "continuous", arms, reported, int(n1), int(n2))
 
 
@@ -61,10 +72,19 @@ def binary_study(rng, index: int, max_n: int) -> Study:
         control = BinaryArm(int(n2), percent=parse_number(_text(100 * e2 / n2, 1)))
     else:
         treat, control = BinaryArm(int(n1), int(e1)), BinaryArm(int(n2), int(e2))
+    a, b, c, d = (x + 0.5 * (min(e1, n1 - e1, e2, n2 - e2) == 0)
+                  for x in (e1, n1 - e1, e2, n2 - e2))
+    log_or, se = np.log(a * d / (b * c)), np.sqrt(1 / a + 1 / b + 1 / c + 1 / d)
+    estimate = _estimate("OR", *np.exp([log_or, log_or - 1.96 * se, log_or + 1.96 * se]))
     reported = Reported(test="chi2", statistic=parse_number("3.84"), df=(parse_number("1"),),
-                        p=parse_p("= .05"))
+                        p=parse_p("= .05"), estimate=estimate)
     return _study(index, "binary", {"treat": treat, "control": control}, reported, int(n1),
                   int(n2))
+
+
+def _estimate(measure: str, value: float, low: float, high: float) -> Estimate:
+    return Estimate(measure, *(parse_number(_text(x, 2)) for x in (value,)),
+                    ci=(parse_number(_text(low, 2)), parse_number(_text(high, 2))))
 
 
 def _study(index, kind, arms, reported, n1, n2) -> Study:
@@ -131,9 +151,11 @@ def main() -> None:
     wall, cpu, results = measure(check_study, binary)
     computed = sum(1 for r in results for s in r.claims[0].specs
                    if s.name == "boschloo_exact" and s.p is not None)
+    rebuilt = sum(1 for r in results if r.claims[0].estimate is not None
+                  and r.claims[0].estimate.rebuilt)
     print(f"binary:     {rates(len(binary), wall, cpu)} (target >= 100); n per arm "
           f"10-{args.max_n}, Boschloo computed for {computed} claims, bounded by Fisher's p for "
-          f"the rest")
+          f"the rest; printed OR rebuilt for {rebuilt}")
 
     continuous, binary = batch(args.seed + 2, args.studies, args.max_n)
     for kind, studies in (("continuous", continuous), ("binary", binary)):

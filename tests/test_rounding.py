@@ -27,6 +27,13 @@ def ci_p_range(low_ends, high_ends):
     return math.erfc(max(z) / math.sqrt(2)), math.erfc(min(z) / math.sqrt(2))
 
 
+def estimate_p_range(values, low_ends, high_ends):
+    # the printed estimate with the CI's width: z = 2 z_975 ln(v) / (ln hi - ln lo)
+    z = [abs(2 * Z_975 * math.log(v) / (math.log(hi) - math.log(lo)))
+         for v in values for lo in low_ends for hi in high_ends]
+    return math.erfc(max(z) / math.sqrt(2)), math.erfc(min(z) / math.sqrt(2))
+
+
 def spec(result, claim_id, name):
     claim = next(c for c in result.claims if c.claim.id == claim_id)
     return claim.spec(name)
@@ -53,19 +60,23 @@ def test_printed_statistic_is_read_under_the_chosen_rounding(checks):
 
 
 def test_printed_ci_is_read_under_the_chosen_rounding(checks):
-    # OR 95% CI 0.2 to 0.94: to the nearest the ends are [0.15, 0.25] and [0.935, 0.945];
-    # truncated [0.2, 0.3) and [0.94, 0.95).  Truncated, the largest |z| is at (0.3, 0.94):
-    # 1.96 * (ln 0.3 + ln 0.94) / (ln 0.94 - ln 0.3) = 1.96 * -1.2658 / 1.1421 = -2.1723,
-    # p = 0.0298; the smallest at (0.2, 0.95): 1.96 * -1.6607 / 1.5581 = -2.0890, p = 0.0367.
+    # OR 0.5, 95% CI 0.2 to 0.94: to the nearest the ends are [0.15, 0.25] and [0.935, 0.945];
+    # truncated [0.2, 0.3) and [0.94, 0.95).  Truncated, from the CI's centre the largest |z| is
+    # at (0.3, 0.94): 1.96 * (ln 0.3 + ln 0.94) / (ln 0.94 - ln 0.3) = 1.96 * -1.2658 / 1.1421
+    # = -2.1723, p = 0.0298; the smallest at (0.2, 0.95): 1.96 * -1.6607 / 1.5581 = -2.0890,
+    # p = 0.0367.  The spec's range also spans the printed 0.5 (nearest [0.45, 0.55], truncated
+    # [0.5, 0.6)) with the CI's width, and its significance is the centre's.
     nearest = spec(checks["nearest"], "adjusted-odds", "ci_to_p")
     truncated = spec(checks["truncate"], "adjusted-odds", "ci_to_p")
-    assert (nearest.p_min, nearest.p_max) == pytest.approx(
-        ci_p_range((0.15, 0.25), (0.935, 0.945)), rel=1e-9)
-    assert (truncated.p_min, truncated.p_max) == pytest.approx(
-        ci_p_range((0.2, 0.3), (0.94, 0.95)), rel=1e-9)
-    assert (truncated.p_min, truncated.p_max) == pytest.approx((0.0298, 0.0367), abs=1e-4)
-    assert "0.0298 to 0.0367" in next(c.reason for c in checks["truncate"].claims
-                                      if c.claim.id == "adjusted-odds")
+    for found, value, low, high in ((nearest, (0.45, 0.55), (0.15, 0.25), (0.935, 0.945)),
+                                    (truncated, (0.5, 0.6), (0.2, 0.3), (0.94, 0.95))):
+        centre = ci_p_range(low, high)
+        printed = estimate_p_range(value, low, high)
+        assert (found.p_min, found.p_max) == pytest.approx(
+            (min(centre[0], printed[0]), max(centre[1], printed[1])), rel=1e-9)
+        assert found.significant is True  # the centre's p stays below 0.05
+    assert ci_p_range((0.2, 0.3), (0.94, 0.95)) == pytest.approx((0.0298, 0.0367), abs=1e-4)
+    assert "0.0298 to 0.0367 from the interval's centre" in truncated.note
 
 
 def _intervals(payload, path=""):

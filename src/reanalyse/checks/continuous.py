@@ -36,7 +36,8 @@ from reanalyse.kernels.mean_intervals import md_intervals, welch_df
 from reanalyse.checks.results import Effect, SpecResult, decide
 from reanalyse.model import tests
 
-__all__ = ["ArmBox", "two_sample_tests", "k_sample_tests", "mean_difference", "welch_df", "hedges_g"]
+__all__ = ["ArmBox", "two_sample_tests", "k_sample_tests", "mean_difference", "mean_differences",
+           "welch_df", "hedges_g"]
 
 
 @dataclass(frozen=True)
@@ -226,20 +227,32 @@ def _welch_anova(means: np.ndarray, sds: np.ndarray, n: np.ndarray):
     return a / b, (k**2 - 1) / (3 * tmp)
 
 
+def mean_differences(treat: ArmBox, control: ArmBox, *, confidence_level: float = 0.95,
+                     rows: dict | None = None) -> tuple[Effect, Effect]:
+    """The difference in means (treat - control) with its pooled-variance (Student) and its
+    Welch t interval (R's ``t.test`` with and without ``var.equal = TRUE``), from one call of
+    :func:`reanalyse.kernels.mean_intervals.md_intervals` (or from ``rows`` of it whose first
+    row is at the printed numbers)."""
+    if rows is None:
+        rows = md_intervals(treat.mean, treat.sd, treat.n, control.mean, control.sd,
+                            control.n, confidence_level=confidence_level)
+    effects = []
+    for method, label in (("pooled_t", "pooled-variance t interval"),
+                          ("welch_t", "Welch t interval")):
+        diff, low, high = (float(np.ravel(x)[0]) for x in rows[method])
+        effects.append(Effect("MD", diff, low, high, confidence_level, label))
+    return effects[0], effects[1]
+
+
 def mean_difference(treat: ArmBox, control: ArmBox, *, equal_var: bool = True,
                     confidence_level: float = 0.95) -> Effect:
     """Difference in means (treat - control) with the t-based confidence interval.
 
     ``equal_var=True`` gives the pooled-variance interval of Student's test (R's
-    ``t.test(var.equal = TRUE)``); ``False`` the Welch interval
-    (:func:`reanalyse.kernels.mean_intervals.md_intervals`).
+    ``t.test(var.equal = TRUE)``); ``False`` the Welch interval (:func:`mean_differences`).
     """
-    method = "pooled_t" if equal_var else "welch_t"
-    rows = md_intervals(treat.mean, treat.sd, treat.n, control.mean, control.sd, control.n,
-                        confidence_level=confidence_level)
-    diff, low, high = (float(np.ravel(x)[0]) for x in rows[method])
-    return Effect("MD", diff, low, high, confidence_level,
-                  "pooled-variance t interval" if equal_var else "Welch t interval")
+    pooled, welch = mean_differences(treat, control, confidence_level=confidence_level)
+    return pooled if equal_var else welch
 
 
 def hedges_g(treat: ArmBox, control: ArmBox, *, confidence_level: float = 0.95) -> Effect:

@@ -48,7 +48,7 @@ from reanalyse.kernels.mean_intervals import MD_METHODS, SMD_METHODS, md_interva
 from reanalyse.kernels.printed import Rounding
 from reanalyse.checks.results import fields_dict
 
-__all__ = ["MethodFit", "EstimateCheck", "check_estimate", "REBUILT_MEASURES",
+__all__ = ["MethodFit", "EstimateCheck", "check_estimate", "continuous_rows", "REBUILT_MEASURES",
            "CONTEXT_MEASURES", "MAX_EXACT_PAIRS"]
 
 #: Measures rebuilt from summary numbers, by outcome type.
@@ -259,7 +259,9 @@ def _binary_rows(estimate, pairs):
     return rows, a.size
 
 
-def _continuous_rows(measure, boxes, level):
+def continuous_rows(measure: str, boxes, confidence_level: float = 0.95) -> dict:
+    """Every interval method of ``measure`` (MD or SMD) at the printed numbers (row 0) and at
+    each corner of the means' and SDs' rounding box: ``{method: (estimate, low, high)}``."""
     treat, control = boxes
     corners = [(treat.mean, treat.sd, control.mean, control.sd)] + [
         (m1, s1, m2, s2) for m1 in (treat.mean_low, treat.mean_high)
@@ -267,11 +269,12 @@ def _continuous_rows(measure, boxes, level):
         for s2 in (control.sd_low, control.sd_high)]
     m1, s1, m2, s2 = np.array(corners).T
     function = md_intervals if measure == "MD" else smd_intervals
-    return function(m1, s1, treat.n, m2, s2, control.n, confidence_level=level), len(corners)
+    return function(m1, s1, treat.n, m2, s2, control.n, confidence_level=confidence_level)
 
 
 def check_estimate(estimate, outcome_type: str, *, pairs=None, boxes=None,
-                   rounding: Rounding | str = Rounding.NEAREST) -> EstimateCheck | None:
+                   rounding: Rounding | str = Rounding.NEAREST,
+                   rows: dict | None = None) -> EstimateCheck | None:
     """Rebuild a printed unadjusted estimate by every method over the box.
 
     Parameters
@@ -283,6 +286,8 @@ def check_estimate(estimate, outcome_type: str, *, pairs=None, boxes=None,
         The feasible count pairs (binary outcomes).
     boxes : (ArmBox, ArmBox), optional
         Treatment and control rounding boxes (continuous outcomes).
+    rows : dict, optional
+        :func:`continuous_rows` of the estimate's measure and level, when the caller has them.
 
     Returns
     -------
@@ -298,7 +303,9 @@ def check_estimate(estimate, outcome_type: str, *, pairs=None, boxes=None,
         rows, count = _binary_rows(estimate, pairs)
         ranged = False
     else:
-        rows, count = _continuous_rows(estimate.measure, boxes, estimate.level)
+        if rows is None:
+            rows = continuous_rows(estimate.measure, boxes, estimate.level)
+        count = len(next(iter(rows.values()))[0])
         ranged = True
     null = 1.0 if estimate.is_ratio else 0.0
     other = "reciprocal" if estimate.is_ratio else "negated"

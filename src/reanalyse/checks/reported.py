@@ -119,14 +119,14 @@ def _scale(estimate: Estimate):
 
 def _ends(estimate: Estimate, rounding):
     """The printed CI ends first, then every corner of their rounding intervals (a ratio's
-    rounded-down lower end kept above 0)."""
+    lower end kept above 0: an end at or below 0 is replaced by its interval's upper end)."""
     low, high = estimate.ci
     (low_lower, low_upper), (high_lower, high_upper) = low.interval(rounding), \
         high.interval(rounding)
     corners = [(low.value, high.value)] + [(lo, hi) for lo in (low_lower, low_upper)
                                            for hi in (high_lower, high_upper)]
-    if estimate.is_ratio:
-        corners = [(lo if lo > 0 else low.value, hi) for lo, hi in corners]
+    if estimate.is_ratio:  # a printed 0.00 stands for (0, 0.005]: its upper end is used
+        corners = [(lo if lo > 0 else low_upper, hi) for lo, hi in corners]
     return corners
 
 

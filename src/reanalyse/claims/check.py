@@ -19,7 +19,7 @@ import numpy as np
 from reanalyse._version import __version__
 from reanalyse.errors import InputFileError, ReanalyseError, StudyFileError
 from reanalyse.checks.binary import CountPairs, binary_tests, risk_effects
-from reanalyse.checks.continuous import ArmBox, hedges_g, k_sample_tests, mean_difference, \
+from reanalyse.checks.continuous import ArmBox, hedges_g, k_sample_tests, mean_differences, \
     two_sample_tests
 from reanalyse.kernels.columns import PrintedColumn
 from reanalyse.kernels.granularity import grim_test
@@ -27,7 +27,7 @@ from reanalyse.kernels.grimmer import grimmer_test
 from reanalyse.kernels.pformat import format_p
 from reanalyse.kernels.printed import PrintedNumber, Rounding
 from reanalyse.checks.differences import DIFFERENCE_MEASURES, difference_test
-from reanalyse.checks.estimates import EstimateCheck, check_estimate
+from reanalyse.checks.estimates import EstimateCheck, check_estimate, continuous_rows
 from reanalyse.checks.reported import ci_p, statistic_p
 from reanalyse.checks.results import Effect, SpecResult
 from reanalyse.sensitivity import ClaimSensitivity, claim_sensitivity
@@ -240,10 +240,13 @@ def _rebuild(study: Study, context: ClaimContext, options: CheckOptions):
                       + _granularity_impossible(outcome, arm_ids, study, options.rounding))
         if len(boxes) == 2:
             specs = two_sample_tests(*boxes, alternative=claim.alternative, alpha=alpha)
-            effects = (mean_difference(*boxes), mean_difference(*boxes, equal_var=False),
-                       hedges_g(*boxes))
+            printed = claim.reported.estimate
+            rows = None
+            if printed is not None and printed.measure == "MD" and printed.level == 0.95:
+                rows = continuous_rows("MD", boxes)  # row 0 also gives the MD effects
+            effects = (*mean_differences(*boxes, rows=rows), hedges_g(*boxes))
             return specs, effects, impossible, _estimate(claim, "continuous", options,
-                                                         boxes=boxes)
+                                                         boxes=boxes, rows=rows)
         return k_sample_tests(boxes, alpha=alpha), (), impossible, None
     treat, control = summaries
     pairs = CountPairs.from_summaries(treat, control, options.rounding)
@@ -261,12 +264,14 @@ def _rebuild(study: Study, context: ClaimContext, options: CheckOptions):
     return specs, effects, [], _estimate(claim, "binary", options, pairs=pairs)
 
 
-def _estimate(claim: Claim, outcome_type: str, options: CheckOptions, **box):
+def _estimate(claim: Claim, outcome_type: str, options: CheckOptions, rows=None, **box):
     """The printed unadjusted estimate rebuilt over the box (None when there is none)."""
     estimate = claim.reported.estimate
     if estimate is None:
         return None
-    return check_estimate(estimate, outcome_type, rounding=options.rounding, **box)
+    return check_estimate(estimate, outcome_type, rounding=options.rounding,
+                          rows=rows if rows is not None and estimate.measure == "MD" else None,
+                          **box)
 
 
 def _rests_on_adjustment(claim: Claim, specs, claimed: bool | None) -> bool:

@@ -38,13 +38,13 @@ min(treat_n, control_n) + 1, refused above :data:`MAX_CONDITIONAL_CELLS`; O(pair
 from __future__ import annotations
 
 import numpy as np
-from scipy.special import gammaln, logsumexp
+from scipy.special import gammaln
 
 from reanalyse.errors import ReanalyseError
 from reanalyse.kernels.distributions import norm_ppf
 from reanalyse.kernels.effect_sizes import odds_ratio, risk_difference, risk_ratio
 
-__all__ = ["BINARY_METHODS", "binary_intervals", "conditional_odds_ratio", "koopman_ratio", "newcombe_difference",
+__all__ = ["BINARY_METHODS", "binary_intervals", "conditional_intervals", "conditional_odds_ratio", "koopman_ratio", "newcombe_difference",
            "agresti_caffo_difference", "wilson_interval", "MAX_CONDITIONAL_CELLS",
            "BISECTION_STEPS"]
 
@@ -60,8 +60,9 @@ _BY_MEASURE = {"OR": ("woolf", "conditional", "mid_p"), "RR": ("katz", "koopman"
 #: Largest pairs x support grid the conditional OR holds at once (8 MB per temporary).
 MAX_CONDITIONAL_CELLS = 1_000_000
 
-#: Bisection steps on the log scale: the bracket [-64, 64] shrinks below 1e-15.
-BISECTION_STEPS = 80
+#: Bisection steps on the log scale: the bracket [-64, 64] shrinks to about 5e-13, far below
+#: the rounding of any printed ratio.
+BISECTION_STEPS = 48
 _LOG_BRACKET = 64.0
 
 
@@ -73,29 +74,30 @@ def _arrays(*values):
     return np.broadcast_arrays(*(np.asarray(v, dtype=float) for v in values))
 
 
-def _bisect(function, target, increasing, shape):
-    """Solve function(theta) = target for each row on [-64, 64] (log scale), by bisection."""
+def _bisect(function, shape):
+    """The root of an increasing ``function(theta)`` for each row on [-64, 64] (log scale)."""
     low = np.full(shape, -_LOG_BRACKET)
     high = np.full(shape, _LOG_BRACKET)
     for _ in range(BISECTION_STEPS):
         middle = (low + high) / 2
-        above = function(middle) > target
-        if not increasing:
-            above = ~above
+        above = function(middle) > 0
         high = np.where(above, middle, high)
         low = np.where(above, low, middle)
     return (low + high) / 2
 
 
-def conditional_odds_ratio(treat_events, treat_n, control_events, control_n, *,
-                           confidence_level: float = 0.95, mid_p: bool = False):
-    """Conditional maximum-likelihood OR with its exact (or mid-p) interval, per count pair.
+def conditional_intervals(treat_events, treat_n, control_events, control_n, *,
+                          confidence_level: float = 0.95, mid_p: bool = True) -> dict:
+    """Conditional MLE OR with its exact interval and (``mid_p``) its mid-p interval, per pair.
+
+    The five equations of each pair (the estimate; the exact and the mid-p lower and upper
+    limits) are solved together, by one bisection over all of them.
 
     Returns
     -------
-    estimate, low, high : ndarray
-        As R's ``fisher.test(matrix(c(a, b, c, d), 2, byrow = TRUE))$estimate`` and
-        ``$conf.int`` (0 and inf at the ends of the support).
+    dict
+        ``{"conditional": (estimate, low, high)}`` as R's ``fisher.test`` (0 and inf at the
+        ends of the support), and ``"mid_p"`` likewise with the mid-p limits.
     """
     a, n1, c, n2 = _arrays(treat_events, treat_n, control_events, control_n)
     shape = a.shape
@@ -115,38 +117,55 @@ def conditional_odds_ratio(treat_events, treat_n, control_events, control_n, *,
             + gammaln(n2[:, None] + 1) - gammaln(m[:, None] - xs + 1)
             - gammaln(n2[:, None] - m[:, None] + xs + 1))
     base = np.where(valid, base, -np.inf)
-    at = xs == a[:, None]
-    above, below = valid & (xs > a[:, None]), valid & (xs < a[:, None])
+    # one row per equation: kind 0 the mean, 1 an upper tail (increasing in theta), 2 a lower
+    # tail (decreasing: negated); ``half`` weighs P(X = a) (1: exact, 1/2: mid-p)
+    kinds, halves = [0, 1, 2], [1.0, 1.0, 1.0]
+    if mid_p:
+        kinds, halves = kinds + [1, 2], halves + [0.5, 0.5]
+    count = len(kinds)
+    kind = np.repeat(kinds, a.size)[:, None]
+    half = np.repeat(halves, a.size)[:, None]
+    base_s, xs_s = np.tile(base, (count, 1)), np.tile(xs, (count, 1))
+    a_s = np.tile(a, count)[:, None]
+    at, above, below = xs_s == a_s, xs_s > a_s, xs_s < a_s
+    weight = np.where(kind == 0, xs_s, np.where(kind == 1, above + half * at,
+                                                -(below + half * at)))
+    target = np.where(kind[:, 0] == 0, a_s[:, 0], np.where(kind[:, 0] == 1, 1, -1)
+                      * (1 - confidence_level) / 2)
 
-    def distribution(theta):
-        log_w = base + xs * theta[:, None]
-        return np.exp(log_w - logsumexp(log_w, axis=1, keepdims=True))
+    def equation(theta):
+        log_w = base_s + xs_s * theta[:, None]
+        prob = np.exp(log_w - log_w.max(axis=1, keepdims=True))
+        return (prob * weight).sum(axis=1) / prob.sum(axis=1) - target
 
-    def mean(theta):
-        return (distribution(theta) * xs).sum(axis=1)
-
-    half = 0.5 if mid_p else 1.0
-
-    def upper_tail(theta):  # P(X > a) + half P(X = a): increasing in theta
-        prob = distribution(theta)
-        return (prob * above).sum(axis=1) + half * (prob * at).sum(axis=1)
-
-    def lower_tail(theta):  # P(X < a) + half P(X = a): decreasing in theta
-        prob = distribution(theta)
-        return (prob * below).sum(axis=1) + half * (prob * at).sum(axis=1)
-
-    tail = (1 - confidence_level) / 2
+    with np.errstate(over="ignore", invalid="ignore"):
+        roots = np.exp(_bisect(equation, (count * a.size,))).reshape(count, a.size)
     at_low, at_high = a <= lo, a >= hi
-    with np.errstate(over="ignore"):
-        estimate = np.exp(_bisect(mean, a, True, a.shape))
-        low = np.exp(_bisect(upper_tail, tail, True, a.shape))
-        high = np.exp(_bisect(lower_tail, tail, False, a.shape))
-    degenerate = at_low & at_high
-    estimate = np.where(at_low, 0.0, np.where(at_high, np.inf, estimate))
-    low = np.where(at_low, 0.0, low)
-    high = np.where(at_high, np.inf, high)
-    estimate = np.where(degenerate, np.nan, estimate)
-    return tuple(v.reshape(shape) for v in (estimate, low, high))
+    estimate = np.where(at_low & at_high, np.nan,
+                        np.where(at_low, 0.0, np.where(at_high, np.inf, roots[0])))
+    result = {}
+    limits = {"conditional": (roots[1], roots[2])}
+    if mid_p:
+        limits["mid_p"] = (roots[3], roots[4])
+    for name, (low, high) in limits.items():
+        low, high = np.where(at_low, 0.0, low), np.where(at_high, np.inf, high)
+        result[name] = tuple(v.reshape(shape) for v in (estimate, low, high))
+    return result
+
+
+def conditional_odds_ratio(treat_events, treat_n, control_events, control_n, *,
+                           confidence_level: float = 0.95, mid_p: bool = False):
+    """Conditional maximum-likelihood OR with its exact (or mid-p) interval, per count pair.
+
+    Returns
+    -------
+    estimate, low, high : ndarray
+        As R's ``fisher.test(matrix(c(a, b, c, d), 2, byrow = TRUE))$estimate`` and
+        ``$conf.int`` (0 and inf at the ends of the support); with ``mid_p``, the mid-p limits.
+    """
+    found = conditional_intervals(treat_events, treat_n, control_events, control_n,
+                                  confidence_level=confidence_level, mid_p=mid_p)
+    return found["mid_p" if mid_p else "conditional"]
 
 
 def _constrained_control(theta, a, n1, c, n2):
@@ -156,6 +175,19 @@ def _constrained_control(theta, a, n1, c, n2):
     b = theta * (n1 + c) + a + n2
     root = np.sqrt(np.maximum(b**2 - 4 * theta * total * (a + c), 0.0))
     return 2 * (a + c) / (b + root)
+
+
+def _koopman_score(log_theta, a, n1, c, n2):
+    """Koopman's score statistic of H0: p1 = theta p2 (decreasing in theta)."""
+    theta = np.exp(log_theta)
+    q2 = _constrained_control(theta, a, n1, c, n2)
+    q1 = np.minimum(theta * q2, 1.0)
+    variance = q1 * (1 - q1) / n1 + theta**2 * q2 * (1 - q2) / n2
+    numerator = a / n1 - theta * c / n2
+    with np.errstate(divide="ignore", invalid="ignore"):
+        value = numerator / np.sqrt(variance)
+        edge = np.where(numerator == 0, 0.0, np.sign(numerator) * np.inf)
+    return np.where(variance > 0, value, edge)
 
 
 def koopman_ratio(treat_events, treat_n, control_events, control_n, *,
@@ -168,29 +200,19 @@ def koopman_ratio(treat_events, treat_n, control_events, control_n, *,
         The sample RR (a / n1) / (c / n2) and the score limits (0 when a = 0, inf when c = 0).
     """
     a, n1, c, n2 = _arrays(treat_events, treat_n, control_events, control_n)
+    shape, size = a.shape, a.size
     z = norm_ppf((1 + confidence_level) / 2)
-    p1, p2 = a / n1, c / n2
-
-    def score(log_theta):
-        theta = np.exp(log_theta)
-        q2 = _constrained_control(theta, a, n1, c, n2)
-        q1 = np.minimum(theta * q2, 1.0)
-        variance = q1 * (1 - q1) / n1 + theta**2 * q2 * (1 - q2) / n2
-        numerator = p1 - theta * p2
-        with np.errstate(divide="ignore", invalid="ignore"):
-            value = numerator / np.sqrt(variance)
-            edge = np.where(numerator == 0, 0.0, np.sign(numerator) * np.inf)
-        return np.where(variance > 0, value, edge)
-
-    # the score decreases in theta: low solves score = z, high solves score = -z
+    # both limits by one bisection: the lower solves score = z, the upper score = -z, and
+    # target - score increases in theta
+    target = np.concatenate([np.full(size, z), np.full(size, -z)])
+    stacked = [np.tile(v.ravel(), 2) for v in (a, n1, c, n2)]
     with np.errstate(over="ignore"):
-        low = np.exp(_bisect(lambda t: -score(t), -z, True, a.shape))
-        high = np.exp(_bisect(lambda t: -score(t), z, True, a.shape))
-    both_zero = (a == 0) & (c == 0)
+        roots = np.exp(_bisect(lambda t: target - _koopman_score(t, *stacked), (2 * size,)))
+    low, high = roots[:size].reshape(shape), roots[size:].reshape(shape)
     low = np.where(a == 0, 0.0, low)
     high = np.where(c == 0, np.inf, high)
     with np.errstate(divide="ignore", invalid="ignore"):
-        estimate = np.where(both_zero, np.nan, p1 / p2)
+        estimate = np.where((a == 0) & (c == 0), np.nan, (a / n1) / (c / n2))
     return estimate, low, high
 
 
@@ -293,9 +315,11 @@ def binary_intervals(measure: str, treat_events, treat_n, control_events, contro
         if method in ("woolf", "katz", "wald"):
             rows[method] = _wald(measure, a, n1, c, n2, confidence_level)
         elif method in ("conditional", "mid_p"):
-            take = _spread_rows(a, c, exact_limit or a.size)
-            rows[method] = conditional_odds_ratio(a[take], n1[take], c[take], n2[take],
-                                                  mid_p=method == "mid_p", **level)
+            if method not in rows:
+                take = _spread_rows(a, c, exact_limit or a.size)
+                rows.update(conditional_intervals(a[take], n1[take], c[take], n2[take],
+                                                  mid_p=methods is None or "mid_p" in methods,
+                                                  **level))
         elif method == "koopman":
             rows[method] = koopman_ratio(a, n1, c, n2, **level)
         elif method == "newcombe":

@@ -54,9 +54,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import special, stats
+from scipy import special
 
 from reanalyse.errors import OptionError, ReanalyseError
+from reanalyse.kernels.distributions import norm_ppf
 
 __all__ = ["MEASURES", "BINARY_MEASURES", "CONTINUOUS_MEASURES", "ZERO_CELLS", "VTYPES",
            "EffectSizes", "EffectSizeError", "hedges_correction", "mean_difference",
@@ -163,7 +164,7 @@ class EffectSizes:
         for RD the Wald interval; for MD and SMD the normal interval escalc's
         ``summary()`` gives.
         """
-        z = stats.norm.isf((1 - confidence_level) / 2)
+        z = norm_ppf((1 + confidence_level) / 2)
         half = z * np.sqrt(self.vi)
         return self.yi - half, self.yi + half
 
