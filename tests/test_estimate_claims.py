@@ -141,3 +141,12 @@ def test_a_difference_claimed_not_significant_is_reproduced(subgroups):
 def test_two_outcomes_on_the_same_participants_say_the_test_is_conservative(subgroups):
     claim = subgroups["outcomes-differ"]
     assert any("same participants" in note for note in claim.notes)
+
+
+def test_the_report_shows_rests_on_adjustment_beside_the_verdict():
+    from reanalyse.reports.report import bottom_line, verdict_table
+
+    result = check_file(STUDIES / "synthetic-printed-estimates.yaml")
+    table = verdict_table(result)._repr_html_()
+    assert table.count("rests on adjustment") == 1
+    assert bottom_line(result).count("rests on adjustment") == 1

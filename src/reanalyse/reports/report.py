@@ -77,6 +77,8 @@ REPORT_STYLE = BADGE_STYLE + """
 .rea table.rea-table td.num { text-align: right; font-variant-numeric: tabular-nums;
   white-space: nowrap; }
 .rea .rea-muted { color: #57606a; }
+.rea .rea-flag { display: inline-block; margin-left: .3em; padding: 0 .4em; border: 1px solid #9a6700;
+  border-radius: 3px; color: #7d4e00; font-size: .85em; }
 .rea .rea-claim { border-left: 4px solid #d0d7de; padding-left: .8rem; margin: 1.6rem 0 .4rem; }
 .rea .rea-plain { background: #f6f8fa; border-radius: 6px; padding: .7rem .9rem; }
 .rea .rea-changed { color: #8a3800; font-weight: 600; }
@@ -361,7 +363,8 @@ def _verdict_table_html(result, expected: dict | None) -> str:
         verdict = check.verdict.value
         cells = [f"<td><strong>{_e(claim.id)}</strong><br>"
                  f'<span class="rea-muted">{_e(claim.text)}</span></td>',
-                 f"<td>{badge(verdict)}</td>", f"<td>{_e(check.reason)}</td>"]
+                 f"<td>{badge(verdict)}{_adjustment_flag(check)}</td>",
+                 f"<td>{_e(check.reason)}</td>"]
         if expected:
             recorded = expected.get(claim.id)
             if recorded is None:
@@ -373,6 +376,15 @@ def _verdict_table_html(result, expected: dict | None) -> str:
         rows.append("<tr>" + "".join(cells) + "</tr>")
     return _scroll(f'<table class="rea-table rea-verdicts rea-stack"><thead><tr>{head}</tr>'
                    f"</thead><tbody>{''.join(rows)}</tbody></table>")
+
+
+def _adjustment_flag(check) -> str:
+    """A mark beside the verdict when the claim's significance rests on adjustment (every
+    unadjusted test rebuilt from the printed summaries says the opposite)."""
+    if not getattr(check, "rests_on_adjustment", False):
+        return ""
+    return (' <span class="rea-flag" title="every unadjusted test rebuilt from the printed '
+            'summaries disagrees with the adjusted result">rests on adjustment</span>')
 
 
 def verdict_table(result, expected: dict | None = None) -> VerdictTable:
@@ -412,8 +424,8 @@ def bottom_line(result) -> str:
             text += f" {_e(takeaway)}"
         elif owner is not None and owner != check.claim.id:
             text += f" The same cut-off bounds as for {_e(owner)} apply."
-        items.append(f"<li><strong>{_e(check.claim.id)}</strong> {badge(check.verdict.value)} "
-                     f"{text}</li>")
+        items.append(f"<li><strong>{_e(check.claim.id)}</strong> {badge(check.verdict.value)}"
+                     f"{_adjustment_flag(check)} {text}</li>")
     return f'<ul class="rea-bottom-line">{"".join(items)}</ul>'
 
 
