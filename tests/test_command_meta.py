@@ -105,6 +105,9 @@ def test_table_and_csv_formats(capsys):
     assert code == 0
     assert out.startswith("RR (log scale) by DL: 13 studies")
     assert "as a ratio:" in out and "prediction interval:" in out and "Aronson" in out
+    assert "tau2 = 0.3088 (95% CI" in out      # metafor: rma(..., method = "DL") tau^2 0.3088
+    code, out, _ = _run(capsys, META_CSV_DIR / "bcg.csv", "--measure", "OR", "--method", "MH")
+    assert code == 0 and "tau2" not in out and "prediction interval" not in out
     code, out, _ = _run(capsys, META_CSV_DIR / "normand1999.csv", "--measure", "MD",
                         "--format", "csv")
     rows = list(csv.DictReader(io.StringIO(out)))

@@ -224,10 +224,10 @@ def _write_table(result, names, measure, method, out) -> None:
         out.write(f"  as a ratio: {_fmt(ratio['estimate'])}  {level} CI {_fmt(ratio['ci_low'])} "
                   f"to {_fmt(ratio['ci_high'])}\n")
     out.write(f"heterogeneity: Q = {_fmt(result.q)}, df = {result.q_df}, p = "
-              f"{_fmt(result.q_pvalue, 3)}; I2 = {_fmt(result.i2, 3)}%; tau2 = "
-              f"{_fmt(result.tau2)}")
-    if math.isfinite(result.tau2_ci_low):
-        out.write(f" ({level} CI {_fmt(result.tau2_ci_low)} to {_fmt(result.tau2_ci_high)})")
+              f"{_fmt(result.q_pvalue, 3)}; I2 = {_fmt(result.i2, 3)}%")
+    if result.method not in ("FE", "MH", "PETO"):     # common-effect pools assume tau2 = 0
+        out.write(f"; tau2 = {_fmt(result.tau2)} ({level} CI {_fmt(result.tau2_ci_low)} to "
+                  f"{_fmt(result.tau2_ci_high)})")
     out.write("\n")
     if math.isfinite(result.pi_low):
         out.write(f"prediction interval: {_fmt(result.pi_low)} to {_fmt(result.pi_high)}\n")
