@@ -138,6 +138,8 @@ def _read(path: Path, measure: str, method: str, hksj: bool):
                        "check the printed SDs (an SE or CI is not an SD)"))
     else:
         for events, n in (("events1", "n1"), ("events2", "n2")):
+            checks.append((events, values[events] < 0, "a count of events cannot be negative",
+                           "give the number of participants with the event"))
             checks.append((events, values[events] > values[n],
                            f"more events than participants ({n})", "events must be <= n"))
     read_rows = _rows_read(problems, len(table))
@@ -259,10 +261,11 @@ def run(args) -> int:
     names, values = _read(args.table, args.measure, args.method, args.hksj)
     try:
         result = _pool(args.table, args.measure, args.method, args, names, values)
-    except ReanalyseError:
+    except InputFileError:
         raise
-    except ValueError as error:
-        raise InputFileError(args.table, str(error), hint="check the table's numbers") from None
+    except (ReanalyseError, ValueError) as error:     # e.g. REML not converging
+        raise InputFileError(args.table, str(error), hint="check the table's numbers, or try "
+                             "another --method") from None
     if args.format == "json":
         json.dump(result_dict(result, names), sys.stdout, indent=2, allow_nan=False)
         sys.stdout.write("\n")
