@@ -255,6 +255,29 @@ for (name in names(precomputed)) {
   pool_all(name, paste0(setup, "; dat <- data.frame(yi = yi, vi = vi)"), "precomputed", NULL)
 }
 
+# A synthetic pool (made up, found by a property test) on which Fisher scoring swings about
+# the REML root: metafor's default fit stops with "did not converge"; halved steps
+# (stepadj = 0.5) settle.
+synthetic_records <- list()
+synthetic <- list(
+  reml_swinging = paste0("yi <- c(-2.1, -2.1, -2.6, -1.2, -1.2, -2.4, 0.1, -1.5, -1.9, -0.6, ",
+                         "-1.2, -2.2); vi <- c(0.81778353, 1.8309048, 0.77583924, 1.00003372, ",
+                         "0.01695421, 1.19129056, 1.42179228, 1.7357924, 1.31380366, ",
+                         "1.7183169, 1.14716554, 0.23351134)")
+)
+for (name in names(synthetic)) {
+  call <- paste0(synthetic[[name]], "; res <- rma(yi, vi, method = \"REML\", control = ",
+                 "list(stepadj = 0.5, threshold = 1e-14, maxiter = 10000)); res")
+  res <- run_r(call)$value
+  default <- try(run_r(paste0(synthetic[[name]], "; rma(yi, vi, method = \"REML\")")),
+                 silent = TRUE)
+  synthetic_records[[length(synthetic_records) + 1]] <- list(
+    case = name, r_call = call, default_fit_fails = inherits(default, "try-error"),
+    yi = I(run_r(paste0(synthetic[[name]], "; yi"))$value),
+    vi = I(run_r(paste0(synthetic[[name]], "; vi"))$value),
+    beta = as.numeric(res$beta), se = res$se, tau2 = res$tau2, I2 = res$I2)
+}
+
 meta <- list(r_version = R.version$version.string,
              packages = list(metafor = as.character(packageVersion("metafor")),
                              metadat = as.character(packageVersion("metadat"))),
@@ -262,5 +285,5 @@ meta <- list(r_version = R.version$version.string,
              zero_cells = list(revman = "escalc(..., drop00 = TRUE)", metafor = "escalc's defaults add = 1/2, to = \"only0\", drop00 = FALSE"),
              number_format = "shortest decimal that reads back to the same double; \"Inf\", \"-Inf\", \"NaN\"; null for NA")
 out <- list(meta = meta, datasets = datasets, escalc = escalc_records, rma = rma_records,
-            rma_mh = mh_records, rma_peto = peto_records)
+            rma_mh = mh_records, rma_peto = peto_records, rma_synthetic = synthetic_records)
 writeLines(to_json(out), "tests/oracles/meta_oracles.json")

@@ -22,7 +22,10 @@ row, with a boolean ``mask`` of the studies each row includes; they return m est
 ``reml``
     Fisher scoring on the restricted likelihood, as metafor: from max(0, Hedges' estimate),
     tau^2 += (y'PPy - tr P) / tr(PP), a step halved while it would go below 0 (0 itself
-    when the step at 0 also points below 0), until the change is below 1e-13 (1 + tau^2).
+    when the step at 0 also points below 0), until the change is below 1e-13 (1 + tau^2);
+    a row not settled in :data:`FISHER_STEPS` steps (scoring can swing about the root, where
+    metafor stops with "did not converge") is finished by ``brentq`` on the score y'PPy - tr P
+    between the last two iterates, or from 0 upwards.
 ``q_profile_interval``
     Viechtbauer's (2007) Q-profile interval (one pool): the tau^2 at which Q(tau^2) equals
     the upper and lower alpha/2 quantiles of chi-square(k - 1); a bound is 0 when Q(0) is
@@ -37,8 +40,8 @@ statsmodels (``statsmodels.stats.meta_analysis``) has DL (``_fit_tau_mm``) and P
 evaluates thousands), to a tolerance that matches metafor to 1e-6, and checked against
 statsmodels in the tests.  REML and the Q-profile interval are not in statsmodels.
 
-Costs: O(m k) per evaluation of Q; DL one evaluation, PM and REML at most
-:data:`MAX_ITERATIONS` each, each CI bound at most a few hundred.
+Costs: O(m k) per evaluation of Q; DL one evaluation, PM at most :data:`MAX_ITERATIONS`,
+REML at most :data:`FISHER_STEPS` and a bracketed search, each CI bound at most a few hundred.
 
 DerSimonian R, Laird N. Control Clin Trials 1986;7:177-188.  Paule RC, Mandel J. J Res Natl
 Bur Stand 1982;87:377-385.  DerSimonian R, Kacker R. Contemp Clin Trials 2007;28:105-114.
@@ -55,10 +58,12 @@ from reanalyse.errors import ReanalyseError
 
 __all__ = ["inverse_variance_weights", "weighted_mean", "generalised_q", "dersimonian_laird",
            "paule_mandel", "reml", "q_profile_interval", "ConvergenceError", "MAX_ITERATIONS",
-           "MAX_DOUBLINGS"]
+           "FISHER_STEPS", "MAX_DOUBLINGS"]
 
-#: Largest number of Fisher-scoring (REML) or Newton (PM) iterations.
+#: Largest number of Newton (PM) iterations.
 MAX_ITERATIONS = 2000
+#: Fisher-scoring steps (REML) before a row that has not settled is solved by bracketing.
+FISHER_STEPS = 200
 #: Largest number of doublings of an upper bracket for tau^2.
 MAX_DOUBLINGS = 2000
 
@@ -150,12 +155,46 @@ def _reml_step(yi, vi, mask, tau2):
         return (np.sum((w * (y - mu[..., None])) ** 2, axis=-1) - trace_p) / trace_pp
 
 
+def _reml_score(yi, vi, tau2: float) -> float:
+    """y'PPy - tr P at ``tau2`` for one pool: twice the restricted log-likelihood's slope."""
+    w = 1.0 / (vi + tau2)
+    total = w.sum()
+    mu = np.dot(w, yi) / total
+    return float(np.sum((w * (yi - mu)) ** 2) - (total - np.dot(w, w) / total))
+
+
+def _reml_root(yi, vi, low: float, high: float) -> float:
+    """The root of the REML score in [low, high] (positive at low, negative at high)."""
+    return optimize.brentq(lambda t: _reml_score(yi, vi, t), low, high, xtol=1e-300,
+                           rtol=1e-14, maxiter=500)
+
+
+def _reml_fallback(yi, vi, previous: float, current: float) -> float:
+    """REML tau^2 of one pool whose Fisher scoring has not settled: the root of the score
+    between two iterates on either side of it, or, failing that, the first sign change of
+    the score from 0 upwards (the upper end doubled at most :data:`MAX_DOUBLINGS` times)."""
+    low, high = sorted((previous, current))
+    if _reml_score(yi, vi, low) > 0 > _reml_score(yi, vi, high):
+        return _reml_root(yi, vi, low, high)
+    if _reml_score(yi, vi, 0.0) <= 0:
+        return 0.0
+    low, high = 0.0, max(current, 1.0)
+    for _ in range(MAX_DOUBLINGS):
+        if _reml_score(yi, vi, high) < 0:
+            return _reml_root(yi, vi, low, high)
+        low, high = high, 2 * high
+    raise ConvergenceError("no root of the REML score was found")
+
+
 def reml(yi, vi, mask):
     """Restricted maximum-likelihood tau^2 per row by Fisher scoring (metafor's algorithm).
 
     metafor halves a step that would cross 0 and so approaches a maximum on the boundary
     geometrically, stopping at a tiny positive tau^2; here, when a step would cross 0 and
-    the step at 0 points below 0 as well, the estimate is that limit, exactly 0.
+    the step at 0 points below 0 as well, the estimate is that limit, exactly 0.  Fisher
+    scoring can also swing about the root without settling (metafor then stops with "did
+    not converge"); a row not settled after :data:`FISHER_STEPS` steps is finished by a
+    bracketed root search of the score (:func:`_reml_fallback`).
     """
     k = mask.sum(axis=-1)
     n = np.maximum(k, 1)
@@ -165,9 +204,10 @@ def reml(yi, vi, mask):
     with np.errstate(divide="ignore", invalid="ignore"):
         start = (np.sum(centred ** 2, axis=-1) - (v.sum(axis=-1) - v.sum(axis=-1) / n)) / (k - 1)
     tau2 = np.where(k > 1, np.maximum(start, 0.0), 0.0)
+    previous = tau2.copy()
     active = k > 1
     at_zero = np.where(active, _reml_step(yi, vi, mask, np.zeros(k.shape)), 0.0)
-    for _ in range(MAX_ITERATIONS):
+    for _ in range(FISHER_STEPS):
         if not active.any():
             return tau2
         step = np.where(active, _reml_step(yi, vi, mask, tau2), 0.0)
@@ -180,9 +220,13 @@ def reml(yi, vi, mask):
                 break
             step = np.where(tau2 + step < 0, step / 2, step)
         step = np.where(tau2 + step < 0, -tau2, step)
+        previous = np.where(active, tau2, previous)
         tau2 = tau2 + step
         active &= ~boundary & (np.abs(step) > 1e-13 * (1.0 + tau2))
-    raise ConvergenceError(f"REML did not converge in {MAX_ITERATIONS} Fisher-scoring steps")
+    for row in np.flatnonzero(active):
+        keep = mask[row]
+        tau2[row] = _reml_fallback(yi[row][keep], vi[row][keep], previous[row], tau2[row])
+    return tau2
 
 
 def q_profile_interval(yi: np.ndarray, vi: np.ndarray, level: float,
