@@ -9,6 +9,7 @@ estimate is 0, so I^2 = 100 tau^2 / (tau^2 + s^2), in percent, is compared to 1e
 """
 
 import math
+import warnings
 
 import numpy as np
 import pytest
@@ -221,3 +222,12 @@ def test_reml_where_fisher_scoring_swings(record):
     result = pool(floats(record["yi"]), floats(record["vi"]), method="REML")
     for ours, theirs in [("estimate", "beta"), ("se", "se"), ("tau2", "tau2"), ("i2", "I2")]:
         _close(getattr(result, ours), record[theirs], ours, record["r_call"])
+
+
+def test_mantel_haenszel_without_control_events_is_undefined_not_an_error():
+    # no control events anywhere: sum(c n1 / N) = 0, so the MH RR and its weights are
+    # undefined (metafor's rma.mh gives NA), with no warning
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        result = pool_mantel_haenszel([2, 1], [10, 10], [0, 0], [10, 12], measure="RR")
+    assert math.isnan(result.estimate) and np.isnan(result.weights).all()

@@ -144,9 +144,10 @@ def pool_mantel_haenszel(treat_events, treat_n, control_events, control_n, *,
     kept = np.isfinite(es.yi)
     w = 1.0 / es.vi[kept]
     q = float(np.dot(w, (es.yi[kept] - estimate) ** 2)) if kept.any() else 0.0
+    # no table carries weight (e.g. no control events for RR): the weights are undefined
+    percent = 100 * weights / weights.sum() if weights.sum() > 0 else np.full(a.shape, np.nan)
     return _result("MH", measure, estimate, se, level,
-                   _heterogeneity_from(q, int(kept.sum())), es.yi, es.vi,
-                   100 * weights / weights.sum(), complete)
+                   _heterogeneity_from(q, int(kept.sum())), es.yi, es.vi, percent, complete)
 
 
 def pool_peto(treat_events, treat_n, control_events, control_n, *, level: float = 0.95,
