@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from reanalyse.claims.check import check_file
+from reanalyse.claims.assess import check_file
 
 STUDIES = Path(__file__).resolve().parent / "studies"
 

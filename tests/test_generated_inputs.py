@@ -20,8 +20,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from reanalyse.claims.check import check_file
-from reanalyse.checks.continuous import welch_df
+from reanalyse.claims.assess import check_file
+from reanalyse.rebuild.continuous import welch_df
 from reanalyse.cli import main
 from reanalyse.errors import InputFileError, ReanalyseError, StudyFileError
 from reanalyse.kernels.columns import read_printed
@@ -407,7 +407,7 @@ def test_pages_saying_why_a_run_failed_carry_no_absolute_path(tmp_path):
 
 def test_socket_folders_of_killed_runs_are_removed(tmp_path):
     import subprocess
-    from reanalyse.runner.kernels import remove_stale_socket_dirs
+    from reanalyse.runner.jupyter import remove_stale_socket_dirs
     gone = _dead_pid()
     stale = tmp_path / f"rea-{gone}-abc123"
     stale.mkdir()

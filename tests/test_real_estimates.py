@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from reanalyse.claims.check import check_file
+from reanalyse.claims.assess import check_file
 
 ROOT = Path(__file__).resolve().parents[1]
 
