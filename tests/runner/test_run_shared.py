@@ -18,7 +18,7 @@ from reanalyse.errors import ReanalyseError
 from reanalyse.runner import RunOptions, run_analyses
 from reanalyse.runner.batch import collect_analyses
 
-FIXTURES = Path(__file__).parent / "fixtures" / "run"
+FIXTURES = Path(__file__).parents[1] / "fixtures" / "run"
 VERDICTS = {"synthetic-clear-difference": {"lower-score": "reproduced"},
             "synthetic-no-difference": {"lower-score": "decision_flip"},
             "synthetic-counts": {"fewer-relapses": "fragile"}}
