@@ -25,7 +25,7 @@ from reanalyse.kernels.printed import PrintedNumberError, Rounding, parse_number
 from reanalyse.model.analysis import load_analysis
 from reanalyse.model.studyfile import load_study
 
-from test_studyfile import GOOD
+from model.test_studyfile import GOOD  # tests/model/, read through pythonpath = tests
 
 STEM = "synthetic-hostile"
 VALID = GOOD.format(stem=STEM)
