@@ -33,7 +33,7 @@ from reanalyse.screens.articles import ReadLimits, _html_text, read_article, scr
 from reanalyse.screens.extract import screen_text
 from reanalyse.screens.tables import read_table
 
-from test_studyfile import GOOD
+from model.test_studyfile import GOOD  # tests/model/, read through pythonpath = tests
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "benchmarks" / "fuzz"))

@@ -10,7 +10,7 @@ import yaml
 
 from reanalyse.claims.assess import check_file
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def _claims(study):

@@ -13,8 +13,8 @@ from reanalyse.model.vocabulary import Verdict
 from reanalyse.reviews import check_review
 from reanalyse.reviews.verdicts import EstimatorFacts, PoolFacts, decide_pool_verdict
 
-ROOT = Path(__file__).resolve().parents[1]
-SYNTHETIC = Path(__file__).parent / "reviews"
+ROOT = Path(__file__).resolve().parents[2]
+SYNTHETIC = Path(__file__).parents[1] / "reviews"
 ALL = {"estimate": True, "ci_low": True, "ci_high": True}
 
 

@@ -10,7 +10,7 @@ import pytest
 
 from reanalyse.claims.assess import check_file
 
-STUDIES = Path(__file__).resolve().parent / "studies"
+STUDIES = Path(__file__).resolve().parents[1] / "studies"
 
 
 @pytest.fixture(scope="module")

@@ -10,7 +10,7 @@ from reanalyse.errors import ReviewFileError
 from reanalyse.model.review import is_review_file, review_analysis
 from reanalyse.model.reviewfile import load_review
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 STUDY = ROOT / "tests" / "fixtures" / "run" / "studies" / "synthetic-clear-difference.yaml"
 
 GOOD = """\

@@ -1,7 +1,7 @@
 """The estimate screen: printed OR/RR/RD/MD/SMD with CIs versus the numbers beside them.
 
 Synthetic rows; the expected intervals are the hand calculations of
-tests/test_kernels_estimates.py (20/50 v 10/50: Woolf 1.09 to 6.52, Katz 1.04 to 3.83;
+tests/kernels/test_estimates.py (20/50 v 10/50: Woolf 1.09 to 6.52, Katz 1.04 to 3.83;
 10.0 (3.0) v 8.5 (2.8), n = 50: pooled t 0.348 to 2.65)."""
 
 import subprocess

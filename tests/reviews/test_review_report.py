@@ -12,8 +12,8 @@ import pytest
 from reanalyse.reviews import check_review
 from reanalyse.runner import RunOptions, run_analyses
 
-ROOT = Path(__file__).resolve().parents[1]
-TESTS = Path(__file__).parent
+ROOT = Path(__file__).resolve().parents[2]
+TESTS = Path(__file__).parents[1]
 REVIEW = "synthetic-rests-on-impossible"
 
 

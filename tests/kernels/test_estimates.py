@@ -13,7 +13,7 @@ from reanalyse.kernels.binary_intervals import agresti_caffo_difference, binary_
     conditional_odds_ratio, koopman_ratio, newcombe_difference
 from reanalyse.kernels.mean_intervals import md_intervals, smd_intervals
 
-ORACLES = Path(__file__).resolve().parent / "oracles" / "r_estimate_oracles.json"
+ORACLES = Path(__file__).resolve().parents[1] / "oracles" / "r_estimate_oracles.json"
 
 
 def _floats(row):
