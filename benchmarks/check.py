@@ -9,7 +9,7 @@ under the default policy (only where Fisher's p is above alpha), and the figures
 that was.  Each claim also states a printed statistic and p, so the reported-statistic spec runs,
 and an unadjusted estimate with its 95% CI (continuous: the MD with its pooled-t interval;
 binary: the sample OR with Woolf's interval, each to two decimals), so every claim rebuilds
-its printed estimate by every method over the box (``reanalyse.checks.estimates``) and its
+its printed estimate by every method over the box (``reanalyse.rebuild.estimates``) and its
 CI's implied p.
 Half the claims are claims of no difference, which get a Bayes factor.
 
@@ -33,7 +33,7 @@ import time
 import numpy as np
 from scipy import stats
 
-from reanalyse.claims.check import check_study
+from reanalyse.claims.assess import check_study
 from reanalyse.kernels.printed import parse_number, parse_p
 from reanalyse.sensitivity import claim_sensitivity
 from reanalyse.model.study import Arm, BinaryArm, Claim, ContinuousArm, Estimate, Outcome, \

@@ -29,7 +29,7 @@ from unittest import mock
 import numpy as np
 import pandas as pd
 
-from reanalyse.kernels import cutoff_bounds as kernel
+from reanalyse.kernels.cutoff_bounds import bracket, cutoff_sweep, programme
 from reanalyse.screens import cutoff_map
 
 
@@ -77,19 +77,19 @@ def main() -> None:
 
     table = screen_table(args.rows, rng)
     programmes = []
-    original = kernel._programme
+    original = programme._programme
 
     def counted(*a, **k):
         programmes.append(1)
         return original(*a, **k)
 
     start = time.perf_counter()
-    with mock.patch.object(kernel, "_programme", counted):
+    with mock.patch.object(programme, "_programme", counted):
         result = cutoff_map(table)
     cold = time.perf_counter() - start
     statuses = {k: v for k, v in result["status"].value_counts().to_dict().items() if v}
-    seconds = best_of(args.repeat, lambda: (kernel._ARMS.clear(), cutoff_map(table)))
-    cpu = best_of(args.repeat, lambda: (kernel._ARMS.clear(), cutoff_map(table)),
+    seconds = best_of(args.repeat, lambda: (bracket._ARMS.clear(), cutoff_map(table)))
+    cpu = best_of(args.repeat, lambda: (bracket._ARMS.clear(), cutoff_map(table)),
                   time.process_time)
     print(f"cutoff screen: {args.rows} rows (n 10..200, 0..30, two decimals): "
           f"{args.rows / seconds:,.0f} rows/s (CPU time: {args.rows / cpu:,.0f}; "
@@ -102,8 +102,8 @@ def main() -> None:
         mean, sd = f"{scores.mean():.2f}", f"{scores.std(ddof=1):.2f}"
 
         def sweep():
-            kernel._ARMS.clear()
-            kernel.cutoff_sweep(1000, mean, sd, (0, 30))
+            bracket._ARMS.clear()
+            cutoff_sweep(1000, mean, sd, (0, 30))
 
         per_arm.append(best_of(args.repeat, sweep))
         cpu_arm.append(best_of(args.repeat, sweep, time.process_time))

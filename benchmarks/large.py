@@ -7,7 +7,7 @@ Each size runs in a fresh subprocess (so that no cache is warm and the peak resi
 size, ``resource.getrusage(RUSAGE_SELF).ru_maxrss``, is that one check's): a synthetic study
 with a printed percentage (to 0.1 point: about n / 1,000 count pairs, see the table) in one arm and
 events in the other, randomised above analysed (attrition runs), checked by
-``reanalyse.claims.check.check_file`` with every sensitivity analysis read (``to_dict``).
+``reanalyse.claims.assess.check_file`` with every sensitivity analysis read (``to_dict``).
 Printed: wall time of the check (import excluded), peak RSS of the whole process, and the
 process's RSS after importing reanalyse, for scale.
 """
@@ -43,7 +43,7 @@ claims:
 
 CHILD = """
 import json, resource, sys, time
-import reanalyse.claims.check as check
+import reanalyse.claims.assess as check
 base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 start = time.perf_counter()
 result = check.check_file(sys.argv[1])

@@ -30,7 +30,7 @@ from reanalyse.screens import CHECKS as SCREEN_CHECKS
 from reanalyse.screens import baseline_screen, debit_map, grim_map, grimmer_map, percent_map, \
     rebuilt_anova_map, rebuilt_t_map, statistic_map
 from reanalyse.kernels.columns import format_scaled
-from reanalyse.screens.factory import read_fields, resolve_columns
+from reanalyse.screens.base import read_fields, resolve_columns
 
 CARLISLE = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "carlisle-2017" / \
     "baseline.csv"

@@ -20,8 +20,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from reanalyse.claims.check import check_file
-from reanalyse.checks.continuous import welch_df
+from reanalyse.claims.assess import check_file
+from reanalyse.rebuild.continuous import welch_df
 from reanalyse.cli import main
 from reanalyse.errors import InputFileError, ReanalyseError, StudyFileError
 from reanalyse.kernels.columns import read_printed
@@ -33,7 +33,7 @@ from reanalyse.screens.articles import ReadLimits, _html_text, read_article, scr
 from reanalyse.screens.extract import screen_text
 from reanalyse.screens.tables import read_table
 
-from test_studyfile import GOOD
+from model.test_studyfile import GOOD  # tests/model/, read through pythonpath = tests
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "benchmarks" / "fuzz"))
@@ -407,7 +407,7 @@ def test_pages_saying_why_a_run_failed_carry_no_absolute_path(tmp_path):
 
 def test_socket_folders_of_killed_runs_are_removed(tmp_path):
     import subprocess
-    from reanalyse.runner.kernels import remove_stale_socket_dirs
+    from reanalyse.runner.jupyter import remove_stale_socket_dirs
     gone = _dead_pid()
     stale = tmp_path / f"rea-{gone}-abc123"
     stale.mkdir()

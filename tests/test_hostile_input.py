@@ -14,8 +14,8 @@ import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from reanalyse.claims.check import check_file
-from reanalyse.checks.continuous import ArmBox, k_sample_tests
+from reanalyse.claims.assess import check_file
+from reanalyse.rebuild.continuous import ArmBox, k_sample_tests
 from reanalyse.kernels.anova import between_group_ss, farthest_means, largest_ssb_bound
 from reanalyse.cli import main
 from reanalyse.errors import AnalysisFileError, ReanalyseError, StudyFileError
@@ -25,7 +25,7 @@ from reanalyse.kernels.printed import PrintedNumberError, Rounding, parse_number
 from reanalyse.model.analysis import load_analysis
 from reanalyse.model.studyfile import load_study
 
-from test_studyfile import GOOD
+from model.test_studyfile import GOOD  # tests/model/, read through pythonpath = tests
 
 STEM = "synthetic-hostile"
 VALID = GOOD.format(stem=STEM)
@@ -169,7 +169,7 @@ def test_the_tests_stay_finite_where_an_sd_interval_reaches_zero():
     # Welch's df is 38 too); the SDs' lower ends reach 0, so p_min is 0.
     from scipy import stats
 
-    from reanalyse.checks.continuous import ArmBox, two_sample_tests
+    from reanalyse.rebuild.continuous import ArmBox, two_sample_tests
     from reanalyse.kernels.printed import parse_number
     from reanalyse.model.study import ContinuousArm
 

@@ -7,10 +7,10 @@ PACKAGE = Path(__file__).parent.parent / "src" / "reanalyse"
 
 #: Lowest first; a module may import its own layer and the layers before it.
 LAYERS = (
-    ("errors", "io", "_version", "style"),
+    ("errors", "io", "_version", "style", "text"),
     ("kernels",),
     ("model",),
-    ("checks",),
+    ("rebuild",),
     ("sensitivity",),
     ("claims",),
     ("reviews",),
@@ -25,7 +25,7 @@ RANK = {name: rank for rank, names in enumerate(LAYERS) for name in names}
 
 
 def _layer(module: str) -> str:
-    """``reanalyse.checks.binary`` -> ``checks``; ``reanalyse`` -> ``__init__``."""
+    """``reanalyse.rebuild.binary`` -> ``rebuild``; ``reanalyse`` -> ``__init__``."""
     parts = module.split(".")
     return parts[1] if len(parts) > 1 else "__init__"
 

@@ -215,7 +215,7 @@ def analysis_text(rng: random.Random) -> str:
 
 def run_check(path: Path) -> None:
     """``check_file`` on a study file."""
-    from reanalyse.claims.check import check_file
+    from reanalyse.claims.assess import check_file
 
     check_file(path).to_dict()
 
@@ -223,7 +223,7 @@ def run_check(path: Path) -> None:
 def run_analysis(path: Path) -> None:
     """An analysis file loaded as ``reanalyse run`` loads it, and its study checked with its
     options (what the notebook does first)."""
-    from reanalyse.claims.check import check_file
+    from reanalyse.claims.assess import check_file
     from reanalyse.model.analysis import load_analysis
     from reanalyse.reports.paths import project_root
     from reanalyse.runner.batch import _check_inside

@@ -12,7 +12,7 @@ import textwrap
 from dataclasses import dataclass
 from pathlib import Path
 
-from reanalyse.claims.check import ClaimCheck, StudyCheck, check_study
+from reanalyse.claims.assess import ClaimCheck, StudyCheck, check_study
 from reanalyse.errors import OptionError
 from reanalyse.kernels.printed import Rounding
 from reanalyse.model.options import CheckOptions

@@ -22,8 +22,8 @@ import textwrap
 from collections import Counter
 from pathlib import Path
 
-from reanalyse.checks.labels import VERDICT_LABELS, verdict_from_label, verdict_label
-from reanalyse.checks.verdicts import format_p_interval
+from reanalyse.claims.labels import VERDICT_LABELS, verdict_from_label, verdict_label
+from reanalyse.claims.verdicts import format_p_interval
 from reanalyse.io import path_kind
 from reanalyse.errors import InputFileError, ReanalyseError
 
@@ -161,7 +161,7 @@ def summary_line(results, failed: int = 0) -> str:
 
 def run(args) -> int:
     """Check each file; print results; return the exit status."""
-    from reanalyse.claims.check import CheckOptions, check_file
+    from reanalyse.claims.assess import CheckOptions, check_file
 
     try:
         options = CheckOptions(alpha=args.alpha, rounding=args.rounding, boschloo=args.boschloo)

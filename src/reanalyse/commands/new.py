@@ -172,7 +172,7 @@ def run(args) -> int:
     if not args.check:
         print(f"next: review the '# check:' lines, then run reanalyse check {study_path}")
         return 0
-    from reanalyse.claims.check import CheckOptions, check_file
+    from reanalyse.claims.assess import CheckOptions, check_file
     from reanalyse.commands.check import format_table, summary_line, use_colour
 
     result = check_file(study_path, CheckOptions())

@@ -63,7 +63,7 @@ def add_arguments(parser) -> None:
 def format_changes(report) -> str:
     """The changed verdicts as a unified diff: ``-`` recorded, ``+`` now, per analysis (in the
     reader's labels)."""
-    from reanalyse.checks.labels import verdict_label
+    from reanalyse.claims.labels import verdict_label
 
     lines = []
     for run in report.changed:

@@ -24,7 +24,7 @@ equal.  The same SSB extremes serve Welch's ANOVA (weights n_i / s_i**2), whose 
 SSB of the means over a function of the SDs.
 
 :func:`anova_pvalues` is the vectorised kernel (comparisons with 2 or more groups, absent groups
-masked); :func:`reanalyse.checks.continuous.k_sample_tests` reads one comparison through it, and
+masked); :func:`reanalyse.rebuild.continuous.k_sample_tests` reads one comparison through it, and
 the rebuilt-test and baseline screens read tables of them.
 """
 

@@ -3,7 +3,7 @@
 ``scipy.stats.t.sf`` and friends check and broadcast their arguments on every call, which costs
 tens of microseconds; the checks are rebuilt many thousands of times per batch.  These are the
 same functions scipy.stats evaluates underneath (Cephes/Boost via ``scipy.special``), called
-directly.  ``tests/test_distributions.py`` compares them with scipy.stats.
+directly.  ``tests/kernels/test_distributions.py`` compares them with scipy.stats.
 """
 
 from __future__ import annotations

@@ -220,7 +220,7 @@ def representable(n, total, squares):
     * n = 4: for even totals, ``squares - (total / 2)**2`` is a sum of three squares, i.e. not
       of the form 4**a (8 b + 7) (Legendre); odd totals have no further condition.
 
-    These were checked against enumeration of every integer vector (tests/test_screens_*).
+    These were checked against enumeration of every integer vector (tests/screens/test_granularity.py).
     """
     n, total, squares = np.asarray(n), np.asarray(total), np.asarray(squares)
     ok = (squares >= least_squares(n, total)) & ((squares - total) % 2 == 0)

@@ -9,7 +9,7 @@ zero correlation), halved for t, z and r where a one-sided test is declared.  Fo
 is decreasing in |statistic|, so its extremes are at the ends of the |statistic| interval; over
 df printed with decimals, each df is tried at its printed value and both ends of its interval.
 
-Arrays in, arrays out: the claim check (:func:`reanalyse.checks.reported.statistic_p`) reads
+Arrays in, arrays out: the claim check (:func:`reanalyse.rebuild.reported.statistic_p`) reads
 one statistic through it, the statistic screen a table of them.
 """
 

@@ -31,7 +31,7 @@ class CheckOptions:
     defensible : tuple of str or None
         Spec names counted as defensible tests; the others are shown as context.  None: all.
     boschloo : str
-        ``when_needed`` (default), ``always`` or ``never``; see :mod:`reanalyse.checks.binary`.
+        ``when_needed`` (default), ``always`` or ``never``; see :mod:`reanalyse.rebuild.binary`.
     """
 
     alpha: float | None = None

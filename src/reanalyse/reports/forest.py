@@ -18,7 +18,7 @@ import textwrap
 
 from matplotlib.figure import Figure
 
-from reanalyse.checks.labels import verdict_label
+from reanalyse.claims.labels import verdict_label
 from reanalyse.reports.report import VERDICT_COLOURS
 
 __all__ = ["forest_plot", "FIGURE_WIDTH", "FONT_SIZE"]

@@ -3,7 +3,7 @@ bands of possible counts beyond each cut-off of a scale with their witness datas
 
 Each function returns a :class:`matplotlib.figure.Figure` built without pyplot (no global
 state; a notebook displays it with ``display(figure)``).  The numbers drawn come from a
-:class:`~reanalyse.claims.check.ClaimCheck` or, for the significance map, from the 2 x 2
+:class:`~reanalyse.claims.assess.ClaimCheck` or, for the significance map, from the 2 x 2
 kernel the check runs (:func:`reanalyse.kernels.twobytwo.pvalue_window`, one vectorised call a
 test over a window of counts around the printed ones, so its cost does not grow with n; and
 Boschloo's test by bisection on Fisher's p, on which its p is nondecreasing).
@@ -199,7 +199,7 @@ def significance_grid(check, study, options, *, half_width: int = 6) -> Signific
     SignificanceGrid or None
         None when the claim is not a two-arm binary comparison with its counts known.
     """
-    from reanalyse.checks.binary import BOSCHLOO_EXACT_TABLES, CountPairs
+    from reanalyse.rebuild.binary import BOSCHLOO_EXACT_TABLES, CountPairs
     from reanalyse.kernels.exact import boschloo_statistic_pvalue
     from reanalyse.kernels.twobytwo import pvalue_window
 

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import numpy as np
 
-from reanalyse.claims.check import StudyCheck, check_study
+from reanalyse.claims.assess import StudyCheck, check_study
 from reanalyse.kernels.printed import Rounding
 from reanalyse.model.options import CheckOptions
 from reanalyse.model.review import Pool, Review

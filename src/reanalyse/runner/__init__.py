@@ -8,7 +8,7 @@ Modules:
     One analysis in a worker: input checks, papermill, the HTML.
 :mod:`~reanalyse.runner.errors`
     :class:`RunError`: why an analysis did not run, one constructor per kind of failure.
-:mod:`~reanalyse.runner.kernels`, :mod:`~reanalyse.runner.zygote`
+:mod:`~reanalyse.runner.jupyter`, :mod:`~reanalyse.runner.zygote`
     New kernels of this interpreter, forked from a warm process or spawned.
 :mod:`~reanalyse.runner.local`, :mod:`~reanalyse.runner.dask`
     A pool of worker processes on this machine, or a Dask cluster.

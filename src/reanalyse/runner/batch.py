@@ -82,7 +82,7 @@ class RunOptions:
     scheduler : str or None
         A Dask scheduler's address (implies ``executor="dask"``).
     kernel_start : str or None
-        ``fork`` or ``spawn`` (see :mod:`reanalyse.runner.kernels`); None: the platform's
+        ``fork`` or ``spawn`` (see :mod:`reanalyse.runner.jupyter`); None: the platform's
         default.
     allow_outside : bool
         Accept study files and notebooks outside the project (:func:`~reanalyse.reports.paths.project_root`).

@@ -6,7 +6,7 @@ kernel that dies or does not start, a notebook that runs past its timeout all co
 :class:`Outcome` with ``status`` ``bad_input`` or ``failed``, so one analysis cannot stop the
 others.
 
-Each notebook runs in a new kernel (see :mod:`reanalyse.runner.kernels`).  A kernel that
+Each notebook runs in a new kernel (see :mod:`reanalyse.runner.jupyter`).  A kernel that
 fails to start (the start-up races of parallel papermill runs) is started again, up to
 ``Task.start_attempts`` times.  Study data reach the notebook as file paths, never as
 values: papermill's ``-p`` would turn a printed ``8.60`` into ``8.6``.
@@ -40,7 +40,7 @@ def default_kernel_start() -> str:
     return "fork" if sys.platform.startswith("linux") else "spawn"
 
 #: Modules the kernel fork server imports once for all kernels (what the templates import).
-KERNEL_PRELOAD = ("reanalyse.reports.report", "reanalyse.reports.plots", "reanalyse.claims.check",
+KERNEL_PRELOAD = ("reanalyse.reports.report", "reanalyse.reports.plots", "reanalyse.claims.assess",
                   "reanalyse.model.analysis", "reanalyse.model.studyfile",
                   "reanalyse.reviews.check", "reanalyse.reports.review")
 
@@ -97,8 +97,8 @@ class Outcome:
 
 
 #: What a worker imports to run analyses (before forking, a pool imports them once for all).
-WORKER_PRELOAD = ("papermill", "nbconvert", "nbclient", "jupyter_client", "reanalyse.claims.check",
-                  "reanalyse.model.studyfile", "reanalyse.runner.kernels", "reanalyse.runner.outputs")
+WORKER_PRELOAD = ("papermill", "nbconvert", "nbclient", "jupyter_client", "reanalyse.claims.assess",
+                  "reanalyse.model.studyfile", "reanalyse.runner.jupyter", "reanalyse.runner.outputs")
 
 
 def skip_unused_imports() -> None:
@@ -130,7 +130,7 @@ class _Worker:
             self._start_own()
 
     def _start_own(self):
-        from reanalyse.runner.kernels import Zygote
+        from reanalyse.runner.jupyter import Zygote
 
         if self.own is not None:
             self.own.close()
@@ -311,7 +311,7 @@ def _attempt(task: Task, worker: _Worker, deadline: float) -> _Attempt:
     from nbclient.exceptions import CellTimeoutError, DeadKernelError
     from papermill.exceptions import PapermillExecutionError
 
-    from reanalyse.runner.kernels import (KERNEL_NAME, ZygoteError, new_kernel_manager,
+    from reanalyse.runner.jupyter import (KERNEL_NAME, ZygoteError, new_kernel_manager,
                                           stop_kernel)
 
     seen = {"cell": None, "notebook": None}
@@ -372,7 +372,7 @@ def _mark(seen: dict, ename: str, message: str):
 
 def published_result(notebook) -> dict | None:
     """The check result a notebook published (the last output carrying it), or None."""
-    from reanalyse.reports.report import CHECK_MIMETYPE
+    from reanalyse.model.vocabulary import CHECK_MIMETYPE
 
     found = None
     for cell in notebook.cells:

@@ -13,9 +13,9 @@ import io
 import time
 from urllib.parse import quote
 
-from reanalyse.checks.labels import VERDICT_LABELS, verdict_label
+from reanalyse.claims.labels import VERDICT_LABELS, verdict_label
+from reanalyse.reports.markup import BADGE_STYLE, badge, legend
 from reanalyse.reports.paths import project_root, scrub
-from reanalyse.reports.report import BADGE_STYLE, badge, legend
 from reanalyse.io import write_atomic
 from reanalyse.runner.earlier import age
 from reanalyse.runner.outputs import PAGE_STYLE

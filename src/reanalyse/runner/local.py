@@ -68,7 +68,7 @@ def run_local(tasks: list[Task], jobs: int, kernel_start: str):
         return iter(())
     import importlib
 
-    from reanalyse.runner.kernels import Zygote
+    from reanalyse.runner.jupyter import Zygote
 
     zygote = Zygote(KERNEL_PRELOAD) if kernel_start == "fork" else None
     context = _context()

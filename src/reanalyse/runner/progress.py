@@ -15,7 +15,7 @@ def plural(count: int, noun: str, nouns: str | None = None) -> str:
 def verdict_counts(verdicts) -> str:
     """``2 impossible numbers, 1 fragile``: how many claims got each verdict, in the reader's
     labels and the vocabulary's order (a label is a verdict's name, not a noun to pluralise)."""
-    from reanalyse.checks.labels import VERDICT_LABELS
+    from reanalyse.claims.labels import VERDICT_LABELS
 
     counts: dict[str, int] = {}
     for verdict in verdicts:

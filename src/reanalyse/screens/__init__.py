@@ -1,7 +1,7 @@
 """Consistency screens over whole tables: pandas in, pandas out.
 
 Every check is one scalar function and one table mapper made by the same factory
-(:mod:`reanalyse.screens.factory`); printed numbers arrive as text, every check is exact or
+(:mod:`reanalyse.screens.base`); printed numbers arrive as text, every check is exact or
 interval-valued under a named rounding convention, and every row gets a ``status`` and, when
 not consistent, a ``reason``.
 
@@ -36,7 +36,7 @@ from reanalyse.screens.baseline import BaselineScreen, baseline_screen
 from reanalyse.screens.cutoff import CUTOFF, cutoff_count, cutoff_map
 from reanalyse.screens.debit import DEBIT, debit, debit_map
 from reanalyse.screens.estimate import ESTIMATE, estimate_consistency, estimate_map
-from reanalyse.screens.factory import Check, CheckResult, LostDecimalsWarning, \
+from reanalyse.screens.base import Check, CheckResult, LostDecimalsWarning, \
     ScreenColumnsError
 from reanalyse.screens.grim import GRIM, grim, grim_map
 from reanalyse.screens.grimmer import GRIMMER, grimmer, grimmer_map

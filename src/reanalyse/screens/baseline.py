@@ -46,7 +46,7 @@ from scipy import stats
 from reanalyse.errors import OptionError
 from reanalyse.kernels.combine import central_pvalue, stouffer_by_group
 from reanalyse.kernels.printed import Rounding
-from reanalyse.screens.factory import Field, describe_problems, first_by_group, group_layout, \
+from reanalyse.screens.base import Field, describe_problems, first_by_group, group_layout, \
     read_fields, resolve_columns
 from reanalyse.kernels.granularity import percent_counts
 from reanalyse.kernels.anova import anova_pvalues

@@ -24,7 +24,7 @@ import numpy as np
 from reanalyse.kernels.cutoff_bounds import Interval, count_witness, cutoff_bounds
 from reanalyse.kernels.granularity import percent_count_range
 from reanalyse.kernels.printed import PrintedNumber
-from reanalyse.screens.factory import BAD_INPUT, CONSISTENT, IMPOSSIBLE, INCONSISTENT, \
+from reanalyse.screens.base import BAD_INPUT, CONSISTENT, IMPOSSIBLE, INCONSISTENT, \
     UNTESTABLE, Check, CheckResult, Field, table_mapper
 
 __all__ = ["CUTOFF", "cutoff_count", "cutoff_map"]

@@ -16,7 +16,7 @@ from __future__ import annotations
 import numpy as np
 
 from reanalyse.kernels.columns import format_scaled, join_text, to_text
-from reanalyse.screens.factory import Check, CheckResult, Field, status_codes, table_mapper
+from reanalyse.screens.base import Check, CheckResult, Field, status_codes, table_mapper
 from reanalyse.kernels.granularity import interval_bounds, pow10, split_exact, sum_range
 
 __all__ = ["DEBIT", "debit", "debit_map"]

@@ -3,7 +3,7 @@ means and SDs printed beside them, for many rows.
 
 Each row holds a printed ``measure``, ``estimate``, ``ci_low`` and ``ci_high`` with the two
 arms' numbers: events and n (OR, RR, RD) or mean, SD and n (MD, SMD).  The estimate is rebuilt
-by every defensible method over the rounding box (:mod:`reanalyse.checks.estimates`, the claim
+by every defensible method over the rounding box (:mod:`reanalyse.rebuild.estimates`, the claim
 check's rule): ``consistent`` when some method gives the printed value and some gives both
 printed CI ends (as printed or read in the other direction, which ``direction`` says);
 ``inconsistent`` when none does; ``decision_error`` when, besides, the printed CI lies on a
@@ -16,12 +16,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from reanalyse.checks.binary import CountPairs
-from reanalyse.checks.continuous import ArmBox
-from reanalyse.checks.estimates import REBUILT_MEASURES, check_estimate
+from reanalyse.rebuild.binary import CountPairs
+from reanalyse.rebuild.continuous import ArmBox
+from reanalyse.rebuild.estimates import REBUILT_MEASURES, check_estimate
 from reanalyse.kernels.printed import parse_number
 from reanalyse.model.study import Estimate
-from reanalyse.screens.factory import BAD_INPUT, CONSISTENT, DECISION_ERROR, INCONSISTENT, \
+from reanalyse.screens.base import BAD_INPUT, CONSISTENT, DECISION_ERROR, INCONSISTENT, \
     UNTESTABLE, Check, CheckResult, Field, table_mapper
 
 __all__ = ["ESTIMATE", "estimate_consistency", "estimate_map"]
@@ -96,7 +96,7 @@ ESTIMATE = Check(
     name="estimate",
     title="a printed OR, RR, RD, MD or SMD and its CI versus the counts or means beside it",
     reference="every defensible interval method over the rounding box "
-              "(reanalyse.checks.estimates)",
+              "(reanalyse.rebuild.estimates)",
     fields=(
         Field("measure", "label", "OR, RR, RD, MD or SMD (HR, IRR: untestable)",
               labels=_MEASURES),

@@ -16,7 +16,7 @@ from __future__ import annotations
 import numpy as np
 
 from reanalyse.kernels.granularity import grim_sums, grim_test
-from reanalyse.screens.factory import UNTESTABLE, Check, CheckResult, Field, status_codes, \
+from reanalyse.screens.base import UNTESTABLE, Check, CheckResult, Field, status_codes, \
     table_mapper
 
 __all__ = ["GRIM", "grim", "grim_map", "grim_sums"]

@@ -14,7 +14,7 @@ from __future__ import annotations
 import numpy as np
 
 from reanalyse.kernels.grimmer import grimmer_test
-from reanalyse.screens.factory import UNTESTABLE, Check, CheckResult, Field, status_codes, \
+from reanalyse.screens.base import UNTESTABLE, Check, CheckResult, Field, status_codes, \
     table_mapper
 
 __all__ = ["GRIMMER", "grimmer", "grimmer_map"]

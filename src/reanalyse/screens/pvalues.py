@@ -24,7 +24,7 @@ from reanalyse.kernels.columns import PColumn, join_text
 from reanalyse.kernels.pformat import format_p
 from reanalyse.kernels.pvalues import check_p_options, computed_significant, printed_p_decision, \
     printed_p_fits, printed_p_interval
-from reanalyse.screens.factory import CONSISTENT, DECISION_ERROR, INCONSISTENT
+from reanalyse.screens.base import CONSISTENT, DECISION_ERROR, INCONSISTENT
 
 __all__ = ["P_OPTIONS", "compare_printed_p"]
 
@@ -48,7 +48,7 @@ def compare_printed_p(p_min, p_computed, p_max, printed: PColumn, options: dict)
     -------
     status : int8 array
         Codes of ``consistent``, ``inconsistent`` or ``decision_error``
-        (:data:`reanalyse.screens.factory.STATUSES`).
+        (:data:`reanalyse.screens.base.STATUSES`).
     reason : object array
         None where consistent.
     """

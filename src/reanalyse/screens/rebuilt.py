@@ -17,7 +17,7 @@ import numpy as np
 
 from reanalyse.kernels.anova import AnovaBounds, anova_pvalues
 from reanalyse.kernels.columns import PrintedColumn
-from reanalyse.screens.factory import BAD_INPUT, Check, CheckResult, Field, table_mapper
+from reanalyse.screens.base import BAD_INPUT, Check, CheckResult, Field, table_mapper
 from reanalyse.screens.pvalues import P_OPTIONS, compare_printed_p
 
 __all__ = ["REBUILT_T", "REBUILT_ANOVA", "rebuilt_t",

@@ -20,7 +20,7 @@ import numpy as np
 
 from reanalyse.kernels.columns import join_text
 from reanalyse.kernels.statistic_p import df_interval, magnitude_interval, statistic_p_interval
-from reanalyse.screens.factory import BAD_INPUT, CONSISTENT, Check, CheckResult, Field, \
+from reanalyse.screens.base import BAD_INPUT, CONSISTENT, Check, CheckResult, Field, \
     table_mapper
 from reanalyse.screens.pvalues import P_OPTIONS, compare_printed_p
 

@@ -3,7 +3,7 @@
 Tables are read as text so that printed numbers keep their trailing zeros: CSV cells are never
 converted, and an Excel cell holding a number is written out with the decimals of its number
 format (``0.00`` gives ``"5.20"``); numbers in the ``General`` format have lost them, which the
-screen reports with :class:`reanalyse.screens.factory.LostDecimalsWarning`.
+screen reports with :class:`reanalyse.screens.base.LostDecimalsWarning`.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from reanalyse import style
 from reanalyse.errors import InputFileError
 from reanalyse.io import path_kind
 from reanalyse.screens.baseline import BaselineScreen, json_records
-from reanalyse.screens.factory import STATUSES
+from reanalyse.screens.base import STATUSES
 
 __all__ = ["read_table", "infer_check", "summarise", "flagged_rows", "write_result",
            "check_output_path", "write_output", "CHECK_COLUMNS", "FORMATS"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from reanalyse.checks.results import clean, fields_dict
+from reanalyse.rebuild.results import clean, fields_dict
 
 __all__ = ["NotComputed", "clean", "plural", "fmt"]
 

@@ -9,7 +9,7 @@ allows (*similarity*: baseline numbers that were not measured independently, or 
 
 Per-variable p-values: Student's t from each arm's printed n, mean and SD (continuous), and
 Pearson's chi-square from counts (binary), each over the rounding of the printed numbers (via
-:mod:`reanalyse.checks.continuous` and the feasible counts of a printed percentage).  Where the paper
+:mod:`reanalyse.rebuild.continuous` and the feasible counts of a printed percentage).  Where the paper
 prints only a p-value for a baseline variable, its rounding interval is used.  Stouffer's
 combined p increases with every p_i, so its extremes over the rounding are the combination of
 the per-variable lower ends and of the upper ends, with the one rule of
@@ -30,7 +30,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from reanalyse.kernels.combine import central_pvalue, stouffer
-from reanalyse.checks.continuous import ArmBox, two_sample_tests
+from reanalyse.rebuild.continuous import ArmBox, two_sample_tests
 from reanalyse.kernels.printed import PrintedP, Rounding
 from reanalyse.kernels.pformat import format_p
 from reanalyse.sensitivity._common import clean, record_dict

@@ -40,10 +40,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from reanalyse.checks.binary import CountPairs
-from reanalyse.checks.continuous import ArmBox, two_sample_tests
+from reanalyse.rebuild.binary import CountPairs
+from reanalyse.rebuild.continuous import ArmBox, two_sample_tests
 from reanalyse.kernels.printed import Rounding
-from reanalyse.checks.results import SpecResult
+from reanalyse.rebuild.results import SpecResult
 from reanalyse.sensitivity._common import NotComputed, clean, plural
 from reanalyse.sensitivity.allowance import bayes_factor_t, minimal_detectable
 from reanalyse.sensitivity.attrition import attrition_bounds_binary, attrition_bounds_continuous
@@ -414,7 +414,7 @@ def claim_sensitivity(study: Study, claim: Claim, *, alpha: float | None = None,
         the effect a paper's sample-size calculation assumed, pass it here).
     student : SpecResult, optional
         Student's t-test already rebuilt for this claim under the same rounding (as
-        :func:`reanalyse.claims.check.check_claim` has it); the Bayes factor reads t and its rounding
+        :func:`reanalyse.claims.assess.check_claim` has it); the Bayes factor reads t and its rounding
         range from it instead of rebuilding the test.
     context : ClaimContext, optional
         The claim's alpha, arms, outcome and claimed significance as the claim check derived

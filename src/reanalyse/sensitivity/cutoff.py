@@ -9,7 +9,7 @@ count over every dataset of scale scores whose mean and SD print as the printed 
 * with a stated ``cutoff``: a printed count (or every count a printed percentage allows)
   outside the range cannot coexist with the printed mean and SD.  That makes the binary claim
   ``impossible_input`` (:attr:`CutoffAnalysis.impossible_reasons`, rule 1 of
-  :mod:`reanalyse.checks.verdicts`).  A mean and SD that no dataset fits at all is an
+  :mod:`reanalyse.claims.verdicts`).  A mean and SD that no dataset fits at all is an
   impossible input for the binary and the continuous claim alike.
 * with no stated cut-off: every cut-off of the scale is tried (the sweep), and a note names the
   cut-offs at which the printed counts are possible, and what the conventional cut-offs
@@ -39,8 +39,10 @@ from fractions import Fraction
 
 import numpy as np
 
-from reanalyse.checks.binary import feasible_events
+from reanalyse.rebuild.binary import feasible_events
 from reanalyse.kernels import cutoff_bounds as bounds_kernel
+from reanalyse.kernels.cutoff_bounds.bounds import _count_witness
+from reanalyse.kernels.cutoff_bounds.scale import _OutOfWork
 from reanalyse.kernels.cutoff_bounds import CountDifference, CutoffBounds, CutoffSweep, Scale
 from reanalyse.kernels.cutoffs import Cutoff, parse_cutoff
 from reanalyse.kernels.printed import Rounding
@@ -431,9 +433,9 @@ def _fits(bounds: CutoffBounds, counts, programmes) -> bool | None:
     unsettled = False
     for count in inside:
         try:
-            if bounds_kernel._count_witness(bounds, count, programmes) is not None:
+            if _count_witness(bounds, count, programmes) is not None:
                 return True
-        except bounds_kernel._OutOfWork:
+        except _OutOfWork:
             unsettled = True
     return None if unsettled else False
 

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 from scipy import stats
 
-from reanalyse.checks.continuous import ArmBox, mean_difference
+from reanalyse.rebuild.continuous import ArmBox, mean_difference
 from reanalyse.kernels.cutoffs import Cutoff, parse_cutoff
 from reanalyse.kernels.pformat import format_p
 from reanalyse.sensitivity._common import clean, fmt, record_dict

@@ -1,1 +1,0 @@
-"""Rebuild the defensible tests of each claim and decide its verdict."""

@@ -1,0 +1,524 @@
+"""Check every claim of a study: rebuild the defensible tests and give one verdict per claim.
+
+The claim check sits above the rebuilt tests (:mod:`reanalyse.rebuild`) and the sensitivity
+analyses, calls the granularity kernels (GRIM, GRIMMER) the screens call, and combines them: one
+:class:`ClaimCheck` per claim.
+
+>>> from reanalyse.claims.assess import check_file
+>>> result = check_file("data/raisi-dehkordi-2019.yaml")      # doctest: +SKIP
+>>> [(c.claim.id, c.verdict.value) for c in result.claims]     # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field, replace
+
+import numpy as np
+
+from reanalyse._version import __version__
+from reanalyse.errors import InputFileError, ReanalyseError, StudyFileError
+from reanalyse.rebuild.binary import CountPairs, binary_tests, risk_effects
+from reanalyse.rebuild.continuous import ArmBox, hedges_g, k_sample_tests, mean_differences, \
+    two_sample_tests
+from reanalyse.kernels.columns import PrintedColumn
+from reanalyse.kernels.granularity import grim_test
+from reanalyse.kernels.grimmer import grimmer_test
+from reanalyse.kernels.pformat import format_p
+from reanalyse.kernels.printed import PrintedNumber, Rounding
+from reanalyse.rebuild.differences import DIFFERENCE_MEASURES, difference_test
+from reanalyse.rebuild.estimates import EstimateCheck, check_estimate, continuous_rows
+from reanalyse.rebuild.reported import ci_p, statistic_p
+from reanalyse.rebuild.results import Effect, SpecResult
+from reanalyse.sensitivity import ClaimSensitivity, claim_sensitivity
+from reanalyse.model import tests
+from reanalyse.model.options import CheckOptions
+from reanalyse.model.study import Claim, ClaimContext, Outcome, Study
+from reanalyse.model.studyfile import load_study
+from reanalyse.claims.verdicts import Partition, Verdict, decide_verdict, format_p_interval, \
+    partition_specs, single_group_reason
+
+#: Named tests whose printed result is an adjusted model's (see :func:`_rests_on_adjustment`).
+MODELS = ("regression", "ancova", "logistic")
+
+__all__ = ["CheckOptions", "ClaimCheck", "StudyCheck", "check_claim", "check_comparison",
+           "check_study", "check_file"]
+
+
+@dataclass(frozen=True)
+class ClaimCheck:
+    """A claim's verdict, its reason, and everything it was based on."""
+
+    claim: Claim
+    verdict: Verdict
+    reason: str
+    alpha: float
+    rounding: Rounding
+    specs: tuple[SpecResult, ...] = ()
+    effects: tuple[Effect, ...] = ()
+    missing: tuple[str, ...] = ()
+    impossible: tuple[str, ...] = ()
+    matched_spec: str | None = None
+    sensitivity: ClaimSensitivity | None = None
+    notes: tuple[str, ...] = field(default=())
+    partition: Partition = Partition()
+    context: ClaimContext | None = None
+    estimate: EstimateCheck | None = None
+    rests_on_adjustment: bool = False
+
+    def spec(self, name: str) -> SpecResult | None:
+        """The spec called ``name`` (None if it was not rebuilt)."""
+        return next((spec for spec in self.specs if spec.name == name), None)
+
+    def to_dict(self) -> dict:
+        """JSON-ready form (the shape of ``reanalyse check --format json``)."""
+        reported = self.claim.reported
+        return {
+            "id": self.claim.id, "outcome": self.claim.outcome, "text": self.claim.text,
+            "verdict": self.verdict.value, "reason": self.reason,
+            "claimed_significant": self.claim.significant, "alpha": self.alpha,
+            "alternative": self.claim.alternative, "population": self.claim.population,
+            "reported": {"test": reported.test,
+                         "statistic": None if reported.statistic is None
+                         else reported.statistic.text,
+                         "df": [d.text for d in reported.df],
+                         "p": None if reported.p is None else reported.p.text},
+            "matched_spec": self.matched_spec,
+            "rests_on_adjustment": self.rests_on_adjustment,
+            "estimate": None if self.estimate is None else self.estimate.to_dict(),
+            "specs": [spec.to_dict() for spec in self.specs],
+            "effects": [effect.to_dict() for effect in self.effects],
+            "missing": list(self.missing), "impossible": list(self.impossible),
+            "notes": list(self.notes), "partition": self.partition.to_dict(),
+            "sensitivity": None if self.sensitivity is None else self.sensitivity.to_dict(),
+        }
+
+
+@dataclass(frozen=True)
+class StudyCheck:
+    """Every claim of one study, checked."""
+
+    study: Study
+    options: CheckOptions
+    claims: tuple[ClaimCheck, ...]
+
+    def to_dict(self) -> dict:
+        """``{"study": id, "claims": [...], ...}`` as printed by ``check --format json``."""
+        return {"study": self.study.id, "citation": self.study.citation, "doi": self.study.doi,
+                "path": None if self.study.path is None else str(self.study.path),
+                "reanalyse_version": __version__, "options": self.options.to_dict(),
+                "file_remarks": [remark.to_dict() for remark in self.study.remarks],
+                "claims": [claim.to_dict() for claim in self.claims]}
+
+
+def _missing(outcome: Outcome, arm_ids, study: Study) -> tuple[str, ...]:
+    gaps = []
+    for arm_id in arm_ids:
+        names = outcome.arms[arm_id].missing()
+        if names:
+            gaps.append(f"{' and '.join(names)} for {study.arm(arm_id).label}")
+    return tuple(gaps)
+
+
+def _missing_result(claim: Claim, specs) -> tuple[str, ...]:
+    """What the paper would have to print when its test is a model the summaries cannot
+    rebuild (or its estimate is adjusted) and nothing of its own result can be checked: every
+    rebuilt spec is then context, and none is judged."""
+    if any(spec.role != "context" and spec.computed for spec in specs):
+        return ()
+    reported = claim.reported
+    test = tests.lookup(reported.test)
+    estimate = reported.estimate
+    if estimate is not None and estimate.adjusted:
+        what = (f"the confidence interval of the adjusted {estimate.measure} (an adjusted "
+                "estimate cannot be rebuilt from summary numbers)")
+    elif test is not None and not test.rebuildable:
+        what = (f"an estimate with its confidence interval, or the test statistic, of "
+                f"{test.phrase} (which cannot be rebuilt from summary numbers)")
+    else:
+        return ()
+    return (what,)
+
+
+def _sd_impossible(outcome: Outcome, arm_ids, study: Study, rounding: Rounding) -> list[str]:
+    """SDs larger than the scale allows (Bhatia-Davis bound on the variance), the printed
+    numbers read under ``rounding``.
+
+    The SD is the printed one or the one a printed SE or CI implies (with n), and the mean the
+    printed one or a CI's midpoint: a derived number passes the check a printed one would.
+    """
+    scale = outcome.scale
+    if scale is None or scale.min is None or scale.max is None:
+        return []
+    problems = []
+    for arm_id in arm_ids:
+        summary = outcome.arms[arm_id]
+        sds, means = summary.sd_bounds(rounding), summary.mean_bounds(rounding)
+        if sds is None or means is None or summary.n is None or summary.n < 2:
+            continue
+        # (max - m)(m - min) is concave in m, largest at the scale's midpoint: over the mean's
+        # rounding interval, at the point of the interval nearest the midpoint
+        _, mean_low, mean_high = means
+        mean = min(max((scale.min + scale.max) / 2, mean_low), mean_high)
+        mean = min(max(mean, scale.min), scale.max)
+        farthest = (scale.max - mean) * (mean - scale.min)
+        largest_sd = math.sqrt(summary.n / (summary.n - 1) * farthest)
+        if sds[1] > largest_sd:
+            problems.append(f"{_spread_phrase(summary)} for {study.arm(arm_id).label} exceeds "
+                            f"{largest_sd:.3g}, the largest "
+                            + (f"a mean of {summary.mean}" if summary.mean is not None else
+                               f"the mean its CI implies ({means[0]:.3g})")
+                            + f" allows on a {scale.min:g} to {scale.max:g} scale")
+    return problems
+
+
+def _spread_phrase(summary) -> str:
+    """``the SD 2.18``, or the SD a printed SE or CI implies, naming what was printed."""
+    if summary.sd is not None:
+        return f"the SD {summary.sd}"
+    value = summary.sd_bounds(Rounding.NEAREST)[0]
+    if summary.se is not None:
+        return f"the SD {value:.3g} implied by the SE {summary.se} (n = {summary.n})"
+    level = f"{100 * summary.ci_level:g}%"
+    return (f"the SD {value:.3g} implied by the {level} CI [{summary.ci[0]}, {summary.ci[1]}] "
+            f"(n = {summary.n})")
+
+
+def _granularity_impossible(outcome: Outcome, arm_ids, study: Study,
+                            rounding: Rounding) -> list[str]:
+    """Means (GRIM) and SDs (GRIMMER) that no set of whole-number item scores can give.
+
+    Applies only where the study file declares the scale's ``items`` (each participant's score
+    is the sum or mean of that many integer items), and to printed means and SDs: both tests
+    read a number's printed digits, which a mean taken from a CI's midpoint or an SD implied by
+    an SE or a CI does not have (those still meet the scale's bounds, :func:`_sd_impossible`).
+    The arms go to the kernels as one column;
+    a number the integer kernels cannot hold, and an SD GRIMMER leaves undecided, flag nothing.
+    """
+    scale = outcome.scale
+    if scale is None or scale.items is None:
+        return []
+    arms = [(study.arm(arm_id).label, outcome.arms[arm_id]) for arm_id in arm_ids
+            if outcome.arms[arm_id].mean is not None and outcome.arms[arm_id].n is not None]
+    if not arms:
+        return []
+    means = PrintedColumn.of(summary.mean for _, summary in arms)
+    n = np.array([summary.n for _, summary in arms], dtype=np.int64)
+    items = np.full(len(arms), scale.items, dtype=np.int64)
+    grim = grim_test(means, n, items, rounding)
+    grim_fails = means.valid & grim.testable & ~grim.consistent
+    with_sd = [k for k, (_, summary) in enumerate(arms)
+               if means.valid[k] and not grim_fails[k] and summary.sd is not None
+               and summary.n >= 2]
+    sds = PrintedColumn.of(arms[k][1].sd for k in with_sd)
+    take = np.array(with_sd, dtype=np.int64)
+    grimmer = (grimmer_test(means.take(take), sds, n[take], items[take], rounding)
+               if with_sd else None)
+    problems = []
+    for k, (label, summary) in enumerate(arms):
+        if grim_fails[k]:
+            problems.append(f"the mean {summary.mean} for {label} (n = {summary.n}) fails GRIM: "
+                            f"{grim.reason[k]}")
+        elif k in with_sd:
+            row = with_sd.index(k)
+            if sds.valid[row] and sds.value[row] >= 0 and grimmer.decided[row] \
+                    and not grimmer.consistent[row]:
+                problems.append(f"the SD {summary.sd} for {label} (n = {summary.n}) fails "
+                                f"GRIMMER: {grimmer.reason[row]}")
+    return problems
+
+
+def _rebuild(study: Study, context: ClaimContext, options: CheckOptions):
+    """Specs, effects and the printed estimate (:class:`EstimateCheck`, or None) rebuilt from
+    the arms' summaries, and impossibilities found."""
+    claim, outcome, arm_ids, alpha = context.claim, context.outcome, context.arm_ids, \
+        context.alpha
+    summaries = outcome.summaries(arm_ids)
+    if outcome.type == "continuous":
+        boxes = tuple(ArmBox.from_arm(s, options.rounding) for s in summaries)
+        impossible = (_sd_impossible(outcome, arm_ids, study, options.rounding)
+                      + _granularity_impossible(outcome, arm_ids, study, options.rounding))
+        if len(boxes) == 2:
+            specs = two_sample_tests(*boxes, alternative=claim.alternative, alpha=alpha)
+            printed = claim.reported.estimate
+            rows = None
+            if printed is not None and printed.measure == "MD" and printed.level == 0.95:
+                rows = continuous_rows("MD", boxes)  # row 0 also gives the MD effects
+            effects = (*mean_differences(*boxes, rows=rows), hedges_g(*boxes))
+            return specs, effects, impossible, _estimate(claim, "continuous", options,
+                                                         boxes=boxes, rows=rows)
+        return k_sample_tests(boxes, alpha=alpha), (), impossible, None
+    treat, control = summaries
+    pairs = CountPairs.from_summaries(treat, control, options.rounding)
+    impossible = [f"{summary.percent}% of {summary.n} is not a whole number of participants "
+                  f"for {study.arm(arm_id).label}"
+                  for arm_id, summary, options_ in ((arm_ids[0], treat, pairs.treat_events),
+                                                    (arm_ids[1], control, pairs.control_events))
+                  if not options_]
+    if impossible:
+        return (), (), impossible, None
+    specs = binary_tests(pairs, alternative=claim.alternative, alpha=alpha,
+                         boschloo=options.boschloo)
+    effects = risk_effects(pairs.treat_printed, pairs.treat_n, pairs.control_printed,
+                           pairs.control_n)
+    return specs, effects, [], _estimate(claim, "binary", options, pairs=pairs)
+
+
+def _estimate(claim: Claim, outcome_type: str, options: CheckOptions, rows=None, **box):
+    """The printed unadjusted estimate rebuilt over the box (None when there is none)."""
+    estimate = claim.reported.estimate
+    if estimate is None:
+        return None
+    return check_estimate(estimate, outcome_type, rounding=options.rounding,
+                          rows=rows if rows is not None and estimate.measure == "MD" else None,
+                          **box)
+
+
+def _rests_on_adjustment(claim: Claim, specs, claimed: bool | None) -> bool:
+    """Whether the claim's result is adjusted (an adjusted estimate, or a regression, ANCOVA
+    or logistic model) and every unadjusted test rebuilt from the printed summaries
+    disagrees with its claimed significance over the whole rounding box."""
+    reported = claim.reported
+    adjusted = (reported.estimate is not None and reported.estimate.adjusted) or \
+        tests.lookup(reported.test) in tuple(tests.lookup(name) for name in MODELS)
+    unadjusted = [spec for spec in specs if spec.role == "context" and spec.computed]
+    return bool(adjusted and claimed is not None and unadjusted
+                and all(spec.significant is (not claimed) for spec in unadjusted))
+
+
+def _assign_roles(specs, claim: Claim, options: CheckOptions):
+    test = tests.lookup(claim.reported.test)
+    adjusted = claim.reported.estimate is not None and claim.reported.estimate.adjusted
+    if (test is not None and not test.rebuildable) or adjusted:
+        return tuple(replace(spec, role="context") for spec in specs)
+    primary = tests.primary_spec(claim.reported.test)
+    names = [spec.name for spec in specs]
+    if primary not in names:
+        primary = names[0] if names else None  # the design's default test comes first
+    defensible = set(options.defensible) if options.defensible is not None else set(names)
+    return tuple(replace(spec, role="context" if spec.name not in defensible else
+                         "primary" if spec.name == primary else "alternative")
+                 for spec in specs)
+
+
+def _reported_specs(claim: Claim, outcome: Outcome, arm_ids, alpha: float, rounding: Rounding,
+                    notes: list[str]) -> list[SpecResult]:
+    reported = claim.reported
+    specs = []
+    family = tests.family_of(reported.test)
+    if family is None and reported.statistic is not None and reported.test is None:
+        family = "t" if outcome.type == "continuous" and len(arm_ids) == 2 else (
+            "F" if outcome.type == "continuous" else "chi2")
+        notes.append(f"the printed statistic was read as {family} (the study file names no test)")
+    if reported.statistic is not None and family is not None:
+        df = reported.df
+        if not df:
+            df = _default_df(family, outcome, arm_ids)
+            if df:
+                notes.append(f"df for the printed {family} taken from the design: "
+                             + ", ".join(d.text for d in df))
+        try:
+            specs.append(statistic_p(family, reported.statistic, df, rounding=rounding,
+                                     alternative=claim.alternative, alpha=alpha))
+        except ValueError as error:
+            notes.append(f"the printed statistic could not be checked: {error}")
+    if reported.estimate is not None and reported.estimate.ci is not None:
+        specs.append(ci_p(reported.estimate, rounding=rounding, alpha=alpha))
+    if reported.p is not None and reported.p.is_zero:
+        notes.append(f"p printed as {reported.p}: no test gives p = 0; read as p < 0.0005")
+    return specs
+
+
+def _default_df(family: str, outcome: Outcome, arm_ids) -> tuple[PrintedNumber, ...]:
+    ns = [outcome.arms[arm_id].n for arm_id in arm_ids]
+    if family == "chi2" and outcome.type == "binary":
+        return (PrintedNumber("1", 1, 0),)
+    if None in ns:
+        return ()
+    total, k = sum(ns), len(ns)
+    if family == "t" and k == 2:
+        return (PrintedNumber(str(total - 2), total - 2, 0),)
+    if family == "F":
+        return (PrintedNumber(str(k - 1), k - 1, 0), PrintedNumber(str(total - k), total - k, 0))
+    return ()
+
+
+def check_claim(study: Study, claim: Claim, options: CheckOptions = CheckOptions()) -> ClaimCheck:
+    """Rebuild every defensible test for ``claim`` and decide its verdict."""
+    if claim.compares:
+        return check_comparison(study, claim, options)
+    context = study.claim_context(claim, options.alpha)
+    alpha, outcome, arm_ids = context.alpha, context.outcome, context.arm_ids
+    if len(arm_ids) == 1:
+        return ClaimCheck(claim, Verdict.INSUFFICIENT_INFORMATION,
+                          single_group_reason(study.arm(arm_ids[0]).label,
+                                              outcome.arms[arm_ids[0]].n),
+                          alpha, options.rounding,
+                          missing=("a comparison group, or the within-group correlation "
+                                   "(or the SD of the change)",), context=context)
+    # the file's own disagreements about this claim come first: they may be slips
+    notes = [remark.note() for remark in study.remarks
+             if remark.claim == claim.id and remark.kind == "conflict"]
+    missing = _missing(outcome, arm_ids, study)
+    specs, effects, impossible, estimate = (), (), [], None
+    if not missing:
+        specs, effects, impossible, estimate = _rebuild(study, context, options)
+        specs = _assign_roles(specs, claim, options)
+    specs = tuple(specs) + tuple(_reported_specs(claim, outcome, arm_ids, alpha,
+                                                 options.rounding, notes))
+    if not missing:
+        missing = _missing_result(claim, specs)
+    claimed, printed_p = context.claimed, claim.reported.p
+    if context.claimed_from_p:
+        notes.append(f"the claimed significance was read from the printed p ({printed_p})")
+    student = next((spec for spec in specs if spec.name == "student_t"), None)
+    sensitivity = claim_sensitivity(study, claim, rounding=options.rounding, student=student,
+                                    context=context)
+    if claimed is None:
+        return ClaimCheck(claim, Verdict.INSUFFICIENT_INFORMATION,
+                          "The study file does not say whether the paper claims a significant "
+                          "result; add 'significant: true' or 'false' to the claim.", alpha,
+                          options.rounding, specs, tuple(effects), missing, tuple(impossible),
+                          sensitivity=sensitivity, notes=tuple(notes),
+                          partition=partition_specs(specs, None), context=context)
+    if not impossible:
+        impossible = list(sensitivity.impossible_reasons)
+    family = tests.family_of(claim.reported.test) or ("chi2" if outcome.type == "binary"
+                                                      else "t")
+    result = decide_verdict(
+        claimed=claimed, specs=specs, alpha=alpha, rounding=options.rounding,
+        printed_p=printed_p,
+        printed_statistic=claim.reported.statistic,
+        statistic_specs=tests.same_family(family), impossible=tuple(impossible),
+        missing=missing, fragile_reasons=sensitivity.fragile_reasons,
+        squared_specs=tests.squared_specs(family), estimate=estimate)
+    reason = result.reason
+    if estimate is not None and estimate.note is not None:
+        notes.append(estimate.note)
+        reason += f" The printed {estimate.measure} is read as {_direction(estimate)}."
+    notes.extend(sensitivity.model_notes)
+    adjustment = _rests_on_adjustment(claim, specs, claimed)
+    if adjustment:
+        crude = [spec for spec in specs if spec.role == "context" and spec.computed]
+        low, high = min(s.p_min for s in crude), max(s.p_max for s in crude)
+        reason += (" Its significance rests on the adjustment: every unadjusted test rebuilt "
+                   f"from the printed summaries says the opposite ({format_p_interval(crude[0])}"
+                   f" for {crude[0].label}; p {format_p(low)} to {format_p(high)} over all).")
+    return ClaimCheck(claim, result.verdict, reason, alpha, options.rounding, specs,
+                      tuple(effects), missing,
+                      tuple(impossible), result.matched_spec, sensitivity, tuple(notes),
+                      result.partition, context, estimate, adjustment)
+
+
+def _direction(estimate: EstimateCheck) -> str:
+    return ("control over treatment (its reciprocal is what the numbers give)"
+            if estimate.direction == "reciprocal" else
+            "control minus treatment (its negation is what the numbers give)")
+
+
+def _result_box(study: Study, claim: Claim, options: CheckOptions):
+    """``("binary", CountPairs)`` or ``("continuous", (ArmBox, ArmBox))`` for a two-arm claim
+    whose per-arm numbers are printed, else None with what is missing."""
+    context = study.claim_context(claim)
+    outcome, arm_ids = context.outcome, context.arm_ids
+    if len(arm_ids) != 2:
+        return None, (f"two compared arms for {claim.id}",)
+    missing = _missing(outcome, arm_ids, study)
+    if missing:
+        return None, tuple(f"{gap} ({claim.id})" for gap in missing)
+    summaries = outcome.summaries(arm_ids)
+    if outcome.type == "binary":
+        pairs = CountPairs.from_summaries(*summaries, options.rounding)
+        return (("binary", pairs), ()) if pairs.feasible else \
+            (None, (f"a percentage a whole count gives ({claim.id})",))
+    return ("continuous", tuple(ArmBox.from_arm(s, options.rounding) for s in summaries)), ()
+
+
+def check_comparison(study: Study, claim: Claim,
+                     options: CheckOptions = CheckOptions()) -> ClaimCheck:
+    """Judge a claim about the difference between two results (``compares``) by the test of
+    the difference (:mod:`reanalyse.rebuild.differences`), never by the two results' p-values."""
+    context = study.claim_context(claim, options.alpha)
+    alpha, claimed = context.alpha, context.claimed
+    compared = [next(c for c in study.claims if c.id == claim_id) for claim_id in claim.compares]
+    boxes, missing = [], []
+    for other in compared:
+        box, gaps = _result_box(study, other, options)
+        boxes.append(box)
+        missing += gaps
+    printed = [other.reported.estimate for other in compared]
+    measure = next((e.measure for e in printed if e is not None
+                    and e.measure in DIFFERENCE_MEASURES),
+                   "OR" if context.outcome.type == "binary" else "MD")
+    if missing:
+        return ClaimCheck(claim, Verdict.INSUFFICIENT_INFORMATION,
+                          "The difference cannot be tested: the study file lacks "
+                          + ", ".join(missing) + ".", alpha, options.rounding,
+                          missing=tuple(missing), context=context)
+    outcomes = [study.claim_context(other).outcome for other in compared]
+    arms = [study.claim_arms(other) for other in compared]
+    test = difference_test(measure, *boxes, same_participants=outcomes[0].id != outcomes[1].id
+                           and set(arms[0]) == set(arms[1]))
+    spec = test.spec(alpha)
+    effects = tuple(Effect(measure, *effect, method=f"{other.id}, escalc estimate, normal "
+                           "interval") for effect, other in zip(test.effects, compared))
+    effects += (Effect(DIFFERENCE_MEASURES[measure], *test.difference,
+                       method="Altman & Bland"),)
+    shown = (f"the {DIFFERENCE_MEASURES[measure]} {test.difference[0]:#.3g} (95% CI "
+             f"{test.difference[1]:#.3g} to {test.difference[2]:#.3g}), "
+             f"{format_p_interval(spec)}")
+    if claimed is None:
+        verdict, reason = Verdict.INSUFFICIENT_INFORMATION, (
+            "The study file does not say whether the paper claims the difference is "
+            "significant; add 'significant: true' or 'false' to the claim.")
+    elif spec.significant is claimed:
+        verdict = Verdict.REPRODUCED
+        reason = (f"The test of the difference between {' and '.join(claim.compares)} gives "
+                  f"{shown}: {'significant' if claimed else 'not significant'}, as claimed.")
+    elif spec.significant is None:
+        verdict = Verdict.FRAGILE
+        reason = (f"Whether the difference between {' and '.join(claim.compares)} is "
+                  f"significant depends on the rounding of the printed numbers: {shown}.")
+    else:
+        verdict = Verdict.DECISION_FLIP
+        reason = (f"The paper reads the two results as different, but the test of their "
+                  f"difference gives {shown}: an effect that is significant in one and not in "
+                  "the other is not a significant difference." if claimed else
+                  f"The paper reads the two results as alike, but the test of their difference "
+                  f"gives {shown}.")
+    return ClaimCheck(claim, verdict, reason, alpha, options.rounding, (spec,), effects,
+                      matched_spec=spec.name if verdict is Verdict.REPRODUCED else None,
+                      notes=(() if test.note is None else (test.note,)),
+                      partition=partition_specs((spec,), claimed), context=context)
+
+
+def check_study(study: Study, options: CheckOptions = CheckOptions()) -> StudyCheck:
+    """Check every claim of ``study``."""
+    return StudyCheck(study, options, tuple(check_claim(study, claim, options)
+                                            for claim in study.claims))
+
+
+def check_file(path, options: CheckOptions = CheckOptions()) -> StudyCheck:
+    """Load the study file at ``path`` and check every claim.
+
+    Raises
+    ------
+    StudyFileError
+        When the file is not valid, or when a claim's printed numbers ask for more work than
+        the tests are bounded to (too many count pairs): named by the claim's line and field,
+        every such claim at once.
+    """
+    study = load_study(path)
+    checks, problems = [], []
+    for index, claim in enumerate(study.claims):
+        try:
+            checks.append(check_claim(study, claim, options))
+        except InputFileError:
+            raise
+        except ReanalyseError as error:
+            problems.append(StudyFileError(
+                path, str(error), field=f"claims[{index}]", value=claim.id, line=claim.line,
+                hint="give the numbers that settle it (event counts beside percentages)"))
+    if problems:
+        raise StudyFileError.collect(problems)
+    return StudyCheck(study, options, tuple(checks))
