@@ -1,6 +1,6 @@
 """Claims per second of ``check_study`` on a synthetic batch of studies.
 
-Usage: ``python benchmarks/check.py [--studies 10000] [--max-n 200] [--seed 1]``
+Usage: ``python benchmarks/check.py [--studies 10000] [--max-n 200] [--seed 1] [--no-estimates]``
 
 Half the studies have one continuous claim (two arms, means and SDs printed to 1-2 decimals),
 half one binary claim (two arms up to ``--max-n`` per arm; a third of them print percentages,
@@ -44,7 +44,7 @@ def _text(value: float, decimals: int) -> str:
     return f"{value:.{decimals}f}"
 
 
-def continuous_study(rng, index: int) -> Study:
+def continuous_study(rng, index: int, estimates: bool = True) -> Study:
     n1, n2 = rng.integers(8, 200, size=2)
     mean1, sd1, sd2 = rng.uniform(5, 30), rng.uniform(1, 6), rng.uniform(1, 6)
     mean2 = mean1 + rng.normal(0, 2)
@@ -60,11 +60,11 @@ def continuous_study(rng, index: int) -> Study:
     estimate = _estimate("MD", mean1 - mean2, mean1 - mean2 - half, mean1 - mean2 + half)
     reported = Reported(test="t", statistic=parse_number(_text(t, 2)),
                         df=(parse_number(str(int(df))),), p=parse_p("< .05"),
-                        estimate=estimate)
+                        estimate=estimate if estimates else None)
     return _study(index, "continuous", arms, reported, int(n1), int(n2))
 
 
-def binary_study(rng, index: int, max_n: int) -> Study:
+def binary_study(rng, index: int, max_n: int, estimates: bool = True) -> Study:
     n1, n2 = rng.integers(10, max_n + 1, size=2)
     e1, e2 = rng.binomial(n1, rng.uniform(0.1, 0.6)), rng.binomial(n2, rng.uniform(0.1, 0.6))
     if rng.random() < 1 / 3:
@@ -77,7 +77,7 @@ def binary_study(rng, index: int, max_n: int) -> Study:
     log_or, se = np.log(a * d / (b * c)), np.sqrt(1 / a + 1 / b + 1 / c + 1 / d)
     estimate = _estimate("OR", *np.exp([log_or, log_or - 1.96 * se, log_or + 1.96 * se]))
     reported = Reported(test="chi2", statistic=parse_number("3.84"), df=(parse_number("1"),),
-                        p=parse_p("= .05"), estimate=estimate)
+                        p=parse_p("= .05"), estimate=estimate if estimates else None)
     return _study(index, "binary", {"treat": treat, "control": control}, reported, int(n1),
                   int(n2))
 
@@ -115,11 +115,11 @@ def rates(count: int, wall: float, cpu: float) -> str:
             f"(CPU {cpu:6.2f} s = {count / cpu:6.0f}/s)")
 
 
-def batch(seed: int, studies: int, max_n: int) -> tuple[list, list]:
+def batch(seed: int, studies: int, max_n: int, estimates: bool = True) -> tuple[list, list]:
     rng = np.random.default_rng(seed)
     half = studies // 2
-    return ([continuous_study(rng, i) for i in range(half)],
-            [binary_study(rng, i, max_n) for i in range(studies - half)])
+    return ([continuous_study(rng, i, estimates) for i in range(half)],
+            [binary_study(rng, i, max_n, estimates) for i in range(studies - half)])
 
 
 def bayes_factor_seconds(factors) -> float:
@@ -140,8 +140,10 @@ def main() -> None:
     parser.add_argument("--studies", type=int, default=10_000)
     parser.add_argument("--max-n", type=int, default=200)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--no-estimates", action="store_true",
+                        help="claims print no estimate (to see what judging one costs)")
     args = parser.parse_args()
-    continuous, binary = batch(args.seed, args.studies, args.max_n)
+    continuous, binary = batch(args.seed, args.studies, args.max_n, not args.no_estimates)
     check_study(continuous[0]), check_study(binary[0])  # imports and first-call caches
 
     wall, cpu, results = measure(check_study, continuous)
@@ -157,12 +159,12 @@ def main() -> None:
           f"10-{args.max_n}, Boschloo computed for {computed} claims, bounded by Fisher's p for "
           f"the rest; printed OR rebuilt for {rebuilt}")
 
-    continuous, binary = batch(args.seed + 2, args.studies, args.max_n)
+    continuous, binary = batch(args.seed + 2, args.studies, args.max_n, not args.no_estimates)
     for kind, studies in (("continuous", continuous), ("binary", binary)):
         wall, cpu, _ = measure(as_json, studies)
         print(f"{kind + ' as JSON:':19} {rates(len(studies), wall, cpu)}")
 
-    continuous, binary = batch(args.seed + 1, args.studies, args.max_n)
+    continuous, binary = batch(args.seed + 1, args.studies, args.max_n, not args.no_estimates)
     analyses = {}
     for kind, studies in (("continuous", continuous), ("binary", binary)):
         wall, cpu, analyses[kind] = measure(sensitivity, studies)

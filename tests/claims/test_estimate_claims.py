@@ -150,3 +150,31 @@ def test_the_report_shows_rests_on_adjustment_beside_the_verdict():
     table = verdict_table(result)._repr_html_()
     assert table.count("rests on adjustment") == 1
     assert bottom_line(result).count("rests on adjustment") == 1
+
+
+def test_hazard_ratios_are_context_only(tmp_path):
+    # an HR beside counts is not rebuilt (counts hold no follow-up times); its CI's p is checked
+    text = (STUDIES / "synthetic-printed-estimates.yaml").read_text()
+    text = text.replace("id: synthetic-printed-estimates", "id: synthetic-hazard")
+    text = text.replace('{estimate: {measure: OR, value: "3.50", ci: ["1.40", "8.60"]}}',
+                        '{estimate: {measure: HR, value: "0.70", ci: ["0.50", "0.98"]}}')
+    path = tmp_path / "synthetic-hazard.yaml"
+    path.write_text(text)
+    claim = next(c for c in check_file(path).claims if c.claim.id == "or-wrong")
+    assert claim.estimate is None and claim.spec("ci_to_p") is not None
+
+
+def test_the_report_lists_every_method_beside_the_printed_estimate(estimates):
+    from reanalyse.reports.report import estimate_table
+
+    html = estimate_table(estimates["or-wrong"])._repr_html_()
+    assert "Woolf" in html and "conditional MLE, exact" in html and "1.09 to 6.52" in html
+    assert estimate_table(estimates["adjusted-only"]) is None
+
+
+def test_the_report_shows_a_comparison_without_a_significance_map(subgroups, capsys):
+    from reanalyse.reports.report import show_claims
+
+    result = check_file(STUDIES / "synthetic-subgroups.yaml")
+    show_claims(result, result.study)
+    assert "ratio of ORs" in capsys.readouterr().out

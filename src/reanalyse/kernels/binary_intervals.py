@@ -44,8 +44,9 @@ from reanalyse.errors import ReanalyseError
 from reanalyse.kernels.distributions import norm_ppf
 from reanalyse.kernels.effect_sizes import odds_ratio, risk_difference, risk_ratio
 
-__all__ = ["BINARY_METHODS", "binary_intervals", "conditional_intervals", "conditional_odds_ratio", "koopman_ratio", "newcombe_difference",
-           "agresti_caffo_difference", "wilson_interval", "MAX_CONDITIONAL_CELLS",
+__all__ = ["BINARY_METHODS", "binary_intervals", "conditional_intervals", "conditional_odds_ratio",
+           "koopman_ratio", "newcombe_difference", "agresti_caffo_difference", "wilson_interval",
+           "MAX_CONDITIONAL_CELLS", "IntervalTooLargeError",
            "BISECTION_STEPS"]
 
 #: Interval methods per measure, in the order tried (the first is the usual default), with
@@ -57,8 +58,9 @@ BINARY_METHODS = {"woolf": "Woolf", "conditional": "conditional MLE, exact",
 _BY_MEASURE = {"OR": ("woolf", "conditional", "mid_p"), "RR": ("katz", "koopman"),
                "RD": ("wald", "newcombe", "agresti_caffo")}
 
-#: Largest pairs x support grid the conditional OR holds at once (8 MB per temporary).
-MAX_CONDITIONAL_CELLS = 1_000_000
+#: Largest pairs x support grid the conditional OR solves (its five equations stacked: 8 MB
+#: per temporary, about a second): beyond, :class:`IntervalTooLargeError`.
+MAX_CONDITIONAL_CELLS = 200_000
 
 #: Bisection steps on the log scale: the bracket [-64, 64] shrinks to about 5e-13, far below
 #: the rounding of any printed ratio.

@@ -18,6 +18,10 @@ MD    pooled-variance t, Welch t, normal (escalc) intervals
 SMD   Hedges' g with escalc's LS, LS2 and UB variances; Cohen's d
 ====  ==========================================================================================
 
+Arms so large that the conditional intervals would exceed
+:data:`reanalyse.kernels.binary_intervals.MAX_CONDITIONAL_CELLS` are judged by the other
+methods (the conditional ones then differ from Woolf's in the fourth digit at most).
+
 The box: every count pair the printed percentages allow (each pair's estimate and CI judged
 together), or every corner of the means' and SDs' rounding intervals.  Over the corners each
 printed number is compared with the range its method takes (the mean difference is linear in
@@ -42,7 +46,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from reanalyse.kernels.binary_intervals import BINARY_METHODS, binary_intervals
+from reanalyse.kernels.binary_intervals import BINARY_METHODS, IntervalTooLargeError, \
+    binary_intervals
 from reanalyse.kernels.mean_intervals import MD_METHODS, SMD_METHODS, md_intervals, \
     smd_intervals
 from reanalyse.kernels.printed import Rounding
@@ -226,10 +231,18 @@ def _sides(low, high, null) -> np.ndarray:
     return np.where(low > null, 1, np.where(high < null, -1, 0))
 
 
+def _span(values: np.ndarray) -> tuple[float, float]:
+    """(smallest, largest) of the finite-or-infinite values, NaN left out."""
+    low, high = float(values.min()), float(values.max())
+    if math.isnan(low) or math.isnan(high):
+        low, high = float(np.nanmin(values)), float(np.nanmax(values))
+    return low, high
+
+
 def _fits(name, rows, value, ends, null, ranged) -> MethodFit:
     est, low, high = (np.asarray(x, dtype=float) for x in rows)
+    spans = [_span(x) for x in (est, low, high)]
     if ranged:  # continuous corners: each quantity's range over the box
-        spans = [(float(np.nanmin(x)), float(np.nanmax(x))) for x in (est, low, high)]
         estimate_fits = value is not None and spans[0][0] <= value[1] and spans[0][1] >= value[0]
         ci_fits = ends is not None and all(span[0] <= end[1] and span[1] >= end[0]
                                            for span, end in zip(spans[1:], ends))
@@ -241,7 +254,6 @@ def _fits(name, rows, value, ends, null, ranged) -> MethodFit:
         if spans[1][0] <= null <= spans[2][1]:
             sides.add(0)
     else:  # count pairs: each pair's estimate and CI together
-        spans = [(float(np.nanmin(x)), float(np.nanmax(x))) for x in (est, low, high)]
         estimate_fits = value is not None and bool(_meets(est, value).any())
         ci_fits = ends is not None and bool((_meets(low, ends[0]) & _meets(high, ends[1])).any())
         sides = set(int(s) for s in np.unique(_sides(low, high, null)))
@@ -252,8 +264,13 @@ def _fits(name, rows, value, ends, null, ranged) -> MethodFit:
 
 def _binary_rows(estimate, pairs):
     a, c = pairs.pairs()
-    rows = binary_intervals(estimate.measure, a, pairs.treat_n, c, pairs.control_n,
-                            confidence_level=estimate.level, exact_limit=MAX_EXACT_PAIRS)
+    try:
+        rows = binary_intervals(estimate.measure, a, pairs.treat_n, c, pairs.control_n,
+                                confidence_level=estimate.level, exact_limit=MAX_EXACT_PAIRS)
+    except IntervalTooLargeError:  # arms too large for the conditional intervals: the rest
+        methods = tuple(m for m in BINARY_METHODS if m not in ("conditional", "mid_p"))
+        rows = binary_intervals(estimate.measure, a, pairs.treat_n, c, pairs.control_n,
+                                confidence_level=estimate.level, methods=methods)
     if estimate.percent:  # a risk difference printed in percentage points
         rows = {name: tuple(100 * np.asarray(x) for x in row) for name, row in rows.items()}
     return rows, a.size
@@ -309,17 +326,19 @@ def check_estimate(estimate, outcome_type: str, *, pairs=None, boxes=None,
         ranged = True
     null = 1.0 if estimate.is_ratio else 0.0
     other = "reciprocal" if estimate.is_ratio else "negated"
-    checks = []
-    for direction in ("as printed", other):
+    def judged(direction):
         value, ends = _targets(estimate, rounding, direction)
         side = None
         if ends is not None:
             side = 1 if ends[0][0] > null else -1 if ends[1][1] < null else 0
         methods = tuple(_fits(name, row, value, ends, null, ranged) for name, row in rows.items())
-        checks.append(EstimateCheck(estimate.measure, _printed_text(estimate), direction,
-                                    methods, estimate.value is not None,
-                                    estimate.ci is not None, side, count, estimate.level,
-                                    "counts" if outcome_type == "binary" else
-                                    "means and SDs"))
-    as_printed, reversed_ = checks
-    return reversed_ if reversed_.rebuilt and not as_printed.rebuilt else as_printed
+        return EstimateCheck(estimate.measure, _printed_text(estimate), direction, methods,
+                             estimate.value is not None, estimate.ci is not None, side, count,
+                             estimate.level,
+                             "counts" if outcome_type == "binary" else "means and SDs")
+
+    as_printed = judged("as printed")
+    if as_printed.rebuilt:
+        return as_printed
+    reversed_ = judged(other)
+    return reversed_ if reversed_.rebuilt else as_printed

@@ -94,7 +94,8 @@ def ci_p(estimate: Estimate, *, rounding: Rounding | str, alpha: float = 0.05) -
         printed_p = 2 * norm_sf(np.abs(np.array(printed)))
         low = 0.0 if min(printed) < 0 < max(printed) else float(printed_p.min())
         high = 1.0 if min(printed) < 0 < max(printed) else float(printed_p.max())
-        if _span(low, high) != _span(p_min, p_max):
+        if not (math.isclose(low, p_min, rel_tol=1e-3)
+                and math.isclose(high, p_max, rel_tol=1e-3)):
             ways = (f"p {_span(p_min, p_max)} from the interval's centre, {_span(low, high)} "
                     f"from the printed {estimate.measure} with the interval's width; the "
                     "printed p is judged against both, the significance read from the centre "

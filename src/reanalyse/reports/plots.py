@@ -197,7 +197,8 @@ def significance_grid(check, study, options, *, half_width: int = 6) -> Signific
     Returns
     -------
     SignificanceGrid or None
-        None when the claim is not a two-arm binary comparison with its counts known.
+        None when the claim is not a two-arm binary comparison with its counts known (a
+        claim about the difference between two results has none).
     """
     from reanalyse.rebuild.binary import BOSCHLOO_EXACT_TABLES, CountPairs
     from reanalyse.kernels.exact import boschloo_statistic_pvalue
@@ -205,7 +206,8 @@ def significance_grid(check, study, options, *, half_width: int = 6) -> Signific
 
     outcome = study.outcome(check.claim.outcome)
     arm_ids = study.claim_arms(check.claim)
-    if outcome.type != "binary" or len(arm_ids) != 2 or check.missing or check.impossible:
+    if outcome.type != "binary" or len(arm_ids) != 2 or check.missing or check.impossible \
+            or check.claim.compares:  # a difference between two results has no 2 x 2 map
         return None
     pairs = CountPairs.from_summaries(*outcome.summaries(arm_ids), options.rounding)
     if not pairs.feasible:

@@ -31,8 +31,8 @@ from reanalyse.claims.labels import VERDICT_LABELS, VERDICT_MEANINGS
 from reanalyse.model.vocabulary import CHECK_MIMETYPE
 from reanalyse.reports.markup import (BADGE_STYLE, REPORT_STYLE, VERDICT_COLOURS, Html, badge,
                                       legend)
-from reanalyse.reports.report.claims import (effects_table, printed_numbers, show_claim,
-                                             show_claims, tests_table)
+from reanalyse.reports.report.claims import (effects_table, estimate_table, printed_numbers,
+                                             show_claim, show_claims, tests_table)
 from reanalyse.reports.report.cutoffs import cutoff_section, cutoff_takeaway
 from reanalyse.reports.report.figures import figure_html, figure_svg
 from reanalyse.reports.report.formatting import format_number
@@ -45,7 +45,7 @@ from reanalyse.reports.report.verdicts import (VerdictTable, bottom_line, glossa
 __all__ = ["CHECK_MIMETYPE", "VERDICT_LABELS", "VERDICT_MEANINGS", "VERDICT_COLOURS",
            "BADGE_STYLE", "REPORT_STYLE", "Html", "VerdictTable", "badge", "short_title",
            "study_header", "bottom_line", "summary", "verdict_table", "legend",
-           "printed_numbers", "tests_table", "effects_table", "robustness",
+           "printed_numbers", "tests_table", "effects_table", "estimate_table", "robustness",
            "robustness_section", "provenance", "explain", "explanation", "show_claim",
            "show_claims", "glossary", "figure_html", "figure_svg", "cutoff_section",
            "cutoff_takeaway",

@@ -10,11 +10,13 @@ from reanalyse.reports.markup import Html, badge, escape, scroll, wrap
 from reanalyse.reports.report.cutoffs import _cutoff_owners, cutoff_section
 from reanalyse.reports.report.figures import figure_html
 from reanalyse.reports.report.formatting import (_absent, _decimals_for, _fixed, _p_cell,
-                                                 _p_decimals, _p_range, _printed_p)
+                                                 _p_decimals, _p_range, _printed_p,
+                                                 format_number)
 from reanalyse.reports.report.prose import _claimed, _decision, explanation
 from reanalyse.text import sentence
 
-__all__ = ["printed_numbers", "tests_table", "effects_table", "show_claim", "show_claims"]
+__all__ = ["printed_numbers", "tests_table", "effects_table", "estimate_table", "show_claim",
+           "show_claims"]
 
 _ROLES = dict(zip(ROLES, ("the test the paper names (or the usual one)",
                           "another defensible test", "from the paper's own statistic or CI",
@@ -154,6 +156,31 @@ def effects_table(check) -> Html:
                          f"<tbody>{''.join(rows)}</tbody></table>"))
 
 
+def estimate_table(check) -> Html | None:
+    """The printed estimate against every method that could have made it: each method's
+    estimate and CI at the printed numbers, and whether it gives the printed value and CI
+    (None when no unadjusted estimate was printed)."""
+    found = getattr(check, "estimate", None)
+    if found is None:
+        return None
+    rows = []
+    for method in found.methods:
+        value, low, high = method.at_printed
+        rows.append(f"<tr><td>{escape(method.label)}</td><td class=\"num\">"
+                    f"{format_number(value)}</td><td class=\"num\">{format_number(low)} to "
+                    f"{format_number(high)}</td><td>{'yes' if method.estimate_fits else 'no'}"
+                    f"</td><td>{'yes' if method.ci_fits else 'no'}</td></tr>")
+    caption = f"The printed {escape(found.printed)}"
+    if found.note is not None:
+        caption += f" ({escape(found.note)})"
+    return wrap(f"<p>{caption}, against every method over the rounding of the printed "
+                f"{escape(found.source)}:</p>" + scroll(
+                    '<table class="rea-table"><thead><tr><th>Method</th><th>Estimate</th>'
+                    "<th>Confidence interval</th><th>Gives the printed value</th>"
+                    "<th>Gives the printed CI</th></tr></thead>"
+                    f"<tbody>{''.join(rows)}</tbody></table>"))
+
+
 def _map_key(check, study, result):
     """What a claim's significance map depends on: the outcome, the arms, the sidedness,
     alpha and the tests drawn.  Two claims on one outcome share one map."""
@@ -199,6 +226,9 @@ def show_claim(check, study, result=None, *, map_shown_under: str | None = None,
     display(tests_table(check))
     display(wrap("<h4>Effect size</h4>"))
     display(effects_table(check))
+    printed_estimate = estimate_table(check)
+    if printed_estimate is not None:
+        display(printed_estimate)
     if cutoff_shown_under is not None:
         display(wrap(f'<p class="rea-muted">What the printed means and SDs allow beyond a '
                       f"cut-off is shown under {escape(cutoff_shown_under)}.</p>"))
