@@ -2,7 +2,8 @@
 
 The claim check sits above the rebuilt tests (:mod:`reanalyse.rebuild`) and the sensitivity
 analyses, calls the granularity kernels (GRIM, GRIMMER) the screens call, and combines them: one
-:class:`ClaimCheck` per claim.
+:class:`~reanalyse.claims.records.ClaimCheck` per claim.  A claim about the difference between
+two results goes to :func:`reanalyse.claims.comparison.check_comparison`.
 
 >>> from reanalyse.claims.assess import check_file
 >>> result = check_file("data/raisi-dehkordi-2019.yaml")      # doctest: +SKIP
@@ -12,11 +13,10 @@ analyses, calls the granularity kernels (GRIM, GRIMMER) the screens call, and co
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 
 import numpy as np
 
-from reanalyse._version import __version__
 from reanalyse.errors import InputFileError, ReanalyseError, StudyFileError
 from reanalyse.rebuild.binary import CountPairs, binary_tests, risk_effects
 from reanalyse.rebuild.continuous import ArmBox, hedges_g, k_sample_tests, mean_differences, \
@@ -26,16 +26,17 @@ from reanalyse.kernels.granularity import grim_test
 from reanalyse.kernels.grimmer import grimmer_test
 from reanalyse.kernels.pformat import format_p
 from reanalyse.kernels.printed import PrintedNumber, Rounding
-from reanalyse.rebuild.differences import DIFFERENCE_MEASURES, difference_test
 from reanalyse.rebuild.estimates import EstimateCheck, check_estimate, continuous_rows
 from reanalyse.rebuild.reported import ci_p, statistic_p
-from reanalyse.rebuild.results import Effect, SpecResult
-from reanalyse.sensitivity import ClaimSensitivity, claim_sensitivity
+from reanalyse.rebuild.results import SpecResult
+from reanalyse.sensitivity import claim_sensitivity
 from reanalyse.model import tests
 from reanalyse.model.options import CheckOptions
 from reanalyse.model.study import Claim, ClaimContext, Outcome, Study
 from reanalyse.model.studyfile import load_study
-from reanalyse.claims.verdicts import Partition, Verdict, decide_verdict, format_p_interval, \
+from reanalyse.claims.comparison import check_comparison
+from reanalyse.claims.records import ClaimCheck, StudyCheck, missing_numbers
+from reanalyse.claims.verdicts import Verdict, decide_verdict, format_p_interval, \
     partition_specs, single_group_reason
 
 #: Named tests whose printed result is an adjusted model's (see :func:`_rests_on_adjustment`).
@@ -43,81 +44,6 @@ MODELS = ("regression", "ancova", "logistic")
 
 __all__ = ["CheckOptions", "ClaimCheck", "StudyCheck", "check_claim", "check_comparison",
            "check_study", "check_file"]
-
-
-@dataclass(frozen=True)
-class ClaimCheck:
-    """A claim's verdict, its reason, and everything it was based on."""
-
-    claim: Claim
-    verdict: Verdict
-    reason: str
-    alpha: float
-    rounding: Rounding
-    specs: tuple[SpecResult, ...] = ()
-    effects: tuple[Effect, ...] = ()
-    missing: tuple[str, ...] = ()
-    impossible: tuple[str, ...] = ()
-    matched_spec: str | None = None
-    sensitivity: ClaimSensitivity | None = None
-    notes: tuple[str, ...] = field(default=())
-    partition: Partition = Partition()
-    context: ClaimContext | None = None
-    estimate: EstimateCheck | None = None
-    rests_on_adjustment: bool = False
-
-    def spec(self, name: str) -> SpecResult | None:
-        """The spec called ``name`` (None if it was not rebuilt)."""
-        return next((spec for spec in self.specs if spec.name == name), None)
-
-    def to_dict(self) -> dict:
-        """JSON-ready form (the shape of ``reanalyse check --format json``)."""
-        reported = self.claim.reported
-        return {
-            "id": self.claim.id, "outcome": self.claim.outcome, "text": self.claim.text,
-            "verdict": self.verdict.value, "reason": self.reason,
-            "claimed_significant": self.claim.significant, "alpha": self.alpha,
-            "alternative": self.claim.alternative, "population": self.claim.population,
-            "reported": {"test": reported.test,
-                         "statistic": None if reported.statistic is None
-                         else reported.statistic.text,
-                         "df": [d.text for d in reported.df],
-                         "p": None if reported.p is None else reported.p.text},
-            "matched_spec": self.matched_spec,
-            "rests_on_adjustment": self.rests_on_adjustment,
-            "estimate": None if self.estimate is None else self.estimate.to_dict(),
-            "specs": [spec.to_dict() for spec in self.specs],
-            "effects": [effect.to_dict() for effect in self.effects],
-            "missing": list(self.missing), "impossible": list(self.impossible),
-            "notes": list(self.notes), "partition": self.partition.to_dict(),
-            "sensitivity": None if self.sensitivity is None else self.sensitivity.to_dict(),
-        }
-
-
-@dataclass(frozen=True)
-class StudyCheck:
-    """Every claim of one study, checked."""
-
-    study: Study
-    options: CheckOptions
-    claims: tuple[ClaimCheck, ...]
-
-    def to_dict(self) -> dict:
-        """``{"study": id, "claims": [...], ...}`` as printed by ``check --format json``."""
-        return {"study": self.study.id, "citation": self.study.citation, "doi": self.study.doi,
-                "path": None if self.study.path is None else str(self.study.path),
-                "reanalyse_version": __version__, "options": self.options.to_dict(),
-                "file_remarks": [remark.to_dict() for remark in self.study.remarks],
-                "claims": [claim.to_dict() for claim in self.claims]}
-
-
-def _missing(outcome: Outcome, arm_ids, study: Study) -> tuple[str, ...]:
-    gaps = []
-    for arm_id in arm_ids:
-        names = outcome.arms[arm_id].missing()
-        if names:
-            gaps.append(f"{' and '.join(names)} for {study.arm(arm_id).label}")
-    return tuple(gaps)
 
 
 def _missing_result(claim: Claim, specs) -> tuple[str, ...]:
@@ -359,7 +285,7 @@ def check_claim(study: Study, claim: Claim, options: CheckOptions = CheckOptions
     # the file's own disagreements about this claim come first: they may be slips
     notes = [remark.note() for remark in study.remarks
              if remark.claim == claim.id and remark.kind == "conflict"]
-    missing = _missing(outcome, arm_ids, study)
+    missing = missing_numbers(outcome, arm_ids, study)
     specs, effects, impossible, estimate = (), (), [], None
     if not missing:
         specs, effects, impossible, estimate = _rebuild(study, context, options)
@@ -414,82 +340,6 @@ def _direction(estimate: EstimateCheck) -> str:
     return ("control over treatment (its reciprocal is what the numbers give)"
             if estimate.direction == "reciprocal" else
             "control minus treatment (its negation is what the numbers give)")
-
-
-def _result_box(study: Study, claim: Claim, options: CheckOptions):
-    """``("binary", CountPairs)`` or ``("continuous", (ArmBox, ArmBox))`` for a two-arm claim
-    whose per-arm numbers are printed, else None with what is missing."""
-    context = study.claim_context(claim)
-    outcome, arm_ids = context.outcome, context.arm_ids
-    if len(arm_ids) != 2:
-        return None, (f"two compared arms for {claim.id}",)
-    missing = _missing(outcome, arm_ids, study)
-    if missing:
-        return None, tuple(f"{gap} ({claim.id})" for gap in missing)
-    summaries = outcome.summaries(arm_ids)
-    if outcome.type == "binary":
-        pairs = CountPairs.from_summaries(*summaries, options.rounding)
-        return (("binary", pairs), ()) if pairs.feasible else \
-            (None, (f"a percentage a whole count gives ({claim.id})",))
-    return ("continuous", tuple(ArmBox.from_arm(s, options.rounding) for s in summaries)), ()
-
-
-def check_comparison(study: Study, claim: Claim,
-                     options: CheckOptions = CheckOptions()) -> ClaimCheck:
-    """Judge a claim about the difference between two results (``compares``) by the test of
-    the difference (:mod:`reanalyse.rebuild.differences`), never by the two results' p-values."""
-    context = study.claim_context(claim, options.alpha)
-    alpha, claimed = context.alpha, context.claimed
-    compared = [next(c for c in study.claims if c.id == claim_id) for claim_id in claim.compares]
-    boxes, missing = [], []
-    for other in compared:
-        box, gaps = _result_box(study, other, options)
-        boxes.append(box)
-        missing += gaps
-    printed = [other.reported.estimate for other in compared]
-    measure = next((e.measure for e in printed if e is not None
-                    and e.measure in DIFFERENCE_MEASURES),
-                   "OR" if context.outcome.type == "binary" else "MD")
-    if missing:
-        return ClaimCheck(claim, Verdict.INSUFFICIENT_INFORMATION,
-                          "The difference cannot be tested: the study file lacks "
-                          + ", ".join(missing) + ".", alpha, options.rounding,
-                          missing=tuple(missing), context=context)
-    outcomes = [study.claim_context(other).outcome for other in compared]
-    arms = [study.claim_arms(other) for other in compared]
-    test = difference_test(measure, *boxes, same_participants=outcomes[0].id != outcomes[1].id
-                           and set(arms[0]) == set(arms[1]))
-    spec = test.spec(alpha)
-    effects = tuple(Effect(measure, *effect, method=f"{other.id}, escalc estimate, normal "
-                           "interval") for effect, other in zip(test.effects, compared))
-    effects += (Effect(DIFFERENCE_MEASURES[measure], *test.difference,
-                       method="Altman & Bland"),)
-    shown = (f"the {DIFFERENCE_MEASURES[measure]} {test.difference[0]:#.3g} (95% CI "
-             f"{test.difference[1]:#.3g} to {test.difference[2]:#.3g}), "
-             f"{format_p_interval(spec)}")
-    if claimed is None:
-        verdict, reason = Verdict.INSUFFICIENT_INFORMATION, (
-            "The study file does not say whether the paper claims the difference is "
-            "significant; add 'significant: true' or 'false' to the claim.")
-    elif spec.significant is claimed:
-        verdict = Verdict.REPRODUCED
-        reason = (f"The test of the difference between {' and '.join(claim.compares)} gives "
-                  f"{shown}: {'significant' if claimed else 'not significant'}, as claimed.")
-    elif spec.significant is None:
-        verdict = Verdict.FRAGILE
-        reason = (f"Whether the difference between {' and '.join(claim.compares)} is "
-                  f"significant depends on the rounding of the printed numbers: {shown}.")
-    else:
-        verdict = Verdict.DECISION_FLIP
-        reason = (f"The paper reads the two results as different, but the test of their "
-                  f"difference gives {shown}: an effect that is significant in one and not in "
-                  "the other is not a significant difference." if claimed else
-                  f"The paper reads the two results as alike, but the test of their difference "
-                  f"gives {shown}.")
-    return ClaimCheck(claim, verdict, reason, alpha, options.rounding, (spec,), effects,
-                      matched_spec=spec.name if verdict is Verdict.REPRODUCED else None,
-                      notes=(() if test.note is None else (test.note,)),
-                      partition=partition_specs((spec,), claimed), context=context)
 
 
 def check_study(study: Study, options: CheckOptions = CheckOptions()) -> StudyCheck:
