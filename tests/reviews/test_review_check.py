@@ -158,3 +158,30 @@ def test_michael_2013_rebuilt_as_metafor_and_judged():
     assert "leaving out exp-1, exp-4, exp-8 and exp-10" in check.reason
     left = dict(check.leave_one_out)
     assert left["exp-4"].pvalue < 0.05 < check.estimator("DL").fit.pvalue
+
+
+def test_an_estimator_that_does_not_converge_is_left_out_and_said(monkeypatch):
+    from reanalyse.kernels.meta import ConvergenceError
+    from reanalyse.reviews import pooling
+
+    fit = pooling.fit
+
+    def failing(inputs, name, **options):
+        if name.startswith("PM"):
+            raise ConvergenceError("no tau^2 up to 100 brings Q below 11")
+        return fit(inputs, name, **options)
+
+    monkeypatch.setattr(pooling, "fit", failing)
+    check = check_review(ROOT / "reviews" / "michael-2013.yaml").pools[0]
+    assert [e.name for e in check.estimators] == ["FE", "DL", "REML", "DL+HKSJ", "REML+HKSJ"]
+    assert check.notes == ("Paule-Mandel left out: no tau^2 up to 100 brings Q below 11",
+                           "Paule-Mandel with Hartung-Knapp left out: no tau^2 up to 100 "
+                           "brings Q below 11")
+
+
+def test_the_public_face_checks_a_review():
+    import reanalyse as ra
+
+    result = ra.check_review(ROOT / "reviews" / "hahn-2001.yaml")
+    assert result.pools[0].verdict.value == "reproduced"
+    assert ra.load_review(ROOT / "reviews" / "hahn-2001.yaml").id == "hahn-2001"

@@ -199,8 +199,9 @@ def pool_section(check) -> Html:
     figure = forest_plot(check)
     alt = (f"Forest plot of {check.pool.label}: {len(check.studies)} studies, "
            f"{len(check.estimators)} pooled estimates")
+    notes = "".join(f'<p class="rea-muted">{_e(_sentence(note))}</p>' for note in check.notes)
     parts = [f'<h3 class="rea-claim">{_e(check.pool.label)} {badge(check.verdict.value)}'
-             "</h3>", f"<p>{_e(_sentence(check.reason))}</p>",
+             "</h3>", f"<p>{_e(_sentence(check.reason))}</p>", notes,
              _impossible_sentence(check), figure_svg(figure, alt).text,
              printed_and_rebuilt(check).text, leave_one_out_table(check).text,
              _studies_table(check)]

@@ -21,6 +21,7 @@ from pathlib import Path
 import numpy as np
 
 from reanalyse.claims.assess import StudyCheck, check_study
+from reanalyse.kernels.meta import ConvergenceError
 from reanalyse.kernels.printed import Rounding
 from reanalyse.model.options import CheckOptions
 from reanalyse.model.review import Pool, Review
@@ -102,6 +103,7 @@ class PoolCheck:
     leave_one_out: tuple[tuple[str, pooling.Fit], ...] = ()
     without_impossible: pooling.Fit | None = None
     survives_without_impossible: bool | None = None
+    notes: tuple[str, ...] = ()
 
     def estimator(self, name: str) -> EstimatorResult | None:
         """The result of the estimator called ``name``."""
@@ -119,7 +121,8 @@ class PoolCheck:
                                   for study, fit in self.leave_one_out],
                 "without_impossible": None if self.without_impossible is None
                 else self.without_impossible.to_dict(),
-                "survives_without_impossible": self.survives_without_impossible}
+                "survives_without_impossible": self.survives_without_impossible,
+                "notes": list(self.notes)}
 
 
 @dataclass(frozen=True)
@@ -215,16 +218,22 @@ def check_pool(pool: Pool, alpha: float, rounding: Rounding,
                         for i, s in enumerate(pool.studies))
         return PoolCheck(pool, verdict, reason, alpha, claimed,
                          pooling.primary_estimator(pool, ()), studies, ())
+    notes = []
     for name in pooling.estimators_for(pool.measure):
-        fit = pooling.fit(inputs, name, level=pool.printed.level)
-        ranges = pooling.fit_ranges(inputs, name, level=pool.printed.level)
+        try:
+            fit = pooling.fit(inputs, name, level=pool.printed.level)
+            ranges = pooling.fit_ranges(inputs, name, level=pool.printed.level)
+        except ConvergenceError as error:  # an iterative tau² that does not settle
+            notes.append(f"{ESTIMATOR_LABELS.get(name, name)} left out: {error}")
+            continue
         fits = pooling.printed_fits(pool.printed, fit, ranges, alpha, rounding)
         results.append(EstimatorResult(name, fit, ranges,
                                        _side(ranges["p"], claimed, alpha), fits))
     named = pooling.named_estimator(pool)
     primary = pooling.primary_estimator(pool, [r.name for r in results
                                                if all(r.fits.values())])
-    main = next(r for r in results if r.name == primary)
+    main = next((r for r in results if r.name == primary), results[0])
+    primary = main.name
 
     verdicts = {}
     for study in pool.studies:
@@ -267,5 +276,5 @@ def check_pool(pool: Pool, alpha: float, rounding: Rounding,
             impossible=study.id in impossible, source=study.source,
             printed=pooling.printed_row(study)))
     return PoolCheck(pool, verdict, reason, alpha, claimed, primary, tuple(studies),
-                     tuple(results), tuple(loo), without, survives)
+                     tuple(results), tuple(loo), without, survives, tuple(notes))
 
