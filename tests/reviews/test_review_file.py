@@ -160,3 +160,12 @@ def test_the_shipped_reviews_load(name):
     assert all(study.source for pool in review.pools for study in pool.studies)
 
 
+
+
+def test_check_says_a_review_file_is_not_a_study_file(capsys):
+    from reanalyse.cli import main
+
+    assert main(["check", str(ROOT / "reviews" / "hahn-2001.yaml")]) == 2
+    err = capsys.readouterr().err
+    assert "a review file, not a study file" in err
+    assert "hint: reanalyse run" in err and "Traceback" not in err

@@ -26,6 +26,7 @@ from reanalyse.claims.labels import VERDICT_LABELS, verdict_from_label, verdict_
 from reanalyse.claims.verdicts import format_p_interval
 from reanalyse.io import path_kind
 from reanalyse.errors import InputFileError, ReanalyseError
+from reanalyse.model.review import is_review_file
 
 __all__ = ["add_arguments", "run", "format_table", "summary_line", "study_files",
            "parse_fail_on", "use_colour"]
@@ -177,6 +178,10 @@ def run(args) -> int:
     outcomes = []  # (path, result or error), in the order given
     for path in files:
         try:
+            if is_review_file(path):
+                raise InputFileError(path, "a review file, not a study file",
+                                     hint=f"reanalyse run {path} judges its pooled lines "
+                                          "(ra.check_review in Python)")
             outcomes.append((path, check_file(path, options)))
         except ReanalyseError as error:  # this file's error; the other files go on
             if not isinstance(error, InputFileError):
