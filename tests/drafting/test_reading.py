@@ -108,3 +108,17 @@ def test_the_scale_table_gives_each_scale_its_range_and_a_citation():
     found = find_scales("measured with the Beck Depression Inventory-II and the Patient Health "
                         "Questionnaire, then the BDI")
     assert [scale.name for scale in found] == ["BDI-II", "PHQ-9", "BDI"]
+
+
+def test_arms_listed_without_sizes_and_abbreviations_that_name_an_arm():
+    text = ("90 women were randomized into three groups: KC, music during KC, and a control group.")
+    assert [label for label, _, _ in arms_of(text)] == ["KC", "Music during KC", "Control"]
+    text = ("Mothers were allocated to intervention and control groups (30 per group). Kangaroo "
+            "Mother Care (KMC) was run daily in the intervention group. The control group received "
+            "conventional care (CMC). Scores rose in the KMC group (from 58.87±14.71 to 69.67±14.50) "
+            "and fell in the CMC group (from 57.77±13.33 to 51.63±12.20).")
+    study = ra.draft(text, "aliases").study
+    means = {(o.id, arm): s.mean.text for o in study.outcomes for arm, s in o.arms.items() if s.mean}
+    assert means == {("score_pre", "intervention"): "58.87", ("score_post", "intervention"): "69.67",
+                     ("score_pre", "control"): "57.77", ("score_post", "control"): "51.63"}
+    assert not study.claims          # each group against its own baseline: no comparison of arms

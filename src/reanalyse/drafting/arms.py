@@ -211,8 +211,23 @@ def find_arms(sentences) -> list[ArmDraft]:
     return drafted
 
 
+_GROUP_LIST = re.compile(
+    r"(?i)\b(?:into|in|to)\s(?:two|three|four|[234])\s(?:groups|arms)\s{0,2}[:(]\s{0,2}"
+    r"(?P<list>[^.;:()]{3,160}?)(?:\s(?:groups?|arms?))?(?=[.;)]|$)")
+
+
 def _unsized(sentences) -> list[ArmDraft]:
-    """Two arms named without sizes ("allocated to a control and an intervention group")."""
+    """Arms named without sizes: a list after "into three groups:", or two arms
+    ("allocated to a control and an intervention group")."""
+    for sentence in sentences:
+        listed = _GROUP_LIST.search(sentence.text)
+        if listed and _ALLOCATION.search(sentence.text):
+            labels = [_clean_label(part) for part in
+                      re.split(r"\s*,\s*(?:and\s+)?|\s+and\s+", listed["list"])]
+            if len(labels) >= 2 and all(labels):
+                taken: set = set()
+                return [ArmDraft(_slug(label, taken), label, None, None, sentence.text)
+                        for label, _ in _order([(label, None) for label in labels])]
     for sentence in sentences:
         pair = _TWO_LABELS.search(sentence.text)
         if pair and _ALLOCATION.search(sentence.text):
@@ -224,9 +239,32 @@ def _unsized(sentences) -> list[ArmDraft]:
     return []
 
 
-def arm_mentions(arms: list[ArmDraft]) -> list[tuple[re.Pattern, int]]:
-    """A pattern for each arm's mentions in text (its label's words, and for two arms the
-    usual words for a treatment and a control group), with the arm's index."""
+_ABBREVIATION = re.compile(r"\((?P<abbr>[A-Z][A-Za-z]?[A-Z]{1,5})\)")
+
+
+def arm_mentions(arms: list[ArmDraft], sentences=()) -> list[tuple[re.Pattern, int]]:
+    """A pattern for each arm's mentions in text (its label's words, for two arms the usual
+    words for a treatment and a control group, and an abbreviation defined in a sentence that
+    names that arm alone, as "Kangaroo Mother Care (KMC) ... in the intervention group"), with
+    the arm's index."""
+    patterns = _base_mentions(arms)
+    aliases: dict[int, list[str]] = {}
+    for sentence in sentences:
+        defined = _ABBREVIATION.findall(sentence.text)
+        if not defined:
+            continue
+        named = {index for pattern, index in patterns for match in pattern.finditer(sentence.text)
+                 if _GROUP_WORD.match(sentence.text, match.end())}
+        if len(named) == 1:
+            aliases.setdefault(named.pop(), []).extend(re.escape(a) for a in defined)
+    return patterns + [(re.compile(rf"\b(?:{'|'.join(words)})\b"), index)
+                       for index, words in aliases.items()]
+
+
+_GROUP_WORD = re.compile(r"(?i)\s(?:\w+\s)?(?:groups?|arms?)\b")
+
+
+def _base_mentions(arms: list[ArmDraft]) -> list[tuple[re.Pattern, int]]:
     patterns = []
     for index, arm in enumerate(arms):
         words = [re.escape(w) for w in re.findall(r"[A-Za-z][A-Za-z\-]{2,}", arm.label)

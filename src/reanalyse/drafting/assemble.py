@@ -65,7 +65,7 @@ class Assembly:
         self.guesses: list[Guess] = []
         self.todos: list[str] = []
         self.suffixes: dict[str, int] = {}
-        patterns = arm_mentions(self.arms)
+        patterns = arm_mentions(self.arms, self.sentences)
         self.outcomes, self.by_sentence = read_outcomes(self.sentences, self.arms, patterns,
                                                         self.scales)
         self.outcomes = [o for o in self.outcomes if len(o.arms) >= 1]

@@ -40,8 +40,7 @@ _BETWEEN = re.compile(r"(?i)\b(?:than|compared|versus|vs\.?|between\s+(?:the\s+)
                       r"(?:groups|arms|conditions)|between\s+(?:the\s+)?\w+\s+(?:and|or)\s|"
                       r"between[- ]groups?|groups?\b.{0,40}\bdiffer|covariance|ANCOVA|adjusted\s+for)")
 _WITHIN = re.compile(r"(?i)\bwithin[- ]groups?\b")
-_ONE_ARM = re.compile(r"(?i)\b(?:in|of)\s+the\s+(?:intervention|experimental|treatment|control|study)"
-                      r"\s+group\b")
+_ONE_ARM = re.compile(r"(?i)\b(?:in|of)\s+the\s+(?:\w+\s+(?:in|of)\s+the\s+)?[\w-]+\s+group\b")
 _NEGATION = re.compile(r"(?i)\b(?:no|not|non|without|neither|nor|n't)\b[\s-]{0,2}(?:\w+[\s-]{1,2}){0,2}$")
 _NOT_SIGNIFICANT = re.compile(r"(?i)\b(?:no|not|non-?)\s?(?:statistically\s)?significant|did\s+not\s+"
                               r"(?:significantly\s+)?differ|no\s+(?:significant\s+)?difference|similar|"

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 __all__ = ["ArmReading", "arm_readings", "time_of", "first_time", "concept_of", "REACH"]
 
 _GENERIC = re.compile(r"(?i)\b(?:intervention|experimental|treatment|control|study|trained|comparison)\b")
-_GROUP_AFTER = re.compile(r"(?i)(?:\s(?:and|or|&)\s\w+)?\s(?:\w+\s)?(?:groups?|arms?|conditions?)\b|\s?\(")
+_GROUP_AFTER = re.compile(r"(?i)(?:\s(?:and|or|&)\s\w+)?\s(?:\w+\s)?(?:groups?|arms?|conditions?)\b|\s?\((?=\s?\d)")
 _LIST_GAP = re.compile(r"(?i)^[\s,;]{0,3}(?:(?:vs\.?|versus|and|compared\s+(?:with|to)|,|;)[\s,;]{0,3})?$")
 _AFTER_START = re.compile(r"(?i)^[\s,;]{0,3}(?:(?:in|for|among|of)\s(?:the\s)?|\(|\[)")
 _PRE = r"before|pre-?test|pre-?intervention|baseline|at\s+entry|prior\s+to|pre-?treatment|at\s+recruitment"
@@ -51,6 +51,7 @@ _CONCEPTS = (
     ("remission", r"remission"),
     ("response", r"\bresponse"),
     ("mental_health", r"mental\s+health"),
+    ("resilience", r"resilien"),
     ("complications", r"complication"),
     ("breastfeeding", r"breast-?feeding"),
 )
@@ -68,6 +69,12 @@ class ArmReading:
 
     def to_dict(self) -> dict:
         return {"arm": self.arm, "how": self.how}
+
+
+def _before(sentence: str, start: int, end: int, patterns) -> list[tuple[int, int]]:
+    """Arms named in ``sentence[start:end]`` (the text just after ``end`` is seen, so that
+    "the control (27.10" names the control arm)."""
+    return [m for m in _mentions(sentence[start:end + 3], patterns) if m[0] < end - start]
 
 
 def _mentions(text: str, patterns) -> list[tuple[int, int]]:
@@ -96,7 +103,7 @@ def arm_readings(sentence: str, spans: list[tuple[int, int]], patterns, n_arms: 
         if i > 0:
             clause_start = max(clause_start, spans[i - 1][1])
         if len(group) > 1:
-            before = _mentions(sentence[clause_start:spans[i][0]], patterns)
+            before = _before(sentence, clause_start, spans[i][0], patterns)
             order = list(dict.fromkeys(index for _, index in before))
             if len(order) == len(group):
                 for k, arm in zip(group, order):
@@ -112,7 +119,7 @@ def arm_readings(sentence: str, spans: list[tuple[int, int]], patterns, n_arms: 
             end = spans[i + 1][0] if i + 1 < len(spans) else len(sentence)
             after_text = sentence[spans[i][1]:min(end, spans[i][1] + 40)]
             after = _mentions(after_text, patterns) if _AFTER_START.match(after_text) else []
-            before = _mentions(sentence[clause_start:spans[i][0]], patterns)
+            before = _before(sentence, clause_start, spans[i][0], patterns)
             if after:
                 readings[i] = ArmReading(after[0][1], "named")
             elif before:
