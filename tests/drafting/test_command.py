@@ -2,14 +2,17 @@
 exits 2 with a clear message."""
 
 import io
+import shutil
 import sys
 from pathlib import Path
 
 import pytest
 
 from reanalyse.cli import main
+from reanalyse.model.analysis import load_analysis
 from reanalyse.model.studyfile import load_study
 
+ROOT = Path(__file__).parents[2]
 TEXT = (Path(__file__).parent / "corpus" / "raisi-dehkordi-2019.txt").read_text(encoding="utf-8")
 # The two result sentences of the flagship abstract, as short lines for a PDF page
 LINES = ["Mothers were randomly recruited and allocated to a control and an intervention",
@@ -30,8 +33,11 @@ def test_from_a_text_file_with_check_prints_the_verdicts(tmp_path, capsys):
     assert main(["new", "raisi-2019", "--from", str(source), "--check", "--root", str(tmp_path)]) == 0
     out = capsys.readouterr().out
     assert "4 claims: 1 reproduced, 1 inconsistent, 1 fragile, 1 insufficient information" in out
-    assert (tmp_path / "analyses" / "raisi-2019.yaml").read_text().startswith("# Analysis")
     assert _means(tmp_path, "raisi-2019") == [("7.75", "2.18"), ("9.2", "2.04")]
+    (tmp_path / "notebooks").mkdir()
+    shutil.copy(ROOT / "notebooks" / "claim_check.ipynb", tmp_path / "notebooks")
+    analysis = load_analysis(tmp_path / "analyses" / "raisi-2019.yaml")
+    assert analysis.study.resolve() == (tmp_path / "data" / "raisi-2019.yaml").resolve()
 
 
 def test_from_standard_input(tmp_path, monkeypatch, capsys):
