@@ -14,9 +14,9 @@ baseline characteristics, and within-group changes, make no claim.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from reanalyse.drafting.context import REACH, concept_of, first_time, time_of
+from reanalyse.drafting.context import REACH, concept_of, concepts_in, first_time, time_of
 from reanalyse.drafting.forms import find_forms
 from reanalyse.screens.extract import extract_results
 
@@ -146,8 +146,19 @@ def find_claims(sentences, methods: str) -> list[ClaimDraft]:
         for clause, match, begin in clauses:
             claim = _claim(clause, match, text, index, named, compares, adjusted, begin)
             if claim is not None:
-                claims.append(claim)
+                claims.extend(_each_concept(claim, clause))
     return claims
+
+
+def _each_concept(claim: ClaimDraft, clause: str) -> list[ClaimDraft]:
+    """One claim per concept where a clause with no numbers of its own names two or more
+    joined by "and" ("state anxiety scores and trait anxiety scores (p < 0.001)")."""
+    named = concepts_in(clause)
+    if "p" not in claim.reported or len(named) < 2 or " and " not in clause or any(
+            form.kind != "estimate" for form in find_forms(clause)):
+        return [claim]
+    note = "one p printed for several outcomes: a claim for each"
+    return [replace(claim, concept=concept, checks=claim.checks + (note,)) for concept in named]
 
 
 def _concept(clause: str) -> str | None:

@@ -18,7 +18,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-__all__ = ["ArmReading", "arm_readings", "time_of", "first_time", "concept_of", "REACH"]
+__all__ = ["ArmReading", "arm_readings", "time_of", "first_time", "concept_of", "concepts_in",
+           "REACH"]
 
 _GENERIC = re.compile(r"(?i)\b(?:intervention|experimental|treatment|control|study|trained|comparison)\b")
 _GROUP_AFTER = re.compile(r"(?i)(?:\s(?:and|or|&)\s\w+)?\s(?:\w+\s)?(?:groups?|arms?|conditions?)\b|\s?\((?=\s?\d)")
@@ -167,6 +168,18 @@ def _time_label(match: re.Match) -> tuple[str, bool]:
         unit = re.search(r"week|month|day|year", words)[0]
         return f"{unit}_{_WORD_NUMBERS.get(number, number)}", False
     return "post", False
+
+
+def concepts_in(text: str) -> list[str]:
+    """Every concept ``text`` names, in the order of their first mention (a general one, such
+    as anxiety, not again where a specific one, such as state anxiety, stands)."""
+    found, taken = [], bytearray(len(text))
+    for rank, (name, pattern) in enumerate(_CONCEPT_RES):
+        for match in pattern.finditer(text):
+            if taken.find(1, match.start(), match.end()) == -1:
+                found.append((match.start(), rank, name))
+                taken[match.start():match.end()] = b"\x01" * (match.end() - match.start())
+    return list(dict.fromkeys(name for _, _, name in sorted(found)))
 
 
 def concept_of(text: str, *, last: bool = False) -> str | None:
