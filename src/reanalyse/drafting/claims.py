@@ -35,6 +35,7 @@ _NO_CLAIMS = re.compile(r"(?i)^(?:background|introduction|objectives?|aims?|purp
                         r"conclusions?|discussion|limitations?|implications?|interpretation)\b")
 _RESULTS = re.compile(r"(?i)^(?:results?|findings|methods?|materials|design|setting|participants|"
                       r"interventions?|measurements?|main\s+outcome)\b")
+_HEADING = re.compile(r"(?i)^(?:results?|findings)\s{0,2}[:.]?\s{0,2}")
 #: Words of a comparison between arms (a clause naming one arm without them compares times).
 _BETWEEN = re.compile(r"(?i)\b(?:than|compared|versus|vs\.?|between\s+(?:the\s+)?(?:two\s+)?"
                       r"(?:groups|arms|conditions)|between\s+(?:the\s+)?\w+\s+(?:and|or)\s|"
@@ -232,7 +233,8 @@ def _claim(clause: str, match, sentence: str, index: int, named: dict, compares:
             reported["test"] = "t"
             checks.append("test: t, as the methods name a t-test")
     time = first_time(clause) or time_of(sentence, 0)
-    return ClaimDraft(text=" ".join(clause.strip(" ,;").split()), quote=sentence,
+    text = _HEADING.sub("", " ".join(clause.strip(" ,;").split()))
+    return ClaimDraft(text=text, quote=sentence,
                       significant=significant, significance_from=source, reported=reported,
                       checks=tuple(checks), concept=_concept(clause) or concept_of(sentence[:REACH]),
                       time=time[0] if time else None, continuous=continuous, sentence=index,

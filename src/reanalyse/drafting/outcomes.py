@@ -140,6 +140,7 @@ def read_outcomes(sentences, arms, patterns, text_scales) -> tuple[list[OutcomeD
     outcomes: dict[str, OutcomeDraft] = {}
     by_sentence: dict[int, list[tuple[str, int]]] = {}
     last_order: dict[str, list[int]] = {}
+    last_concept: dict[str, str] = {}
     for index, sentence in enumerate(sentences):
         text = sentence.text
         forms = [form for form in find_forms(text) if form.kind != "estimate"]
@@ -165,7 +166,9 @@ def read_outcomes(sentences, arms, patterns, text_scales) -> tuple[list[OutcomeD
             named_order = [r.arm for r in readings if r is not None and r.how == "named"]
             if len(named_order) >= 2:
                 last_order[kind] = named_order
-            sentence_concept = concept_of(text[:REACH])
+            # a sentence that names no measure ("Similarly, one month after ...") goes on with
+            # the previous sentence's
+            sentence_concept = concept_of(text[:REACH]) or last_concept.get(kind)
             named = find_scales(text[:5 * REACH])
             concept, covered = None, set()
             for (_, values, start, end), reading, given_time in zip(chosen, readings, times):
@@ -180,6 +183,8 @@ def read_outcomes(sentences, arms, patterns, text_scales) -> tuple[list[OutcomeD
                     concept = concept_of(head, last=True) or sentence_concept
                     covered = set()
                 covered.add(reading.arm)
+                if concept:
+                    last_concept[kind] = concept
                 scale = scale_for(concept, named, text_scales)
                 key = outcome_key(kind, concept, scale, time[0] if time else None)
                 outcome = outcomes.get(key)
