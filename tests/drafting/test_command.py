@@ -43,7 +43,7 @@ def test_from_a_text_file_with_check_prints_the_verdicts(tmp_path, capsys):
 def test_from_standard_input(tmp_path, monkeypatch, capsys):
     monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(TEXT.encode("utf-8"))))
     assert main(["new", "from-stdin", "--from", "-", "--root", str(tmp_path)]) == 0
-    assert "'# check:'" in capsys.readouterr().out
+    assert "guesses to check ('# check:')" in capsys.readouterr().out
     assert _means(tmp_path, "from-stdin") == [("7.75", "2.18"), ("9.2", "2.04")]
 
 

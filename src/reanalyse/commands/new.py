@@ -167,8 +167,8 @@ def run(args) -> int:
               f"reanalyse check data/{study_id}.yaml")
         return 0
     print(f"drafted {len(drafted.study.arms)} arms, {len(drafted.study.outcomes)} outcomes and "
-          f"{len(drafted.study.claims)} claims: {len(drafted.guesses)} '# check:' and "
-          f"{len(drafted.todos)} '# TODO' lines to review in {study_path}")
+          f"{len(drafted.study.claims)} claims, with {len(drafted.guesses)} guesses to check "
+          f"('# check:') and {len(drafted.todos)} gaps ('# TODO') in {study_path}")
     if not args.check:
         print(f"next: review the '# check:' lines, then run reanalyse check {study_path}")
         return 0
