@@ -40,16 +40,25 @@ def nct_sf(x, df, noncentrality):
 
     Computed as P(-T < -x), -T being noncentral t at ``-noncentrality``, so that the upper tail
     is a lower-tail probability of ``special.nctdtr`` and suffers no cancellation.  Where
-    ``nctdtr`` cannot evaluate the series (it returns NaN) the probability is 0 or 1 to double
-    precision: 1 when ``x`` lies below the noncentrality, else 0, which is what
-    ``scipy.stats.nct.sf`` returns there.
+    ``nctdtr`` cannot evaluate the series (it returns NaN: a noncentrality of thousands) the
+    limit of large noncentrality is used: T = (Z + d) / S with S = sqrt(V / df), V chi-square,
+    and Z negligible beside d, so that P(T > x) = P(d / S > x), a chi-square probability of
+    df (d / x)**2 (1 or 0 when x and d differ in sign).  With many df it is 0 or 1 to double
+    precision, as ``scipy.stats.nct.sf`` returns there; with few df it is not (at df = 2 and
+    d = 1.5 x it is 0.63), which the 0-or-1 rule got wrong.
     """
     p = special.nctdtr(df, -noncentrality, -x)
     unresolved = np.isnan(p)
     if not np.count_nonzero(unresolved):
         return p
     unresolved &= ~(np.isnan(x) | np.isnan(df) | np.isnan(noncentrality))
-    return np.where(unresolved, np.where(np.less(x, noncentrality), 1.0, 0.0), p)
+    x, df, d = np.broadcast_arrays(np.asarray(x, dtype=float), np.asarray(df, dtype=float),
+                                   np.asarray(noncentrality, dtype=float))
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        threshold = df * (d / x) ** 2
+        limit = np.where(d > 0, np.where(x > 0, special.chdtr(df, threshold), 1.0),
+                         np.where(x < 0, special.chdtrc(df, threshold), 0.0))
+    return np.where(unresolved, limit, p)
 
 
 def f_sf(x, df1, df2):

@@ -137,16 +137,31 @@ def smd_for_power(treat_n: int, control_n: int, *, power: float = 0.8, alpha: fl
     # The noncentrality that gives this power lies just below the normal approximation
     # critical + z_power * sqrt(1 + critical**2 / (2 df)): by 0.03% to 2% from 3 per arm, more
     # at 2 per arm or with power near alpha.  Power at multiples of it, in one vectorised
-    # call, brackets the root for brentq; failing that, the wide bracket: power rises from
-    # about alpha at d = 0 to 1 - 1e-20 once the noncentrality is 10 past the critical value.
+    # call, brackets the root for brentq; failing that, a wide bracket: power rises from
+    # about alpha at d = 0 towards 1 as the noncentrality grows, to 1 - 1e-20 once it is 10
+    # past the critical value when df is not tiny; with few df and a small alpha (a critical
+    # value of thousands) the bracket's end is doubled until the power is reached.
     guess = (critical + norm_ppf(power) * math.sqrt(1 + critical**2 / (2 * df))) * scale
     candidates = guess * _NEAR_GUESS
     below = shortfall(candidates) < 0
     crossing = np.flatnonzero(below[:-1] & ~below[1:])
-    low, high = ((candidates[crossing[0]], candidates[crossing[0] + 1]) if crossing.size
-                 else (0.0, (critical + 10) * scale))
+    if crossing.size:
+        low, high = candidates[crossing[0]], candidates[crossing[0] + 1]
+    else:
+        low, high = 0.0, (critical + 10) * scale
+        for _ in range(_DOUBLINGS):
+            if float(shortfall(high)) >= 0:
+                break
+            low, high = high, 2 * high
+        else:
+            raise ValueError(f"no SMD up to {high:.3g} reaches power {power} with "
+                             f"{treat_n} and {control_n} per arm at alpha = {alpha}")
     return sign * float(optimize.brentq(lambda smd: float(shortfall(smd)), low, high,
                                         xtol=1e-12))
+
+
+#: Doublings of the bracket's end tried by :func:`smd_for_power` (a factor of 2**64).
+_DOUBLINGS = 64
 
 
 @dataclass(frozen=True)
