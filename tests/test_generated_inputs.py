@@ -243,6 +243,11 @@ def test_an_excel_cell_far_away_is_refused_without_a_dense_sheet(tmp_path):
     book.save(tmp_path / "far.xlsx")
     with bounded(30), pytest.raises(InputFileError, match="more than 5,000,000 cells"):
         read_table(tmp_path / "far.xlsx")
+    sheet["XFD1048576"] = None
+    sheet["A1048576"] = 1  # narrow, but a million rows (each row of the gap is a step)
+    book.save(tmp_path / "far.xlsx")
+    with bounded(30), pytest.raises(InputFileError, match="200,000 rows"):
+        read_table(tmp_path / "far.xlsx")
 
 
 def test_an_excel_sheet_with_gaps_reads_its_rows(tmp_path):

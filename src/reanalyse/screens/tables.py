@@ -95,6 +95,9 @@ def read_table(path, *, sheet: str | int | None = None) -> pd.DataFrame:
 MAX_COLUMNS = 1_000
 #: Most cells (rows x columns, empty ones included) an Excel sheet to screen may span.
 MAX_CELLS = 5_000_000
+#: Most rows an Excel sheet to screen may have, empty rows between them included (openpyxl
+#: yields each row of a gap, so that a cell at row 1,048,576 costs a million steps).
+MAX_SHEET_ROWS = 200_000
 #: Longest header line of a CSV table, in bytes.
 MAX_HEADER = 1_000_000
 
@@ -138,15 +141,19 @@ def _read_excel(path: Path, sheet) -> pd.DataFrame:
 def _sheet_rows(path: Path, worksheet) -> list[list]:
     """The sheet's rows as text, read one row at a time without trusting the size the file
     declares (a single cell at XFD1048576 would make a dense sheet of 17 billion cells):
-    reading stops as soon as the rows so far times the widest row pass :data:`MAX_CELLS`."""
+    reading stops as soon as the rows so far times the widest row pass :data:`MAX_CELLS`, or
+    the rows pass :data:`MAX_SHEET_ROWS`."""
     worksheet.reset_dimensions()  # rows are not padded to the declared dimension
     rows, width = [], 0
     for row in worksheet.iter_rows():
         width = max(width, len(row))
-        if width > MAX_COLUMNS or (len(rows) + 1) * width > MAX_CELLS:
+        if width > MAX_COLUMNS or (len(rows) + 1) * width > MAX_CELLS \
+                or len(rows) >= MAX_SHEET_ROWS:
             raise InputFileError(path, f"the sheet spans more than {MAX_CELLS:,} cells (or "
-                                 f"{MAX_COLUMNS:,} columns) by row {len(rows) + 1:,}",
-                                 hint="clear far-away cells, or copy the table to a new sheet")
+                                 f"{MAX_COLUMNS:,} columns, or {MAX_SHEET_ROWS:,} rows) by row "
+                                 f"{len(rows) + 1:,}",
+                                 hint="clear far-away cells, or copy the table to a new sheet "
+                                      "(a larger table reads faster as CSV)")
         rows.append([_cell_text(cell) for cell in row])
     return [row + [""] * (width - len(row)) for row in rows]
 
