@@ -110,6 +110,24 @@ def _leaves(node, path=()):
         yield path
 
 
+def _get(node, path):
+    for key in path:
+        node = node[key]
+    return node
+
+
+def _nearby(rng: random.Random, value):
+    """A number near ``value`` as a paper might print it: a digit changed, scaled, rounded."""
+    roll = rng.random()
+    if isinstance(value, int):
+        return max(0, value + rng.choice([-2, -1, 1, 2, value, -value // 2]))
+    if roll < 0.4:
+        return f"{value * rng.choice([0.5, 0.9, 1.1, 2, 10]):.{rng.choice([0, 1, 2, 3])}f}"
+    if roll < 0.7:
+        return f"{value:.{rng.choice([0, 1, 2, 3, 4])}f}"
+    return f"{value + rng.choice([-1, -0.1, 0.01, 0.1, 1]):.2f}"
+
+
 def _set(node, path, value):
     for key in path[:-1]:
         node = node[key]
@@ -141,7 +159,11 @@ def study_text(rng: random.Random) -> tuple[str, str]:
         for _ in range(rng.choice([1, 1, 2, 3, 5])):
             path = rng.choice(leaves)
             key = path[-1]
-            if key in _EXTRA_KEYS and rng.random() < 0.5:
+            old = _get(data, path)
+            if isinstance(old, (int, float)) and not isinstance(old, bool) \
+                    and rng.random() < 0.5:
+                value = _nearby(rng, old)  # a plausible slip: the file mostly still loads
+            elif key in _EXTRA_KEYS and rng.random() < 0.5:
                 value = rng.choice(_EXTRA_KEYS[key])
             elif rng.random() < 0.7:
                 value = printed_number(rng)
