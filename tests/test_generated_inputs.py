@@ -168,6 +168,13 @@ def test_a_file_larger_than_the_cap_is_refused_whatever_its_size_says(tmp_path):
         read_article(path, ReadLimits(max_bytes=100))
 
 
+def test_a_huge_max_size_reads_the_file(tmp_path, capsys):
+    path = tmp_path / "a.txt"
+    path.write_text("t(28) = 2.20, p = .06\n")
+    assert main(["extract", str(path), "--max-size", "1e300", "--quiet"]) == 0
+    assert "decision_error" in capsys.readouterr().out
+
+
 @pytest.mark.parametrize("value", ["inf", "nan", "0"])
 def test_max_size_must_be_finite(tmp_path, capsys, value):
     path = tmp_path / "a.txt"

@@ -117,13 +117,23 @@ def _read_capped(path: Path, max_bytes: int) -> bytes:
         with os.fdopen(os.open(path, os.O_RDONLY | os.O_NONBLOCK), "rb") as stream:
             if not stat.S_ISREG(os.fstat(stream.fileno()).st_mode):
                 raise UnreadableArticle("not a regular file (a device, a pipe or a socket)")
-            data = stream.read(max_bytes + 1)
+            chunks, size = [], 0
+            while size <= max_bytes:  # in pieces: no buffer of the cap's size is made
+                chunk = stream.read(min(_CHUNK, max_bytes + 1 - size))
+                if not chunk:
+                    break
+                chunks.append(chunk)
+                size += len(chunk)
+            data = b"".join(chunks)
     except OSError as error:
         raise UnreadableArticle(f"cannot read the file: {error.strerror or error}") from None
     if len(data) > max_bytes:
         raise UnreadableArticle(f"the file is larger than the {max_bytes / 2**20:,.4g} MiB "
                                 "limit (--max-size)")
     return data
+
+
+_CHUNK = 2**20
 
 
 def _plain_text(data: bytes) -> str:
