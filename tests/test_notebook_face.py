@@ -85,3 +85,31 @@ def test_the_float_warning_points_at_the_caller_of_a_mapper_too():
         grim_map(pd.DataFrame({"mean": [5.2, 5.19], "n": [21, 21]})); line = _line()  # noqa: E702
     assert caught[0].filename == __file__ and caught[0].lineno == line
     assert "row 0 (5.2, perhaps printed 5.20)" in str(caught[0].message)
+
+
+def test_explain_says_the_printed_statistic_check_and_the_cutoff_finding():
+    from scipy import stats
+
+    result = ra.check(RAISI)
+    text = result["fewer-depressed"].explain()
+    # chi2 = 4.48 printed: true values 4.475 to 4.485 on 1 df give p from
+    # chi2.sf(4.485, 1) = 0.0342 to chi2.sf(4.475, 1) = 0.0344
+    low, high = (f"{stats.chi2.sf(value, 1):.3g}" for value in (4.485, 4.475))
+    assert (f"The paper's own result: p from the printed chi2 statistic gives p from {low} to "
+            f"{high}, beside the printed p = 0.034.") in text
+    # README's worked figures: 15 of 60 and 26 of 60 fit only cut-offs 9 to 11
+    assert "only if the cut-off is 9 to 11" in text and "at most 8 of 60" in text
+    assert text.index("Verdict: fragile") < text.index("Beyond the cut-off")
+    # the second claim on the same outcome says the finding too, not a pointer to the first
+    assert "only if the cut-off is 9 to 11" in result["adjusted-odds"].explain()
+
+
+def test_explain_opens_with_the_files_own_disagreement(tmp_path):
+    study = RAISI.read_text(encoding="utf-8").replace(
+        'reported: {test: chi2, statistic: 4.48, df: 1, p: "0.034"}',
+        'reported: {test: chi2, statistic: 4.48, df: 1, p: "0.34"}')
+    path = tmp_path / RAISI.name
+    path.write_text(study, encoding="utf-8")
+    text = ra.check(path)["fewer-depressed"].explain()
+    assert text.startswith("The study file disagrees with itself: significant: true, but the "
+                           "printed p '0.34' states a result not significant")

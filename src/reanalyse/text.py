@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-__all__ = ["sentence"]
+__all__ = ["sentence", "join_and"]
 
 
 def sentence(text: str) -> str:
@@ -16,3 +16,13 @@ def sentence(text: str) -> str:
         return text
     text = text[0].upper() + text[1:]
     return text if text[-1] in ".!?" else text + "."
+
+
+def join_and(items) -> str:
+    """``a``, ``a and b``, ``a, b and c``.
+
+    >>> join_and(["a"]), join_and(["a", "b", "c"])
+    ('a', 'a, b and c')
+    """
+    items = list(items)
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]

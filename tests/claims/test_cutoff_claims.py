@@ -320,7 +320,9 @@ def test_the_flagship_bottom_line_names_the_cutoffs_its_counts_fit():
             and f"at the conventional &gt;= 13 at most {at_13[0].count_max} of 60 "
                 "(Infant massage)" in fewer)
     odds = next(item for item in items if "adjusted-odds" in item)
-    assert "The same cut-off bounds as for fewer-depressed apply." in odds
+    # the second claim on the outcome says the finding itself, not a pointer to the first
+    assert f"only if the cut-off is {both[0]} to {both[-1]}" in odds
+    assert "same cut-off bounds" not in odds
     assert not any("cut-off" in item for item in items if "lower-epds" in item)
 
 
@@ -334,6 +336,7 @@ def test_the_cutoff_section_is_shown_once_per_outcome(monkeypatch):
     shown = []
     monkeypatch.setattr(IPython.display, "display", lambda item: shown.append(str(item)))
     report.show_claims(result, study)
-    assert sum("<h4>What the printed means and SDs allow beyond a cut-off</h4>" in text
-               for text in shown) == 1
-    assert any("beyond a cut-off is shown under fewer-depressed." in text for text in shown)
+    # the bands and witnesses are drawn once; the other claim says the finding and where
+    assert sum("Every bound in words" in text for text in shown) == 1
+    pointer = [text for text in shown if "are drawn under fewer-depressed." in text]
+    assert len(pointer) == 1 and "only if the cut-off is 9 to 11" in pointer[0]

@@ -262,7 +262,7 @@ def test_a_table_shows_its_p_values_with_one_number_of_decimals(counts):
 
     _, result = counts
     html = report.tests_table(result.claims[0]).text
-    cells = re.findall(r'<td class="num">([^<]*)</td>', html)
+    cells = re.findall(r'<td class="num"[^>]*>([^<]*)</td>', html)
     p_values = [value for cell in cells for value in re.findall(r"\d+\.\d+", cell)
                 if cell.startswith("0.")]
     assert p_values and len({len(value.split(".")[1]) for value in p_values}) == 1

@@ -73,6 +73,19 @@ ul.rea-legend { list-style: none; padding: 0; color: #57606a; }
   .rea table.rea-stack td { border: 0; padding: .15rem .2rem; }
   .rea table.rea-verdicts td:nth-child(3)::before { content: "Why: "; font-weight: 600; }
   .rea table.rea-verdicts td:nth-child(4)::before { content: "Recorded: "; font-weight: 600; }
+  /* tables of numbers become one card per row: the first cell heads it, every other cell
+     shows its column's name above its value, side by side as the width allows */
+  .rea table.rea-cards, .rea table.rea-cards tbody, .rea table.rea-cards tr { display: block; }
+  .rea table.rea-cards { width: 100%; }
+  .rea table.rea-cards thead { display: none; }
+  .rea table.rea-table.rea-cards tr { border-bottom: 1px solid #d0d7de; padding: .35rem 0;
+    text-align: left; }
+  .rea table.rea-table.rea-cards td { display: inline-block; vertical-align: top; border: 0;
+    padding: .15rem .8rem .15rem 0; text-align: left; white-space: normal; min-width: 6.5rem; }
+  .rea table.rea-cards td:first-child { display: block; font-weight: 600; }
+  .rea table.rea-cards td:empty { display: none; }
+  .rea table.rea-cards td:not(:first-child)::before { content: attr(data-label); display: block;
+    font-size: .75em; font-weight: 400; color: #57606a; }
 }
 """
 

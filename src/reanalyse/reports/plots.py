@@ -37,8 +37,9 @@ _FLOOR = 1e-12
 
 
 def _fill(text: str, width: int) -> str:
-    """``text`` wrapped to ``width`` characters, never inside a hyphenated word."""
-    return textwrap.fill(text, width, break_on_hyphens=False)
+    """``text`` wrapped to ``width`` characters between words only (never inside a word,
+    hyphenated or too long for a line)."""
+    return textwrap.fill(text, width, break_on_hyphens=False, break_long_words=False)
 
 
 def _colour(significant) -> str:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from reanalyse.rebuild.results import ROLES
 from reanalyse.reports.markup import Html, badge, escape, scroll, wrap
-from reanalyse.reports.report.cutoffs import _cutoff_owners, cutoff_section
+from reanalyse.reports.report.cutoffs import _cutoff_owners, cutoff_finding, cutoff_section
 from reanalyse.reports.report.figures import figure_html
 from reanalyse.reports.report.formatting import (_absent, _decimals_for, _fixed, _p_cell,
                                                  _p_decimals, _p_range, _printed_p,
@@ -55,12 +55,14 @@ def printed_numbers(check, study) -> Html:
     rows = []
     for arm_id, summary in zip(arm_ids, summaries):
         arm = study.arm(arm_id)
-        cells = [f"<td>{escape(arm.label)}</td>", f'<td class="num">{escape(arm.randomised or "–")}</td>']
-        for _, name in columns:
+        cells = [f'<td data-label="Arm">{escape(arm.label)}</td>',
+                 f'<td class="num" data-label="randomised">{escape(arm.randomised or "–")}</td>']
+        for title, name in columns:
             value = getattr(summary, name, None)
             if name == "ci" and value is not None:
                 value = f"{value[0]} to {value[1]}"
-            cells.append(f'<td class="num">{escape("–" if value is None else value)}</td>')
+            cells.append(f'<td class="num" data-label="{escape(title)}">'
+                         f'{escape("–" if value is None else value)}</td>')
         rows.append("<tr>" + "".join(cells) + "</tr>")
     reported = claim.reported
     printed = []
@@ -94,7 +96,7 @@ def printed_numbers(check, study) -> Html:
     lines = [f"<p><strong>{escape(outcome.label)}</strong> ({escape(outcome.type)})"
              + (f' <span class="rea-muted">source: {escape(outcome.source)}</span>'
                 if outcome.source else "") + "</p>",
-             scroll(f'<table class="rea-table"><thead><tr>{head}</tr></thead>'
+             scroll(f'<table class="rea-table rea-cards"><thead><tr>{head}</tr></thead>'
                      f"<tbody>{''.join(rows)}</tbody></table>"),
              f"<p>{result_text} {claimed}</p>"]
     return wrap("".join(lines))
@@ -122,17 +124,21 @@ def tests_table(check) -> Html:
             if low != high:
                 statistic += f'<br><span class="rea-muted">{low} to {high}</span>'
         note = escape(sentence(spec.note)) if spec.note else ""
+        decision = f"At alpha = {check.alpha:g}"
         rows.append(
-            f"<tr><td>{escape(spec.label)}</td><td>{escape(_ROLES.get(spec.role, spec.role))}</td>"
-            f'<td class="num">{statistic}</td>'
-            f'<td class="num">{_p_cell(spec.p, p_decimals)}</td>'
-            f'<td class="num">{escape(_p_range(spec, p_decimals))}</td>'
-            f"<td>{_decision(spec.significant, spec.computed)}</td>"
-            f'<td class="rea-muted">{note}</td></tr>')
-    head = ("<th>Test</th><th>Role</th><th>Statistic</th><th>p at the printed values</th>"
-            "<th>p over the rounding</th><th>At alpha = " + f"{check.alpha:g}" +
-            "</th><th>Note</th>")
-    return wrap(scroll(f'<table class="rea-table"><thead><tr>{head}</tr></thead>'
+            f'<tr><td data-label="Test">{escape(spec.label)}</td>'
+            f'<td data-label="{decision}">{_decision(spec.significant, spec.computed)}</td>'
+            f'<td class="num" data-label="p over the rounding">'
+            f"{escape(_p_range(spec, p_decimals))}</td>"
+            f'<td class="num" data-label="p at the printed values">'
+            f"{_p_cell(spec.p, p_decimals)}</td>"
+            f'<td class="num" data-label="Statistic">{statistic}</td>'
+            f'<td data-label="Role">{escape(_ROLES.get(spec.role, spec.role))}</td>'
+            f'<td class="rea-muted" data-label="Note">{note}</td></tr>')
+    # the decision first after the test's name: the column a reader needs, also on a phone
+    head = (f"<th>Test</th><th>At alpha = {check.alpha:g}</th><th>p over the rounding</th>"
+            "<th>p at the printed values</th><th>Statistic</th><th>Role</th><th>Note</th>")
+    return wrap(scroll(f'<table class="rea-table rea-cards"><thead><tr>{head}</tr></thead>'
                          f"<tbody>{''.join(rows)}</tbody></table>"))
 
 
@@ -147,11 +153,14 @@ def effects_table(check) -> Html:
     for effect in check.effects:
         name = _MEASURES.get(effect.measure, effect.measure)
         note = "; ".join(escape(text) for text in (effect.method, effect.note) if text)
-        rows.append(f"<tr><td>{escape(name)}</td><td class=\"num\">{_fixed(effect.estimate, decimals)}"
-                    f"</td><td class=\"num\">{_fixed(effect.ci_low, decimals)} to "
-                    f"{_fixed(effect.ci_high, decimals)}</td><td>{effect.level:.0%}</td>"
-                    f'<td class="rea-muted">{note}</td></tr>')
-    return wrap(scroll('<table class="rea-table"><thead><tr><th>Effect</th><th>Estimate</th>'
+        rows.append(f'<tr><td data-label="Effect">{escape(name)}</td>'
+                    f'<td class="num" data-label="Estimate">{_fixed(effect.estimate, decimals)}'
+                    f'</td><td class="num" data-label="Confidence interval">'
+                    f"{_fixed(effect.ci_low, decimals)} to {_fixed(effect.ci_high, decimals)}"
+                    f'</td><td data-label="Level">{effect.level:.0%}</td>'
+                    f'<td class="rea-muted" data-label="Method">{note}</td></tr>')
+    return wrap(scroll('<table class="rea-table rea-cards"><thead><tr><th>Effect</th>'
+                       '<th>Estimate</th>'
                          "<th>Confidence interval</th><th>Level</th><th>Method</th></tr></thead>"
                          f"<tbody>{''.join(rows)}</tbody></table>"))
 
@@ -230,8 +239,11 @@ def show_claim(check, study, result=None, *, map_shown_under: str | None = None,
     if printed_estimate is not None:
         display(printed_estimate)
     if cutoff_shown_under is not None:
-        display(wrap(f'<p class="rea-muted">What the printed means and SDs allow beyond a '
-                      f"cut-off is shown under {escape(cutoff_shown_under)}.</p>"))
+        finding = cutoff_finding(check)
+        display(wrap("<h4>What the printed means and SDs allow beyond a cut-off</h4>"
+                     + (f'<p class="rea-plain">{escape(finding)}</p>' if finding else "")
+                     + '<p class="rea-muted">The bands of possible counts and the datasets '
+                     f"that attain them are drawn under {escape(cutoff_shown_under)}.</p>"))
     else:
         bounds = cutoff_section(check)
         if bounds is not None:

@@ -6,10 +6,9 @@ from __future__ import annotations
 
 from reanalyse.reports.markup import Html, escape, wrap
 from reanalyse.reports.report.figures import figure_svg
-from reanalyse.reports.report.prose import _and
-from reanalyse.text import sentence
+from reanalyse.text import join_and, sentence
 
-__all__ = ["cutoff_takeaway", "cutoff_section"]
+__all__ = ["cutoff_takeaway", "cutoff_finding", "cutoff_section"]
 
 
 def _cutoff_analysis(check):
@@ -45,7 +44,7 @@ def cutoff_takeaway(analysis) -> str | None:
     stated = [arm for arm in arms if arm.stated is not None and arm.stated.determined]
     if stated:
         return sentence(f"at the stated cut-off ({_cut(stated[0].stated)}) the printed means "
-                         "and SDs allow " + _and(
+                         "and SDs allow " + join_and(
                              (f"exactly {arm.stated.count_min}"
                               if arm.stated.count_min == arm.stated.count_max
                               else f"{arm.stated.count_min} to {arm.stated.count_max}")
@@ -59,7 +58,7 @@ def cutoff_takeaway(analysis) -> str | None:
     fitting = set(swept[0].fitting_cutoffs())
     for arm in swept[1:]:
         fitting &= set(arm.fitting_cutoffs())
-    printed = _and(arm.printed for arm in swept)
+    printed = join_and(arm.printed for arm in swept)
     together = " together" if len(swept) > 1 else ""
     counts = "the printed counts " if len(swept) > 1 else ""
     means = "means and SDs" if len(swept) > 1 else "mean and SD"
@@ -77,13 +76,24 @@ def cutoff_takeaway(analysis) -> str | None:
         per_arm = [arm.candidates[index] for arm in swept if len(arm.candidates) > index]
         if not all(b.determined and b.feasible for b in per_arm):
             continue
-        allowed = _and(f"{b.count_max} of {arm.n}" + (f" ({arm.label})" if len(swept) > 1
+        allowed = join_and(f"{b.count_max} of {arm.n}" + (f" ({arm.label})" if len(swept) > 1
                                                       else "")
                        for arm, b in zip(swept, per_arm))
         excluded.append(f"at the conventional {_cut(bounds)} at most {allowed} could be")
     if excluded:
         text += "; " + "; ".join(excluded)
     return sentence(text)
+
+
+def cutoff_finding(check) -> str | None:
+    """What a claim's exact bounds beyond a cut-off say (:func:`cutoff_takeaway`), unless its
+    verdict's reason says it already: the one sentence the bottom line, the claim's paragraph
+    (:func:`~reanalyse.reports.report.prose.explain`) and the claim's section all use."""
+    analysis = _cutoff_analysis(check)
+    takeaway = cutoff_takeaway(analysis)
+    if not takeaway or any(reason in check.reason for reason in analysis.impossible_reasons):
+        return None
+    return takeaway
 
 
 def cutoff_section(check) -> Html | None:

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from reanalyse.claims.labels import VERDICT_LABELS, VERDICT_MEANINGS
 from reanalyse.reports.markup import Html, escape, wrap
-from reanalyse.reports.report.formatting import _p_range
+from reanalyse.reports.report.cutoffs import cutoff_finding
+from reanalyse.reports.report.formatting import _p_range, _printed_p
+from reanalyse.text import sentence
 
 __all__ = ["explain", "explanation"]
 
@@ -18,11 +20,6 @@ def _decision(significant: bool | None, computed: bool) -> str:
 
 def _plural(count: int, word: str, many: str | None = None) -> str:
     return f"{count} {word if count == 1 else (many or word + 's')}"
-
-
-def _and(items) -> str:
-    items = list(items)
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
 def _names(specs) -> str:
@@ -49,12 +46,21 @@ def _claimed(check) -> bool | None:
 
 def explain(check, study) -> str:
     """A plain-language paragraph: what the paper claims, what the rebuilt tests say, and
-    what the verdict means, in words a reader without the code can follow."""
+    what the verdict means, in words a reader without the code can follow.
+
+    The one source of a claim's prose: the report shows it as the claim's paragraph
+    (:func:`explanation`) and ``result[claim].explain()`` returns it.  It says, in order, where
+    the study file disagrees with itself, the claim, the rebuilt tests, the check of the
+    paper's own printed result (the p of its statistic or CI beside its printed p), the verdict,
+    what the exact bounds beyond a cut-off find, and what the robustness analyses add.
+    """
     claim = check.claim
     verdict = check.verdict.value
     outcome = study.outcome(claim.outcome)
     claimed = _claimed(check)
-    sentences = []
+    # what the study file says against itself comes first: it may be a slip of the file
+    sentences = [sentence(note) for note in check.notes
+                 if note.startswith("The study file disagrees with itself")]
     what = claim.text or outcome.label
     printed_p = f" (printed p {claim.reported.p})" if claim.reported.p is not None else ""
     if claimed is None:
@@ -99,13 +105,33 @@ def explain(check, study) -> str:
                 sentences.append(f"For {_tests(len(straddle))} the p-value range crosses "
                                  f"alpha = {check.alpha:g}, so the answer depends on how the "
                                  f"printed numbers were rounded: {_names(straddle)}.")
+    if check.partition.judged:  # else the tests above are the paper's own already
+        sentences += _own_result_sentences(check)
     sentences.append(f"Verdict: {VERDICT_LABELS.get(verdict, verdict)} — "
                      f"{VERDICT_MEANINGS.get(verdict, '')}.")
+    finding = cutoff_finding(check)
+    if finding:
+        sentences.append(f"Beyond the cut-off: {finding[0].lower()}{finding[1:]}")
     sensitivity = check.sensitivity
     reasons = getattr(sensitivity, "fragile_reasons", ()) if sensitivity is not None else ()
     if reasons:
         sentences.append("The robustness analyses add: " + "; ".join(reasons) + ".")
     return " ".join(sentences)
+
+
+def _own_result_sentences(check) -> list[str]:
+    """The check of the paper's own printed result: the p its printed statistic or CI gives,
+    beside the printed p (the rows of role ``reported`` of the tests table)."""
+    printed = check.claim.reported.p
+    sentences = []
+    for spec in check.specs:
+        if spec.role != "reported" or not spec.computed:
+            continue
+        text = f"The paper's own result: {spec.label} gives {_p_range_sentence(spec)}"
+        if printed is not None:
+            text += f", beside the printed {_printed_p(str(printed))}"
+        sentences.append(text + ".")
+    return sentences
 
 
 def explanation(check, study) -> Html:

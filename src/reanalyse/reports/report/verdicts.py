@@ -8,7 +8,7 @@ from reanalyse.claims.labels import VERDICT_LABELS
 from reanalyse.model.vocabulary import CHECK_MIMETYPE
 from reanalyse.reports.markup import Html, badge, escape, legend, scroll, wrap
 from reanalyse.reports.paths import display_path, project_root
-from reanalyse.reports.report.cutoffs import _cutoff_analysis, _cutoff_owners, cutoff_takeaway
+from reanalyse.reports.report.cutoffs import cutoff_finding
 from reanalyse.reports.report.header import study_header
 from reanalyse.text import sentence
 
@@ -77,22 +77,39 @@ def verdict_table(result, expected: dict | None = None) -> VerdictTable:
 
 def bottom_line(result) -> str:
     """One sentence per claim: its verdict and the verdict's reason (never re-decided); for a
-    claim with exact bounds beyond a cut-off, what they say too (for the first claim on an
-    outcome; a later one refers to it)."""
-    owners = _cutoff_owners(result, result.study)
+    claim with exact bounds beyond a cut-off, what they say too (every claim on the outcome
+    says it: a reader of one line needs no other)."""
     items = []
     for check in result.claims:
         text = escape(sentence(check.reason))
-        owner = owners.get(check.claim.id)
-        takeaway = cutoff_takeaway(_cutoff_analysis(check)) if owner == check.claim.id else None
-        analysis = _cutoff_analysis(check)
-        if takeaway and not any(reason in check.reason for reason in analysis.impossible_reasons):
-            text += f" {escape(takeaway)}"
-        elif owner is not None and owner != check.claim.id:
-            text += f" The same cut-off bounds as for {escape(owner)} apply."
+        finding = cutoff_finding(check)
+        if finding:
+            text += f" {escape(finding)}"
         items.append(f"<li><strong>{escape(check.claim.id)}</strong> {badge(check.verdict.value)}"
                      f"{_adjustment_flag(check)} {text}</li>")
     return f'<ul class="rea-bottom-line">{"".join(items)}</ul>'
+
+
+def file_remarks_html(study, analysis=None) -> str:
+    """What the study file says against itself, or reads by a rule, before anything else: the
+    file and line (relative to the project), the fields to check, what disagrees."""
+    if not study.remarks:
+        return ""
+    root = project_root(analysis.path) if analysis is not None and analysis.path else None
+    items = []
+    for remark in study.remarks:
+        where = display_path(remark.path, root) if root is not None else remark.path.name
+        where += f":{remark.line}" if remark.line else ""
+        about = f"<strong>{escape(remark.claim)}</strong>: " if remark.claim else ""
+        check = f" ({escape(remark.check_text())})" if remark.kind == "conflict" else ""
+        items.append(f"<li>{about}{escape(remark.message)}{check}. "
+                     f'<span class="rea-muted">{escape(where)}</span></li>')
+    conflicts = any(remark.kind == "conflict" for remark in study.remarks)
+    lead = ("Fields of the study file disagree with each other: check them against the paper. "
+            "If the paper itself prints both, the verdicts below stand on the file as written."
+            if conflicts else "Numbers the study file gives were read by a rule:")
+    return (f'<div class="rea-file-remarks"><h2>Check the study file</h2><p>{lead}</p>'
+            f"<ul>{''.join(items)}</ul></div>")
 
 
 def summary(result, study, analysis=None) -> VerdictTable:
@@ -117,6 +134,7 @@ def summary(result, study, analysis=None) -> VerdictTable:
                         else study.path.name if study.path is not None else None)
     shown = {check.verdict.value for check in result.claims} | set((expected or {}).values())
     body = (study_header(study, analysis).text + '<div class="rea">'
+            + file_remarks_html(study, analysis)
             + f"<h2>Bottom line</h2>{bottom_line(result)}"
             + '<h2>Verdicts</h2><div class="rea-verdicts-legend">'
             + _verdict_table_html(result, expected) + legend(shown) + "</div></div>")
