@@ -175,16 +175,19 @@ def estimate_table(check) -> Html | None:
     rows = []
     for method in found.methods:
         value, low, high = method.at_printed
-        rows.append(f"<tr><td>{escape(method.label)}</td><td class=\"num\">"
-                    f"{format_number(value)}</td><td class=\"num\">{format_number(low)} to "
-                    f"{format_number(high)}</td><td>{'yes' if method.estimate_fits else 'no'}"
-                    f"</td><td>{'yes' if method.ci_fits else 'no'}</td></tr>")
+        rows.append(f'<tr><td data-label="Method">{escape(method.label)}</td>'
+                    f'<td class="num" data-label="Estimate">{format_number(value)}</td>'
+                    f'<td class="num" data-label="Confidence interval">{format_number(low)} to '
+                    f'{format_number(high)}</td><td data-label="Gives the printed value">'
+                    f"{'yes' if method.estimate_fits else 'no'}</td>"
+                    f'<td data-label="Gives the printed CI">{"yes" if method.ci_fits else "no"}'
+                    "</td></tr>")
     caption = f"The printed {escape(found.printed)}"
     if found.note is not None:
         caption += f" ({escape(found.note)})"
     return wrap(f"<p>{caption}, against every method over the rounding of the printed "
                 f"{escape(found.source)}:</p>" + scroll(
-                    '<table class="rea-table"><thead><tr><th>Method</th><th>Estimate</th>'
+                    '<table class="rea-table rea-cards"><thead><tr><th>Method</th><th>Estimate</th>'
                     "<th>Confidence interval</th><th>Gives the printed value</th>"
                     "<th>Gives the printed CI</th></tr></thead>"
                     f"<tbody>{''.join(rows)}</tbody></table>"))
