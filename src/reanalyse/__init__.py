@@ -12,13 +12,14 @@ from reanalyse._version import __version__
 
 __all__ = ["__version__", "check", "screen", "draft", "load_study", "check_review",
            "load_review", "CheckOptions", "Rounding", "CheckResult", "ClaimResult",
-           "ReanalyseError", "OptionError"]
+           "ReanalyseError", "OptionError", "WorkBudgetExceeded"]
 
 _LAZY = {"check": "reanalyse.api", "screen": "reanalyse.api", "draft": "reanalyse.drafting", "CheckResult": "reanalyse.api",
          "ClaimResult": "reanalyse.api", "load_study": "reanalyse.model.studyfile",
          "check_review": "reanalyse.reviews", "load_review": "reanalyse.model.reviewfile",
          "CheckOptions": "reanalyse.model.options", "Rounding": "reanalyse.kernels.printed",
-         "ReanalyseError": "reanalyse.errors", "OptionError": "reanalyse.errors"}
+         "ReanalyseError": "reanalyse.errors", "OptionError": "reanalyse.errors",
+         "WorkBudgetExceeded": "reanalyse.errors"}
 
 
 def __getattr__(name):

@@ -6,7 +6,8 @@ import itertools
 from pathlib import Path
 
 __all__ = ["ReanalyseError", "InputFileError", "StudyFileError", "AnalysisFileError",
-           "ReviewFileError", "PrintedNumberError", "OptionError", "excerpt"]
+           "ReviewFileError", "PrintedNumberError", "OptionError", "WorkBudgetExceeded",
+           "excerpt"]
 
 #: Longest value an error quotes.
 EXCERPT = 80
@@ -203,3 +204,12 @@ class PrintedNumberError(ReanalyseError, ValueError):
         """JSON-ready form of the error."""
         return {"kind": "printed number", "text": self.text, "problem": self.problem,
                 "hint": self.hint}
+
+
+class WorkBudgetExceeded(ReanalyseError):
+    """A question was not settled within its work budget.
+
+    Budgets count steps or integer programmes, never seconds, so the same input runs out at
+    the same place on every machine.  What ran out is in the message; the question is left
+    open (undetermined), never answered by a guess.
+    """

@@ -556,3 +556,33 @@ def test_screen_row_beyond_the_work_budget_is_untestable(monkeypatch):
     assert f"at most {high} and at least {low} of 60" in first["reason"][1]
     assert first["count_min"][0] is None
     assert first.equals(second)
+
+
+def test_the_screen_reads_only_a_work_budget_as_unsettled(monkeypatch):
+    """A count whose witness search runs out of work is untestable; any other error is not
+    taken for a budget and propagates."""
+    import pandas as pd
+
+    from reanalyse.errors import ReanalyseError, WorkBudgetExceeded
+    from reanalyse.screens import cutoff as screen_module
+    from reanalyse.screens import cutoff_map
+
+    assert issubclass(WorkBudgetExceeded, ReanalyseError)
+    full = cutoff_bounds(60, "9.2", "2.04", (0, 30), 10)
+    inside = full.count_min + 1          # strictly inside: only a witness can settle it
+    table = pd.DataFrame({"n": ["60"], "mean": ["9.2"], "sd": ["2.04"], "scale_min": ["0"],
+                          "scale_max": ["30"], "cutoff": ["10"], "count": [str(inside)]})
+
+    def out_of_work(bounds, count, **options):
+        raise WorkBudgetExceeded("no programmes left")
+
+    monkeypatch.setattr(screen_module, "count_witness", out_of_work)
+    row = cutoff_map(table).iloc[0]
+    assert row["status"] == "untestable" and "work budget" in row["reason"]
+
+    def broken(bounds, count, **options):
+        raise ValueError("not a budget")
+
+    monkeypatch.setattr(screen_module, "count_witness", broken)
+    with pytest.raises(ValueError, match="not a budget"):
+        cutoff_map(table)

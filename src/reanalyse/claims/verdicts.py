@@ -249,7 +249,6 @@ def decide_verdict(*, claimed: bool, specs: tuple[SpecResult, ...], alpha: float
         The printed unadjusted estimate rebuilt by every method over the box
         (:func:`reanalyse.rebuild.estimates.check_estimate`).
     """
-    rounding = Rounding.parse(rounding)
     claim_word = "significant" if claimed else "not significant"
     partition = partition_specs(specs, claimed)
 

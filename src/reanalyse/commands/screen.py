@@ -69,8 +69,8 @@ def summary_line(check: str, summary: dict) -> str:
                                     for key, value in counts.items())
 
 
-def _options(check: str, args) -> dict:
-    options = {"rounding": args.rounding}
+def _options(check: str, args, rounding) -> dict:
+    options = {"rounding": rounding}
     if check == "baseline":
         options["flag_alpha"] = args.flag_alpha
     elif check in ("statistic", "rebuilt_t", "rebuilt_anova"):
@@ -87,7 +87,7 @@ def run(args) -> int:
     from reanalyse.screens.tables import check_output_path, write_output
 
     try:
-        Rounding.parse(args.rounding)
+        rounding = Rounding.parse(args.rounding)
     except ValueError as error:
         raise InputFileError(args.table, str(error), field="--rounding") from None
     if args.output is not None:
@@ -101,7 +101,7 @@ def run(args) -> int:
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         try:
-            result = screen(table, check, **_options(check, args))
+            result = screen(table, check, **_options(check, args, rounding))
         except ScreenColumnsError as error:
             raise InputFileError(args.table, f"missing column(s) {', '.join(error.missing)} for "
                                  f"the {check} screen", field="columns",

@@ -12,7 +12,14 @@ from fractions import Fraction
 
 from reanalyse.kernels.printed import MAX_TEXT, PrintedNumberError, parse_number
 
-__all__ = ["Cutoff", "parse_cutoff"]
+__all__ = ["Cutoff", "parse_cutoff", "RELATIONS", "SPELLINGS", "WORDS", "relation", "beyond"]
+
+#: The relations of a cut-off: at or above, above, at or below, below.
+RELATIONS = (">=", ">", "<=", "<")
+#: Every way a relation is written, and the relation it is.
+SPELLINGS = {**{name: name for name in RELATIONS}, "≥": ">=", "=>": ">=", "≤": "<=", "=<": "<="}
+#: How a relation reads in a sentence.
+WORDS = {">=": "at or above", ">": "above", "<=": "at or below", "<": "below"}
 
 _CUTOFF = re.compile(r"^\s*(>=|<=|>|<|≥|≤)\s*([-+]?(?:\d+(?:\.\d*)?|\.\d+))\s*\Z")
 
@@ -66,5 +73,28 @@ def parse_cutoff(text: str) -> Cutoff:
     if not match:
         raise PrintedNumberError(str(text)[:80], "cannot read the cut-off",
                                  "write it as '>= 13', '> 12', '<= 9' or '< 10'")
-    relation = {"≥": ">=", "≤": "<="}.get(match[1], match[1])
-    return Cutoff(relation, parse_number(match[2]).value)
+    return Cutoff(SPELLINGS[match[1]], parse_number(match[2]).value)
+
+
+def relation(text) -> str:
+    """The relation ``text`` spells (``"≥"`` -> ``">="``); an empty text or None is ``>=``.
+
+    Raises
+    ------
+    ValueError
+        Naming the relations, when ``text`` spells none.
+    """
+    text = ">=" if text is None else str(text).strip() or ">="
+    if text not in SPELLINGS:
+        raise ValueError(f"direction = {text!r}: use one of {', '.join(RELATIONS)}")
+    return SPELLINGS[text]
+
+
+def beyond(score, cutoff, relation: str) -> bool:
+    """Whether ``score`` lies beyond ``cutoff`` in the sense of ``relation`` (``>=`` ...).
+
+    >>> beyond(13, 13, ">="), beyond(13, 13, ">"), beyond(9, 10, "<")
+    (True, False, True)
+    """
+    return {">=": score >= cutoff, ">": score > cutoff, "<=": score <= cutoff,
+            "<": score < cutoff}[relation]

@@ -345,7 +345,6 @@ def grimmer_test(mean: PrintedColumn, sd: PrintedColumn, n, items,
     GrimmerTest
         Exact where ``decided``; the reasons quote the nearest possible SDs.
     """
-    rounding = Rounding.parse(rounding)
     n, items = np.asarray(n), np.asarray(items)
     averaged = exact_product(n, items)  # integer values per row
     sum_low, sum_high = grim_sums(mean, averaged, rounding)

@@ -95,26 +95,28 @@ def half_unit_bounds(scaled, rounding: "Rounding | str" = Rounding.NEAREST):
     lower_closed, upper_closed : array of bool
         Whether each end belongs to the interval.
     """
-    rounding = Rounding.parse(rounding)
     scaled = np.asarray(scaled, dtype=np.int64)
     twice = 2 * scaled
     positive = scaled > 0
     negative = scaled < 0
     true = np.ones_like(scaled, dtype=bool)
-    if rounding is Rounding.NEAREST:
+    if rounding == Rounding.NEAREST:
         return twice - 1, twice + 1, true, true.copy()
-    if rounding is Rounding.HALF_EVEN:
+    if rounding == Rounding.HALF_EVEN:
         even = scaled % 2 == 0
         return twice - 1, twice + 1, even, even.copy()
-    if rounding is Rounding.HALF_UP:  # ties away from zero
+    if rounding == Rounding.HALF_UP:  # ties away from zero
         return twice - 1, twice + 1, positive, negative
-    if rounding is Rounding.HALF_DOWN:  # ties towards zero
+    if rounding == Rounding.HALF_DOWN:  # ties towards zero
         return twice - 1, twice + 1, negative | (scaled == 0), ~negative | (scaled == 0)
-    if rounding is Rounding.CEILING:
+    if rounding == Rounding.CEILING:
         return twice - 2, twice, ~true, true
-    if rounding is Rounding.FLOOR:
+    if rounding == Rounding.FLOOR:
         return twice, twice + 2, true, ~true
-    # TRUNCATE: towards zero; a printed 0 came from (-1, 1) units.
+    if rounding != Rounding.TRUNCATE:
+        raise ValueError(f"unknown rounding convention {rounding!r}; use one of: "
+                         + ", ".join(member.value for member in Rounding))
+    # towards zero; a printed 0 came from (-1, 1) units.
     lower = np.where(positive, twice, twice - 2)
     upper = np.where(negative, twice, twice + 2)
     lower_closed = positive
@@ -233,7 +235,7 @@ class PrintedNumber:
     def interval(self, rounding: "Rounding | str") -> tuple[float, float]:
         """``(lower, upper)`` as floats under ``rounding``; whether the ends are included is in
         :meth:`bounds_exact`."""
-        return _interval(self.scaled, self.decimals, Rounding.parse(rounding))
+        return _interval(self.scaled, self.decimals, rounding)
 
     @property
     def is_integer(self) -> bool:
@@ -255,7 +257,7 @@ class PrintedNumber:
         """JSON-ready form: the text, value, decimals and interval under ``rounding``."""
         lower, upper = self.interval(rounding)
         return {"text": self.text, "value": self.value, "decimals": self.decimals,
-                "lower": lower, "upper": upper, "rounding": Rounding.parse(rounding).value}
+                "lower": lower, "upper": upper, "rounding": Rounding(rounding).value}
 
 
 def parse_number(text) -> PrintedNumber:

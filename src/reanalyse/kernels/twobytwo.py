@@ -37,12 +37,14 @@ from reanalyse.errors import ReanalyseError
 from reanalyse.kernels import exact
 from reanalyse.kernels.distributions import norm_cdf, norm_sf
 
-__all__ = ["TESTS", "ALTERNATIVES", "RELATIVE_TOLERANCE", "MAX_ARM_SIZE",
-           "MAX_MATRIX_TABLES", "BLOCK", "TableTooLargeError", "two_sided_only",
+__all__ = ["TESTS", "PEARSON_CHI2", "YATES_CHI2", "FISHER_EXACT", "Z_POOLED", "ALTERNATIVES",
+           "RELATIVE_TOLERANCE", "MAX_ARM_SIZE", "MAX_MATRIX_TABLES", "BLOCK", "TableTooLargeError", "two_sided_only",
            "two_proportion_chi2", "two_proportion_z", "fisher_exact_pvalues", "pvalues",
            "pvalue_matrix", "pvalue_window", "check_sizes"]
 
-TESTS = ("pearson_chi2", "yates_chi2", "fisher_exact", "z_pooled")
+#: The 2 x 2 tests, by the names of the table of tests (:mod:`reanalyse.model.tests`).
+PEARSON_CHI2, YATES_CHI2, FISHER_EXACT, Z_POOLED = TESTS = (
+    "pearson_chi2", "yates_chi2", "fisher_exact", "z_pooled")
 ALTERNATIVES = ("two-sided", "greater", "less")
 
 #: Two conditional table probabilities within this relative distance count as equal in
@@ -84,7 +86,7 @@ def check_sizes(treat_n, control_n) -> tuple[int, int]:
 
 def two_sided_only(test: str) -> bool:
     """Whether ``test`` has no one-sided form (the chi-square tests)."""
-    return test in ("pearson_chi2", "yates_chi2")
+    return test in (PEARSON_CHI2, YATES_CHI2)
 
 
 def _tables(treat_events, treat_n, control_events, control_n, alternative):
@@ -282,14 +284,14 @@ def pvalues(test: str, treat_events, treat_n: int, control_events, control_n: in
     """
     _check_test(test, alternative)
     treat_n, control_n = check_sizes(treat_n, control_n)
-    if test == "fisher_exact":
+    if test == FISHER_EXACT:
         return fisher_exact_pvalues(treat_events, treat_n, control_events, control_n,
                                     alternative)
-    if test == "z_pooled":
+    if test == Z_POOLED:
         return two_proportion_z(treat_events, treat_n, control_events, control_n,
                                 alternative=alternative)[1]
     return two_proportion_chi2(treat_events, treat_n, control_events, control_n,
-                               correction=test == "yates_chi2", alternative=alternative)[1]
+                               correction=test == YATES_CHI2, alternative=alternative)[1]
 
 
 def _check_test(test, alternative):
@@ -312,7 +314,7 @@ def pvalue_window(test: str, treat_n: int, control_n: int, treat_events, control
 
 @functools.lru_cache(maxsize=64)
 def _matrix(test: str, treat_n: int, control_n: int, alternative: str) -> np.ndarray:
-    if test == "fisher_exact":
+    if test == FISHER_EXACT:
         return exact.fisher_pvalues(treat_n, control_n, alternative)    # cached, read-only
     matrix = pvalue_window(test, treat_n, control_n, np.arange(treat_n + 1),
                            np.arange(control_n + 1), alternative)

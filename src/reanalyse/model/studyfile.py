@@ -50,15 +50,13 @@ _MEASURES_OF = {"binary": ("OR", "RR", "RD", "HR", "IRR"),
                 "continuous": ("MD", "SMD", "HR", "IRR")}
 
 
-#: Names people write for a key or value, and the one meant (beyond what difflib finds).
+#: Names people write for a key or value, and the one meant (beyond what difflib finds; the
+#: names of tests are the table of tests' aliases, :mod:`reanalyse.model.tests`).
 _SYNONYMS = {"stdev": "sd", "std": "sd", "s.d.": "sd", "std_dev": "sd",
              "standard_deviation": "sd", "pct": "percent", "percentage": "percent",
              "size": "n", "count": "events", "average": "mean", "pvalue": "p", "p_value": "p",
-             "test_statistic": "statistic", "ttest": "t", "t-test": "t", "t_test": "t",
-             "chisq": "chi2", "chi-square": "chi2", "chi_square": "chi2", "chi2_test": "chi2",
-             "anova": "anova_f", "fisher": "fisher_exact", "welch": "welch_t",
-             "student": "student_t", "boschloo": "boschloo_exact", "wilcoxon": "mann_whitney",
-             "dichotomous": "binary", "continous": "continuous", "numeric": "continuous"}
+             "test_statistic": "statistic", "dichotomous": "binary", "continous": "continuous",
+             "numeric": "continuous"}
 #: Largest sample size or count read (a trial arm is far smaller; a larger number is a typo).
 MAX_COUNT = 10**8
 #: Largest magnitude of a printed summary; beyond it squares overflow (the SD, the mean).
@@ -76,6 +74,10 @@ def _suggest(word, options) -> str | None:
     word = str(word)
     if word.lower() in _SYNONYMS and _SYNONYMS[word.lower()] in options:
         return _SYNONYMS[word.lower()]
+    name = word.lower().replace("-", "_")
+    test = tests.lookup(name) or tests.lookup(name.removesuffix("_test"))
+    if test is not None and test.name in options:
+        return test.name
     lowered = {option.lower(): option for option in options}
     if word.lower() in lowered:
         return lowered[word.lower()]

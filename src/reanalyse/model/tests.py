@@ -19,6 +19,10 @@ printed summaries (``student_t``, ``fisher_exact`` ...) and from the printed res
     Whether a study file may name it as the reported test.
 ``aliases``
     Other names a study file may use (``t``, ``chisq``, ``fisher``, ``welch`` ...).
+``reported``
+    How a sentence names it as the test a paper reports (``a one-way ANOVA``); a paper that
+    names only the statistic's family (``t``, ``F``, ``chi2``, ``z``) reports "a t-test" and so
+    on (:data:`FAMILY_PHRASES`).
 
 >>> lookup("fisher").name
 'fisher_exact'
@@ -32,8 +36,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["TestSpec", "TESTS", "lookup", "family_of", "spec_names", "printed_names",
-           "primary_spec", "same_family", "squared_specs", "label", "phrase"]
+__all__ = ["TestSpec", "TESTS", "FAMILY_PHRASES", "lookup", "family_of", "spec_names",
+           "printed_names", "primary_spec", "same_family", "squared_specs", "label", "phrase",
+           "reported_phrase"]
 
 
 @dataclass(frozen=True)
@@ -51,6 +56,7 @@ class TestSpec:
     spec: bool = True
     printed: bool = True
     aliases: tuple[str, ...] = ()
+    reported: str | None = None
 
     def to_dict(self) -> dict:
         """JSON-ready form."""
@@ -63,36 +69,43 @@ class TestSpec:
 #: is the design's default test.
 TESTS = (
     TestSpec("student_t", "Student's t-test", "Student's t-test", "t", "continuous",
-             aliases=("t", "ttest", "t_test", "student")),
+             aliases=("t", "ttest", "t_test", "student"), reported="Student's t-test"),
     TestSpec("welch_t", "Welch's t-test", "Welch's t-test", "t", "continuous",
-             aliases=("welch", "welch_test")),
+             aliases=("welch", "welch_test"), reported="Welch's t-test"),
     TestSpec("anova_f", "one-way ANOVA", "one-way ANOVA", "F", "continuous",
-             aliases=("F", "anova")),
-    TestSpec("welch_anova", "Welch's ANOVA", "Welch's ANOVA", "F", "continuous"),
+             aliases=("F", "anova"), reported="a one-way ANOVA"),
+    TestSpec("welch_anova", "Welch's ANOVA", "Welch's ANOVA", "F", "continuous",
+             reported="Welch's ANOVA"),
     TestSpec("pearson_chi2", "Pearson's chi-square", "Pearson's chi-square", "chi2", "binary",
-             aliases=("chi2", "chisq", "chi_square", "pearson")),
+             aliases=("chi2", "chisq", "chi_square", "pearson"),
+             reported="Pearson's chi-square test"),
     TestSpec("yates_chi2", "Yates-corrected chi-square", "Yates' chi-square", "chi2", "binary",
-             aliases=("yates",)),
+             aliases=("yates",), reported="a Yates-corrected chi-square test"),
     TestSpec("fisher_exact", "Fisher's exact test", "Fisher's exact test", None, "binary",
-             aliases=("fisher",)),
+             aliases=("fisher",), reported="Fisher's exact test"),
     TestSpec("boschloo_exact", "Boschloo's exact test", "Boschloo's exact test", None, "binary",
-             aliases=("boschloo",)),
+             aliases=("boschloo",), reported="Boschloo's exact test"),
     TestSpec("z_pooled", "two-proportion z-test (pooled)", "the pooled z-test", "z", "binary",
-             aliases=("z",)),
+             aliases=("z",), reported="a pooled two-proportion z-test"),
     TestSpec("reported_statistic", "p from the printed statistic",
              "the p of the printed statistic", None, None, printed=False),
     TestSpec("ci_to_p", "p implied by the printed CI", "the p implied by the printed CI", None,
              None, printed=False),
-    TestSpec("r", "test of a correlation", "the correlation's t-test", "r", None, spec=False),
+    TestSpec("r", "test of a correlation", "the correlation's t-test", "r", None, spec=False,
+             reported="a correlation"),
     TestSpec("mann_whitney", "Mann-Whitney U test", "the Mann-Whitney U test", None,
-             "continuous", rebuildable=False, spec=False, aliases=("wilcoxon_rank_sum",)),
+             "continuous", rebuildable=False, spec=False, aliases=("wilcoxon_rank_sum",),
+             reported="a Mann-Whitney test"),
     TestSpec("regression", "regression model", "a regression model", None, None,
-             rebuildable=False, spec=False),
+             rebuildable=False, spec=False, reported="a regression model"),
     TestSpec("ancova", "ANCOVA", "an ANCOVA", None, "continuous", rebuildable=False,
-             spec=False),
+             spec=False, reported="an ANCOVA"),
     TestSpec("logistic", "logistic regression", "a logistic regression", None, "binary",
-             rebuildable=False, spec=False),
+             rebuildable=False, spec=False, reported="a logistic regression"),
 )
+
+#: How a sentence names a test a paper reports by its statistic's family alone.
+FAMILY_PHRASES = {"t": "a t-test", "F": "an F-test", "chi2": "a chi-square test", "z": "a z-test"}
 
 _BY_NAME = {test.name: test for test in TESTS}
 _BY_ALIAS = {**{alias: test for test in TESTS for alias in test.aliases}, **_BY_NAME}
@@ -152,3 +165,16 @@ def label(name: str) -> str:
 def phrase(name: str) -> str:
     """How a sentence names a test (``the pooled z-test``)."""
     return _BY_ALIAS[name].phrase
+
+
+def reported_phrase(name: str) -> str:
+    """How a sentence names the test a paper reports as ``name`` (``a t-test`` for ``t``,
+    ``Welch's t-test`` for ``welch``); an unknown name is given as written.
+
+    >>> reported_phrase("t"), reported_phrase("welch"), reported_phrase("a new test")
+    ('a t-test', "Welch's t-test", 'a new test')
+    """
+    if name in FAMILY_PHRASES:
+        return FAMILY_PHRASES[name]
+    test = lookup(name)
+    return test.reported if test is not None and test.reported else name

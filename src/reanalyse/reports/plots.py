@@ -24,6 +24,8 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 from matplotlib.ticker import NullLocator
 
+from reanalyse.kernels.cutoffs import WORDS, beyond
+
 __all__ = ["p_interval_plot", "SignificanceGrid", "significance_grid", "significance_map",
            "cutoff_band_plot",
            "SIGNIFICANT_COLOUR", "NOT_SIGNIFICANT_COLOUR", "STRADDLE_COLOUR"]
@@ -361,7 +363,7 @@ def cutoff_band_plot(analysis, arm) -> Figure | None:
     axes.axhspan(min(counts) - 0.15, max(counts) + 0.15, color=_PRINTED_COLOUR, alpha=0.9, lw=0)
     axes.set_xlim(x[0] - step, x[-1] + step)
     axes.set_ylim(-1, arm.n + 1)
-    words = _WORDS.get(arm.sweep.direction, arm.sweep.direction)
+    words = WORDS.get(arm.sweep.direction, arm.sweep.direction)
     axes.set_xlabel(f"cut-off (scores {words} it are counted)", fontsize=_FONT_SIZE,
                     parse_math=False)
     axes.set_ylabel(f"count of {arm.n}", fontsize=_FONT_SIZE, parse_math=False)
@@ -382,7 +384,7 @@ def cutoff_band_plot(analysis, arm) -> Figure | None:
     axes.set_title(f"{arm.label}: possible counts at each cut-off", loc="left",
                    fontsize=_FONT_SIZE + 1, parse_math=False)
     if chosen is not None:
-        cut = f"{_WORDS[chosen.direction]} {float(chosen.cutoff):g}"
+        cut = f"{WORDS[chosen.direction]} {float(chosen.cutoff):g}"
         for column, (which, witness, count) in enumerate(
                 (("fewest", chosen.witness_min, chosen.count_min),
                  ("most", chosen.witness_max, chosen.count_max))):
@@ -390,8 +392,8 @@ def cutoff_band_plot(analysis, arm) -> Figure | None:
             scores = sorted(witness.frequencies)
             small.bar([float(s) for s in scores], [witness.frequencies[s] for s in scores],
                       width=0.8 / chosen.scale.items,
-                      color=[_PRINTED_COLOUR if _beyond(s, chosen) else NOT_SIGNIFICANT_COLOUR
-                             for s in scores])
+                      color=[_PRINTED_COLOUR if beyond(s, chosen.cutoff, chosen.direction)
+                             else NOT_SIGNIFICANT_COLOUR for s in scores])
             small.set_xlim(float(chosen.scale.minimum) - 0.5, float(chosen.scale.maximum) + 0.5)
             small.tick_params(labelsize=_FONT_SIZE - 2)
             small.set_title(f"{which}: {count} {cut}\nmean {float(witness.mean):.3f}, "
@@ -405,12 +407,3 @@ def cutoff_band_plot(analysis, arm) -> Figure | None:
 
 #: Width (inches) of a cut-off figure: narrow enough that a phone shows its text legibly.
 _CUTOFF_WIDTH = PHONE_WIDTH_INCHES
-
-
-_WORDS = {">=": "at or above", ">": "above", "<=": "at or below", "<": "below"}
-
-
-def _beyond(score, bounds) -> bool:
-    cutoff = bounds.cutoff
-    return {">=": score >= cutoff, ">": score > cutoff, "<=": score <= cutoff,
-            "<": score < cutoff}[bounds.direction]

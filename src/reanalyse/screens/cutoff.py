@@ -21,7 +21,9 @@ from functools import lru_cache
 
 import numpy as np
 
+from reanalyse.errors import WorkBudgetExceeded
 from reanalyse.kernels.cutoff_bounds import Interval, count_witness, cutoff_bounds
+from reanalyse.kernels.cutoffs import SPELLINGS
 from reanalyse.kernels.granularity import percent_count_range
 from reanalyse.kernels.printed import PrintedNumber
 from reanalyse.screens.base import BAD_INPUT, CONSISTENT, IMPOSSIBLE, INCONSISTENT, \
@@ -29,8 +31,7 @@ from reanalyse.screens.base import BAD_INPUT, CONSISTENT, IMPOSSIBLE, INCONSISTE
 
 __all__ = ["CUTOFF", "cutoff_count", "cutoff_map"]
 
-_DIRECTIONS = {"": ">=", ">=": ">=", "≥": ">=", "=>": ">=", ">": ">", "<=": "<=", "≤": "<=",
-               "=<": "<=", "<": "<"}
+_DIRECTIONS = {"": ">=", **SPELLINGS}
 
 
 def _exact(column, i) -> Fraction:
@@ -106,7 +107,7 @@ def _row(columns, i, rounding, cache):
         try:
             if count_witness(bounds, c) is not None:
                 return CONSISTENT, None, bounds.count_min, bounds.count_max
-        except ValueError:  # the work budget ran out
+        except WorkBudgetExceeded:
             unsettled = True
     if unsettled:
         return UNTESTABLE, (f"{printed} lies within {span} {where}; whether a dataset with "

@@ -30,7 +30,7 @@ from scipy import stats
 from reanalyse.model import tests
 from reanalyse.kernels.pformat import format_p
 from reanalyse.sensitivity._common import clean, fmt, plural, record_dict
-from reanalyse.kernels.twobytwo import pvalues
+from reanalyse.kernels.twobytwo import FISHER_EXACT, pvalues
 
 __all__ = ["AttritionScenario", "AttritionResult", "attrition_bounds_binary",
            "attrition_bounds_continuous", "combine_with_imputed"]
@@ -196,7 +196,7 @@ def _check_missing(name: str, missing: int) -> None:
 def attrition_bounds_binary(treat_events: int, treat_n: int, treat_missing: int,
                             control_events: int, control_n: int, control_missing: int, *,
                             alpha: float = 0.05, alternative: str = "two-sided",
-                            test: str = "fisher_exact", significant: bool | None = None,
+                            test: str = FISHER_EXACT, significant: bool | None = None,
                             arm_labels: tuple[str, str] = ("treatment", "control")
                             ) -> AttritionResult:
     """Best- and worst-case imputation of a binary outcome's missing participants.

@@ -34,7 +34,7 @@ from reanalyse.rebuild.continuous import ArmBox, two_sample_tests
 from reanalyse.kernels.printed import PrintedP, Rounding
 from reanalyse.kernels.pformat import format_p
 from reanalyse.sensitivity._common import clean, record_dict
-from reanalyse.kernels.twobytwo import pvalue_window
+from reanalyse.kernels.twobytwo import PEARSON_CHI2, pvalue_window
 
 __all__ = ["BaselineVariable", "BaselineBalance", "baseline_variable_continuous",
            "baseline_variable_counts", "baseline_variable_printed", "baseline_balance"]
@@ -86,8 +86,8 @@ def baseline_variable_continuous(name: str, treat: ArmBox, control: ArmBox) -> B
 def baseline_variable_counts(name: str, treat_events, treat_n: int, control_events,
                              control_n: int) -> BaselineVariable:
     """Pearson's chi-square p over every feasible count pair (printed or closest pair first)."""
-    p = pvalue_window("pearson_chi2", treat_n, control_n, list(treat_events), list(control_events))
-    return BaselineVariable(name, "pearson_chi2", float(p[0, 0]), float(p.min()), float(p.max()))
+    p = pvalue_window(PEARSON_CHI2, treat_n, control_n, list(treat_events), list(control_events))
+    return BaselineVariable(name, PEARSON_CHI2, float(p[0, 0]), float(p.min()), float(p.max()))
 
 
 def baseline_variable_printed(name: str, printed: PrintedP,

@@ -55,7 +55,8 @@ from reanalyse.sensitivity.dichotomisation import dichotomisation_coherence
 from reanalyse.sensitivity.fragility import fragility_range
 from reanalyse.model import tests
 from reanalyse.model.study import Claim, ClaimContext, ContinuousArm, Outcome, Study
-from reanalyse.kernels.twobytwo import TESTS as PVALUE_TESTS
+from reanalyse.kernels.twobytwo import FISHER_EXACT, TESTS as PVALUE_TESTS, Z_POOLED, \
+    two_sided_only
 
 __all__ = ["ClaimSensitivity", "claim_sensitivity", "ANALYSES"]
 
@@ -236,9 +237,9 @@ def _attrition(study_arms, outcome, summaries, labels, lost, alpha, claim, signi
                                "percentage")
         # the test the paper names when its p-values are tabulated for every table, else Fisher's
         named = tests.lookup(claim.reported.test)
-        test = named.name if named is not None and named.name in PVALUE_TESTS else "fisher_exact"
-        if claim.alternative != "two-sided" and test in ("pearson_chi2", "yates_chi2"):
-            test = "z_pooled"
+        test = named.name if named is not None and named.name in PVALUE_TESTS else FISHER_EXACT
+        if claim.alternative != "two-sided" and two_sided_only(test):
+            test = Z_POOLED
         return attrition_bounds_binary(pairs.treat_printed, pairs.treat_n, lost[0],
                                        pairs.control_printed, pairs.control_n, lost[1],
                                        alpha=alpha, alternative=claim.alternative, test=test,
@@ -426,7 +427,6 @@ def claim_sensitivity(study: Study, claim: Claim, *, alpha: float | None = None,
         Two-arm claims only; a claim comparing more arms gets every analysis as
         :class:`NotComputed`.
     """
-    rounding = Rounding.parse(rounding)
     context = study.claim_context(claim, alpha) if context is None else context
     alpha, outcome, arm_ids = context.alpha, context.outcome, context.arm_ids
     study_arms = tuple(study.arm(arm_id) for arm_id in arm_ids)

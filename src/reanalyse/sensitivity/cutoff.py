@@ -39,14 +39,14 @@ from fractions import Fraction
 
 import numpy as np
 
+from reanalyse.errors import WorkBudgetExceeded
 from reanalyse.rebuild.binary import feasible_events
 from reanalyse.kernels import cutoff_bounds as bounds_kernel
-from reanalyse.kernels.cutoff_bounds.bounds import _count_witness
-from reanalyse.kernels.cutoff_bounds.scale import _OutOfWork
-from reanalyse.kernels.cutoff_bounds import CountDifference, CutoffBounds, CutoffSweep, Scale
-from reanalyse.kernels.cutoffs import Cutoff, parse_cutoff
+from reanalyse.kernels.cutoff_bounds import (CountDifference, CutoffBounds, CutoffSweep, Scale,
+                                             count_witness)
+from reanalyse.kernels.cutoffs import WORDS, parse_cutoff
 from reanalyse.kernels.printed import Rounding
-from reanalyse.kernels.twobytwo import pvalue_window
+from reanalyse.kernels.twobytwo import TESTS, pvalue_window
 from reanalyse.model import tests
 from reanalyse.model.study import Outcome, Study
 from reanalyse.kernels.pformat import format_p
@@ -58,10 +58,6 @@ __all__ = ["ArmCutoff", "TestReach", "CutoffAnalysis", "exact_cutoff", "PROGRAMM
 
 #: Work budget of one exact question of a claim: integer programmes solved (see above).
 PROGRAMMES = 4
-#: The 2 x 2 tests evaluated over the count pairs the bounds allow.
-_TESTS = ("pearson_chi2", "yates_chi2", "fisher_exact", "z_pooled")
-#: How a relation reads in a sentence.
-WORDS = {">=": "at or above", ">": "above", "<=": "at or below", "<": "below"}
 
 
 def _score(value: Fraction) -> str:
@@ -433,9 +429,9 @@ def _fits(bounds: CutoffBounds, counts, programmes) -> bool | None:
     unsettled = False
     for count in inside:
         try:
-            if _count_witness(bounds, count, programmes) is not None:
+            if count_witness(bounds, count, programmes=programmes) is not None:
                 return True
-        except _OutOfWork:
+        except WorkBudgetExceeded:
             unsettled = True
     return None if unsettled else False
 
@@ -455,7 +451,7 @@ def _reach(treat: CutoffBounds, control: CutoffBounds, alternative, alpha) -> tu
     corners = {(treat.count_min, control.count_max), (treat.count_max, control.count_min),
                (treat.count_min, control.count_min), (treat.count_max, control.count_max)}
     out = []
-    for name in _TESTS:
+    for name in TESTS:
         p = pvalue_window(name, treat.n, control.n, rows, columns, alternative)
         i, j = np.unravel_index(int(np.argmin(p)), p.shape)
         corner = min((float(pvalue_window(name, treat.n, control.n, [a], [c],
@@ -491,7 +487,6 @@ def exact_cutoff(study: Study, claim, outcome: Outcome, arm_ids, labels, *,
     -------
     CutoffAnalysis or NotComputed
     """
-    rounding = Rounding.parse(rounding)
     if outcome.type == "binary":
         if outcome.derived_from is None:
             return NotComputed("cutoff", "the study file does not say that this binary outcome "

@@ -33,7 +33,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from reanalyse.kernels.twobytwo import MAX_MATRIX_TABLES, pvalue_matrix, pvalues
+from reanalyse.kernels.twobytwo import FISHER_EXACT, MAX_MATRIX_TABLES, pvalue_matrix, pvalues
 from reanalyse.kernels.pformat import format_p
 from reanalyse.sensitivity._common import NotComputed, clean, plural, record_dict
 
@@ -103,7 +103,7 @@ class FragilityResult:
     search_limit: int | None = None
 
     computed = True
-    test = "fisher_exact"
+    test = FISHER_EXACT
 
     @property
     def quotient(self) -> float | None:
@@ -211,10 +211,10 @@ def fragility_index(treat_events: int, treat_n: int, control_events: int, contro
                              f"got {events!r}")
     small = (treat_n + 1) * (control_n + 1) <= MAX_MATRIX_TABLES
     if small:
-        matrix = pvalue_matrix("fisher_exact", treat_n, control_n, alternative)
+        matrix = pvalue_matrix(FISHER_EXACT, treat_n, control_n, alternative)
         p_value = float(matrix[treat_events, control_events])
     else:
-        p_value = float(pvalues("fisher_exact", treat_events, treat_n, control_events,
+        p_value = float(pvalues(FISHER_EXACT, treat_events, treat_n, control_events,
                                 control_n, alternative))
     fisher_significant = p_value <= alpha
     claimed = fisher_significant if significant is None else bool(significant)
@@ -270,7 +270,7 @@ def _restricted(common, arm, step, claimed) -> FragilityResult:
     alpha, alternative = common["alpha"], common["alternative"]
 
     def test(treat, control):
-        return pvalues("fisher_exact", treat, n1, control, n2, alternative)
+        return pvalues(FISHER_EXACT, treat, n1, control, n2, alternative)
 
     index = final_table = final_p = None
     limit = None

@@ -10,11 +10,11 @@ from fractions import Fraction
 
 import numpy as np
 
+from reanalyse.errors import WorkBudgetExceeded
 from reanalyse.kernels.cutoff_bounds.bracket import _Arm, _arm, _relaxed, _relaxed_all
 from reanalyse.kernels.cutoff_bounds.programme import _extreme, _possible, _threshold, _unmirror
-from reanalyse.kernels.cutoff_bounds.scale import (NODE_LIMIT, PROGRAMMES, Interval, _OutOfWork,
-                                                   Scale, Witness, _direction, _interval,
-                                                   _programmes)
+from reanalyse.kernels.cutoff_bounds.scale import (NODE_LIMIT, PROGRAMMES, Interval, Scale,
+                                                   Witness, _direction, _interval, _programmes)
 from reanalyse.kernels.printed import Rounding
 
 __all__ = ["CutoffBounds", "cutoff_bounds", "CutoffSweep", "cutoff_sweep", "count_witness",
@@ -102,7 +102,7 @@ def _bounds_at(arm: _Arm, t: int, mirrored: bool, cutoff, direction, relaxed=Non
     try:
         high = _extreme(arm, t, True, relaxed)
         low = None if high is None else _extreme(arm, t, False, relaxed)
-    except _OutOfWork:
+    except WorkBudgetExceeded:
         return CutoffBounds(feasible=None, count_min=None, count_max=None, determined=False,
                             **common)
     if high is None:
@@ -215,7 +215,7 @@ class CutoffSweep:
             else:
                 try:
                     out.append(_count_witness(bounds, count, programmes) is not None)
-                except _OutOfWork:
+                except WorkBudgetExceeded:
                     out.append(None)
         return tuple(out)
 
@@ -259,7 +259,7 @@ def cutoff_sweep(n: int, mean, sd, scale, direction: str = ">=", *,
 
 def _count_witness(bounds: CutoffBounds, count: int, programmes: int = PROGRAMMES):
     """A dataset fitting ``bounds``' printed numbers with exactly ``count`` beyond the
-    cut-off, or None (exact); raises _OutOfWork when ``programmes`` do not settle it."""
+    cut-off, or None (exact); raises WorkBudgetExceeded when ``programmes`` do not settle it."""
     scale = bounds.scale
     t, mirrored = _threshold(scale, bounds.cutoff, bounds.direction)
     if not 0 <= count <= bounds.n:
@@ -280,14 +280,14 @@ def count_witness(bounds: CutoffBounds, count: int, *,
 
     Raises
     ------
-    ValueError
+    WorkBudgetExceeded
         When the work budget (``programmes``, as for :func:`cutoff_bounds`) runs out before
         the question is settled.
     """
     try:
         return _count_witness(bounds, count, programmes)
-    except _OutOfWork:
-        raise ValueError(f"n = {bounds.n}: whether exactly {count} can lie "
+    except WorkBudgetExceeded:
+        raise WorkBudgetExceeded(f"n = {bounds.n}: whether exactly {count} can lie "
                          f"{bounds.direction} {bounds.cutoff} is not settled within "
                          f"{programmes} integer programmes of at most {NODE_LIMIT} nodes "
                          "each") from None

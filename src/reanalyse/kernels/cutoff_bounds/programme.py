@@ -10,7 +10,8 @@ import numpy as np
 
 from reanalyse.kernels.cutoff_bounds.bracket import _Arm
 from reanalyse.kernels.cutoff_bounds.decision import _certificate
-from reanalyse.kernels.cutoff_bounds.scale import NODE_LIMIT, _OutOfWork, Scale, _fraction
+from reanalyse.errors import WorkBudgetExceeded
+from reanalyse.kernels.cutoff_bounds.scale import NODE_LIMIT, Scale, _fraction
 from reanalyse.kernels.cutoff_bounds.walks import _stats
 
 #: Counts settled pair by pair from each end of the bracket before the integer programmes.
@@ -46,7 +47,7 @@ def _programme(arm: _Arm, t: int, column: int, *, count=None, maximise=None, bou
             lows[3] = bound
     objective = np.zeros(B + 1) if count is not None else (-above if maximise else above)
     if arm.programmes <= 0:
-        raise _OutOfWork
+        raise WorkBudgetExceeded("the integer programmes of this question ran out")
     arm.programmes -= 1
     result = milp(objective, integrality=np.ones(B + 1),
                   bounds=Bounds(np.zeros(B + 1), np.full(B + 1, float(n))),
@@ -56,7 +57,7 @@ def _programme(arm: _Arm, t: int, column: int, *, count=None, maximise=None, bou
     if result.status == 2:  # infeasible
         return None
     if result.status == 1:  # the node limit: not settled within the work budget
-        raise _OutOfWork
+        raise WorkBudgetExceeded(f"an integer programme reached its {NODE_LIMIT} nodes")
     if result.status != 0 or result.x is None:
         raise ArithmeticError(f"the integer programme for n = {n}, sum {s} did not finish: "
                               f"{result.message}")

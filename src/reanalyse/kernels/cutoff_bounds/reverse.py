@@ -10,10 +10,11 @@ from math import sqrt
 
 import numpy as np
 
+from reanalyse.errors import WorkBudgetExceeded
 from reanalyse.kernels.cutoff_bounds.bounds import _scale
 from reanalyse.kernels.cutoff_bounds.bracket import _CHUNK, _Arm, _q_max, _q_min, _relaxed
 from reanalyse.kernels.cutoff_bounds.programme import _possible, _threshold, _unmirror
-from reanalyse.kernels.cutoff_bounds.scale import (PROGRAMMES, _OutOfWork, Witness, _direction,
+from reanalyse.kernels.cutoff_bounds.scale import (PROGRAMMES, Witness, _direction,
                                                    _interval, _programmes)
 from reanalyse.kernels.cutoff_bounds.walks import _even_spread, _extreme_spread
 from reanalyse.kernels.granularity import percent_count_range
@@ -103,7 +104,9 @@ def count_reading(n: int, scale, cutoff, direction: str = ">=", *, count: int | 
     Raises
     ------
     ValueError
-        For an input out of range, or when the work budget runs out (the message says so).
+        For an input out of range.
+    WorkBudgetExceeded
+        When the work budget runs out before the range of means is settled.
     """
     scale = _scale(scale)
     direction = _direction(direction)
@@ -148,9 +151,9 @@ def count_reading(n: int, scale, cutoff, direction: str = ">=", *, count: int | 
                         break
                 else:
                     if len(order) > _MAX_SUMS:
-                        raise _OutOfWork
-            except _OutOfWork:
-                raise ValueError(f"n = {n}: the range of means is not settled within "
+                        raise WorkBudgetExceeded(f"more than {_MAX_SUMS} sums")
+            except WorkBudgetExceeded:
+                raise WorkBudgetExceeded(f"n = {n}: the range of means is not settled within "
                                  f"{_MAX_SUMS} sums and {budget} integer programmes; print "
                                  "the SD to more decimals") from None
         # SDs: the even and the extreme spread at each sum the mean allows

@@ -9,6 +9,7 @@ from fractions import Fraction
 from functools import lru_cache
 from math import sqrt
 
+from reanalyse.kernels.cutoffs import RELATIONS, beyond, relation
 from reanalyse.kernels.printed import Rounding, parse_number
 
 __all__ = ["MAX_N", "MAX_POINTS", "MAX_PAIRS", "DIRECTIONS", "PROGRAMMES", "NODE_LIMIT", "Scale",
@@ -24,7 +25,7 @@ MAX_POINTS = 1_001
 MAX_PAIRS = 20_000_000
 
 #: Cut-off directions: at or above, above, at or below, below.
-DIRECTIONS = (">=", ">", "<=", "<")
+DIRECTIONS = RELATIONS
 
 #: Default work budget of one question: integer programmes solved for one cut-off (both
 #: ends), one count's witness, or one end of a reverse reading.
@@ -32,10 +33,6 @@ PROGRAMMES = 400
 
 #: Branch-and-bound nodes one integer programme may explore (HiGHS ``mip_max_nodes``).
 NODE_LIMIT = 10_000
-
-
-class _OutOfWork(Exception):
-    """The work budget (programmes, or one programme's nodes) ran out before an answer."""
 
 
 def _programmes(programmes) -> int:
@@ -220,10 +217,9 @@ class Witness:
     def count(self, cutoff, direction: str = ">=") -> int:
         """Participants whose score is ``direction`` ``cutoff`` (``>=``, ``>``, ``<=``, ``<``)."""
         cutoff = _fraction(cutoff, "cutoff")
-        tests = {">=": lambda s: s >= cutoff, ">": lambda s: s > cutoff,
-                 "<=": lambda s: s <= cutoff, "<": lambda s: s < cutoff}
-        test = tests[_direction(direction)]
-        return sum(f for score, f in self.frequencies.items() if test(score))
+        direction = _direction(direction)
+        return sum(f for score, f in self.frequencies.items()
+                   if beyond(score, cutoff, direction))
 
     def matches(self, mean: Interval | None = None, sd: Interval | None = None) -> bool:
         """Whether the exact mean and SD lie in the given intervals (None: not checked)."""
@@ -247,8 +243,4 @@ class Witness:
 
 
 def _direction(direction: str) -> str:
-    text = str(direction).strip() if direction is not None else ">="
-    text = {"": ">=", "≥": ">=", "≤": "<=", "=>": ">=", "=<": "<="}.get(text, text)
-    if text not in DIRECTIONS:
-        raise ValueError(f"direction = {direction!r}: use one of {', '.join(DIRECTIONS)}")
-    return text
+    return relation(direction)

@@ -5,6 +5,7 @@ the significance map.
 
 from __future__ import annotations
 
+from reanalyse.model import tests
 from reanalyse.rebuild.results import ROLES
 from reanalyse.reports.markup import Html, badge, escape, scroll, wrap
 from reanalyse.reports.report.cutoffs import _cutoff_owners, cutoff_finding, cutoff_section
@@ -25,17 +26,6 @@ _ROLES = dict(zip(ROLES, ("the test the paper names (or the usual one)",
 _MEASURES = {"MD": "mean difference", "SMD": "standardised mean difference (Hedges' g)",
              "RD": "risk difference", "RR": "risk ratio", "OR": "odds ratio",
              "HR": "hazard ratio"}
-
-#: How a printed ``reported.test`` reads in a sentence.
-_TEST_NAMES = {"t": "a t-test", "student_t": "Student's t-test", "welch_t": "Welch's t-test",
-               "F": "an F-test", "anova_f": "a one-way ANOVA", "welch_anova": "Welch's ANOVA",
-               "chi2": "a chi-square test", "pearson_chi2": "Pearson's chi-square test",
-               "yates_chi2": "a Yates-corrected chi-square test",
-               "fisher_exact": "Fisher's exact test", "boschloo_exact": "Boschloo's exact test",
-               "z": "a z-test", "z_pooled": "a pooled two-proportion z-test",
-               "r": "a correlation", "regression": "a regression model",
-               "ancova": "an ANCOVA", "logistic": "a logistic regression",
-               "mann_whitney": "a Mann-Whitney test"}
 
 
 def printed_numbers(check, study) -> Html:
@@ -79,7 +69,7 @@ def printed_numbers(check, study) -> Html:
         if estimate.adjusted:
             text += ", adjusted"
         printed.append(text)
-    test = _TEST_NAMES.get(reported.test, reported.test) if reported.test else None
+    test = tests.reported_phrase(reported.test) if reported.test else None
     if test and printed:
         result_text = f"The paper reports {escape(test)}: {', '.join(printed)}."
     elif test:

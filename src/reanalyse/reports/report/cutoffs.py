@@ -32,7 +32,8 @@ def cutoff_takeaway(analysis) -> str | None:
     stated cut-off, the cut-offs at which the printed counts fit their means and SDs, and what
     the conventional cut-offs they exclude would allow.
     """
-    from reanalyse.sensitivity.cutoff import WORDS, score_runs
+    from reanalyse.kernels.cutoffs import WORDS
+    from reanalyse.sensitivity.cutoff import score_runs
 
     if analysis is None:
         return None
