@@ -1,8 +1,17 @@
-"""Words in the sentences ``reanalyse`` writes."""
+"""Words in the sentences ``reanalyse`` writes: counts with their nouns, and sentences."""
 
 from __future__ import annotations
 
-__all__ = ["sentence", "join_and"]
+__all__ = ["plural", "sentence", "join_and"]
+
+
+def plural(count: int, noun: str, nouns: str | None = None) -> str:
+    """``count`` and the noun in the number that fits it.
+
+    >>> plural(1, "analysis", "analyses"), plural(2, "analysis", "analyses"), plural(0, "claim")
+    ('1 analysis', '2 analyses', '0 claims')
+    """
+    return f"{count} {noun if count == 1 else (nouns or noun + 's')}"
 
 
 def sentence(text: str) -> str:

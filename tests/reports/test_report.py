@@ -31,7 +31,7 @@ def test_significance_map_cells_match_r(counts):
     (16, 26): 0.0556, 0.0850, 0.0844 - none significant."""
     study, result = counts
     check = result.claims[0]
-    grid = plots.significance_grid(check, study, result.options)
+    grid = plots.significance_grid(check, study)
     assert grid.printed == (15, 26)
     assert grid.feasible == ((15, 26),)
     assert (grid.treat_events[0], grid.treat_events[-1]) == (9, 21)  # 6 either side
@@ -56,7 +56,7 @@ def test_significance_map_cells_match_r(counts):
 def test_no_significance_map_for_continuous_claims():
     study = load_study(STUDIES / "synthetic-clear-difference.yaml")
     result = check_study(study)
-    assert plots.significance_grid(result.claims[0], study, result.options) is None
+    assert plots.significance_grid(result.claims[0], study) is None
 
 
 def test_p_interval_plot_draws_every_computed_test(counts):

@@ -319,7 +319,7 @@ def test_plot_labels_are_plain_text(tmp_path):
     study = load_study(path)
     result = check_study(study, CheckOptions())
     check = result.claims[0]
-    grid = plots.significance_grid(check, study, result.options)
+    grid = plots.significance_grid(check, study)
     assert grid is not None  # a binary claim: the map labels its axes with the arms
     texts = []
     for figure in (plots.p_interval_plot(check), plots.significance_map(grid)):

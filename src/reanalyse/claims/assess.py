@@ -156,7 +156,8 @@ def _granularity_impossible(outcome: Outcome, arm_ids, study: Study,
 
 def _rebuild(study: Study, context: ClaimContext, options: CheckOptions):
     """Specs, effects and the printed estimate (:class:`EstimateCheck`, or None) rebuilt from
-    the arms' summaries, and impossibilities found."""
+    the arms' summaries, impossibilities found, and a binary claim's count pairs (None for a
+    continuous one)."""
     claim, outcome, arm_ids, alpha = context.claim, context.outcome, context.arm_ids, \
         context.alpha
     summaries = outcome.summaries(arm_ids)
@@ -172,8 +173,8 @@ def _rebuild(study: Study, context: ClaimContext, options: CheckOptions):
                 rows = continuous_rows("MD", boxes)  # row 0 also gives the MD effects
             effects = (*mean_differences(*boxes, rows=rows), hedges_g(*boxes))
             return specs, effects, impossible, _estimate(claim, "continuous", options,
-                                                         boxes=boxes, rows=rows)
-        return k_sample_tests(boxes, alpha=alpha), (), impossible, None
+                                                         boxes=boxes, rows=rows), None
+        return k_sample_tests(boxes, alpha=alpha), (), impossible, None, None
     treat, control = summaries
     pairs = CountPairs.from_summaries(treat, control, options.rounding)
     impossible = [f"{summary.percent}% of {summary.n} is not a whole number of participants "
@@ -182,12 +183,12 @@ def _rebuild(study: Study, context: ClaimContext, options: CheckOptions):
                                                     (arm_ids[1], control, pairs.control_events))
                   if not options_]
     if impossible:
-        return (), (), impossible, None
+        return (), (), impossible, None, pairs
     specs = binary_tests(pairs, alternative=claim.alternative, alpha=alpha,
                          boschloo=options.boschloo)
     effects = risk_effects(pairs.treat_printed, pairs.treat_n, pairs.control_printed,
                            pairs.control_n)
-    return specs, effects, [], _estimate(claim, "binary", options, pairs=pairs)
+    return specs, effects, [], _estimate(claim, "binary", options, pairs=pairs), pairs
 
 
 def _estimate(claim: Claim, outcome_type: str, options: CheckOptions, rows=None, **box):
@@ -288,7 +289,7 @@ def check_claim(study: Study, claim: Claim, options: CheckOptions = CheckOptions
     missing = missing_numbers(outcome, arm_ids, study)
     specs, effects, impossible, estimate = (), (), [], None
     if not missing:
-        specs, effects, impossible, estimate = _rebuild(study, context, options)
+        specs, effects, impossible, estimate, pairs = _rebuild(study, context, options)
         specs = _assign_roles(specs, claim, options)
     specs = tuple(specs) + tuple(_reported_specs(claim, outcome, arm_ids, alpha,
                                                  options.rounding, notes))
@@ -299,14 +300,14 @@ def check_claim(study: Study, claim: Claim, options: CheckOptions = CheckOptions
         notes.append(f"the claimed significance was read from the printed p ({printed_p})")
     student = next((spec for spec in specs if spec.name == "student_t"), None)
     sensitivity = claim_sensitivity(study, claim, rounding=options.rounding, student=student,
-                                    context=context)
+                                    context=context, pairs=pairs)
     if claimed is None:
         return ClaimCheck(claim, Verdict.INSUFFICIENT_INFORMATION,
                           "The study file does not say whether the paper claims a significant "
                           "result; add 'significant: true' or 'false' to the claim.", alpha,
                           options.rounding, specs, tuple(effects), missing, tuple(impossible),
                           sensitivity=sensitivity, notes=tuple(notes),
-                          partition=partition_specs(specs, None), context=context)
+                          partition=partition_specs(specs, None), context=context, pairs=pairs)
     if not impossible:
         impossible = list(sensitivity.impossible_reasons)
     family = tests.family_of(claim.reported.test) or ("chi2" if outcome.type == "binary"
@@ -333,7 +334,7 @@ def check_claim(study: Study, claim: Claim, options: CheckOptions = CheckOptions
     return ClaimCheck(claim, result.verdict, reason, alpha, options.rounding, specs,
                       tuple(effects), missing,
                       tuple(impossible), result.matched_spec, sensitivity, tuple(notes),
-                      result.partition, context, estimate, adjustment)
+                      result.partition, context, estimate, adjustment, pairs)
 
 
 def _direction(estimate: EstimateCheck) -> str:

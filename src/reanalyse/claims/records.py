@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from reanalyse._version import __version__
 from reanalyse.kernels.printed import Rounding
+from reanalyse.rebuild.binary import CountPairs
 from reanalyse.rebuild.estimates import EstimateCheck
 from reanalyse.rebuild.results import Effect, SpecResult
 from reanalyse.sensitivity import ClaimSensitivity
@@ -37,6 +38,9 @@ class ClaimCheck:
     context: ClaimContext | None = None
     estimate: EstimateCheck | None = None
     rests_on_adjustment: bool = False
+    #: The count pairs a binary claim's printed numbers allow (None for other claims), derived
+    #: once by the claim check and read by the sensitivity analyses and the significance map.
+    pairs: CountPairs | None = None
 
     def spec(self, name: str) -> SpecResult | None:
         """The spec called ``name`` (None if it was not rebuilt)."""

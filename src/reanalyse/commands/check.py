@@ -27,6 +27,7 @@ from reanalyse.claims.verdicts import format_p_interval
 from reanalyse.io import path_kind
 from reanalyse.errors import InputFileError, ReanalyseError
 from reanalyse.model.review import is_review_file
+from reanalyse.text import plural
 
 __all__ = ["add_arguments", "run", "format_table", "summary_line", "study_files",
            "parse_fail_on", "use_colour"]
@@ -151,12 +152,11 @@ def summary_line(results, failed: int = 0) -> str:
     studies = len(results)
     parts = [f"{count} {VERDICT_LABELS[verdict]}" for verdict in VERDICT_LABELS
              if (count := counts.get(verdict))]
-    text = (f"{studies} {'study' if studies == 1 else 'studies'}, "
-            f"{claims} {'claim' if claims == 1 else 'claims'}")
+    text = f"{plural(studies, 'study', 'studies')}, {plural(claims, 'claim')}"
     if parts:
         text += ": " + ", ".join(parts)
     if failed:
-        text += f"; {failed} {'file' if failed == 1 else 'files'} could not be read"
+        text += f"; {plural(failed, 'file')} could not be read"
     return text
 
 

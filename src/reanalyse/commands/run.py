@@ -85,7 +85,8 @@ def format_changes(report) -> str:
 def format_summary(report) -> str:
     """The end-of-run summary: counts, failures, verdict changes, new claims, files that could
     not be written, study files no analysis names, where the index is."""
-    from reanalyse.runner.progress import describe, plural
+    from reanalyse.runner.progress import describe
+    from reanalyse.text import plural
 
     ran, fresh = report.count("ran"), report.count("up_to_date")
     failed = len(report.failures)

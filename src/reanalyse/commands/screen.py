@@ -16,6 +16,8 @@ import sys
 import warnings
 from pathlib import Path
 
+from reanalyse.text import plural
+
 __all__ = ["add_arguments", "run", "summary_line"]
 
 _CHECK_NAMES = ("auto", "grim", "percent", "grimmer", "debit", "statistic", "rebuilt_t",
@@ -63,7 +65,7 @@ def summary_line(check: str, summary: dict) -> str:
         rows = counts.pop("rows")
         flagged = counts.pop("flagged", 0)
         parts = [f"{value} {key.replace('_', ' ')}" for key, value in counts.items() if value]
-        return (f"{check}: {rows} {'row' if rows == 1 else 'rows'}"
+        return (f"{check}: {plural(rows, 'row')}"
                 + (": " + ", ".join(parts) if parts else "") + f"; {flagged} flagged")
     return f"{check}: " + ", ".join(f"{key.replace('_', ' ')} {value}"
                                     for key, value in counts.items())

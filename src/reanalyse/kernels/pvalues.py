@@ -30,7 +30,8 @@ import numpy as np
 from reanalyse.errors import OptionError
 
 __all__ = ["P_EQUAL_ALPHA", "P_ZERO", "ALPHA_LIMITS", "alpha_problem", "check_p_options",
-           "printed_p_interval", "printed_p_fits", "printed_p_decision", "computed_significant"]
+           "printed_p_interval", "printed_p_fits", "printed_p_decision", "computed_significant",
+           "significant"]
 
 #: How a printed p equal to alpha is read.
 P_EQUAL_ALPHA = ("significant", "not_significant")
@@ -142,3 +143,14 @@ def computed_significant(p, alpha: float, p_equal_alpha: str = "significant"):
     """Whether each computed p is significant at ``alpha`` (p = alpha as the rule says)."""
     p = np.asarray(p, dtype=float)
     return (p < alpha) | ((p_equal_alpha == "significant") & (p == alpha))
+
+
+def significant(p, alpha: float):
+    """Whether p is significant at ``alpha``: at or below it (a p equal to alpha counts, as
+    statcheck's default reads it).  Scalars give a bool, arrays an array of them; a NaN p is
+    not significant.
+
+    >>> significant(0.05, 0.05), significant(0.0501, 0.05)
+    (True, False)
+    """
+    return p <= alpha

@@ -46,14 +46,16 @@ from reanalyse.kernels import exact, twobytwo
 from reanalyse.kernels.binary_intervals import binary_intervals
 from reanalyse.kernels.twobytwo import TableTooLargeError, two_proportion_chi2, two_proportion_z
 from reanalyse.kernels.printed import PrintedNumber
+from reanalyse.kernels.pvalues import significant
 from reanalyse.kernels.granularity import percent_count_range
 from reanalyse.rebuild.results import Effect, SpecResult, decide
 from reanalyse.model import tests
 from reanalyse.model.options import BOSCHLOO_POLICIES
 from reanalyse.model.study import ALTERNATIVES
 
-__all__ = ["feasible_events", "CountPairs", "binary_tests", "risk_effects", "boschloo_pvalues", "BOSCHLOO_POLICIES",
-           "MAX_COUNT_PAIRS", "BOSCHLOO_EXACT_TABLES"]
+__all__ = ["feasible_events", "CountPairs", "binary_tests", "risk_effects", "boschloo_pvalues",
+           "boschloo_within_size", "BOSCHLOO_POLICIES", "MAX_COUNT_PAIRS",
+           "BOSCHLOO_EXACT_TABLES"]
 
 
 #: Most count pairs a claim's printed numbers may allow: every test is evaluated at each
@@ -67,6 +69,12 @@ MAX_COUNT_PAIRS = 1_000_000
 #: 0.5 s and 150 MB at this size (1,100 per arm); above it the spec says it was not computed
 #: and why, and only Fisher's p, which bounds Boschloo's from above (Boschloo 1970), is shown.
 BOSCHLOO_EXACT_TABLES = 2_500_000
+
+
+def boschloo_within_size(treat_n: int, control_n: int) -> bool:
+    """Whether Boschloo's exact p is computed at these arm sizes: the tables of its sample
+    space, ``(n1 + n2 + 1) (min(n1, n2) + 1)``, are at most :data:`BOSCHLOO_EXACT_TABLES`."""
+    return (treat_n + control_n + 1) * (min(treat_n, control_n) + 1) <= BOSCHLOO_EXACT_TABLES
 
 
 def feasible_events(n: int, percent: PrintedNumber, rounding) -> np.ndarray:
@@ -191,13 +199,13 @@ def _boschloo(a, c, n1, n2, fisher_p, alternative, alpha, policy, count, note) -
         return SpecResult("boschloo_exact", label, None, None, None, None, None, tables=count,
                           note="not computed (switched off)")
     size = (n1 + n2 + 1) * (min(n1, n2) + 1)
-    if size > BOSCHLOO_EXACT_TABLES:
+    if not boschloo_within_size(n1, n2):
         return SpecResult(
             "boschloo_exact", label, None, None, None, None, None, tables=count,
             note=(f"not computed: its p needs Fisher's p of all {size:,} tables of the sample "
                   f"space, above the {BOSCHLOO_EXACT_TABLES:,} computed; it is never above "
                   f"Fisher's p ({fisher_p[0]:.4g} at the printed counts)"))
-    wanted = np.ones(a.size, dtype=bool) if policy == "always" else fisher_p > alpha
+    wanted = np.ones(a.size, dtype=bool) if policy == "always" else ~significant(fisher_p, alpha)
     # Boschloo's p is nondecreasing in Fisher's p: only the printed pair and the pairs with the
     # smallest and largest Fisher p among those computed decide p, p_min and p_max.
     values = np.full(a.size, np.nan)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field, fields, is_dataclass
 
+from reanalyse.kernels.pvalues import significant
+
 __all__ = ["SpecResult", "Effect", "decide", "ROLES"]
 
 #: How a spec takes part in a claim's verdict: ``primary`` (the test the paper named, or the
@@ -21,9 +23,9 @@ def decide(p_min: float | None, p_max: float | None, alpha: float) -> bool | Non
     """
     if p_min is None or p_max is None or math.isnan(p_min) or math.isnan(p_max):
         return None
-    if p_max <= alpha:
+    if significant(p_max, alpha):
         return True
-    if p_min > alpha:
+    if not significant(p_min, alpha):
         return False
     return None
 

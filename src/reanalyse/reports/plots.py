@@ -2,11 +2,9 @@
 bands of possible counts beyond each cut-off of a scale with their witness datasets.
 
 Each function returns a :class:`matplotlib.figure.Figure` built without pyplot (no global
-state; a notebook displays it with ``display(figure)``).  The numbers drawn come from a
-:class:`~reanalyse.claims.assess.ClaimCheck` or, for the significance map, from the 2 x 2
-kernel the check runs (:func:`reanalyse.kernels.twobytwo.pvalue_window`, one vectorised call a
-test over a window of counts around the printed ones, so its cost does not grow with n; and
-Boschloo's test by bisection on Fisher's p, on which its p is nondecreasing).
+state; a notebook displays it with ``display(figure)``).  The numbers drawn are read, never decided here: from a
+:class:`~reanalyse.claims.assess.ClaimCheck`, its significance window
+(:mod:`reanalyse.rebuild.window`) and its exact bounds beyond a cut-off.
 
 Every text drawn is plain text (``parse_math=False``): labels, ids and printed values come from
 study files, and a ``$`` in them must show as a dollar sign, not start mathtext (which can fail
@@ -16,7 +14,6 @@ the figure, e.g. on its href command).
 from __future__ import annotations
 
 import textwrap
-from dataclasses import dataclass
 
 import numpy as np
 from matplotlib.colors import ListedColormap
@@ -25,6 +22,7 @@ from matplotlib.patches import Rectangle
 from matplotlib.ticker import NullLocator
 
 from reanalyse.kernels.cutoffs import WORDS, beyond
+from reanalyse.rebuild.window import SignificanceGrid
 
 __all__ = ["p_interval_plot", "SignificanceGrid", "significance_grid", "significance_map",
            "cutoff_band_plot",
@@ -149,51 +147,15 @@ def _p_plot_size(labels) -> tuple[float, float]:
     return width, height
 
 
-@dataclass(frozen=True)
-class SignificanceGrid:
-    """Which tests call each pair of event counts significant, at the printed arm sizes.
-
-    Attributes
-    ----------
-    treat_n, control_n : int
-        The arm sizes.
-    treat_label, control_label : str
-    treat_events, control_events : tuple of int
-        The counts in the window (rows, columns).
-    tests : tuple of (str, str)
-        ``(name, label)`` of each test, in the check's order.
-    significant : dict
-        Test name -> array of shape (rows, columns): 1 significant, 0 not.
-    printed : tuple of int
-        The count pair closest to the printed figures.
-    feasible : tuple of (int, int)
-        Every pair the printed numbers allow.
-    alpha : float
-    """
-
-    treat_n: int
-    control_n: int
-    treat_label: str
-    control_label: str
-    treat_events: tuple[int, ...]
-    control_events: tuple[int, ...]
-    tests: tuple[tuple[str, str], ...]
-    significant: dict
-    printed: tuple[int, int]
-    feasible: tuple[tuple[int, int], ...]
-    alpha: float
-
-
-def significance_grid(check, study, options, *, half_width: int = 6) -> SignificanceGrid | None:
-    """The check's binary tests on every count pair of a window around the printed one.
+def significance_grid(check, study, *, half_width: int = 6) -> SignificanceGrid | None:
+    """The window of count pairs the significance map shows, for a claim on a binary outcome
+    of two arms (decided by :func:`reanalyse.rebuild.window.significance_window` from the
+    count pairs the check derived); None for any other claim.
 
     Parameters
     ----------
     check : ClaimCheck
-        A claim on a binary outcome of two arms.
     study : Study
-    options : CheckOptions
-        The check's options (rounding of printed percentages, Boschloo policy).
     half_width : int
         Counts either side of the printed count in each arm.
 
@@ -203,52 +165,18 @@ def significance_grid(check, study, options, *, half_width: int = 6) -> Signific
         None when the claim is not a two-arm binary comparison with its counts known (a
         claim about the difference between two results has none).
     """
-    from reanalyse.rebuild.binary import BOSCHLOO_EXACT_TABLES, CountPairs
-    from reanalyse.kernels.exact import boschloo_statistic_pvalue
-    from reanalyse.kernels.twobytwo import pvalue_window
+    from reanalyse.rebuild.window import significance_window
 
-    outcome = study.outcome(check.claim.outcome)
-    arm_ids = study.claim_arms(check.claim)
-    if outcome.type != "binary" or len(arm_ids) != 2 or check.missing or check.impossible \
+    pairs = check.pairs
+    if pairs is None or not pairs.feasible or check.missing or check.impossible \
+            or len(check.context.arm_ids) != 2 \
             or check.claim.compares:  # a difference between two results has no 2 x 2 map
         return None
-    pairs = CountPairs.from_summaries(*outcome.summaries(arm_ids), options.rounding)
-    if not pairs.feasible:
-        return None
-    n1, n2 = pairs.treat_n, pairs.control_n
-    alternative, alpha = check.claim.alternative, check.alpha
-    rows = tuple(range(max(0, pairs.treat_printed - half_width),
-                       min(n1, pairs.treat_printed + half_width) + 1))
-    columns = tuple(range(max(0, pairs.control_printed - half_width),
-                          min(n2, pairs.control_printed + half_width) + 1))
     labels = {spec.name: spec.label for spec in check.specs
               if spec.role != "reported" and spec.computed}
-    significant = {}
-    for name in ("pearson_chi2", "yates_chi2", "fisher_exact", "z_pooled"):
-        if name in labels:
-            p = pvalue_window(name, n1, n2, rows, columns, alternative)
-            significant[name] = (p <= alpha).astype(float)
-    if "boschloo_exact" in labels and (n1 + n2 + 1) * (min(n1, n2) + 1) <= BOSCHLOO_EXACT_TABLES:
-        # Boschloo's p is nondecreasing in Fisher's p: bisect the window's sorted Fisher p for
-        # the largest one whose Boschloo p is at or below alpha (a few searches, not 169).
-        fisher = pvalue_window("fisher_exact", n1, n2, rows, columns, alternative)
-        values = np.unique(fisher[fisher > alpha])
-        low, high = 0, values.size            # values[:low] significant, values[high:] not
-        while low < high:
-            middle = (low + high) // 2
-            if boschloo_statistic_pvalue(float(values[middle]), n1, n2, alternative) <= alpha:
-                low = middle + 1
-            else:
-                high = middle
-        cut = values[low - 1] if low else alpha
-        significant["boschloo_exact"] = (fisher <= cut).astype(float)
-    names = [spec.name for spec in check.specs if spec.name in significant]
-    feasible = tuple((a, c) for a in pairs.treat_events for c in pairs.control_events)
-    return SignificanceGrid(
-        pairs.treat_n, pairs.control_n, study.arm(arm_ids[0]).label,
-        study.arm(arm_ids[1]).label, rows, columns,
-        tuple((name, labels[name]) for name in names), significant,
-        (pairs.treat_printed, pairs.control_printed), feasible, check.alpha)
+    arm_labels = tuple(study.arm(arm_id).label for arm_id in check.context.arm_ids)
+    return significance_window(pairs, labels, arm_labels, alternative=check.claim.alternative,
+                               alpha=check.alpha, half_width=half_width)
 
 
 def significance_map(grid: SignificanceGrid) -> Figure:

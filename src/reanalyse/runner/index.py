@@ -19,7 +19,7 @@ from reanalyse.reports.paths import project_root, scrub
 from reanalyse.io import write_atomic
 from reanalyse.runner.earlier import age
 from reanalyse.runner.outputs import PAGE_STYLE
-from reanalyse.runner.progress import plural
+from reanalyse.text import plural
 
 __all__ = ["write_index", "write_verdicts_csv", "index_html", "verdicts_csv", "CSV_COLUMNS"]
 

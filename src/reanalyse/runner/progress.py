@@ -4,12 +4,9 @@ from __future__ import annotations
 
 import sys
 
-__all__ = ["Progress", "describe", "plan_line", "plural", "verdict_counts"]
+from reanalyse.text import plural
 
-
-def plural(count: int, noun: str, nouns: str | None = None) -> str:
-    """``1 analysis``, ``2 analyses``."""
-    return f"{count} {noun if count == 1 else (nouns or noun + 's')}"
+__all__ = ["Progress", "describe", "plan_line", "verdict_counts"]
 
 
 def verdict_counts(verdicts) -> str:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from reanalyse.rebuild.results import clean, fields_dict
 
-__all__ = ["NotComputed", "clean", "plural", "fmt"]
+__all__ = ["NotComputed", "clean", "fmt"]
 
 
 def record_dict(record) -> dict:
@@ -15,11 +15,6 @@ def record_dict(record) -> dict:
     data = fields_dict(record)
     data["explanation"] = record.explanation
     return data
-
-
-def plural(count: int, word: str, many: str | None = None) -> str:
-    """``1 participant``, ``7 participants``."""
-    return f"{count} {word if count == 1 else (many or word + 's')}"
 
 
 def fmt(value: float, digits: int = 3) -> str:

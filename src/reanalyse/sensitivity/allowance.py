@@ -38,6 +38,7 @@ import numpy as np
 from scipy import optimize
 
 from reanalyse.kernels.distributions import nct_sf, norm_ppf, t_isf
+from reanalyse.kernels.pvalues import significant as p_significant
 from reanalyse.sensitivity._common import clean, fmt, record_dict
 from reanalyse.model import tests
 from reanalyse.kernels.twobytwo import (MAX_MATRIX_TABLES, TESTS, pvalue_matrix,
@@ -325,10 +326,11 @@ def smallest_count_difference(treat_n: int, control_n: int, *, alpha: float = 0.
     matrices = {test: pvalue_matrix(test, treat_n, control_n, alternative) for test in tests}
     risk_gap = np.abs(np.arange(treat_n + 1)[:, np.newaxis] / treat_n
                       - np.arange(control_n + 1)[np.newaxis, :] / control_n)
-    entries = [_count_difference(test, matrix <= alpha, matrix, risk_gap)
+    entries = [_count_difference(test, p_significant(matrix, alpha), matrix, risk_gap)
                for test, matrix in matrices.items()]
     smallest_p = np.minimum.reduce(list(matrices.values()))
-    entries.append(_count_difference("any", smallest_p <= alpha, smallest_p, risk_gap))
+    entries.append(_count_difference("any", p_significant(smallest_p, alpha), smallest_p,
+                                     risk_gap))
     return CountAllowance(treat_n, control_n, alpha, alternative, tuple(entries))
 
 
@@ -353,7 +355,8 @@ def _searched_count_difference(treat_n, control_n, alpha, alternative, tests):
     candidates = {}
     for test in tests:
         def significant(a, columns):
-            return pvalues(test, a, treat_n, columns, control_n, alternative) <= alpha
+            return p_significant(pvalues(test, a, treat_n, columns, control_n, alternative),
+                                 alpha)
         # above: smallest a >= centre with p <= alpha; below: largest a <= centre
         low, high = up_low.copy(), np.full(counts.size, treat_n + 1)
         while (low < high).any():

@@ -29,7 +29,9 @@ from scipy import stats
 
 from reanalyse.model import tests
 from reanalyse.kernels.pformat import format_p
-from reanalyse.sensitivity._common import clean, fmt, plural, record_dict
+from reanalyse.kernels.pvalues import significant as p_significant
+from reanalyse.sensitivity._common import clean, fmt, record_dict
+from reanalyse.text import plural
 from reanalyse.kernels.twobytwo import FISHER_EXACT, pvalues
 
 __all__ = ["AttritionScenario", "AttritionResult", "attrition_bounds_binary",
@@ -229,7 +231,7 @@ def attrition_bounds_binary(treat_events: int, treat_n: int, treat_missing: int,
     _check_missing("treat", treat_missing)
     _check_missing("control", control_missing)
     observed = float(pvalues(test, treat_events, treat_n, control_events, control_n, alternative))
-    claimed = bool(observed <= alpha) if significant is None else bool(significant)
+    claimed = bool(p_significant(observed, alpha)) if significant is None else bool(significant)
     direction = _sign(treat_events / treat_n - control_events / control_n)
     full_t, full_c = treat_n + treat_missing, control_n + control_missing
     treat_label, control_label = arm_labels
@@ -250,7 +252,7 @@ def attrition_bounds_binary(treat_events: int, treat_n: int, treat_missing: int,
         events_t, events_c = treat_events + extra_t, control_events + extra_c
         p = float(pvalues(test, events_t, full_t, events_c, full_c, alternative))
         moved = _sign(events_t / full_t - events_c / full_c)
-        significant_here = p <= alpha
+        significant_here = p_significant(p, alpha)
         survives = (significant_here and moved == direction) if claimed else not significant_here
         scenarios.append(AttritionScenario(name, description, extra_t, extra_c,
                                            events_t / full_t, events_c / full_c, p,
@@ -311,7 +313,7 @@ def attrition_bounds_continuous(treat_mean: float, treat_sd: float, treat_n: int
                                                 alternative=alternative).pvalue)
 
     observed = t_test(treat_mean, treat_sd, treat_n, control_mean, control_sd, control_n)
-    claimed = observed <= alpha if significant is None else bool(significant)
+    claimed = p_significant(observed, alpha) if significant is None else bool(significant)
     direction = _sign(treat_mean - control_mean)
     low_bound = -math.inf if scale_min is None else scale_min
     high_bound = math.inf if scale_max is None else scale_max
@@ -349,7 +351,7 @@ def attrition_bounds_continuous(treat_mean: float, treat_sd: float, treat_n: int
             m2, s2, n2 = combine_with_imputed(control_mean, control_sd, control_n, value_c,
                                               control_missing)
             p = t_test(m1, s1, n1, m2, s2, n2)
-            significant_here = p <= alpha
+            significant_here = p_significant(p, alpha)
             survives = ((significant_here and _sign(m1 - m2) == direction) if claimed
                         else not significant_here)
             scenarios.append(AttritionScenario(name, description, value_t, value_c, m1, m2, p,

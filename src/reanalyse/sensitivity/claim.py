@@ -44,7 +44,8 @@ from reanalyse.rebuild.binary import CountPairs
 from reanalyse.rebuild.continuous import ArmBox, two_sample_tests
 from reanalyse.kernels.printed import Rounding
 from reanalyse.rebuild.results import SpecResult
-from reanalyse.sensitivity._common import NotComputed, clean, plural
+from reanalyse.sensitivity._common import NotComputed, clean
+from reanalyse.text import plural
 from reanalyse.sensitivity.allowance import bayes_factor_t, minimal_detectable
 from reanalyse.sensitivity.attrition import attrition_bounds_binary, attrition_bounds_continuous
 from reanalyse.sensitivity.cutoff import exact_cutoff
@@ -190,14 +191,13 @@ def _lacking(summaries, labels) -> tuple[str, ...]:
                  for summary, label in zip(summaries, labels) if summary.missing())
 
 
-def _fragility(outcome, summaries, labels, alpha, claim, significant, rounding):
+def _fragility(outcome, summaries, labels, alpha, claim, significant, pairs):
     if outcome.type != "binary":
         return NotComputed("fragility", "the fragility index is defined for binary outcomes")
     lacking = _lacking(summaries, labels)
     if lacking:
         return NotComputed("fragility", "the per-arm events and n of this outcome are not "
                            "printed", lacking)
-    pairs = CountPairs.from_summaries(*summaries, rounding)
     if not pairs.feasible:
         return NotComputed("fragility", "no whole number of participants gives a printed "
                            "percentage")
@@ -214,7 +214,7 @@ def _printed_first(options, printed) -> list[int]:
 
 
 def _attrition(study_arms, outcome, summaries, labels, lost, alpha, claim, significant,
-               rounding):
+               rounding, pairs):
     if None in lost:
         missing = []
         for arm, summary, label in zip(study_arms, summaries, labels):
@@ -231,7 +231,6 @@ def _attrition(study_arms, outcome, summaries, labels, lost, alpha, claim, signi
         return NotComputed("attrition", "the per-arm results of this outcome are not printed",
                            lacking)
     if outcome.type == "binary":
-        pairs = CountPairs.from_summaries(*summaries, rounding)
         if not pairs.feasible:
             return NotComputed("attrition", "no whole number of participants gives a printed "
                                "percentage")
@@ -398,7 +397,8 @@ def claim_sensitivity(study: Study, claim: Claim, *, alpha: float | None = None,
                       rounding: Rounding | str = Rounding.NEAREST,
                       effects: tuple[float, ...] = (0.2, 0.5, 0.8),
                       student: SpecResult | None = None,
-                      context: ClaimContext | None = None) -> ClaimSensitivity:
+                      context: ClaimContext | None = None,
+                      pairs: CountPairs | None = None) -> ClaimSensitivity:
     """Run every sensitivity analysis that applies to ``claim``.
 
     Parameters
@@ -420,6 +420,9 @@ def claim_sensitivity(study: Study, claim: Claim, *, alpha: float | None = None,
     context : ClaimContext, optional
         The claim's alpha, arms, outcome and claimed significance as the claim check derived
         them (:meth:`Study.claim_context`); derived here from ``alpha`` when not given.
+    pairs : CountPairs, optional
+        The count pairs of a binary claim's printed numbers under ``rounding``, as the claim
+        check derived them; derived here when not given.
 
     Returns
     -------
@@ -464,15 +467,17 @@ def claim_sensitivity(study: Study, claim: Claim, *, alpha: float | None = None,
         notes.append("the study file does not mark the analysed population; with participants "
                      "missing it is read as completers")
     sizes = _sizes(summaries, study_arms, labels, notes)
+    if pairs is None and outcome.type == "binary" and not _lacking(summaries, labels):
+        pairs = CountPairs.from_summaries(*summaries, rounding)
     bayes_factor = _bayes_factor(outcome, summaries, sizes, claim, significant, rounding,
                                  student)
     if bayes_factor.computed and claim.alternative != "two-sided":
         notes.append("the Bayes factor is two-sided; the claim's test is one-sided")
     return ClaimSensitivity(
         **common,
-        fragility=_fragility(outcome, summaries, labels, alpha, claim, significant, rounding),
+        fragility=_fragility(outcome, summaries, labels, alpha, claim, significant, pairs),
         attrition=_attrition(study_arms, outcome, summaries, labels, lost, alpha, claim,
-                             significant, rounding),
+                             significant, rounding, pairs),
         dichotomisation=_dichotomisation(study, outcome, arm_ids, labels, rounding),
         cutoff=_cutoff(study, claim, outcome, arm_ids, labels, rounding, alpha),
         baseline=_baseline(study, arm_ids, rounding),

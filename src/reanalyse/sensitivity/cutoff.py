@@ -50,6 +50,7 @@ from reanalyse.kernels.twobytwo import TESTS, pvalue_window
 from reanalyse.model import tests
 from reanalyse.model.study import Outcome, Study
 from reanalyse.kernels.pformat import format_p
+from reanalyse.kernels.pvalues import significant
 from reanalyse.sensitivity._common import NotComputed, clean
 from reanalyse.sensitivity.dichotomisation import implied_proportion
 
@@ -257,6 +258,19 @@ class CutoffAnalysis:
         return tuple(reasons)
 
     @property
+    def swept(self) -> tuple[ArmCutoff, ...]:
+        """The arms swept over every cut-off whose printed mean and SD some dataset fits."""
+        return tuple(arm for arm in self.arms if arm.feasible and arm.sweep is not None)
+
+    @property
+    def fitting_together(self) -> tuple:
+        """The cut-offs at which every swept arm's printed count fits its mean and SD."""
+        if not self.swept:
+            return ()
+        return tuple(sorted(set.intersection(*(set(arm.fitting_cutoffs())
+                                               for arm in self.swept))))
+
+    @property
     def notes(self) -> tuple[str, ...]:
         """What the sweep and the bounds add (sentences)."""
         if self.outcome_type != "binary":
@@ -456,10 +470,10 @@ def _reach(treat: CutoffBounds, control: CutoffBounds, alternative, alpha) -> tu
         i, j = np.unravel_index(int(np.argmin(p)), p.shape)
         corner = min((float(pvalue_window(name, treat.n, control.n, [a], [c],
                                           alternative)[0, 0]), (a, c)) for a, c in corners)
-        if corner[0] <= alpha:
+        if significant(corner[0], alpha):
             reachable, p_min, pair = True, corner[0], corner[1]
         else:
-            reachable = None if float(p[i, j]) <= alpha else False
+            reachable = None if significant(float(p[i, j]), alpha) else False
             p_min, pair = float(p[i, j]), (int(rows[i]), int(columns[j]))
         out.append(TestReach(name, tests.label(name), reachable, p_min, pair))
     return tuple(out)

@@ -35,7 +35,9 @@ import numpy as np
 
 from reanalyse.kernels.twobytwo import FISHER_EXACT, MAX_MATRIX_TABLES, pvalue_matrix, pvalues
 from reanalyse.kernels.pformat import format_p
-from reanalyse.sensitivity._common import NotComputed, clean, plural, record_dict
+from reanalyse.kernels.pvalues import significant as p_significant
+from reanalyse.sensitivity._common import NotComputed, clean, record_dict
+from reanalyse.text import plural
 
 __all__ = ["FragilityResult", "FragilityRange", "fragility_index", "fragility_range",
            "MAX_WALK", "MAX_RING"]
@@ -216,7 +218,7 @@ def fragility_index(treat_events: int, treat_n: int, control_events: int, contro
     else:
         p_value = float(pvalues(FISHER_EXACT, treat_events, treat_n, control_events,
                                 control_n, alternative))
-    fisher_significant = p_value <= alpha
+    fisher_significant = p_significant(p_value, alpha)
     claimed = fisher_significant if significant is None else bool(significant)
     kind = "fragility" if claimed else "reverse_fragility"
     common = dict(treat_events=int(treat_events), treat_n=int(treat_n),
@@ -241,12 +243,12 @@ def fragility_index(treat_events: int, treat_n: int, control_events: int, contro
             break
         table = (moved, control_events) if arm == "treat" else (treat_events, moved)
         p = float(matrix[table])
-        if (p <= alpha) != claimed:
+        if p_significant(p, alpha) != claimed:
             index, final_table, final_p = changes, (int(table[0]), int(table[1])), p
             break
 
     # Fewest changes anywhere: L1 distance to the nearest table with the other decision.
-    reversed_ = (matrix <= alpha) != claimed
+    reversed_ = p_significant(matrix, alpha) != claimed
     any_index = any_table = any_p = None
     if reversed_.any():
         grid_t, grid_c = np.indices(matrix.shape)
@@ -283,7 +285,7 @@ def _restricted(common, arm, step, claimed) -> FragilityResult:
         treat, control = (moved, np.full_like(moved, c)) if arm == "treat" else (
             np.full_like(moved, a), moved)
         p = test(treat, control)
-        hit = np.flatnonzero((p <= alpha) != claimed)
+        hit = np.flatnonzero(p_significant(p, alpha) != claimed)
         if hit.size:
             first = int(hit[0])
             index, final_p = int(changes[first]), float(p[first])
@@ -306,7 +308,7 @@ def _restricted(common, arm, step, claimed) -> FragilityResult:
         if not ring.size:
             continue
         p = test(ring[0], ring[1])
-        reversed_ = (p <= alpha) != claimed
+        reversed_ = p_significant(p, alpha) != claimed
         if reversed_.any():
             # among the nearest tables, report the one whose p lies furthest past alpha
             score = np.where(reversed_, p if claimed else -p, -np.inf)

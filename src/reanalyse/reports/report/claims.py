@@ -245,7 +245,7 @@ def show_claim(check, study, result=None, *, map_shown_under: str | None = None,
         display(wrap(f'<p class="rea-muted">The significance map of this outcome is shown '
                       f"under {escape(map_shown_under)}.</p>"))
     elif result is not None:
-        grid = plots.significance_grid(check, study, result.options)
+        grid = plots.significance_grid(check, study)
         if grid is not None:
             display(wrap(
                 "<h4>Significance map</h4><p class=\"rea-muted\">Which event counts each test "

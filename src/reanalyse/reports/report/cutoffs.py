@@ -52,13 +52,11 @@ def cutoff_takeaway(analysis) -> str | None:
                              + f" of {arm.n} "
                              f"({arm.label}, printed {arm.printed.split(' of ')[0]})"
                              for arm in stated))
-    swept = [arm for arm in arms if arm.sweep is not None]
+    swept = analysis.swept
     if not swept:
         return None
     words = WORDS[analysis.relation]
-    fitting = set(swept[0].fitting_cutoffs())
-    for arm in swept[1:]:
-        fitting &= set(arm.fitting_cutoffs())
+    fitting = set(analysis.fitting_together)
     printed = join_and(arm.printed for arm in swept)
     together = " together" if len(swept) > 1 else ""
     counts = "the printed counts " if len(swept) > 1 else ""

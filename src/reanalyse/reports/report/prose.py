@@ -6,7 +6,7 @@ from reanalyse.claims.labels import VERDICT_LABELS, VERDICT_MEANINGS
 from reanalyse.reports.markup import Html, escape, wrap
 from reanalyse.reports.report.cutoffs import cutoff_finding
 from reanalyse.reports.report.formatting import _p_range, _printed_p
-from reanalyse.text import sentence
+from reanalyse.text import plural, sentence
 
 __all__ = ["explain", "explanation"]
 
@@ -16,10 +16,6 @@ def _decision(significant: bool | None, computed: bool) -> str:
         return "not computed"
     return {True: "significant", False: "not significant",
             None: "depends on the rounding"}[significant]
-
-
-def _plural(count: int, word: str, many: str | None = None) -> str:
-    return f"{count} {word if count == 1 else (many or word + 's')}"
 
 
 def _names(specs) -> str:
@@ -35,7 +31,7 @@ def _p_range_sentence(spec) -> str:
 
 
 def _tests(count: int) -> str:
-    return "1 test" if count == 1 else f"{count} tests"
+    return plural(count, "test")
 
 
 def _claimed(check) -> bool | None:
