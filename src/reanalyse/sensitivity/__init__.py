@@ -19,13 +19,13 @@ printed numbers, each returning a frozen result with ``to_dict()`` and a one-sen
 """
 
 from reanalyse.sensitivity._common import NotComputed
-from reanalyse.sensitivity.allowance import (Allowance, BayesFactorResult, CountAllowance,
-                                             bayes_factor_t, minimal_detectable, power_t,
-                                             smallest_count_difference,
+from reanalyse.sensitivity.allowance import (Allowance, CountAllowance, minimal_detectable,
+                                             power_t, smallest_count_difference,
                                              smallest_significant_smd, smd_for_power)
 from reanalyse.sensitivity.attrition import (AttritionResult, AttritionScenario,
                                              attrition_bounds_binary,
                                              attrition_bounds_continuous)
+from reanalyse.sensitivity.bayes_factor import BayesFactorResult, bayes_factor_t
 from reanalyse.sensitivity.baseline import (BaselineBalance, BaselineVariable, baseline_balance,
                                             baseline_variable_continuous,
                                             baseline_variable_counts, baseline_variable_printed)

@@ -3,11 +3,12 @@ analysis that could not be run."""
 
 from __future__ import annotations
 
+import numbers
 from dataclasses import dataclass
 
 from reanalyse.rebuild.results import clean, fields_dict
 
-__all__ = ["NotComputed", "clean", "fmt"]
+__all__ = ["NotComputed", "clean", "fmt", "check_sizes"]
 
 
 def record_dict(record) -> dict:
@@ -53,3 +54,10 @@ class NotComputed:
         """JSON-ready form."""
         return {"analysis": self.analysis, "computed": False, "missing": list(self.missing),
                 "reason": self.reason, "explanation": self.explanation}
+
+
+def check_sizes(treat_n, control_n, minimum=2):
+    """Refuse arm sizes that are not whole numbers of at least ``minimum`` (naming the arm)."""
+    for name, n in (("treat_n", treat_n), ("control_n", control_n)):
+        if not (isinstance(n, numbers.Integral) and n >= minimum):
+            raise ValueError(f"{name} must be a whole number of at least {minimum}, got {n!r}")

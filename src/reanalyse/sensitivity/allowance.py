@@ -17,14 +17,9 @@ Given only the arm sizes:
   arm's possible counts (where the test is least sensitive, near 50%).  Differences are ordered
   by the risk difference, which orders count differences when the arms are equal in size.
 
-For a non-significant result, :func:`bayes_factor_t` turns the summary t statistic into the
-JZS Bayes factor (Rouder et al. 2009; ``pingouin.bayesfactor_ttest``, as R's
-``BayesFactor::ttest.tstat``), so that "no difference" can be read as evidence of absence
-(BF10 <= 1/3), absence of evidence (1/3 < BF10 < 3) or, despite p > alpha, evidence of a
-difference (BF10 >= 3); the thresholds are Jeffreys' (1961) "moderate" bands.
+How to read a non-significant result (the Bayes factor) is :mod:`reanalyse.sensitivity.bayes_factor`.
 
-Everything here depends on the arm sizes, alpha and the alternative only (the Bayes factor on
-t too), so results are cached (least recently used, bounded): a batch of claims at recurring arm
+Everything here depends on the arm sizes, alpha and the alternative only, so results are cached (least recently used, bounded): a batch of claims at recurring arm
 sizes pays for each once.
 """
 
@@ -39,25 +34,16 @@ from scipy import optimize
 
 from reanalyse.kernels.distributions import nct_sf, norm_ppf, t_isf
 from reanalyse.kernels.pvalues import significant as p_significant
-from reanalyse.sensitivity._common import clean, fmt, record_dict
+from reanalyse.sensitivity._common import check_sizes, clean, fmt, record_dict
 from reanalyse.model import tests
 from reanalyse.kernels.twobytwo import (MAX_MATRIX_TABLES, TESTS, pvalue_matrix,
                                         pvalues, two_sided_only)
 
 __all__ = ["smallest_significant_smd", "power_t", "smd_for_power", "SignificantTable",
            "CountDifference", "CountAllowance", "smallest_count_difference", "Allowance",
-           "minimal_detectable", "BayesFactorResult", "bayes_factor_t", "READINGS"]
-
-#: How a Bayes factor BF10 reads (Jeffreys' bands at 1/3 and 3).
-READINGS = {"evidence_of_absence": "evidence of no difference",
-            "absence_of_evidence": "too little evidence either way",
-            "evidence_of_difference": "evidence of a difference"}
+           "minimal_detectable"]
 
 
-def _check_sizes(treat_n, control_n, minimum=2):
-    for name, n in (("treat_n", treat_n), ("control_n", control_n)):
-        if not (isinstance(n, (int, np.integer)) and n >= minimum):
-            raise ValueError(f"{name} must be a whole number of at least {minimum}, got {n!r}")
 
 
 def _critical_t(treat_n, control_n, alpha, alternative) -> float:
@@ -76,7 +62,7 @@ def smallest_significant_smd(treat_n: int, control_n: int, *, alpha: float = 0.0
     >>> round(smallest_significant_smd(31, 31), 3)
     0.508
     """
-    _check_sizes(treat_n, control_n)
+    check_sizes(treat_n, control_n)
     return _critical_t(treat_n, control_n, alpha, alternative) * math.sqrt(
         1 / treat_n + 1 / control_n)
 
@@ -111,7 +97,7 @@ def power_t(smd, treat_n: int, control_n: int, *, alpha: float = 0.05,
     float or ndarray
         The power, shaped as ``smd``.
     """
-    _check_sizes(treat_n, control_n)
+    check_sizes(treat_n, control_n)
     critical = _critical_t(treat_n, control_n, alpha, alternative)
     power = _power(np.asarray(smd, dtype=float), treat_n, control_n, critical, alternative)
     return float(power) if np.ndim(power) == 0 else power
@@ -124,7 +110,7 @@ _NEAR_GUESS = np.array([0.85, 0.95, 0.99, 0.995, 0.998, 0.9997, 1.0005])
 def smd_for_power(treat_n: int, control_n: int, *, power: float = 0.8, alpha: float = 0.05,
                   alternative: str = "two-sided") -> float:
     """The SMD (positive; negative for ``less``) Student's t-test detects with ``power``."""
-    _check_sizes(treat_n, control_n)
+    check_sizes(treat_n, control_n)
     if not alpha < power < 1:
         raise ValueError(f"power must lie between alpha ({alpha}) and 1, got {power!r}")
     sign = -1.0 if alternative == "less" else 1.0
@@ -319,7 +305,7 @@ def smallest_count_difference(treat_n: int, control_n: int, *, alpha: float = 0.
     CountAllowance
         Per test and for ``any`` of them.
     """
-    _check_sizes(treat_n, control_n, minimum=1)
+    check_sizes(treat_n, control_n, minimum=1)
     tests = [test for test in TESTS if alternative == "two-sided" or not two_sided_only(test)]
     if (treat_n + 1) * (control_n + 1) > MAX_MATRIX_TABLES:
         return _searched_count_difference(treat_n, control_n, alpha, alternative, tests)
@@ -489,7 +475,7 @@ def minimal_detectable(treat_n: int, control_n: int, *, alpha: float = 0.05,
     """
     if not (smd or counts):
         raise ValueError("ask for at least one part: smd=True or counts=True")
-    _check_sizes(treat_n, control_n)
+    check_sizes(treat_n, control_n)
     parts = {}
     if smd:
         parts.update(_smd_allowance(int(treat_n), int(control_n), alpha, alternative, power,
@@ -498,125 +484,3 @@ def minimal_detectable(treat_n: int, control_n: int, *, alpha: float = 0.05,
         parts["counts"] = smallest_count_difference(int(treat_n), int(control_n), alpha=alpha,
                                                     alternative=alternative)
     return Allowance(int(treat_n), int(control_n), alpha, alternative, power, **parts)
-
-
-def _reading(bf10: float) -> str:
-    if bf10 <= 1 / 3:
-        return "evidence_of_absence"
-    if bf10 >= 3:
-        return "evidence_of_difference"
-    return "absence_of_evidence"
-
-
-@dataclass(frozen=True)
-class BayesFactorResult:
-    """The JZS Bayes factor of a two-sample t statistic (two-sided).
-
-    Attributes
-    ----------
-    t, t_min, t_max : float
-        The t statistic at the printed values and its range over their rounding.
-    treat_n, control_n : int
-    r : float
-        Scale of the Cauchy prior on the standardised effect (0.707: "medium").
-    bf10, bf10_min, bf10_max : float
-        Evidence for a difference over no difference, and its range over the t range.
-        Each is a numerical integral (pingouin's ``bayesfactor_ttest``, about 0.1 ms), made
-        on first read and kept: a batch that reads only verdicts does not pay for them.
-    """
-
-    t: float
-    t_min: float
-    t_max: float
-    treat_n: int
-    control_n: int
-    r: float
-
-    computed = True
-
-    @functools.cached_property
-    def bf10(self) -> float:
-        """BF10 at the printed t."""
-        return _bf10(abs(self.t), self.treat_n, self.control_n, self.r)
-
-    @functools.cached_property
-    def bf10_min(self) -> float:
-        """BF10 at the smallest |t| of the range (0 when the range holds 0)."""
-        low = (0.0 if self.t_min <= 0 <= self.t_max
-               else min(abs(self.t_min), abs(self.t_max)))
-        return _bf10(low, self.treat_n, self.control_n, self.r)
-
-    @functools.cached_property
-    def bf10_max(self) -> float:
-        """BF10 at the largest |t| of the range."""
-        high = max(abs(self.t_min), abs(self.t_max))
-        return _bf10(high, self.treat_n, self.control_n, self.r)
-
-    @property
-    def reading(self) -> str:
-        """``evidence_of_absence``, ``absence_of_evidence`` or ``evidence_of_difference``
-        (at the printed values)."""
-        return _reading(self.bf10)
-
-    @property
-    def reading_stable(self) -> bool:
-        """Whether the reading is the same over the whole rounding range."""
-        return _reading(self.bf10_min) == _reading(self.bf10_max)
-
-    @property
-    def explanation(self) -> str:
-        """One sentence."""
-        span = ("" if fmt(self.bf10_min, 2) == fmt(self.bf10_max, 2)
-                else f", {fmt(self.bf10_min, 2)} to {fmt(self.bf10_max, 2)} over the rounding")
-        return (f"The Bayes factor for a difference is BF10 = {fmt(self.bf10, 2)}{span} "
-                f"(t = {self.t:.2f}, Cauchy prior scale {self.r:g}): "
-                f"{READINGS[self.reading]}.")
-
-    def to_dict(self) -> dict:
-        """JSON-ready form."""
-        data = record_dict(self)
-        explanation = data.pop("explanation")
-        data.update(bf10=self.bf10, bf10_min=self.bf10_min, bf10_max=self.bf10_max,
-                    explanation=explanation, computed=True,
-                    bf01=1 / self.bf10 if self.bf10 else None,
-                    reading=self.reading, reading_stable=self.reading_stable)
-        return clean(data)
-
-
-def bayes_factor_t(t: float, treat_n: int, control_n: int, *, t_min: float | None = None,
-                   t_max: float | None = None, r: float = 0.707) -> BayesFactorResult:
-    """JZS Bayes factor BF10 for a two-sample t statistic (two-sided), via pingouin.
-
-    Compares H1: standardised effect ~ Cauchy(0, r) with H0: no effect (Rouder et al. 2009).
-    BF10 grows with |t|, so over a range [t_min, t_max] its extremes are at the smallest |t|
-    (0 when the range contains 0) and the largest.  The integrals are made when the result's
-    ``bf10``, ``bf10_min`` or ``bf10_max`` is first read.
-
-    Parameters
-    ----------
-    t : float
-        Student's t at the printed values.
-    treat_n, control_n : int
-    t_min, t_max : float, optional
-        The t range over the rounding of the printed numbers (default: ``t`` itself).
-    r : float
-        Prior scale.
-    """
-    _check_sizes(treat_n, control_n)
-    t_min = t if t_min is None else t_min
-    t_max = t if t_max is None else t_max
-    return BayesFactorResult(float(t), float(t_min), float(t_max), int(treat_n), int(control_n),
-                             float(r))
-
-
-@functools.lru_cache(maxsize=4096)
-def _bf10(abs_t: float, treat_n: int, control_n: int, r: float) -> float:
-    """pingouin's BF10, which depends on t through t**2 only (hence cached on |t|)."""
-    # imported here: pingouin takes about two seconds to import, which every `reanalyse check`
-    # would otherwise pay whether or not a Bayes factor is needed
-    import pingouin
-
-    try:
-        return float(pingouin.bayesfactor_ttest(abs_t, treat_n, control_n, r=r))
-    except ZeroDivisionError:  # the null's density at t underflows: BF10 is unbounded
-        return math.inf

@@ -46,7 +46,8 @@ from reanalyse.kernels.printed import Rounding
 from reanalyse.rebuild.results import SpecResult
 from reanalyse.sensitivity._common import NotComputed, clean
 from reanalyse.text import plural
-from reanalyse.sensitivity.allowance import bayes_factor_t, minimal_detectable
+from reanalyse.sensitivity.allowance import minimal_detectable
+from reanalyse.sensitivity.bayes_factor import bayes_factor_t
 from reanalyse.sensitivity.attrition import attrition_bounds_binary, attrition_bounds_continuous
 from reanalyse.sensitivity.cutoff import exact_cutoff
 from reanalyse.sensitivity.baseline import (baseline_balance, baseline_variable_continuous,
