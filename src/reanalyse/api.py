@@ -1,9 +1,11 @@
 """The public face of ``reanalyse`` for notebooks and scripts: check a study, screen a table.
 
 >>> import reanalyse as ra
->>> result = ra.check("data/raisi-dehkordi-2019.yaml", rounding="half_up")   # doctest: +SKIP
->>> result["fewer-depressed"].verdict                                         # doctest: +SKIP
+>>> result = ra.check("data/raisi-dehkordi-2019.yaml", rounding="half_up")
+>>> result["fewer-depressed"].verdict
 'fragile'
+>>> [claim.id for claim in result]
+['baseline-similar', 'lower-epds', 'fewer-depressed', 'adjusted-odds']
 """
 
 from __future__ import annotations

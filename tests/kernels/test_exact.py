@@ -12,6 +12,8 @@ Independent sources of expected values:
   binomial distributions (``scipy.stats.binom.pmf``; no use of the distribution of the
   total, which the module relies on), and the supremum taken over 20,001 equally spaced
   values of pi;
+* for tables too large to brute-force in each run, the same brute force recorded in
+  ``tests/oracles/boschloo_oracles.json`` by ``tests/oracles/make_boschloo_oracles.py``;
 * hand calculations, shown beside the values.
 """
 
@@ -23,12 +25,13 @@ import warnings
 from fractions import Fraction
 from functools import lru_cache
 from math import comb
+from pathlib import Path
 
 import numpy as np
 import pytest
 from scipy import stats
 
-from oracle_values import r_oracle, r_oracle_meta
+from oracle_values import r_oracle
 from reanalyse.kernels.exact import (
     ALTERNATIVES,
     BoschlooResult,
@@ -417,25 +420,27 @@ def test_doubled_two_sided_is_twice_the_smaller_one_sided_p():
 
 
 # --------------------------------------------------------------------------------------------
-# Boschloo: R's Exact::exact.test
+# Boschloo: recorded brute force on larger tables
 # --------------------------------------------------------------------------------------------
 
-def test_boschloo_matches_r_exact_test():
-    if "boschloo" in r_oracle_meta().get("unavailable_blocks", []):
-        pytest.skip("tests/oracles/r_oracles.json has no 'boschloo' block: R's Exact package "
-                    "was not installed when the oracles were made")
-    records = r_oracle("boschloo", method="boschloo")
-    assert records
+BOSCHLOO_ORACLES = Path(__file__).parents[1] / "oracles" / "boschloo_oracles.json"
+
+
+def test_boschloo_matches_recorded_brute_force():
+    """Tables too large to brute-force in every run, recorded by
+    tests/oracles/make_boschloo_oracles.py (exact rational Fisher p for the region, the
+    supremum over a grid of 100,001 pi refined around its best point): Fisher's two-sided p
+    as the two-sided statistic, as R's ``Exact::exact.test(method = "boschloo")``."""
+    records = json.loads(BOSCHLOO_ORACLES.read_text(encoding="utf-8"))["records"]
+    assert len(records) >= 5
     for record in records:
-        # R's exact.test(method = "boschloo") uses Fisher's two-sided p as its two-sided
-        # statistic, and searches pi on a grid of npNumbers = 1000 points.
-        alternative = record["alternative"].replace(".", "-")
         result = boschloo_exact(record["treat_events"], record["treat_n"],
-                                record["control_events"], record["control_n"], alternative,
-                                two_sided="fisher")
-        assert result.statistic == pytest.approx(record["statistic"], rel=1e-9), record["r_call"]
-        assert result.pvalue >= record["p_value"] * (1 - 1e-9), record["r_call"]
-        assert result.pvalue == pytest.approx(record["p_value"], rel=1e-4), record["r_call"]
+                                record["control_events"], record["control_n"],
+                                record["alternative"], two_sided="fisher")
+        assert result.statistic == pytest.approx(record["statistic"], rel=1e-9), record
+        # a grid maximum is a lower bound of the supremum
+        assert result.pvalue >= record["p_value"] * (1 - 1e-9), record
+        assert result.pvalue == pytest.approx(record["p_value"], rel=1e-6), record
 
 
 # --------------------------------------------------------------------------------------------

@@ -6,8 +6,10 @@ analyses, calls the granularity kernels (GRIM, GRIMMER) the screens call, and co
 two results goes to :func:`reanalyse.claims.comparison.check_comparison`.
 
 >>> from reanalyse.claims.assess import check_file
->>> result = check_file("data/raisi-dehkordi-2019.yaml")      # doctest: +SKIP
->>> [(c.claim.id, c.verdict.value) for c in result.claims]     # doctest: +SKIP
+>>> result = check_file("data/raisi-dehkordi-2019.yaml")
+>>> [(c.claim.id, c.verdict.value) for c in result.claims]      # doctest: +NORMALIZE_WHITESPACE
+[('baseline-similar', 'insufficient_information'), ('lower-epds', 'reproduced'),
+ ('fewer-depressed', 'fragile'), ('adjusted-odds', 'inconsistent')]
 """
 
 from __future__ import annotations
