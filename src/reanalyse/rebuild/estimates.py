@@ -312,7 +312,6 @@ def check_estimate(estimate, outcome_type: str, *, pairs=None, boxes=None,
         None when the estimate is adjusted, is a context measure (HR, IRR), prints neither a
         value nor a CI, or does not belong to the outcome type.
     """
-    rounding = Rounding.parse(rounding)
     if estimate.adjusted or estimate.measure not in REBUILT_MEASURES.get(outcome_type, ()) \
             or (estimate.value is None and estimate.ci is None):
         return None

@@ -159,11 +159,11 @@ def check_review(review, *, rounding: Rounding | str = Rounding.NEAREST) -> Revi
     """
     if isinstance(review, (str, Path)):
         review = load_review(review)
-    rounding = Rounding.parse(rounding)
+    options = CheckOptions(rounding=rounding)      # the options record reads the convention
+    rounding = options.rounding
     study_checks = {}
     for path in review.study_files:
-        study_checks[str(path)] = check_study(load_study(path),
-                                              CheckOptions(rounding=rounding))
+        study_checks[str(path)] = check_study(load_study(path), options)
     pools = tuple(check_pool(pool, review.alpha, rounding, study_checks)
                   for pool in review.pools)
     return ReviewCheck(review, rounding, pools, study_checks)
