@@ -60,12 +60,12 @@ from pathlib import Path
 from reanalyse.errors import ReviewFileError, StudyFileError
 from reanalyse.kernels.printed import PrintedNumberError, PrintedP, parse_p
 from reanalyse.model.analysis import VERDICTS
+from reanalyse.model.fields import _join, _Reader, _soft, _suggest
 from reanalyse.model.review import (COUNT_ESTIMATORS, ESTIMATORS, MEASURES, MODELS,
                                     RATIO_MEASURES, REVIEW_KEYS, IncludedStudy, Pool,
                                     PrintedPool, Review)
 from reanalyse.model.study import Source
-from reanalyse.model.studyfile import (_binary_arm, _continuous_arm, _join, _Reader, _soft,
-                                       _suggest, load_study)
+from reanalyse.model.studyfile import _binary_arm, _continuous_arm, load_study
 from reanalyse.model.yamltext import Located, read_yaml
 
 __all__ = ["load_review"]

@@ -4,6 +4,9 @@ Modules:
 
 :mod:`~reanalyse.runner.batch`
     :func:`run_analyses`: what runs, the report folder, verdicts compared with ``expected:``.
+:mod:`~reanalyse.runner.records`
+    :class:`RunOptions`, :class:`AnalysisRun`, :class:`RunReport`: what a run is asked and
+    what it reports.
 :mod:`~reanalyse.runner.execution`
     One analysis in a worker: input checks, papermill, the HTML.
 :mod:`~reanalyse.runner.errors`
@@ -22,7 +25,8 @@ Modules:
 Importing this package does not import papermill, nbconvert or scipy.
 """
 
-from reanalyse.runner.batch import AnalysisRun, RunOptions, RunReport, run_analyses
+from reanalyse.runner.batch import run_analyses
+from reanalyse.runner.records import AnalysisRun, RunOptions, RunReport
 from reanalyse.runner.errors import RunError
 
 __all__ = ["run_analyses", "RunOptions", "RunReport", "AnalysisRun", "RunError"]

@@ -24,7 +24,7 @@ import json
 import os
 import re
 import time
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from pathlib import Path
 
 from reanalyse.model.analysis import Analysis, find_analyses, load_analysis, record_expected
@@ -37,226 +37,17 @@ from reanalyse.runner.errors import RunError
 from reanalyse.reports.paths import project_root, scrub, scrub_all
 from reanalyse.io import write_atomic
 from reanalyse.runner.outputs import failed_files, report_files
+from reanalyse.runner.records import (BAD_INPUT, EARLIER, EARLIER_FAILED, EXECUTORS, FAILED,
+                                      RAN, UP_TO_DATE, AnalysisRun, RunOptions, RunReport,
+                                      default_jobs)
 
 __all__ = ["RunOptions", "AnalysisRun", "RunReport", "run_analyses", "collect_analyses",
            "RAN", "UP_TO_DATE", "FAILED", "BAD_INPUT", "EARLIER", "EARLIER_FAILED", "EXECUTORS",
            "RESERVED_NAMES"]
 
-RAN, UP_TO_DATE, FAILED, BAD_INPUT = "ran", "up_to_date", "failed", "bad_input"
-#: Analyses a partial run did not include, listed from their last run (good, or failed).
-EARLIER, EARLIER_FAILED = "earlier", "earlier_failed"
-EXECUTORS = ("local", "dask")
 #: Analysis names that would overwrite the run's own files (``index.html``) or be confused with
 #: them (``verdicts``); names ending in ``.failed`` would take another analysis's failure files.
 RESERVED_NAMES = ("index", "verdicts")
-
-
-def default_jobs() -> int:
-    """The number of cores this process may use."""
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # not on Linux
-        return os.cpu_count() or 1
-
-
-@dataclass(frozen=True)
-class RunOptions:
-    """Options of a run (the flags of ``reanalyse run``).
-
-    Attributes
-    ----------
-    out : Path
-        The report folder (created if needed).
-    jobs : int or None
-        Analyses run at a time; None: the number of cores.
-    force : bool
-        Run analyses that are up to date too.
-    show_code : bool
-        Keep the notebooks' code in the HTML.
-    record : bool
-        Write the current verdicts into each analysis's ``expected:`` block.
-    timeout : float
-        Seconds one notebook may run (start-up included).
-    executor : str
-        ``local`` (a pool of processes) or ``dask``.
-    scheduler : str or None
-        A Dask scheduler's address (implies ``executor="dask"``).
-    kernel_start : str or None
-        ``fork`` or ``spawn`` (see :mod:`reanalyse.runner.jupyter`); None: the platform's
-        default.
-    allow_outside : bool
-        Accept study files and notebooks outside the project (:func:`~reanalyse.reports.paths.project_root`).
-    """
-
-    out: Path = Path("reports")
-    jobs: int | None = None
-    force: bool = False
-    show_code: bool = False
-    record: bool = False
-    timeout: float = 600.0
-    executor: str = "local"
-    scheduler: str | None = None
-    kernel_start: str | None = None
-    allow_outside: bool = False
-
-    def __post_init__(self):
-        from reanalyse.runner.execution import KERNEL_STARTS
-
-        if self.jobs is not None and self.jobs < 1:
-            raise ReanalyseError(f"jobs must be at least 1, got {self.jobs}")
-        if not self.timeout > 0:
-            raise ReanalyseError(f"timeout must be positive, got {self.timeout}")
-        if self.executor not in EXECUTORS:
-            raise ReanalyseError(f"unknown executor {self.executor!r}; use one of "
-                                 + ", ".join(EXECUTORS))
-        if self.kernel_start is not None and self.kernel_start not in KERNEL_STARTS:
-            raise ReanalyseError(f"unknown kernel start {self.kernel_start!r}; use one of "
-                                 + ", ".join(KERNEL_STARTS))
-
-
-@dataclass(frozen=True)
-class AnalysisRun:
-    """What became of one analysis in a run.
-
-    Attributes
-    ----------
-    name : str
-    path : Path
-        The analysis file.
-    status : str
-        ``ran``, ``up_to_date``, ``failed`` or ``bad_input``; for an analysis of the project
-        that the run did not include (:mod:`reanalyse.runner.earlier`), ``earlier`` (its last
-        run was good) or ``earlier_failed``.
-    verdicts : dict
-        Claim id -> verdict (empty when the analysis failed).
-    reasons : dict
-        Claim id -> the verdict's reason.
-    expected : dict
-        Claim id -> recorded verdict, as the analysis file had it before the run.
-    study : dict or None
-        ``id``, ``citation``, ``path`` of the study when known.
-    title : str or None
-        The analysis file's ``title``.
-    error : RunError or None
-        For failures: why the analysis did not run.
-    duration : float or None
-        Seconds the analysis took on its worker (for ``up_to_date``: in its last run).
-    files : dict
-        Kind (``html``, ``notebook``, ``json``, ``failed_html``, ``failed_notebook``) -> file
-        name in the report folder, for the files that exist.
-    ran_at : float or None
-        When its verdicts were computed (seconds since the epoch; for ``up_to_date`` and
-        ``earlier``: in its last run).
-    kind : str
-        ``analysis``, or ``review`` for a review file (its claims are its pooled lines).
-    """
-
-    name: str
-    path: Path
-    status: str
-    verdicts: dict = field(default_factory=dict)
-    reasons: dict = field(default_factory=dict)
-    expected: dict = field(default_factory=dict)
-    study: dict | None = None
-    title: str | None = None
-    error: RunError | None = None
-    duration: float | None = None
-    files: dict = field(default_factory=dict)
-    ran_at: float | None = None
-    kind: str = "analysis"
-
-    @property
-    def ok(self) -> bool:
-        """Whether the analysis has verdicts (it ran now, is up to date, or, not in this run,
-        its last run was good)."""
-        return self.status in (RAN, UP_TO_DATE, EARLIER)
-
-    @property
-    def changes(self) -> list[tuple[str, str | None, str | None]]:
-        """``(claim, expected, now)`` for each recorded claim whose verdict is not the recorded
-        one; a recorded claim the study no longer has has ``now`` None.
-
-        Claims with no recorded verdict are not changes but :attr:`new_claims`.
-        """
-        if not self.ok:
-            return []
-        changed = [(claim, self.expected[claim], verdict)
-                   for claim, verdict in self.verdicts.items()
-                   if claim in self.expected and self.expected[claim] != verdict]
-        changed += [(claim, verdict, None) for claim, verdict in self.expected.items()
-                    if claim not in self.verdicts]
-        return changed
-
-    @property
-    def new_claims(self) -> list[tuple[str, str]]:
-        """``(claim, now)`` for each claim with no recorded verdict."""
-        if not self.ok:
-            return []
-        return [(claim, verdict) for claim, verdict in self.verdicts.items()
-                if claim not in self.expected]
-
-
-@dataclass(frozen=True)
-class RunReport:
-    """The result of :func:`run_analyses`.
-
-    Attributes
-    ----------
-    runs : tuple of AnalysisRun
-    out, index, csv : Path
-        The report folder, ``index.html`` and ``verdicts.csv``.
-    duration : float
-        Seconds.
-    recorded : tuple of AnalysisRun
-        The analyses whose ``expected:`` block ``record`` wrote.
-    problems : tuple of str
-        Files that could not be written or removed (a read-only or full report folder), each
-        with the reason.
-    unused_studies : tuple of Path
-        Study files in the projects' ``data/`` folders that no analysis names (looked for when
-        a folder of analyses is run).
-    earlier : tuple of AnalysisRun
-        The analyses of the run's folders that it did not include, from their last run: the
-        index and ``verdicts.csv`` list them too (they never change the exit status).
-    """
-
-    runs: tuple[AnalysisRun, ...]
-    out: Path
-    index: Path
-    csv: Path
-    duration: float
-    recorded: tuple[AnalysisRun, ...] = ()
-    problems: tuple[str, ...] = ()
-    unused_studies: tuple[Path, ...] = ()
-    earlier: tuple[AnalysisRun, ...] = ()
-
-    def count(self, status: str) -> int:
-        """How many analyses ended with ``status``."""
-        return sum(run.status == status for run in self.runs)
-
-    @property
-    def failures(self) -> tuple[AnalysisRun, ...]:
-        """Analyses that failed or had bad input."""
-        return tuple(run for run in self.runs if not run.ok)
-
-    @property
-    def changed(self) -> tuple[AnalysisRun, ...]:
-        """Analyses with a verdict that differs from ``expected:`` (after ``record``: none)."""
-        return tuple(run for run in self.runs if run.changes)
-
-    @property
-    def new(self) -> tuple[AnalysisRun, ...]:
-        """Analyses with claims that have no recorded verdict."""
-        return tuple(run for run in self.runs if run.new_claims)
-
-    @property
-    def exit_code(self) -> int:
-        """2 when an analysis failed or had bad input or a report file could not be written,
-        else 1 when a recorded verdict changed, else 0 (claims with no recorded verdict yet
-        are new, not changed)."""
-        if self.failures or self.problems:
-            return 2
-        return 1 if self.changed else 0
 
 
 def collect_analyses(paths=None, default_dir: Path = Path("analyses")) -> list[Path]:
