@@ -300,7 +300,7 @@ def check_claim(study: Study, claim: Claim, options: CheckOptions = CheckOptions
     claimed, printed_p = context.claimed, claim.reported.p
     if context.claimed_from_p:
         notes.append(f"the claimed significance was read from the printed p ({printed_p})")
-    student = next((spec for spec in specs if spec.name == "student_t"), None)
+    student = next((spec for spec in specs if spec.name == tests.STUDENT_T), None)
     sensitivity = claim_sensitivity(study, claim, rounding=options.rounding, student=student,
                                     context=context, pairs=pairs)
     if claimed is None:

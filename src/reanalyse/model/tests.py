@@ -38,7 +38,11 @@ from dataclasses import dataclass
 
 __all__ = ["TestSpec", "TESTS", "FAMILY_PHRASES", "lookup", "family_of", "spec_names",
            "printed_names", "primary_spec", "same_family", "squared_specs", "label", "phrase",
-           "reported_phrase"]
+           "reported_phrase", "STUDENT_T", "WELCH_T", "ANOVA_F", "WELCH_ANOVA"]
+
+#: The rebuilt tests of means, by name (the 2 x 2 tests are named by their kernel,
+#: :data:`reanalyse.kernels.twobytwo.TESTS`).
+STUDENT_T, WELCH_T, ANOVA_F, WELCH_ANOVA = "student_t", "welch_t", "anova_f", "welch_anova"
 
 
 @dataclass(frozen=True)
@@ -68,13 +72,13 @@ class TestSpec:
 #: Every test, in the order the check reports its specs.  The first spec of an outcome type
 #: is the design's default test.
 TESTS = (
-    TestSpec("student_t", "Student's t-test", "Student's t-test", "t", "continuous",
+    TestSpec(STUDENT_T, "Student's t-test", "Student's t-test", "t", "continuous",
              aliases=("t", "ttest", "t_test", "student"), reported="Student's t-test"),
-    TestSpec("welch_t", "Welch's t-test", "Welch's t-test", "t", "continuous",
+    TestSpec(WELCH_T, "Welch's t-test", "Welch's t-test", "t", "continuous",
              aliases=("welch", "welch_test"), reported="Welch's t-test"),
-    TestSpec("anova_f", "one-way ANOVA", "one-way ANOVA", "F", "continuous",
+    TestSpec(ANOVA_F, "one-way ANOVA", "one-way ANOVA", "F", "continuous",
              aliases=("F", "anova"), reported="a one-way ANOVA"),
-    TestSpec("welch_anova", "Welch's ANOVA", "Welch's ANOVA", "F", "continuous",
+    TestSpec(WELCH_ANOVA, "Welch's ANOVA", "Welch's ANOVA", "F", "continuous",
              reported="Welch's ANOVA"),
     TestSpec("pearson_chi2", "Pearson's chi-square", "Pearson's chi-square", "chi2", "binary",
              aliases=("chi2", "chisq", "chi_square", "pearson"),

@@ -50,6 +50,8 @@ from reanalyse.screens.base import Field, describe_problems, first_by_group, gro
     read_fields, resolve_columns
 from reanalyse.kernels.granularity import percent_counts
 from reanalyse.kernels.anova import anova_pvalues
+from reanalyse.kernels.twobytwo import PEARSON_CHI2
+from reanalyse.model import tests
 from reanalyse.screens.rebuilt import MAX_GROUPS, summary_box
 
 __all__ = ["BASELINE_FIELDS", "BaselineScreen", "baseline_screen", "chi_square_counts",
@@ -380,8 +382,8 @@ def baseline_screen(table: pd.DataFrame, *, columns: Mapping[str, str] | None = 
         "no test statistic at the printed values (every SD printed as 0 and equal means)")
     p_stouffer = central_pvalue(out["p_computed"], out["p_min"], out["p_max"])
     groups = present.sum(axis=1)
-    test = np.where(kinds == "percent", "pearson_chi2",
-                    np.where(groups == 2, "student_t", "anova_f"))
+    test = np.where(kinds == "percent", PEARSON_CHI2,
+                    np.where(groups == 2, tests.STUDENT_T, tests.ANOVA_F))
     variable_frame = pd.DataFrame({
         "trial": trial_text[first_row], "variable": variable_text[first_row],
         "kind": kinds, "groups": groups, "test": test, **out, "p_stouffer": p_stouffer,

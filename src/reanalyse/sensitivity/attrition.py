@@ -306,7 +306,7 @@ def attrition_bounds_continuous(treat_mean: float, treat_sd: float, treat_n: int
     """
     _check_missing("treat", treat_missing)
     _check_missing("control", control_missing)
-    test = "student_t" if equal_var else "welch_t"
+    test = tests.STUDENT_T if equal_var else tests.WELCH_T
 
     def t_test(m1, s1, n1, m2, s2, n2) -> float:
         return float(stats.ttest_ind_from_stats(m1, s1, n1, m2, s2, n2, equal_var=equal_var,

@@ -35,6 +35,7 @@ from reanalyse.kernels.printed import PrintedP, Rounding
 from reanalyse.kernels.pformat import format_p
 from reanalyse.sensitivity._common import clean, record_dict
 from reanalyse.kernels.twobytwo import PEARSON_CHI2, pvalue_window
+from reanalyse.model import tests
 
 __all__ = ["BaselineVariable", "BaselineBalance", "baseline_variable_continuous",
            "baseline_variable_counts", "baseline_variable_printed", "baseline_balance"]
@@ -80,7 +81,7 @@ class BaselineVariable:
 def baseline_variable_continuous(name: str, treat: ArmBox, control: ArmBox) -> BaselineVariable:
     """Student's t-test p (two-sided) over the rounding box of the printed means and SDs."""
     student, _ = two_sample_tests(treat, control)
-    return BaselineVariable(name, "student_t", student.p, student.p_min, student.p_max)
+    return BaselineVariable(name, tests.STUDENT_T, student.p, student.p_min, student.p_max)
 
 
 def baseline_variable_counts(name: str, treat_events, treat_n: int, control_events,

@@ -251,7 +251,7 @@ def _attrition(study_arms, outcome, summaries, labels, lost, alpha, claim, signi
         scale_min=None if scale is None else scale.min,
         scale_max=None if scale is None else scale.max, alpha=alpha,
         alternative=claim.alternative,
-        equal_var=tests.lookup(claim.reported.test) is not tests.lookup("welch_t"),
+        equal_var=tests.lookup(claim.reported.test) is not tests.lookup(tests.WELCH_T),
         significant=significant, arm_labels=labels)
 
 
