@@ -289,7 +289,7 @@ def check_claim(study: Study, claim: Claim, options: CheckOptions = CheckOptions
     notes = [remark.note() for remark in study.remarks
              if remark.claim == claim.id and remark.kind == "conflict"]
     missing = missing_numbers(outcome, arm_ids, study)
-    specs, effects, impossible, estimate = (), (), [], None
+    specs, effects, impossible, estimate, pairs = (), (), [], None, None
     if not missing:
         specs, effects, impossible, estimate, pairs = _rebuild(study, context, options)
         specs = _assign_roles(specs, claim, options)
