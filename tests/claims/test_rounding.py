@@ -65,14 +65,17 @@ def test_printed_ci_is_read_under_the_chosen_rounding(checks):
     # at (0.3, 0.94): 1.96 * (ln 0.3 + ln 0.94) / (ln 0.94 - ln 0.3) = 1.96 * -1.2658 / 1.1421
     # = -2.1723, p = 0.0298; the smallest at (0.2, 0.95): 1.96 * -1.6607 / 1.5581 = -2.0890,
     # p = 0.0367.  The spec's range also spans the printed 0.5 (nearest [0.45, 0.55], truncated
-    # [0.5, 0.6)) with the CI's width, and its significance is the centre's.
+    # [0.5, 0.6)) with the CI's width as a second reading (p_other), and its range and its
+    # significance are the centre's.
     nearest = spec(checks["nearest"], "adjusted-odds", "ci_to_p")
     truncated = spec(checks["truncate"], "adjusted-odds", "ci_to_p")
     for found, value, low, high in ((nearest, (0.45, 0.55), (0.15, 0.25), (0.935, 0.945)),
                                     (truncated, (0.5, 0.6), (0.2, 0.3), (0.94, 0.95))):
         centre = ci_p_range(low, high)
         printed = estimate_p_range(value, low, high)
-        assert (found.p_min, found.p_max) == pytest.approx(
+        assert (found.p_min, found.p_max) == pytest.approx(centre, rel=1e-9)
+        assert found.p_other == pytest.approx(printed, rel=1e-9)
+        assert found.p_span == pytest.approx(
             (min(centre[0], printed[0]), max(centre[1], printed[1])), rel=1e-9)
         assert found.significant is True  # the centre's p stays below 0.05
     assert ci_p_range((0.2, 0.3), (0.94, 0.95)) == pytest.approx((0.0298, 0.0367), abs=1e-4)

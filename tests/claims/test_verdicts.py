@@ -49,10 +49,14 @@ def test_raisi_odds_ratio_ci_implies_p_near_003_not_0003(raisi):
     claim = raisi["adjusted-odds"]
     # hand calculation in test_reported.py: the CI [0.2, 0.94] implies p = 0.034
     assert claim.verdict.value == "inconsistent"
-    # its p spans the centre's (0.031 to 0.038) and the printed 0.5's with the CI's width
-    # (0.018 to 0.20 over the rounding of "0.5"); significance is read from the centre
+    # its p is the centre's (0.031 to 0.038), which reads the significance; the printed 0.5's
+    # with the CI's width (0.018 to 0.20 over the rounding of "0.5") is a second reading, and
+    # the printed p is judged against both (the reason names both)
     spec = claim.spec("ci_to_p")
-    assert spec.p_min < 0.0308 and spec.p_max > 0.0791 and spec.significant is True
+    assert 0.0307 < spec.p_min < spec.p_max < 0.0376 and spec.significant is True
+    low, high = spec.p_other
+    assert low < 0.0308 and high > 0.0791
+    assert "from the printed estimate with the CI's width" in claim.reason
     # the unadjusted tests are shown, not judged, beside an adjusted model
     assert claim.spec("pearson_chi2").role == "context"
 

@@ -72,13 +72,19 @@ def test_ci_implied_p_for_the_raisi_dehkordi_odds_ratio():
     # rounding: 0.2 is [0.15, 0.25], 0.94 is [0.935, 0.945]; from the centre p stays
     # within 0.0308 to 0.0375, significant; the printed p 0.003 is outside
     assert spec.significant is True
-    assert not parse_p("0.003").consistent_with(spec.p_min, spec.p_max, 0.05, "nearest")
+    assert spec.p_min == pytest.approx(0.0308, abs=5e-5)
+    assert spec.p_max == pytest.approx(0.0375, abs=5e-5)
+    assert not parse_p("0.003").consistent_with(*spec.p_span, 0.05, "nearest")
     # From the printed 0.5 with the interval's width (Altman & Bland 2011): z = log(0.5) /
     # 0.39478 = -1.7558, p = 2 * pnorm(-1.7558) = 0.0791; the printed 0.5 is not the centre
     # (0.43), and both ways are spanned by the spec's range
     (z_printed, *_) = ci_estimate_z(estimate, "nearest")
     assert 2 * norm.sf(abs(z_printed)) == pytest.approx(0.0791, abs=5e-5)
-    assert spec.p_min < 0.0308 and spec.p_max > 0.0791
+    # that second reading is kept apart (it judges a printed p, never the significance),
+    # and the range a printed p is judged against spans both
+    low, high = spec.p_other
+    assert low < 0.0308 and high > 0.0791
+    assert spec.p_span == (low, high)
     assert "from the printed OR with the interval's width" in spec.note
 
 

@@ -120,6 +120,16 @@ def format_p_interval(spec: SpecResult) -> str:
     return f"p {format_p(spec.p_min)} to {format_p(spec.p_max)}"
 
 
+def _other_reading(spec: SpecResult) -> str:
+    """`` (p 0.018 to 0.20 from the printed estimate with the CI's width)`` when the spec has
+    a second reading (:attr:`SpecResult.p_other`), else ''."""
+    if spec.p_other is None:
+        return ""
+    low, high = (format_p(end) for end in spec.p_other)
+    span = f"p = {low}" if low == high else f"p {low} to {high}"
+    return f" ({span} from the printed estimate with the CI's width)"
+
+
 def single_group_reason(group: str, n: int | None) -> str:
     """Why a claim about one group gets ``insufficient_information``, and what would help."""
     size = "n" if n is None else f"n = {n}"
@@ -155,10 +165,11 @@ def _ci_disagreement(reported, judged) -> str:
         return ""
     low = min(s.p_min for s in judged)
     high = max(s.p_max for s in judged)
-    if ci.p_max < low:
-        fold = low / max(ci.p_max, 1e-300)
-    elif ci.p_min > high:
-        fold = ci.p_min / max(high, 1e-300)
+    ci_low, ci_high = ci.p_span
+    if ci_high < low:
+        fold = low / max(ci_high, 1e-300)
+    elif ci_low > high:
+        fold = ci_low / max(high, 1e-300)
     else:
         fold = 1.0
     if fold < CI_P_FOLD:  # within what the choice between a Wald and another test explains
@@ -213,7 +224,7 @@ def _statistic_matches(spec: SpecResult, printed: PrintedNumber | None, rounding
 
 def _p_matches(spec: SpecResult, printed: PrintedP | None, alpha: float,
                rounding: Rounding) -> bool:
-    return printed is None or printed.consistent_with(spec.p_min, spec.p_max, alpha, rounding)
+    return printed is None or printed.consistent_with(*spec.p_span, alpha, rounding)
 
 
 def decide_verdict(*, claimed: bool, specs: tuple[SpecResult, ...], alpha: float,
@@ -319,7 +330,7 @@ def decide_verdict(*, claimed: bool, specs: tuple[SpecResult, ...], alpha: float
         return result(Verdict.INCONSISTENT,
                       f"The decision holds, but the printed {_printed_result(None, printed_p)} "
                       f"does not follow from the paper's own numbers: the {spec.label} gives "
-                      f"{format_p_interval(spec)}.")
+                      f"{format_p_interval(spec)}{_other_reading(spec)}.")
     if not judged:
         return result(Verdict.REPRODUCED, f"The printed p follows from the paper's own "
                       f"{' and '.join(s.label for s in reported)}, and is {claim_word}.",

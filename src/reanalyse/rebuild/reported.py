@@ -16,8 +16,9 @@
     normal distribution, two ways: with the estimate taken as the interval's centre, and with
     the printed estimate itself.  The two agree when the printed estimate sits at the centre;
     when it does not (beyond rounding), the interval was not made as a symmetric Wald interval
-    around it, which the spec's note says.  The spec's ``p_min``/``p_max`` span both ways, and
-    the printed p is judged against that whole range; its significance is read from the
+    around it, which the spec's note says.  The spec's ``p_min``/``p_max`` are the centre's;
+    the printed estimate's reading is kept beside them (``p_other``), and the printed p is
+    judged against the range spanning both (``p_span``); the significance is read from the
     centre's p alone, because that p is below alpha exactly when the printed interval excludes
     the null, which is the significance the paper's interval states.
 """
@@ -90,6 +91,7 @@ def ci_p(estimate: Estimate, *, rounding: Rounding | str, alpha: float = 0.05) -
     significant = decide(p_min, p_max, alpha)
     note = estimate_off_centre(estimate, rounding)
     printed = ci_estimate_z(estimate, rounding)
+    p_other = None
     if printed is not None:
         printed_p = 2 * norm_sf(np.abs(np.array(printed)))
         low = 0.0 if min(printed) < 0 < max(printed) else float(printed_p.min())
@@ -101,12 +103,12 @@ def ci_p(estimate: Estimate, *, rounding: Rounding | str, alpha: float = 0.05) -
                     "printed p is judged against both, the significance read from the centre "
                     "(where the interval lies relative to the null)")
             note = ways if note is None else f"{note}; {ways}"
-        p_min, p_max = min(p_min, low), max(p_max, high)
+            p_other = (low, high)
     return SpecResult(
         name="ci_to_p", label=f"p implied by the {estimate.measure}'s {estimate.level:.0%} CI",
         statistic=float(z_values[0]), p=float(p[0]), p_min=p_min, p_max=p_max,
         significant=significant, statistic_min=float(min(z_values)),
-        statistic_max=float(max(z_values)), role="reported", note=note)
+        statistic_max=float(max(z_values)), role="reported", note=note, p_other=p_other)
 
 
 def _span(low: float, high: float) -> str:

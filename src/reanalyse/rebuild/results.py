@@ -60,6 +60,10 @@ class SpecResult:
         Number of count pairs evaluated (binary outcomes).
     note : str or None
         What a reader should know (a skipped computation, an approximation, a misprint).
+    p_other : tuple of float or None
+        The smallest and largest p of a second reading of the same printed numbers (the p of a
+        printed estimate with its CI's width, beside the p of the CI's centre), against which
+        a printed p is judged too (:attr:`p_span`); it never decides ``significant``.
     """
 
     name: str
@@ -75,11 +79,20 @@ class SpecResult:
     role: str = "primary"
     tables: int = 1
     note: str | None = None
+    p_other: tuple[float, float] | None = None
 
     @property
     def computed(self) -> bool:
         """Whether a p-interval was obtained."""
         return self.p_min is not None and self.p_max is not None
+
+    @property
+    def p_span(self) -> tuple[float | None, float | None]:
+        """``(p_min, p_max)`` widened by :attr:`p_other`: the range a printed p is judged
+        against."""
+        if self.p_other is None or self.p_min is None:
+            return self.p_min, self.p_max
+        return min(self.p_min, self.p_other[0]), max(self.p_max, self.p_other[1])
 
     def to_dict(self) -> dict:
         """JSON-ready form (NaN becomes None)."""
