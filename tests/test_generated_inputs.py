@@ -10,10 +10,8 @@ generous alarm (not a timing measurement) turns a hang into a failure.
 import contextlib
 import json
 import os
-import random
 import signal
 import sys
-import zlib
 from pathlib import Path
 
 import numpy as np
@@ -418,7 +416,6 @@ def test_pages_saying_why_a_run_failed_carry_no_absolute_path(tmp_path):
 
 
 def test_socket_folders_of_killed_runs_are_removed(tmp_path):
-    import subprocess
     from reanalyse.runner.jupyter import remove_stale_socket_dirs
     gone = _dead_pid()
     stale = tmp_path / f"rea-{gone}-abc123"

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from reanalyse.claims.assess import CheckOptions, check_claim, check_file, check_study
+from reanalyse.claims.assess import check_claim, check_file, check_study
 from reanalyse.errors import StudyFileError
 from reanalyse.kernels.cutoff_bounds import cutoff_bounds
 from reanalyse.kernels.granularity import percent_count_range

@@ -4,7 +4,6 @@ Expected values are the rule as documented in kernels/pvalues.py (statcheck's, N
 2016): hand-worked cases, and the scalar and column readings of the same cells agreeing.
 """
 
-import numpy as np
 import pandas as pd
 import pytest
 

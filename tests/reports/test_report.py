@@ -240,7 +240,7 @@ def test_scrub_takes_the_project_and_home_folders_out(tmp_path, monkeypatch):
     monkeypatch.setenv("HOME", str(tmp_path / "home"))
     root = tmp_path / "home" / "project"
     text = f'"{root}/data/x.yaml" and {tmp_path}/home/notes.txt; {root}2/y'
-    assert scrub(text, root) == f'"data/x.yaml" and ~/notes.txt; ~/project2/y'
+    assert scrub(text, root) == '"data/x.yaml" and ~/notes.txt; ~/project2/y'
     assert display_path(root / "data" / "x.yaml", root) == "data/x.yaml"
     assert display_path(tmp_path / "elsewhere.yaml", root) == "elsewhere.yaml"
 

@@ -8,7 +8,6 @@ import subprocess
 import sys
 
 import pandas as pd
-import pytest
 
 from reanalyse.screens import estimate_consistency, infer_check, screen
 

@@ -400,7 +400,7 @@ def _comparison(reader, item, field, line):
                     hint="e.g. compares: [benefit-low-risk, benefit-high-risk]")
     for key in ("outcome", "arms"):
         if key in item:
-            reader.note(f"a comparison takes its outcome and arms from the claims it compares",
+            reader.note("a comparison takes its outcome and arms from the claims it compares",
                         field=_join(field, key), value=item[key], line=item.line_of(key),
                         hint=f"remove '{key}:'")
     reported = Reported()

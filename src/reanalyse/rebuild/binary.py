@@ -51,7 +51,6 @@ from reanalyse.kernels.granularity import percent_count_range
 from reanalyse.rebuild.results import Effect, SpecResult, decide
 from reanalyse.model import tests
 from reanalyse.model.options import BOSCHLOO_POLICIES
-from reanalyse.model.study import ALTERNATIVES
 
 __all__ = ["feasible_events", "CountPairs", "binary_tests", "risk_effects", "boschloo_pvalues",
            "boschloo_within_size", "BOSCHLOO_POLICIES", "MAX_COUNT_PAIRS",

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import copy
 import html
-import os
 import threading
 from pathlib import Path
 
