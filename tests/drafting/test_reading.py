@@ -63,6 +63,10 @@ def test_time_points(text, expected):
     ("There was no significant difference between the groups.", False, None),
     ("Pain was lower in the experimental group than the control group (p≤0.05).", True, "<= 0.05"),
     ("The massage group had significantly fewer complications than the control group.", True, None),
+    # a p printed equal to alpha counts as significant, as statcheck and the claim check read it
+    ("Anxiety was lower in the massage group than the control group (P = 0.05).", True, "0.05"),
+    # "< 0.10" states no decision at 0.05: drafted as not significant
+    ("Sleep was longer in the massage group than the control group (P < 0.10).", False, "< 0.10"),
 ])
 def test_claims_read_their_significance_and_p(sentence, significant, p):
     (claim,) = find_claims(sentences(sentence), sentence)

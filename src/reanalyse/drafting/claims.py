@@ -18,6 +18,7 @@ from dataclasses import dataclass, replace
 
 from reanalyse.drafting.context import REACH, concept_of, concepts_in, first_time, time_of
 from reanalyse.drafting.forms import find_forms
+from reanalyse.kernels.pvalues import printed_p_decision
 from reanalyse.screens.extract import extract_results
 
 __all__ = ["ClaimDraft", "find_claims", "P_VALUE"]
@@ -99,10 +100,11 @@ class ClaimDraft:
 
 
 def _significance(relation: str, number: str, alpha: float = 0.05) -> bool:
-    """Whether a p printed as ``relation number`` is below ``alpha`` ("< 0.05" is)."""
-    value = float(number)
-    return value <= alpha if relation in ("<", "<=") else value < alpha if relation == "=" \
-        else False
+    """Whether a p printed as ``relation number`` states significance at ``alpha``, by the
+    printed-p rule of :mod:`reanalyse.kernels.pvalues` ("< 0.05" and "= 0.05" do; "< 0.10",
+    which states no decision at 0.05, is drafted as not significant)."""
+    stated, _ = printed_p_decision(relation, float(number), alpha)
+    return bool(stated)
 
 
 def _worded(clause: str) -> bool | None:

@@ -23,11 +23,13 @@ import numpy as np
 from reanalyse.claims.assess import StudyCheck, check_study
 from reanalyse.kernels.meta import ConvergenceError
 from reanalyse.kernels.printed import Rounding
+from reanalyse.kernels.pvalues import significant as is_significant
 from reanalyse.model.options import CheckOptions
 from reanalyse.model.review import Pool, Review
 from reanalyse.model.reviewfile import load_review
 from reanalyse.model.studyfile import load_study
 from reanalyse.model.vocabulary import Verdict
+from reanalyse.rebuild.results import decide
 from reanalyse.reviews import pooling
 from reanalyse.reviews.verdicts import (ESTIMATOR_LABELS, EstimatorFacts, PoolFacts,
                                         decide_pool_verdict)
@@ -180,12 +182,14 @@ def _study_verdict(check: StudyCheck, outcome: str) -> tuple[str | None, str | N
 
 
 def _side(p_range, claimed: bool | None, alpha: float) -> str | None:
+    """Whether an estimator's p over the rounding box agrees with the claimed significance
+    everywhere, nowhere, or straddles alpha (the rule of :func:`reanalyse.rebuild.results.decide`)."""
     if claimed is None:
         return None
-    low, high = p_range
-    if claimed:
-        return "agree" if high < alpha else "against" if low >= alpha else "straddle"
-    return "agree" if low >= alpha else "against" if high < alpha else "straddle"
+    decided = decide(*p_range, alpha)
+    if decided is None:
+        return "straddle"
+    return "agree" if decided == claimed else "against"
 
 
 def _claimed(pool: Pool, alpha: float) -> bool | None:
@@ -242,11 +246,11 @@ def check_pool(pool: Pool, alpha: float, rounding: Rounding,
                                                 study.outcome)
     impossible = tuple(s.id for s in pool.studies
                        if verdicts.get(s.id, (None,))[0] == Verdict.IMPOSSIBLE_INPUT.value)
-    significant = main.fit.pvalue < alpha
+    significant = is_significant(main.fit.pvalue, alpha)
     loo, flipping = [], []
     for index, left in pooling.leave_one_out(inputs, primary, level=pool.printed.level):
         loo.append((pool.studies[index].id, left))
-        if (left.pvalue < alpha) != significant:
+        if is_significant(left.pvalue, alpha) != significant:
             flipping.append(pool.studies[index].id)
     without, survives = None, None
     if impossible:
@@ -254,7 +258,7 @@ def check_pool(pool: Pool, alpha: float, rounding: Rounding,
         if keep.sum() >= 1:
             without = pooling.fit(inputs, primary, keep=keep, level=pool.printed.level)
             reference = claimed if claimed is not None else significant
-            survives = (without.pvalue < alpha) == reference
+            survives = is_significant(without.pvalue, alpha) == reference
 
     facts = PoolFacts(
         k=int(usable.sum()), claimed=claimed, named=named,
