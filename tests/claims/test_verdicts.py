@@ -155,7 +155,7 @@ def test_options_override_alpha_and_defensible_tests():
     # with Student's test not counted as defensible, Welch alone decides
     assert claim.verdict.value == "reproduced"
     assert claim.spec("student_t").role == "context"
-    with pytest.raises(ValueError, match="unknown spec names"):
+    with pytest.raises(ValueError, match="unknown test name"):
         CheckOptions(defensible=("studnet_t",))
 
 

@@ -35,9 +35,7 @@ from pathlib import Path
 from reanalyse.errors import AnalysisFileError, ReanalyseError
 from reanalyse.io import path_kind, write_atomic
 from reanalyse.kernels.printed import Rounding
-from reanalyse.kernels.pvalues import ALPHA_LIMITS, alpha_problem
-from reanalyse.model import tests
-from reanalyse.model.options import BOSCHLOO_POLICIES, CheckOptions
+from reanalyse.model.options import CheckOptions, option_problem
 from reanalyse.model.vocabulary import Verdict
 from reanalyse.model.yamltext import Located, Text, read_yaml
 
@@ -193,50 +191,42 @@ def load_analysis(path) -> Analysis:
 
 
 def _options(reader: _Reader, top: Located) -> CheckOptions:
+    """The ``options`` mapping as :class:`CheckOptions`, each option judged by the one rule of
+    :func:`~reanalyse.model.options.option_problem` and every bad one named with its line."""
     if top.get("options") is None:
         return CheckOptions()
     options = reader.mapping(top["options"], "options", top.line_of("options"), OPTION_KEYS)
     found = {}
+
+    def judged(name, value, written=None):
+        problem = option_problem(name, value)
+        if problem is not None:
+            reader.fail(problem[0], field=f"options.{name}",
+                        value=value if written is None else written,
+                        line=options.line_of(name), hint=problem[1])
+        return problem is None
+
     if options.get("alpha") is not None:
-        value = options["alpha"]
+        written = options["alpha"]
         try:
-            alpha = float(value) if isinstance(value, Text) else None
+            alpha = float(written) if isinstance(written, Text) else None
         except ValueError:
             alpha = None
-        if alpha is None or alpha_problem(alpha):
-            reader.fail(f"alpha must be a number between {ALPHA_LIMITS[0]:g} and "
-                        f"{ALPHA_LIMITS[1]:g}",
-                        field="options.alpha", value=value, line=options.line_of("alpha"),
-                        hint="e.g. alpha: 0.05")
-        found["alpha"] = alpha
+        if judged("alpha", alpha, written):
+            found["alpha"] = alpha
     rounding = reader.text(options, "rounding", "options")
-    if rounding is not None:
-        try:
-            found["rounding"] = Rounding.parse(rounding)
-        except ValueError as error:
-            reader.fail("unknown rounding convention", field="options.rounding", value=rounding,
-                        line=options.line_of("rounding"), hint=str(error).split("; ")[-1])
+    if rounding is not None and judged("rounding", rounding):
+        found["rounding"] = Rounding.parse(rounding)
     if options.get("defensible") is not None:
         names = options["defensible"]
-        if not isinstance(names, list) or not all(isinstance(n, str) for n in names) \
-                or not names:
-            reader.fail("expected a list of test names", field="options.defensible",
-                        value=names, line=options.line_of("defensible"),
-                        hint="e.g. defensible: [student_t, welch_t]")
-        for name in names:
-            if name not in tests.spec_names():
-                close = difflib.get_close_matches(name, tests.spec_names(), n=1)
-                reader.fail("unknown test name", field="options.defensible", value=name,
-                            line=options.line_of("defensible"),
-                            hint=(f"did you mean '{close[0]}'? " if close else "")
-                            + "known tests: " + ", ".join(tests.spec_names()))
-        found["defensible"] = tuple(str(name) for name in names)
+        if isinstance(names, list) and names:   # each name judged, so every bad one is named
+            good = all([judged("defensible", [name], name) for name in names])
+        else:
+            good = judged("defensible", names if isinstance(names, list) else str(names), names)
+        if good:
+            found["defensible"] = tuple(names)
     boschloo = reader.text(options, "boschloo", "options")
-    if boschloo is not None:
-        if boschloo not in BOSCHLOO_POLICIES:
-            reader.fail("unknown Boschloo policy", field="options.boschloo", value=boschloo,
-                        line=options.line_of("boschloo"),
-                        hint="one of " + ", ".join(BOSCHLOO_POLICIES))
+    if boschloo is not None and judged("boschloo", boschloo):
         found["boschloo"] = boschloo
     return CheckOptions(**found)
 

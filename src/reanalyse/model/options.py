@@ -4,14 +4,15 @@ handed to every step of the check."""
 
 from __future__ import annotations
 
+import difflib
 from dataclasses import dataclass
 
 from reanalyse.errors import OptionError
 from reanalyse.kernels.printed import Rounding
-from reanalyse.kernels.pvalues import alpha_problem
+from reanalyse.kernels.pvalues import ALPHA_LIMITS, alpha_problem
 from reanalyse.model import tests
 
-__all__ = ["CheckOptions", "BOSCHLOO_POLICIES"]
+__all__ = ["CheckOptions", "BOSCHLOO_POLICIES", "option_problem"]
 
 #: ``when_needed``: compute Boschloo's p only where Fisher's p is above alpha (where it is at or
 #: below, Boschloo's decision is known: its p is no larger); ``always``; ``never``.
@@ -40,23 +41,65 @@ class CheckOptions:
     boschloo: str = "when_needed"
 
     def __post_init__(self):
-        """Check every option; a bad one is an :class:`~reanalyse.errors.OptionError`."""
+        """Check every option by :func:`option_problem`; a bad one is an
+        :class:`~reanalyse.errors.OptionError`."""
+        for name in ("alpha", "rounding", "defensible", "boschloo"):
+            value = getattr(self, name)
+            if name == "alpha" and value is None:
+                continue
+            found = option_problem(name, value)
+            if found is not None:
+                problem, hint = found
+                raise OptionError(f"{name}: {problem}, got {value!r}; {hint}")
         object.__setattr__(self, "rounding", Rounding.parse(self.rounding))
-        if self.boschloo not in BOSCHLOO_POLICIES:
-            raise OptionError(f"boschloo must be one of {', '.join(BOSCHLOO_POLICIES)}, got "
-                              f"{self.boschloo!r}")
-        if self.alpha is not None and alpha_problem(self.alpha):
-            raise OptionError(f"{alpha_problem(self.alpha)} (e.g. 0.05)")
-        if isinstance(self.defensible, str):
-            raise OptionError(f"defensible must be a list of test names, got the text "
-                              f"{self.defensible!r}; e.g. defensible=['student_t', 'welch_t']")
-        unknown = set(self.defensible or ()) - set(tests.spec_names())
-        if unknown:
-            raise OptionError(f"unknown spec names in defensible: {sorted(unknown)}; "
-                              f"known: {', '.join(tests.spec_names())}")
 
     def to_dict(self) -> dict:
         """JSON-ready form."""
         return {"alpha": self.alpha, "rounding": self.rounding.value,
                 "defensible": None if self.defensible is None else list(self.defensible),
                 "boschloo": self.boschloo}
+
+
+def option_problem(name: str, value) -> tuple[str, str] | None:
+    """What is wrong with one option's value, as ``(problem, hint)``, or None when it is good.
+
+    The one rule for each option, read by :class:`CheckOptions` and by the analysis file loader
+    (which names the file, line and field beside it).
+
+    >>> option_problem("boschloo", "sometimes")
+    ('unknown Boschloo policy', 'one of when_needed, always, never')
+    >>> option_problem("alpha", 0.05) is None
+    True
+    """
+    if name == "alpha":
+        number = value if isinstance(value, (int, float)) and not isinstance(value, bool) \
+            else None
+        if number is None or alpha_problem(number):
+            return (f"alpha must be a number between {ALPHA_LIMITS[0]:g} and "
+                    f"{ALPHA_LIMITS[1]:g}", "e.g. alpha: 0.05")
+        return None
+    if name == "rounding":
+        try:
+            Rounding.parse(value)
+        except OptionError as error:
+            return "unknown rounding convention", str(error).split("; ")[-1]
+        return None
+    if name == "defensible":
+        if value is None:
+            return None
+        if isinstance(value, str) or not isinstance(value, (list, tuple)) or not value \
+                or not all(isinstance(item, str) for item in value):
+            return ("defensible must be a list of test names",
+                    "e.g. defensible: [student_t, welch_t]")
+        for item in value:
+            if item not in tests.spec_names():
+                close = difflib.get_close_matches(item, tests.spec_names(), n=1)
+                return (f"unknown test name {item!r} in defensible",
+                        (f"did you mean '{close[0]}'? " if close else "")
+                        + "known tests: " + ", ".join(tests.spec_names()))
+        return None
+    if name == "boschloo":
+        if value not in BOSCHLOO_POLICIES:
+            return "unknown Boschloo policy", "one of " + ", ".join(BOSCHLOO_POLICIES)
+        return None
+    raise OptionError(f"unknown option {name!r}; known: alpha, rounding, defensible, boschloo")
