@@ -36,7 +36,7 @@ from reanalyse.screens.baseline import BaselineScreen, baseline_screen
 from reanalyse.screens.cutoff import CUTOFF, cutoff_count, cutoff_map
 from reanalyse.screens.debit import DEBIT, debit, debit_map
 from reanalyse.screens.estimate import ESTIMATE, estimate_consistency, estimate_map
-from reanalyse.screens.base import Check, CheckResult, LostDecimalsWarning, \
+from reanalyse.screens.base import Screen, ScreenResult, LostDecimalsWarning, \
     ScreenColumnsError
 from reanalyse.screens.grim import GRIM, grim, grim_map
 from reanalyse.screens.grimmer import GRIMMER, grimmer, grimmer_map
@@ -48,7 +48,7 @@ from reanalyse.screens.tables import flagged_rows, infer_check, read_table, summ
     write_result
 
 __all__ = [
-    "CHECKS", "MAPPERS", "screen", "Check", "CheckResult", "ScreenColumnsError",
+    "CHECKS", "MAPPERS", "screen", "Screen", "ScreenResult", "ScreenColumnsError",
     "LostDecimalsWarning", "grim", "grim_map", "percent_n", "percent_map", "grimmer",
     "grimmer_map", "debit", "debit_map", "statistic_consistency", "statistic_map", "rebuilt_t",
     "rebuilt_t_map", "rebuilt_anova", "rebuilt_anova_map", "cutoff_count", "cutoff_map",
@@ -57,7 +57,7 @@ __all__ = [
 ]
 
 #: Every check by name.
-CHECKS: dict[str, Check] = {check.name: check for check in (
+CHECKS: dict[str, Screen] = {check.name: check for check in (
     GRIM, PERCENT, GRIMMER, DEBIT, STATISTIC, REBUILT_T, REBUILT_ANOVA, CUTOFF, ESTIMATE)}
 
 #: Every check's table mapper by name.

@@ -1,10 +1,10 @@
 """The one factory every consistency check is made by: a scalar function and a table mapper.
 
-A check is a :class:`Check`: the fields it reads (each a column of the table), its options,
+A check is a :class:`Screen`: the fields it reads (each a column of the table), its options,
 the columns it adds, and one vectorised ``run`` function over whole columns.  From it,
-:func:`table_mapper` makes ``<check>_map(table, ...) -> DataFrame`` and :meth:`Check.scalar`
-answers for one set of printed numbers with a :class:`CheckResult`.  Adding a check is one small
-module that declares a :class:`Check`.
+:func:`table_mapper` makes ``<check>_map(table, ...) -> DataFrame`` and :meth:`Screen.scalar`
+answers for one set of printed numbers with a :class:`ScreenResult`.  Adding a check is one small
+module that declares a :class:`Screen`.
 
 What the factory does for every check
 -------------------------------------
@@ -51,7 +51,7 @@ from reanalyse.kernels import columns as readers
 from reanalyse.kernels.columns import join_text
 from reanalyse.screens.floats import LostDecimalsWarning, warn_lost_decimals
 
-__all__ = ["Field", "Check", "CheckResult", "ScreenColumnsError", "LostDecimalsWarning",
+__all__ = ["Field", "Screen", "ScreenResult", "ScreenColumnsError", "LostDecimalsWarning",
            "table_mapper", "resolve_columns", "read_fields", "describe_problems", "group_layout",
            "first_by_group",
            "status_codes", "STATUSES", "FIELD_KINDS", "CONSISTENT", "INCONSISTENT",
@@ -144,7 +144,7 @@ class Field:
 
 
 @dataclass(frozen=True)
-class CheckResult:
+class ScreenResult:
     """The outcome of a check for one row (or one comparison).
 
     Attributes
@@ -180,7 +180,7 @@ class CheckResult:
 
 
 @dataclass(frozen=True)
-class Check:
+class Screen:
     """A consistency check: what it reads, what it adds, and the vectorised rule.
 
     Attributes
@@ -233,7 +233,7 @@ class Check:
         options["rounding"] = Rounding.parse(options["rounding"])
         return options
 
-    def scalar(self, values: Mapping[str, Any], options: Mapping[str, Any]) -> CheckResult:
+    def scalar(self, values: Mapping[str, Any], options: Mapping[str, Any]) -> ScreenResult:
         """Run the check on one set of printed numbers (see each check's scalar function).
 
         Printed numbers must be text (or int): a float has lost its trailing zeros.
@@ -255,7 +255,7 @@ class Check:
         result = table_mapper(self)(table, **options)
         row = result.iloc[-1]
         details = {name: _plain(row[name]) for name in self.outputs}
-        return CheckResult(self.name, row["status"], _plain(row["reason"]), details)
+        return ScreenResult(self.name, row["status"], _plain(row["reason"]), details)
 
 
 def status_codes(consistent: np.ndarray) -> np.ndarray:
@@ -364,7 +364,7 @@ def describe_problems(names, texts, problems, bads=None) -> np.ndarray:
     return reason
 
 
-def table_mapper(check: Check) -> Callable[..., pd.DataFrame]:
+def table_mapper(check: Screen) -> Callable[..., pd.DataFrame]:
     """The table mapper of ``check``: ``mapper(table, *, columns=None, **options)``."""
 
     def mapper(table: pd.DataFrame, *, columns: Mapping[str, str] | None = None,
@@ -427,7 +427,7 @@ def read_fields(fields: tuple[Field, ...], table: pd.DataFrame, names: Mapping[s
     return read, problems, bads, texts
 
 
-def _outputs_frame(check: Check, index, rows: int, ok_index: np.ndarray, outputs: dict,
+def _outputs_frame(check: Screen, index, rows: int, ok_index: np.ndarray, outputs: dict,
                    bad_reason: np.ndarray) -> pd.DataFrame:
     codes = np.full(rows, BAD_INPUT, dtype=np.int8)
     reason = bad_reason.copy()
@@ -565,7 +565,7 @@ def _map_groups(check, table, names, options) -> pd.DataFrame:
     return added
 
 
-def _mapper_doc(check: Check) -> str:
+def _mapper_doc(check: Screen) -> str:
     fields = "\n".join(
         f"    ``{f.name}``{'' if f.required else ' (optional, default ' + repr(f.default) + ')'}"
         f"\n        {f.description}" for f in check.fields)

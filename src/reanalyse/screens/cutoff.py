@@ -27,7 +27,7 @@ from reanalyse.kernels.cutoffs import SPELLINGS
 from reanalyse.kernels.granularity import percent_count_range
 from reanalyse.kernels.printed import PrintedNumber
 from reanalyse.screens.base import BAD_INPUT, CONSISTENT, IMPOSSIBLE, INCONSISTENT, \
-    UNTESTABLE, Check, CheckResult, Field, table_mapper
+    UNTESTABLE, Screen, ScreenResult, Field, table_mapper
 
 __all__ = ["CUTOFF", "cutoff_count", "cutoff_map"]
 
@@ -148,7 +148,7 @@ def _run(columns, options):
             "count_max": count_max}
 
 
-CUTOFF = Check(
+CUTOFF = Screen(
     name="cutoff",
     title="cut-off counts: how many participants can be beyond a cut-off, given n, mean, SD",
     reference="exact bounds over every dataset of scale scores fitting the printed n, mean "
@@ -180,7 +180,7 @@ cutoff_map = table_mapper(CUTOFF)
 
 def cutoff_count(n: int, mean: str, sd: str | None, scale_min, scale_max, cutoff, *,
                  items: int = 1, direction: str = ">=", count: int | None = None,
-                 percent: str | None = None, rounding: str = "nearest") -> CheckResult:
+                 percent: str | None = None, rounding: str = "nearest") -> ScreenResult:
     """The range of counts beyond a cut-off, and whether a printed count fits it.
 
     Parameters
@@ -206,7 +206,7 @@ def cutoff_count(n: int, mean: str, sd: str | None, scale_min, scale_max, cutoff
 
     Returns
     -------
-    CheckResult
+    ScreenResult
         ``status`` ``consistent``, ``inconsistent``, ``impossible`` or ``bad_input``;
         ``details["count_min"]``, ``details["count_max"]``.
 

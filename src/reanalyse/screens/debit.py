@@ -16,7 +16,7 @@ from __future__ import annotations
 import numpy as np
 
 from reanalyse.kernels.columns import format_scaled, join_text, to_text
-from reanalyse.screens.base import Check, CheckResult, Field, status_codes, table_mapper
+from reanalyse.screens.base import Screen, ScreenResult, Field, status_codes, table_mapper
 from reanalyse.kernels.granularity import interval_bounds, pow10, split_exact, sum_range
 
 __all__ = ["DEBIT", "debit", "debit_map"]
@@ -117,7 +117,7 @@ def _run(columns, options):
     return {"status": status, "reason": reason}
 
 
-DEBIT = Check(
+DEBIT = Screen(
     name="debit",
     title="DEBIT: are a printed mean and SD possible for binary data",
     reference="Heathers & Brown (2019), OSF preprint 5vb3u, with the GRIM check on the mean",
@@ -134,7 +134,7 @@ DEBIT = Check(
 debit_map = table_mapper(DEBIT)
 
 
-def debit(mean: str, sd: str, n: int, *, rounding: str = "nearest") -> CheckResult:
+def debit(mean: str, sd: str, n: int, *, rounding: str = "nearest") -> ScreenResult:
     """DEBIT for one printed proportion and SD.
 
     Tests whether some count k of ones out of n gives a mean k / n and a sample SD

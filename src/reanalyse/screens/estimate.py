@@ -22,7 +22,7 @@ from reanalyse.rebuild.estimates import REBUILT_MEASURES, check_estimate
 from reanalyse.kernels.printed import parse_number
 from reanalyse.model.study import Estimate
 from reanalyse.screens.base import BAD_INPUT, CONSISTENT, DECISION_ERROR, INCONSISTENT, \
-    UNTESTABLE, Check, CheckResult, Field, table_mapper
+    UNTESTABLE, Screen, ScreenResult, Field, table_mapper
 
 __all__ = ["ESTIMATE", "estimate_consistency", "estimate_map"]
 
@@ -92,7 +92,7 @@ def _run(columns, options):
     return {"status": status, **texts}
 
 
-ESTIMATE = Check(
+ESTIMATE = Screen(
     name="estimate",
     title="a printed OR, RR, RD, MD or SMD and its CI versus the counts or means beside it",
     reference="every defensible interval method over the rounding box "
@@ -136,12 +136,12 @@ def estimate_consistency(measure: str, estimate: str | None, ci_low: str, ci_hig
                          control_events: int | None = None, treat_mean: str | None = None,
                          treat_sd: str | None = None, control_mean: str | None = None,
                          control_sd: str | None = None, level: str = "95",
-                         rounding: str = "nearest") -> CheckResult:
+                         rounding: str = "nearest") -> ScreenResult:
     """Whether a printed estimate and CI follow from the arms' printed numbers.
 
     Returns
     -------
-    CheckResult
+    ScreenResult
         ``details``: ``direction``, ``estimate_methods``, ``ci_methods``, ``rebuilt``.
 
     Examples

@@ -16,7 +16,7 @@ from __future__ import annotations
 import numpy as np
 
 from reanalyse.kernels.granularity import grim_sums, grim_test
-from reanalyse.screens.base import UNTESTABLE, Check, CheckResult, Field, status_codes, \
+from reanalyse.screens.base import UNTESTABLE, Screen, ScreenResult, Field, status_codes, \
     table_mapper
 
 __all__ = ["GRIM", "grim", "grim_map", "grim_sums"]
@@ -29,7 +29,7 @@ def _run(columns, options):
             "testable": result.testable}
 
 
-GRIM = Check(
+GRIM = Screen(
     name="grim",
     title="GRIM: is a printed mean possible for n integer responses",
     reference="Brown & Heathers (2017), Soc Psychol Personal Sci 8:363-369",
@@ -46,7 +46,7 @@ GRIM = Check(
 grim_map = table_mapper(GRIM)
 
 
-def grim(mean: str, n: int, *, items: int = 1, rounding: str = "nearest") -> CheckResult:
+def grim(mean: str, n: int, *, items: int = 1, rounding: str = "nearest") -> ScreenResult:
     """GRIM for one printed mean.
 
     Tests whether a mean printed as ``mean`` can arise from ``n`` responses that are each the
@@ -66,7 +66,7 @@ def grim(mean: str, n: int, *, items: int = 1, rounding: str = "nearest") -> Che
 
     Returns
     -------
-    CheckResult
+    ScreenResult
         ``status`` ``consistent`` or ``inconsistent`` (with the nearest possible means in
         ``reason``), ``details["testable"]``.
 

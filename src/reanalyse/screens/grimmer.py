@@ -14,7 +14,7 @@ from __future__ import annotations
 import numpy as np
 
 from reanalyse.kernels.grimmer import grimmer_test
-from reanalyse.screens.base import UNTESTABLE, Check, CheckResult, Field, status_codes, \
+from reanalyse.screens.base import UNTESTABLE, Screen, ScreenResult, Field, status_codes, \
     table_mapper
 
 __all__ = ["GRIMMER", "grimmer", "grimmer_map"]
@@ -27,7 +27,7 @@ def _run(columns, options):
     return {"status": status.astype(np.int8), "reason": result.reason}
 
 
-GRIMMER = Check(
+GRIMMER = Screen(
     name="grimmer",
     title="GRIMMER: are a printed mean and SD possible for n integer responses",
     reference="Anaya (2016), PeerJ Preprints 4:e2400v1, with exact conditions for n <= 4",
@@ -46,7 +46,7 @@ grimmer_map = table_mapper(GRIMMER)
 
 
 def grimmer(mean: str, sd: str, n: int, *, items: int = 1,
-            rounding: str = "nearest") -> CheckResult:
+            rounding: str = "nearest") -> ScreenResult:
     """GRIMMER for one printed mean and SD.
 
     Tests whether some n integer responses (scores that are means of ``items`` integer items)
@@ -65,7 +65,7 @@ def grimmer(mean: str, sd: str, n: int, *, items: int = 1,
 
     Returns
     -------
-    CheckResult
+    ScreenResult
         ``reason`` gives the nearest possible SDs when the SD is impossible.
 
     Examples

@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 from reanalyse.kernels.columns import format_scaled, join_text, to_text
-from reanalyse.screens.base import Check, CheckResult, Field, status_codes, table_mapper
+from reanalyse.screens.base import Screen, ScreenResult, Field, status_codes, table_mapper
 from reanalyse.kernels.granularity import printed_ratio
 from reanalyse.kernels.granularity import percent_counts
 
@@ -44,7 +44,7 @@ def _run(columns, options):
             "count_high": np.ma.masked_array(high, mask=~consistent)}
 
 
-PERCENT = Check(
+PERCENT = Screen(
     name="percent",
     title="percentage versus n: is a printed percentage possible out of n",
     reference="GRIM (Brown & Heathers 2017) applied to 100 k / n, k in 0..n",
@@ -61,7 +61,7 @@ PERCENT = Check(
 percent_map = table_mapper(PERCENT)
 
 
-def percent_n(percent: str, n: int, *, rounding: str = "nearest") -> CheckResult:
+def percent_n(percent: str, n: int, *, rounding: str = "nearest") -> ScreenResult:
     """Whether a printed percentage can be k out of n, and which counts k.
 
     Tests whether some whole k in 0..n gives 100 k / n inside the rounding interval of the
@@ -78,7 +78,7 @@ def percent_n(percent: str, n: int, *, rounding: str = "nearest") -> CheckResult
 
     Returns
     -------
-    CheckResult
+    ScreenResult
         ``details["count_low"]``, ``details["count_high"]``: the consistent counts.
 
     Examples

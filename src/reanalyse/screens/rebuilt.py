@@ -17,7 +17,7 @@ import numpy as np
 
 from reanalyse.kernels.anova import AnovaBounds, anova_pvalues
 from reanalyse.kernels.columns import PrintedColumn
-from reanalyse.screens.base import BAD_INPUT, Check, CheckResult, Field, table_mapper
+from reanalyse.screens.base import BAD_INPUT, Screen, ScreenResult, Field, table_mapper
 from reanalyse.screens.pvalues import P_OPTIONS, compare_printed_p
 
 __all__ = ["REBUILT_T", "REBUILT_ANOVA", "rebuilt_t",
@@ -89,7 +89,7 @@ _P_OUTPUTS = {"p_min": "smallest p over the rounding box of the means and SDs",
               "p_computed": "p at the printed means and SDs",
               "p_max": "largest p over the rounding box"}
 
-REBUILT_T = Check(
+REBUILT_T = Screen(
     name="rebuilt_t",
     title="two-group Student's t rebuilt from means, SDs and n versus the printed p",
     reference="Student's t over the rounding box; printed p judged by statcheck's rules",
@@ -108,7 +108,7 @@ REBUILT_T = Check(
     options=P_OPTIONS,
 )
 
-REBUILT_ANOVA = Check(
+REBUILT_ANOVA = Screen(
     name="rebuilt_anova",
     title="one-way ANOVA (2 to 7 groups) rebuilt from means, SDs and n versus the printed p",
     reference="one-way ANOVA over the rounding box; printed p judged by statcheck's rules",
@@ -133,7 +133,7 @@ rebuilt_anova_map = table_mapper(REBUILT_ANOVA)
 def rebuilt_t(treat_mean: str, treat_sd: str, treat_n: int, control_mean: str,
               control_sd: str, control_n: int, p: str, *, alpha: float = 0.05,
               p_equal_alpha: str = "significant", p_zero: str = "error",
-              rounding: str = "nearest") -> CheckResult:
+              rounding: str = "nearest") -> ScreenResult:
     """Whether a printed p fits Student's t rebuilt from two arms' printed summaries.
 
     Tests H0: equal population means (normal data, equal variances), over every mean and SD in
@@ -142,7 +142,7 @@ def rebuilt_t(treat_mean: str, treat_sd: str, treat_n: int, control_mean: str,
 
     Returns
     -------
-    CheckResult
+    ScreenResult
         ``details``: ``t``, ``df``, ``p_min``, ``p_computed``, ``p_max``.
 
     Examples
@@ -160,7 +160,7 @@ def rebuilt_t(treat_mean: str, treat_sd: str, treat_n: int, control_mean: str,
 
 def rebuilt_anova(means, sds, ns, p: str, *, alpha: float = 0.05,
                   p_equal_alpha: str = "significant", p_zero: str = "error",
-                  rounding: str = "nearest") -> CheckResult:
+                  rounding: str = "nearest") -> ScreenResult:
     """Whether a printed p fits the one-way ANOVA rebuilt from k groups' printed summaries.
 
     Parameters
@@ -174,7 +174,7 @@ def rebuilt_anova(means, sds, ns, p: str, *, alpha: float = 0.05,
 
     Returns
     -------
-    CheckResult
+    ScreenResult
         ``details``: ``F``, ``df1``, ``df2``, ``p_min``, ``p_computed``, ``p_max``.
     """
     return REBUILT_ANOVA.scalar(

@@ -20,7 +20,7 @@ import numpy as np
 
 from reanalyse.kernels.columns import join_text
 from reanalyse.kernels.statistic_p import df_interval, magnitude_interval, statistic_p_interval
-from reanalyse.screens.base import BAD_INPUT, CONSISTENT, Check, CheckResult, Field, \
+from reanalyse.screens.base import BAD_INPUT, CONSISTENT, Screen, ScreenResult, Field, \
     table_mapper
 from reanalyse.screens.pvalues import P_OPTIONS, compare_printed_p
 
@@ -101,7 +101,7 @@ def _label(statistic, df1, df2, value, one_sided):
     return join_text(statistic, dfs, " = ", value, sided)
 
 
-STATISTIC = Check(
+STATISTIC = Screen(
     name="statistic",
     title="printed test statistic versus printed p (t, F, chi2, z, r with df)",
     reference="statcheck's rules (Nuijten et al. 2016, Behav Res Methods 48:1205-1226)",
@@ -128,7 +128,7 @@ statistic_map = table_mapper(STATISTIC)
 def statistic_consistency(statistic: str, value: str, p: str, *, df1=None, df2=None,
                           one_sided: bool = False, alpha: float = 0.05,
                           p_equal_alpha: str = "significant", p_zero: str = "error",
-                          rounding: str = "nearest") -> CheckResult:
+                          rounding: str = "nearest") -> ScreenResult:
     """Whether a printed p fits the printed statistic and its degrees of freedom.
 
     Tests the printed result of a test of H0 (no effect) by recomputing its two-sided p (halved
@@ -156,7 +156,7 @@ def statistic_consistency(statistic: str, value: str, p: str, *, df1=None, df2=N
 
     Returns
     -------
-    CheckResult
+    ScreenResult
         ``status`` ``consistent``, ``inconsistent`` or ``decision_error``; ``details`` holds
         ``p_min``, ``p_computed``, ``p_max``.
 
