@@ -282,7 +282,7 @@ def check_claim(study: Study, claim: Claim, options: CheckOptions = CheckOptions
         return ClaimCheck(claim, Verdict.INSUFFICIENT_INFORMATION,
                           single_group_reason(study.arm(arm_ids[0]).label,
                                               outcome.arms[arm_ids[0]].n),
-                          alpha, options.rounding,
+                          alpha, options,
                           missing=("a comparison group, or the within-group correlation "
                                    "(or the SD of the change)",), context=context)
     # the file's own disagreements about this claim come first: they may be slips
@@ -307,7 +307,7 @@ def check_claim(study: Study, claim: Claim, options: CheckOptions = CheckOptions
         return ClaimCheck(claim, Verdict.INSUFFICIENT_INFORMATION,
                           "The study file does not say whether the paper claims a significant "
                           "result; add 'significant: true' or 'false' to the claim.", alpha,
-                          options.rounding, specs, tuple(effects), missing, tuple(impossible),
+                          options, specs, tuple(effects), missing, tuple(impossible),
                           sensitivity=sensitivity, notes=tuple(notes),
                           partition=partition_specs(specs, None), context=context, pairs=pairs)
     if not impossible:
@@ -333,7 +333,7 @@ def check_claim(study: Study, claim: Claim, options: CheckOptions = CheckOptions
         reason += (" Its significance rests on the adjustment: every unadjusted test rebuilt "
                    f"from the printed summaries says the opposite ({format_p_interval(crude[0])}"
                    f" for {crude[0].label}; p {format_p(low)} to {format_p(high)} over all).")
-    return ClaimCheck(claim, result.verdict, reason, alpha, options.rounding, specs,
+    return ClaimCheck(claim, result.verdict, reason, alpha, options, specs,
                       tuple(effects), missing,
                       tuple(impossible), result.matched_spec, sensitivity, tuple(notes),
                       result.partition, context, estimate, adjustment, pairs)

@@ -53,7 +53,7 @@ def check_comparison(study: Study, claim: Claim,
     if missing:
         return ClaimCheck(claim, Verdict.INSUFFICIENT_INFORMATION,
                           "The difference cannot be tested: the study file lacks "
-                          + ", ".join(missing) + ".", alpha, options.rounding,
+                          + ", ".join(missing) + ".", alpha, options,
                           missing=tuple(missing), context=context)
     outcomes = [study.claim_context(other).outcome for other in compared]
     arms = [study.claim_arms(other) for other in compared]
@@ -86,7 +86,7 @@ def check_comparison(study: Study, claim: Claim,
                   "the other is not a significant difference." if claimed else
                   f"The paper reads the two results as alike, but the test of their difference "
                   f"gives {shown}.")
-    return ClaimCheck(claim, verdict, reason, alpha, options.rounding, (spec,), effects,
+    return ClaimCheck(claim, verdict, reason, alpha, options, (spec,), effects,
                       matched_spec=spec.name if verdict is Verdict.REPRODUCED else None,
                       notes=(() if test.note is None else (test.note,)),
                       partition=partition_specs((spec,), claimed), context=context)

@@ -26,7 +26,8 @@ class ClaimCheck:
     verdict: Verdict
     reason: str
     alpha: float
-    rounding: Rounding
+    #: The options the check ran with (its rounding convention among them).
+    options: CheckOptions
     specs: tuple[SpecResult, ...] = ()
     effects: tuple[Effect, ...] = ()
     missing: tuple[str, ...] = ()
@@ -41,6 +42,11 @@ class ClaimCheck:
     #: The count pairs a binary claim's printed numbers allow (None for other claims), derived
     #: once by the claim check and read by the sensitivity analyses and the significance map.
     pairs: CountPairs | None = None
+
+    @property
+    def rounding(self) -> Rounding:
+        """The rounding convention every printed number of the claim was read under."""
+        return self.options.rounding
 
     def spec(self, name: str) -> SpecResult | None:
         """The spec called ``name`` (None if it was not rebuilt)."""
