@@ -325,13 +325,7 @@ def _claim(reader, item, field, line, outcome_by_id, lost_outcomes, *, single_ar
     claim_id = reader.string(item, "id", field, required=True, pattern=_KEY_ID,
                              pattern_hint="letters, digits, '_' and '-' only")
     alternative = reader.choice(item, "alternative", field, ALTERNATIVES, default="two-sided")
-    reported = Reported()
-    if item.get("reported") is not None:
-        try:
-            reported = _reported(reader, item["reported"], _join(field, "reported"),
-                                 item.line_of("reported"))
-        except StudyFileError:
-            pass
+    reported = _claim_reported(reader, item, field)
     text = reader.string(item, "text", field)
     significant = reader.boolean(item, "significant", field)
     alpha = reader.alpha(item, "alpha", field)
@@ -403,13 +397,7 @@ def _comparison(reader, item, field, line):
             reader.note("a comparison takes its outcome and arms from the claims it compares",
                         field=_join(field, key), value=item[key], line=item.line_of(key),
                         hint=f"remove '{key}:'")
-    reported = Reported()
-    if item.get("reported") is not None:
-        try:
-            reported = _reported(reader, item["reported"], _join(field, "reported"),
-                                 item.line_of("reported"))
-        except StudyFileError:
-            pass
+    reported = _claim_reported(reader, item, field)
     claim = Claim(id=claim_id or "", outcome="", text=reader.string(item, "text", field),
                   reported=reported, significant=reader.boolean(item, "significant", field),
                   alpha=reader.fraction(item, "alpha", field),
@@ -446,6 +434,18 @@ def _resolve_comparisons(reader, claims, outcome_by_id):
             continue
         resolved.append((i, replace(claim, outcome=named[0].outcome)))
     return resolved
+
+
+def _claim_reported(reader, item, field: str) -> Reported:
+    """A claim's ``reported`` block, or an empty one when it is absent or has problems (which
+    the reader has recorded)."""
+    if item.get("reported") is None:
+        return Reported()
+    try:
+        return _reported(reader, item["reported"], _join(field, "reported"),
+                         item.line_of("reported"))
+    except StudyFileError:
+        return Reported()
 
 
 def _reported(reader, item, field, line):

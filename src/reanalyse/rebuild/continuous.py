@@ -36,7 +36,7 @@ from reanalyse.kernels.mean_intervals import md_intervals, welch_df
 from reanalyse.rebuild.results import Effect, SpecResult, decide
 from reanalyse.model import tests
 
-__all__ = ["ArmBox", "two_sample_tests", "k_sample_tests", "mean_difference", "mean_differences",
+__all__ = ["ArmBox", "box_corners", "two_sample_tests", "k_sample_tests", "mean_difference", "mean_differences",
            "welch_df", "hedges_g"]
 
 
@@ -67,6 +67,16 @@ class ArmBox:
         if sd <= 0:
             sd = (sd_low + sd_high) / 2
         return cls(summary.n, mean, mean_low, mean_high, sd, sd_low, sd_high)
+
+
+def box_corners(treat: ArmBox, control: ArmBox) -> tuple[np.ndarray, ...]:
+    """The printed point (row 0) and the 16 corners of two arms' mean and SD boxes, as the
+    arrays ``(treat_mean, treat_sd, control_mean, control_sd)``."""
+    corners = [(treat.mean, treat.sd, control.mean, control.sd)] + [
+        (m1, s1, m2, s2) for m1 in (treat.mean_low, treat.mean_high)
+        for s1 in (treat.sd_low, treat.sd_high) for m2 in (control.mean_low, control.mean_high)
+        for s2 in (control.sd_low, control.sd_high)]
+    return tuple(np.array(corners).T)
 
 
 def _p_from_t(t, df, alternative):

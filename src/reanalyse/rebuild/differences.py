@@ -28,6 +28,7 @@ import numpy as np
 
 from reanalyse.kernels.distributions import norm_ppf, norm_sf
 from reanalyse.kernels.effect_sizes import effect_sizes
+from reanalyse.rebuild.continuous import box_corners
 from reanalyse.rebuild.results import SpecResult, decide, fields_dict
 
 __all__ = ["DifferenceTest", "difference_test", "DIFFERENCE_MEASURES", "MAX_COMBINATIONS"]
@@ -96,11 +97,7 @@ def _rows(measure, result) -> tuple[np.ndarray, np.ndarray]:
                               control_n=box.control_n, zero_cells="metafor")
         return effect.yi, effect.vi
     treat, control = box
-    corners = [(treat.mean, treat.sd, control.mean, control.sd)] + [
-        (m1, s1, m2, s2) for m1 in (treat.mean_low, treat.mean_high)
-        for s1 in (treat.sd_low, treat.sd_high) for m2 in (control.mean_low, control.mean_high)
-        for s2 in (control.sd_low, control.sd_high)]
-    m1, s1, m2, s2 = np.array(corners).T
+    m1, s1, m2, s2 = box_corners(treat, control)
     effect = effect_sizes(measure, treat_mean=m1, treat_sd=s1, treat_n=treat.n,
                           control_mean=m2, control_sd=s2, control_n=control.n)
     return effect.yi, effect.vi

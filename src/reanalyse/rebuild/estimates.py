@@ -51,6 +51,7 @@ from reanalyse.kernels.binary_intervals import BINARY_METHODS, IntervalTooLargeE
 from reanalyse.kernels.mean_intervals import MD_METHODS, SMD_METHODS, md_intervals, \
     smd_intervals
 from reanalyse.kernels.printed import Rounding
+from reanalyse.rebuild.continuous import box_corners
 from reanalyse.rebuild.results import fields_dict
 
 __all__ = ["MethodFit", "EstimateCheck", "check_estimate", "continuous_rows", "REBUILT_MEASURES",
@@ -280,11 +281,7 @@ def continuous_rows(measure: str, boxes, confidence_level: float = 0.95) -> dict
     """Every interval method of ``measure`` (MD or SMD) at the printed numbers (row 0) and at
     each corner of the means' and SDs' rounding box: ``{method: (estimate, low, high)}``."""
     treat, control = boxes
-    corners = [(treat.mean, treat.sd, control.mean, control.sd)] + [
-        (m1, s1, m2, s2) for m1 in (treat.mean_low, treat.mean_high)
-        for s1 in (treat.sd_low, treat.sd_high) for m2 in (control.mean_low, control.mean_high)
-        for s2 in (control.sd_low, control.sd_high)]
-    m1, s1, m2, s2 = np.array(corners).T
+    m1, s1, m2, s2 = box_corners(treat, control)
     function = md_intervals if measure == "MD" else smd_intervals
     return function(m1, s1, treat.n, m2, s2, control.n, confidence_level=confidence_level)
 

@@ -17,9 +17,11 @@ import html
 import math
 
 from reanalyse.kernels.pformat import format_p
+from reanalyse.reports.markup import wrap
 from reanalyse.reports.paths import display_path, project_root
 from reanalyse.reports.report import (Html, VerdictTable, badge, figure_svg, legend,
                                       study_header)
+from reanalyse.reports.report.header import file_fact, provenance_section, sources_fact
 
 __all__ = ["review_summary", "pool_section", "pool_sections", "review_provenance",
            "printed_and_rebuilt", "leave_one_out_table"]
@@ -30,10 +32,6 @@ _NAMES = (("estimate", "Estimate"), ("ci", "95% CI"), ("statistic", "Z or t"), (
 
 def _e(value) -> str:
     return html.escape("" if value is None else str(value))
-
-
-def _wrap(body: str) -> Html:
-    return Html(f'<div class="rea">{body}</div>')
 
 
 def _scroll(table: str) -> str:
@@ -139,14 +137,14 @@ def printed_and_rebuilt(check) -> Html:
     note = ('<p class="rea-muted">Rebuilt at the printed numbers; ✗ marks a printed number '
             "that this estimator gives nowhere in the rounding box of the studies' printed "
             "numbers.</p>")
-    return _wrap(_scroll(f'<table class="rea-table rea-pooled"><thead><tr>{head}</tr></thead>'
+    return wrap(_scroll(f'<table class="rea-table rea-pooled"><thead><tr>{head}</tr></thead>'
                          f"<tbody>{''.join(rows)}</tbody></table>") + note)
 
 
 def leave_one_out_table(check) -> Html:
     """The primary estimator's pool with each study left out in turn."""
     if not check.leave_one_out:
-        return _wrap("")
+        return wrap("")
     labels = {study.id: study.label for study in check.studies}
     rows = []
     for study, fit in check.leave_one_out:
@@ -156,7 +154,7 @@ def leave_one_out_table(check) -> Html:
                     f'<td class="num">{_n(fit.ci_low)} to {_n(fit.ci_high)}</td>'
                     f'<td class="num">{format_p(fit.pvalue)}</td>'
                     f"<td>{'significant' if significant else 'not significant'}</td></tr>")
-    return _wrap(f"<h4>Leave one out ({_e(check.primary)})</h4>" + _scroll(
+    return wrap(f"<h4>Leave one out ({_e(check.primary)})</h4>" + _scroll(
         '<table class="rea-table rea-stack"><thead><tr><th>Left out</th><th>Estimate</th>'
         f"<th>95% CI</th><th>P</th><th>At alpha {check.alpha:g}</th></tr></thead>"
         f"<tbody>{''.join(rows)}</tbody></table>"))
@@ -205,7 +203,7 @@ def pool_section(check) -> Html:
              _impossible_sentence(check), figure_svg(figure, alt).text,
              printed_and_rebuilt(check).text, leave_one_out_table(check).text,
              _studies_table(check)]
-    return _wrap("".join(parts))
+    return wrap("".join(parts))
 
 
 def pool_sections(result) -> Html:
@@ -216,31 +214,14 @@ def pool_sections(result) -> Html:
 def review_provenance(result, analysis=None) -> Html:
     """The review file and the study files it includes (relative to the project) with their
     hashes, the sources of the numbers, the notes and the version, collapsed."""
-    from reanalyse._version import __version__
-    from reanalyse.io import file_digest
-
     review = result.review
     root = project_root(analysis.path) if analysis is not None and analysis.path else None
-
-    def shown(path) -> str:
-        return display_path(path, root) if root is not None else path.name
-
-    facts = [("Review file", f"<code>{_e(shown(review.path))}</code><br>"
-              f'<span class="rea-muted">{_e(file_digest(review.path))}</span>')]
-    for path in review.study_files:
-        facts.append(("Study file", f"<code>{_e(shown(path))}</code><br>"
-                      f'<span class="rea-muted">{_e(file_digest(path))}</span>'))
+    facts = [file_fact("Review file", review.path, root)]
+    facts += [file_fact("Study file", path, root) for path in review.study_files]
     if review.sources:
-        facts.append(("Sources of the numbers", "<ul>" + "".join(
-            f"<li>{_e(source.citation)} <em>({_e(source.kind)})</em>"
-            + (f": {_e(source.note)}" if source.note else "") + "</li>"
-            for source in review.sources) + "</ul>"))
+        facts.append(sources_fact(review.sources))
     if review.notes:
         facts.append(("Notes", _e(review.notes)))
     facts.append(("Options", f"alpha {review.alpha:g}; printed numbers rounded "
                   f"<em>{_e(result.rounding.value)}</em>"))
-    facts.append(("Computed by", f"reanalyse {_e(__version__)}"))
-    body = "<dl>" + "".join(f"<dt>{name}</dt><dd>{value}</dd>" for name, value in facts) + \
-        "</dl>"
-    return _wrap('<details class="rea-provenance"><summary>Provenance: files, hashes, options '
-                 f"and versions</summary>{body}</details>")
+    return provenance_section(facts)

@@ -8,7 +8,8 @@ from reanalyse.reports.markup import REPORT_STYLE, Html, escape, wrap
 from reanalyse.reports.paths import display_path, project_root
 from reanalyse.text import sentence
 
-__all__ = ["short_title", "study_header", "provenance"]
+__all__ = ["short_title", "study_header", "provenance", "file_fact", "sources_fact",
+           "provenance_section"]
 
 
 def _author_year(citation: str) -> str | None:
@@ -61,27 +62,15 @@ def provenance(study, analysis=None) -> Html:
         Adds the analysis file and the options in force; its folder's project is the root the
         paths are shown from.
     """
-    from reanalyse._version import __version__
-    from reanalyse.io import file_digest
-
     root = (project_root(analysis.path) if analysis is not None and analysis.path is not None
             else None)
-
-    def shown(path) -> str:
-        return display_path(path, root) if root is not None else path.name
-
     facts = []
     if study.path is not None:
-        facts.append(("Study file", f"<code>{escape(shown(study.path))}</code><br>"
-                      f'<span class="rea-muted">{escape(file_digest(study.path))}</span>'))
+        facts.append(file_fact("Study file", study.path, root))
     if analysis is not None and analysis.path is not None:
-        facts.append(("Analysis file", f"<code>{escape(shown(analysis.path))}</code><br>"
-                      f'<span class="rea-muted">{escape(file_digest(analysis.path))}</span>'))
+        facts.append(file_fact("Analysis file", analysis.path, root))
     if study.sources:
-        facts.append(("Sources of the numbers", "<ul>" + "".join(
-            f"<li>{escape(source.citation)} <em>({escape(source.kind)})</em>"
-            + (f": {escape(source.note)}" if source.note else "") + "</li>"
-            for source in study.sources) + "</ul>"))
+        facts.append(sources_fact(study.sources))
     arms = ", ".join(f"{escape(arm.label)}" + (f" ({arm.randomised} randomised)"
                                            if arm.randomised is not None else "")
                      for arm in study.arms)
@@ -97,7 +86,32 @@ def provenance(study, analysis=None) -> Html:
         facts.append(("Options", f"alpha {escape(alpha)}; printed numbers rounded "
                       f"<em>{escape(options['rounding'])}</em>; defensible tests: "
                       f"{escape(defensible)}; Boschloo's test: {escape(options['boschloo'])}"))
-    facts.append(("Computed by", f"reanalyse {escape(__version__)}"))
+    return provenance_section(facts)
+
+
+def file_fact(label: str, path, root) -> tuple[str, str]:
+    """A provenance row: a file shown relative to the project ``root`` (its name alone without
+    one), with its content hash."""
+    from reanalyse.io import file_digest
+
+    shown = display_path(path, root) if root is not None else path.name
+    return label, (f"<code>{escape(shown)}</code><br>"
+                   f'<span class="rea-muted">{escape(file_digest(path))}</span>')
+
+
+def sources_fact(sources) -> tuple[str, str]:
+    """A provenance row listing where the numbers were read, primary or secondary."""
+    return "Sources of the numbers", "<ul>" + "".join(
+        f"<li>{escape(source.citation)} <em>({escape(source.kind)})</em>"
+        + (f": {escape(source.note)}" if source.note else "") + "</li>"
+        for source in sources) + "</ul>"
+
+
+def provenance_section(facts) -> Html:
+    """The collapsed provenance section: ``facts`` (label, HTML) and the version computing it."""
+    from reanalyse._version import __version__
+
+    facts = [*facts, ("Computed by", f"reanalyse {escape(__version__)}")]
     body = "<dl>" + "".join(f"<dt>{name}</dt><dd>{value}</dd>" for name, value in facts) + "</dl>"
     return wrap('<details class="rea-provenance"><summary>Provenance: files, hashes, options '
                  f"and versions</summary>{body}</details>")
