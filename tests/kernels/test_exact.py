@@ -3,7 +3,7 @@
 Independent sources of expected values:
 
 * exact rational arithmetic (``fractions.Fraction`` and ``math.comb``) for Fisher's p-values,
-  written out here from the definition;
+  written out from the definition in ``tests/brute_force.py``;
 * R's ``fisher.test`` (``tests/oracles/r_oracles.json``, the R call beside each value);
 * ``scipy.stats.fisher_exact`` and ``scipy.stats.boschloo_exact`` (table transposed: scipy's
   groups are columns);
@@ -22,7 +22,6 @@ from __future__ import annotations
 import dataclasses
 import json
 import warnings
-from fractions import Fraction
 from functools import lru_cache
 from math import comb
 from pathlib import Path
@@ -31,6 +30,7 @@ import numpy as np
 import pytest
 from scipy import stats
 
+from brute_force import exact_fisher
 from oracle_values import r_oracle
 from reanalyse.kernels.exact import (
     ALTERNATIVES,
@@ -46,26 +46,6 @@ ONE_SIDED = ("less", "greater")
 # --------------------------------------------------------------------------------------------
 # Independent references
 # --------------------------------------------------------------------------------------------
-
-@lru_cache(maxsize=None)
-def exact_fisher(treat_n: int, control_n: int, alternative: str) -> dict:
-    """Fisher's p of every table {(a, c): Fraction}, from the hypergeometric definition."""
-    total_n = treat_n + control_n
-    pvalues = {}
-    for total in range(total_n + 1):
-        support = range(max(0, total - control_n), min(total, treat_n) + 1)
-        probability = {a: Fraction(comb(treat_n, a) * comb(control_n, total - a),
-                                   comb(total_n, total)) for a in support}
-        for a in support:
-            if alternative == "less":
-                p = sum(v for x, v in probability.items() if x <= a)
-            elif alternative == "greater":
-                p = sum(v for x, v in probability.items() if x >= a)
-            else:
-                p = sum(v for v in probability.values() if v <= probability[a])
-            pvalues[a, total - a] = p
-    return pvalues
-
 
 @lru_cache(maxsize=None)
 def exact_ranks(treat_n: int, control_n: int, alternative: str) -> np.ndarray:

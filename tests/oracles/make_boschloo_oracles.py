@@ -17,12 +17,14 @@ Run ``python tests/oracles/make_boschloo_oracles.py`` to rewrite
 """
 
 import json
-from fractions import Fraction
-from math import comb
+import sys
 from pathlib import Path
 
 import numpy as np
 from scipy import stats
+
+sys.path.insert(0, str(Path(__file__).parents[1]))   # tests/: the shared brute force
+from brute_force import exact_fisher  # noqa: E402
 
 TABLES = [  # treat_events, treat_n, control_events, control_n, alternative
     (15, 60, 26, 60, "two-sided"),
@@ -34,24 +36,6 @@ TABLES = [  # treat_events, treat_n, control_events, control_n, alternative
 OUT = Path(__file__).with_name("boschloo_oracles.json")
 
 
-def fisher(treat_n, control_n, alternative):
-    """Fisher's p of every table {(a, c): Fraction}, from the hypergeometric definition."""
-    total_n, pvalues = treat_n + control_n, {}
-    for total in range(total_n + 1):
-        support = range(max(0, total - control_n), min(total, treat_n) + 1)
-        probability = {a: Fraction(comb(treat_n, a) * comb(control_n, total - a),
-                                   comb(total_n, total)) for a in support}
-        for a in support:
-            if alternative == "less":
-                p = sum(v for x, v in probability.items() if x <= a)
-            elif alternative == "greater":
-                p = sum(v for x, v in probability.items() if x >= a)
-            else:
-                p = sum(v for v in probability.values() if v <= probability[a])
-            pvalues[a, total - a] = p
-    return pvalues
-
-
 def power(nuisance, region, treat_n, control_n):
     treat = stats.binom.pmf(np.arange(treat_n + 1), treat_n, nuisance[:, None])
     control = stats.binom.pmf(np.arange(control_n + 1), control_n, nuisance[:, None])
@@ -59,7 +43,7 @@ def power(nuisance, region, treat_n, control_n):
 
 
 def boschloo(treat_events, treat_n, control_events, control_n, alternative):
-    pvalues = fisher(treat_n, control_n, alternative)
+    pvalues = exact_fisher(treat_n, control_n, alternative)
     observed = pvalues[treat_events, control_events]
     region = np.array([[float(pvalues[a, c] <= observed) for c in range(control_n + 1)]
                        for a in range(treat_n + 1)])
