@@ -15,26 +15,15 @@ from pathlib import Path
 
 import numpy as np
 
+from oracle_values import decode
+
 META_ORACLE_PATH = Path(__file__).resolve().parent / "oracles" / "meta_oracles.json"
 META_CSV_DIR = Path(__file__).resolve().parent / "data" / "meta"
-
-_NON_FINITE = {"Inf": math.inf, "-Inf": -math.inf, "NaN": math.nan}
-
-
-def _decode(value):
-    if isinstance(value, str):
-        return _NON_FINITE.get(value, value)
-    if isinstance(value, list):
-        return [_decode(item) for item in value]
-    if isinstance(value, dict):
-        return {key: _decode(item) for key, item in value.items()}
-    return value
-
 
 @lru_cache(maxsize=1)
 def _load() -> dict:
     with META_ORACLE_PATH.open(encoding="utf-8") as handle:
-        return _decode(json.load(handle))
+        return decode(json.load(handle))
 
 
 def floats(values) -> np.ndarray:

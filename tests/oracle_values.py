@@ -31,20 +31,22 @@ ORACLE_PATH = Path(__file__).resolve().parent / "oracles" / "r_oracles.json"
 _NON_FINITE = {"Inf": math.inf, "-Inf": -math.inf, "NaN": math.nan}
 
 
-def _decode(value: Any) -> Any:
+def decode(value: Any) -> Any:
+    """A recorded value with "Inf", "-Inf" and "NaN" read back as floats, in lists and
+    mappings too."""
     if isinstance(value, str):
         return _NON_FINITE.get(value, value)
     if isinstance(value, list):
-        return [_decode(item) for item in value]
+        return [decode(item) for item in value]
     if isinstance(value, dict):
-        return {key: _decode(item) for key, item in value.items()}
+        return {key: decode(item) for key, item in value.items()}
     return value
 
 
 @lru_cache(maxsize=1)
 def _load() -> dict[str, Any]:
     with ORACLE_PATH.open(encoding="utf-8") as handle:
-        return _decode(json.load(handle))
+        return decode(json.load(handle))
 
 
 def r_oracle_meta() -> dict[str, Any]:
