@@ -365,7 +365,8 @@ def test_verdicts_csv_guards_cells_after_taking_paths_out(tmp_path):
     (project / "analyses").mkdir(parents=True)
     run = AnalysisRun("a", project / "analyses" / "a.yaml", "ran",
                       verdicts={"c": "reproduced"},
-                      reasons={"c": f"{project}/=HYPERLINK(\"http://x\",\"y\")"}, expected={})
+                      reasons={"c": f"{project}/=HYPERLINK(\"http://x\",\"y\")"}, expected={},
+                      root=project)
     rows = list(csv.reader(io.StringIO(verdicts_csv([run]), newline="")))
     assert rows[1][7] == "'=HYPERLINK(\"http://x\",\"y\")"
 
@@ -386,7 +387,7 @@ def test_screen_csv_quotes_a_carriage_return_and_guards_formulas():
 def test_a_linked_analysis_file_does_not_widen_the_project(tmp_path):
     import shutil
     from reanalyse.model.analysis import load_analysis
-    from reanalyse.reports.paths import project_root
+    from reanalyse.model.project import project_root
     from reanalyse.runner.batch import _check_inside
     elsewhere = tmp_path / "elsewhere"
     (elsewhere / "analyses").mkdir(parents=True)

@@ -156,8 +156,11 @@ def test_michael_2013_rebuilt_as_metafor_and_judged():
     assert check.verdict is Verdict.FRAGILE
     assert "on the estimator" in check.reason
     assert "leaving out exp-1, exp-4, exp-8 and exp-10" in check.reason
-    left = dict(check.leave_one_out)
-    assert left["exp-4"].pvalue < 0.05 < check.estimator("DL").fit.pvalue
+    left = {entry.study: entry for entry in check.leave_one_out}
+    assert left["exp-4"].fit.pvalue < 0.05 < check.estimator("DL").fit.pvalue
+    assert left["exp-4"].significant
+    # the report reads each decision; the rule is the project's: p <= alpha is significant
+    assert all(entry.significant == (entry.fit.pvalue <= 0.05) for entry in left.values())
 
 
 def test_an_estimator_that_does_not_converge_is_left_out_and_said(monkeypatch):

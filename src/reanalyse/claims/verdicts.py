@@ -46,6 +46,7 @@ from dataclasses import dataclass
 from reanalyse.kernels.pformat import format_p
 from reanalyse.kernels.printed import PrintedNumber, PrintedP, Rounding
 from reanalyse.rebuild.results import SpecResult
+from reanalyse.model import tests
 from reanalyse.model.vocabulary import Verdict
 
 __all__ = ["Verdict", "VerdictResult", "Partition", "partition_specs", "decide_verdict",
@@ -160,7 +161,7 @@ CI_P_FOLD = 10.0
 def _ci_disagreement(reported, judged) -> str:
     """A clause when the p implied by the printed CI and the rebuilt tests' p-intervals do not
     meet (how many times apart), else ''."""
-    ci = next((s for s in reported if s.name == "ci_to_p"), None)
+    ci = next((s for s in reported if s.name == tests.CI_TO_P), None)
     if ci is None or not judged:
         return ""
     low = min(s.p_min for s in judged)

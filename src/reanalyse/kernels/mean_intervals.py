@@ -33,11 +33,13 @@ from reanalyse.kernels.distributions import norm_ppf, t_ppf
 from reanalyse.kernels.effect_sizes import hedges_correction, mean_difference, \
     standardised_mean_difference
 
-__all__ = ["MD_METHODS", "SMD_METHODS", "md_intervals", "smd_intervals", "welch_df"]
+__all__ = ["POOLED_T", "WELCH_T", "NORMAL", "MD_METHODS", "SMD_METHODS", "md_intervals",
+           "smd_intervals", "welch_df"]
 
+#: The interval methods of a mean difference, by name.
+POOLED_T, WELCH_T, NORMAL = "pooled_t", "welch_t", "normal"
 #: Interval methods of a mean difference, in the order tried, with their labels.
-MD_METHODS = {"pooled_t": "pooled-variance t", "welch_t": "Welch t",
-              "normal": "normal, escalc variance"}
+MD_METHODS = {POOLED_T: "pooled-variance t", WELCH_T: "Welch t", NORMAL: "normal, escalc variance"}
 
 #: Interval methods of a standardised mean difference, in the order tried, with their labels.
 SMD_METHODS = {"hedges_ls": "Hedges' g, variance LS",
@@ -68,9 +70,9 @@ def md_intervals(treat_mean, treat_sd, treat_n, control_mean, control_sd, contro
     df = n1 + n2 - 2
     pooled = ((n1 - 1) * s1**2 + (n2 - 1) * s2**2) / df
     v1, v2 = s1**2 / n1, s2**2 / n2
-    halves = {"pooled_t": t_ppf(level, df) * np.sqrt(pooled * (1 / n1 + 1 / n2)),
-              "welch_t": t_ppf(level, welch_df(v1, v2, n1, n2)) * np.sqrt(v1 + v2),
-              "normal": norm_ppf(level) * effect.se}
+    halves = {POOLED_T: t_ppf(level, df) * np.sqrt(pooled * (1 / n1 + 1 / n2)),
+              WELCH_T: t_ppf(level, welch_df(v1, v2, n1, n2)) * np.sqrt(v1 + v2),
+              NORMAL: norm_ppf(level) * effect.se}
     return {name: (effect.yi, effect.yi - half, effect.yi + half)
             for name, half in halves.items()}
 

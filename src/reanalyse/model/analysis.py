@@ -36,6 +36,7 @@ from reanalyse.errors import AnalysisFileError, ReanalyseError
 from reanalyse.io import path_kind, write_atomic
 from reanalyse.kernels.printed import Rounding
 from reanalyse.model.options import CheckOptions, option_problem
+from reanalyse.model.project import project_root
 from reanalyse.model.vocabulary import Verdict
 from reanalyse.model.yamltext import Located, Text, read_yaml
 
@@ -82,6 +83,9 @@ class Analysis:
     kind : str
         ``analysis``, or ``review`` for a review file (:mod:`reanalyse.model.review`), which
         is then both ``path`` and ``study``.
+    root : Path or None
+        The project the file belongs to (:func:`~reanalyse.model.project.project_root`),
+        derived from ``path`` when the analysis is made; None without a file.
     """
 
     name: str
@@ -94,6 +98,11 @@ class Analysis:
     expected: dict = field(default_factory=dict)
     inputs: tuple = ()
     kind: str = "analysis"
+    root: Path | None = field(default=None, compare=False)
+
+    def __post_init__(self):
+        if self.root is None and self.path is not None:
+            object.__setattr__(self, "root", project_root(self.path))
 
     def to_dict(self) -> dict:
         """JSON-ready form."""

@@ -37,6 +37,12 @@ from reanalyse.model import tests
 
 __all__ = ["FileRemark", "file_remarks", "reading_remark"]
 
+#: How the file's own fields are compared with each other.  A study file is read before any
+#: analysis names the paper's rounding convention (:class:`~reanalyse.model.options.CheckOptions`),
+#: so a disagreement between its fields is judged as numbers are usually printed, rounded to
+#: the nearest; the checks themselves then use the analysis's convention.
+FILE_ROUNDING = Rounding.NEAREST
+
 _TEXT_P = re.compile(r"(?<![A-Za-z])[Pp]\s*(==|<=|>=|[=<>≤≥])\s*([0-9]*[.,]?[0-9]+)")
 
 
@@ -249,7 +255,7 @@ def _stated_decision(p, alpha: float) -> bool | None:
     """The decision a printed p states: None when it states none, or when a printed ``= p``
     could round from either side of alpha."""
     if p.relation == "=":
-        low, high = p.interval(alpha, Rounding.NEAREST)
+        low, high = p.interval(alpha, FILE_ROUNDING)
         if low < alpha <= high:
             return None
     return p.significant(alpha)
@@ -280,7 +286,7 @@ def _df_problem(claim, outcome, arm_ids) -> str | None:
     ns = [outcome.arms[arm_id].n for arm_id in arm_ids if arm_id in outcome.arms]
     df = reported.df
     if family == "chi2" and outcome.type == "binary" and len(arm_ids) == 2:
-        if len(df) == 1 and not df[0].contains(1, Rounding.NEAREST):
+        if len(df) == 1 and not df[0].contains(1, FILE_ROUNDING):
             return f"chi2: df = {df[0]} for a chi-square of a 2 x 2 table, which has df = 1"
         return None
     if None in ns or not ns:
@@ -288,14 +294,14 @@ def _df_problem(claim, outcome, arm_ids) -> str | None:
     total, k = sum(ns), len(ns)
     arms = " + ".join(str(n) for n in ns)
     if family == "t" and k == 2 and len(df) == 1:
-        low, high = df[0].interval(Rounding.NEAREST)
+        low, high = df[0].interval(FILE_ROUNDING)
         smallest, largest = min(ns) - 1, total - 2
         if high < smallest or low > largest:
             return (f"df = {df[0]}, but a t-test of n = {arms} has df {largest} (Student's) "
                     f"or between {smallest} and {largest} (Welch's)")
     if family == "F" and len(df) == 2:
-        low, _ = df[1].interval(Rounding.NEAREST)
-        if not df[0].contains(k - 1, Rounding.NEAREST) or low > total - k:
+        low, _ = df[1].interval(FILE_ROUNDING)
+        if not df[0].contains(k - 1, FILE_ROUNDING) or low > total - k:
             return (f"df = ({df[0]}, {df[1]}), but an F-test of {k} arms of n = {arms} has "
                     f"df1 = {k - 1} and df2 at most {total - k}")
     return None

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from reanalyse.kernels.printed import PrintedNumber, PrintedP
 from reanalyse.model.analysis import Analysis
+from reanalyse.model.project import project_root
 from reanalyse.model.study import BinaryArm, ContinuousArm, Source
 from reanalyse.model.studyfile import STUDY_KEYS
 from reanalyse.model.yamltext import MAX_BYTES
@@ -169,7 +170,7 @@ def review_analysis(review: Review) -> Analysis:
     """The review as the runner's unit of work: the review file in the place of the study
     file, the review notebook (the file's ``notebook:``, else the project's
     ``notebooks/review.ipynb``), the recorded verdicts, and the study files it reads."""
-    notebook = review.notebook or review.path.parent.parent / "notebooks" / "review.ipynb"
+    notebook = review.notebook or project_root(review.path) / "notebooks" / "review.ipynb"
     return Analysis(name=review.path.stem, path=review.path, study=review.path,
                     notebook=notebook, title=review.title, expected=dict(review.expected),
                     inputs=review.study_files, kind="review")

@@ -36,13 +36,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from reanalyse.kernels.twobytwo import FISHER_EXACT, PEARSON_CHI2, YATES_CHI2, Z_POOLED
+
 __all__ = ["TestSpec", "TESTS", "FAMILY_PHRASES", "lookup", "family_of", "spec_names",
            "printed_names", "primary_spec", "same_family", "squared_specs", "label", "phrase",
-           "reported_phrase", "STUDENT_T", "WELCH_T", "ANOVA_F", "WELCH_ANOVA"]
+           "reported_phrase", "STUDENT_T", "WELCH_T", "ANOVA_F", "WELCH_ANOVA",
+           "BOSCHLOO_EXACT", "REPORTED_STATISTIC", "CI_TO_P"]
 
 #: The rebuilt tests of means, by name (the 2 x 2 tests are named by their kernel,
 #: :data:`reanalyse.kernels.twobytwo.TESTS`).
 STUDENT_T, WELCH_T, ANOVA_F, WELCH_ANOVA = "student_t", "welch_t", "anova_f", "welch_anova"
+#: Boschloo's exact test, rebuilt where Fisher's p leaves the decision open.
+BOSCHLOO_EXACT = "boschloo_exact"
+#: The p-values of the paper's own printed numbers: its statistic, and its CI.
+REPORTED_STATISTIC, CI_TO_P = "reported_statistic", "ci_to_p"
 
 
 @dataclass(frozen=True)
@@ -80,20 +87,20 @@ TESTS = (
              aliases=("F", "anova"), reported="a one-way ANOVA"),
     TestSpec(WELCH_ANOVA, "Welch's ANOVA", "Welch's ANOVA", "F", "continuous",
              reported="Welch's ANOVA"),
-    TestSpec("pearson_chi2", "Pearson's chi-square", "Pearson's chi-square", "chi2", "binary",
+    TestSpec(PEARSON_CHI2, "Pearson's chi-square", "Pearson's chi-square", "chi2", "binary",
              aliases=("chi2", "chisq", "chi_square", "pearson"),
              reported="Pearson's chi-square test"),
-    TestSpec("yates_chi2", "Yates-corrected chi-square", "Yates' chi-square", "chi2", "binary",
+    TestSpec(YATES_CHI2, "Yates-corrected chi-square", "Yates' chi-square", "chi2", "binary",
              aliases=("yates",), reported="a Yates-corrected chi-square test"),
-    TestSpec("fisher_exact", "Fisher's exact test", "Fisher's exact test", None, "binary",
+    TestSpec(FISHER_EXACT, "Fisher's exact test", "Fisher's exact test", None, "binary",
              aliases=("fisher",), reported="Fisher's exact test"),
-    TestSpec("boschloo_exact", "Boschloo's exact test", "Boschloo's exact test", None, "binary",
+    TestSpec(BOSCHLOO_EXACT, "Boschloo's exact test", "Boschloo's exact test", None, "binary",
              aliases=("boschloo",), reported="Boschloo's exact test"),
-    TestSpec("z_pooled", "two-proportion z-test (pooled)", "the pooled z-test", "z", "binary",
+    TestSpec(Z_POOLED, "two-proportion z-test (pooled)", "the pooled z-test", "z", "binary",
              aliases=("z",), reported="a pooled two-proportion z-test"),
-    TestSpec("reported_statistic", "p from the printed statistic",
+    TestSpec(REPORTED_STATISTIC, "p from the printed statistic",
              "the p of the printed statistic", None, None, printed=False),
-    TestSpec("ci_to_p", "p implied by the printed CI", "the p implied by the printed CI", None,
+    TestSpec(CI_TO_P, "p implied by the printed CI", "the p implied by the printed CI", None,
              None, printed=False),
     TestSpec("r", "test of a correlation", "the correlation's t-test", "r", None, spec=False,
              reported="a correlation"),

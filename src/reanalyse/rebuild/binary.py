@@ -158,17 +158,17 @@ def binary_tests(pairs: CountPairs, *, alternative: str = "two-sided", alpha: fl
     note = None if count == 1 else f"{count} count pairs are consistent with the printed numbers"
     results = []
 
-    for name, correction in (("pearson_chi2", False), ("yates_chi2", True)):
+    for name, correction in ((twobytwo.PEARSON_CHI2, False), (twobytwo.YATES_CHI2, True)):
         x2, p = two_proportion_chi2(a, n1, c, n2, correction=correction,
                                     alternative=alternative)
         results.append(_spec(name, x2, p, alpha, (1.0,), count, note))
 
     fisher_p = twobytwo.fisher_exact_pvalues(a, n1, c, n2, alternative)
-    results.append(_spec("fisher_exact", None, fisher_p, alpha, (), count, note))
+    results.append(_spec(twobytwo.FISHER_EXACT, None, fisher_p, alpha, (), count, note))
     results.append(_boschloo(a, c, n1, n2, fisher_p, alternative, alpha, boschloo, count, note))
 
     z, p = two_proportion_z(a, n1, c, n2, alternative=alternative)
-    results.append(_spec("z_pooled", z, p, alpha, (), count, note))
+    results.append(_spec(twobytwo.Z_POOLED, z, p, alpha, (), count, note))
     return tuple(results)
 
 
@@ -193,14 +193,14 @@ def boschloo_pvalues(statistics, treat_n: int, control_n: int, alternative: str)
 
 
 def _boschloo(a, c, n1, n2, fisher_p, alternative, alpha, policy, count, note) -> SpecResult:
-    label = tests.label("boschloo_exact")
+    label = tests.label(tests.BOSCHLOO_EXACT)
     if policy == "never":
-        return SpecResult("boschloo_exact", label, None, None, None, None, None, tables=count,
+        return SpecResult(tests.BOSCHLOO_EXACT, label, None, None, None, None, None, tables=count,
                           note="not computed (switched off)")
     size = (n1 + n2 + 1) * (min(n1, n2) + 1)
     if not boschloo_within_size(n1, n2):
         return SpecResult(
-            "boschloo_exact", label, None, None, None, None, None, tables=count,
+            tests.BOSCHLOO_EXACT, label, None, None, None, None, None, tables=count,
             note=(f"not computed: its p needs Fisher's p of all {size:,} tables of the sample "
                   f"space, above the {BOSCHLOO_EXACT_TABLES:,} computed; it is never above "
                   f"Fisher's p ({fisher_p[0]:.4g} at the printed counts)"))
@@ -221,7 +221,7 @@ def _boschloo(a, c, n1, n2, fisher_p, alternative, alpha, policy, count, note) -
                                                 int(chosen[np.argmax(fisher_p[chosen])])))
     skipped = ~wanted
     if not skipped.any():
-        return SpecResult("boschloo_exact", label, None, float(values[0]), float(lowest),
+        return SpecResult(tests.BOSCHLOO_EXACT, label, None, float(values[0]), float(lowest),
                           float(highest), decide(float(lowest), float(highest), alpha),
                           tables=count, note=note)
     # Where skipped, Fisher's p bounds Boschloo's p from above (Boschloo 1970).
@@ -231,7 +231,7 @@ def _boschloo(a, c, n1, n2, fisher_p, alternative, alpha, policy, count, note) -
         p_max = max(p_max, float(highest))
     reason = ("not computed where Fisher's p is at or below alpha: Boschloo's p is never larger, "
               "so the test is significant there; the interval's lower end is then unknown (0)")
-    return SpecResult("boschloo_exact", label, None, None if skipped[0] else float(values[0]),
+    return SpecResult(tests.BOSCHLOO_EXACT, label, None, None if skipped[0] else float(values[0]),
                       p_min, p_max, decide(p_min, p_max, alpha), tables=count,
                       note=reason if note is None else f"{note}; {reason}")
 

@@ -32,6 +32,7 @@ import numpy as np
 from reanalyse.kernels.anova import anova_pvalues, ssb_range
 from reanalyse.kernels.distributions import f_sf, t_cdf, t_sf
 from reanalyse.kernels.effect_sizes import standardised_mean_difference
+from reanalyse.kernels import mean_intervals
 from reanalyse.kernels.mean_intervals import md_intervals, welch_df
 from reanalyse.rebuild.results import Effect, SpecResult, decide
 from reanalyse.model import tests
@@ -133,8 +134,8 @@ def two_sample_tests(treat: ArmBox, control: ArmBox, *, alternative: str = "two-
     df_welch = welch_df(v1, v2, n1, n2)
 
     results = []
-    for name, t, df in (("student_t", t_student, np.full_like(d, df_student)),
-                        ("welch_t", t_welch, df_welch)):
+    for name, t, df in ((tests.STUDENT_T, t_student, np.full_like(d, df_student)),
+                        (tests.WELCH_T, t_welch, df_welch)):
         p = _p_from_t(t, df, alternative)
         results.append(SpecResult(
             name=name, label=tests.label(name), statistic=float(t[0]), p=float(p[0]),
@@ -187,7 +188,7 @@ def k_sample_tests(arms: tuple[ArmBox, ...], *, alpha: float = 0.05
     bounded = "" if exact else ("the largest F is a guaranteed upper bound (too many arms "
                                 "with overlapping means to search exactly), so p_min is a "
                                 "lower bound")
-    anova = SpecResult(name="anova_f", label=tests.label("anova_f"), statistic=f_printed,
+    anova = SpecResult(name=tests.ANOVA_F, label=tests.label(tests.ANOVA_F), statistic=f_printed,
                        p=p_printed, p_min=p_min, p_max=p_max,
                        significant=decide(p_min, p_max, alpha),
                        statistic_min=f_min, statistic_max=f_max,
@@ -207,7 +208,7 @@ def k_sample_tests(arms: tuple[ArmBox, ...], *, alpha: float = 0.05
     note = "extremes searched over the vertices of the SDs' rounding box"
     if not (exact and row_exact.all()):
         note += "; the largest F is a guaranteed upper bound"
-    welch = SpecResult(name="welch_anova", label=tests.label("welch_anova"),
+    welch = SpecResult(name=tests.WELCH_ANOVA, label=tests.label(tests.WELCH_ANOVA),
                        statistic=float(f[0]), p=float(p[0]), p_min=float(p.min()),
                        p_max=float(p.max()),
                        significant=decide(float(p.min()), float(p.max()), alpha),
@@ -247,8 +248,8 @@ def mean_differences(treat: ArmBox, control: ArmBox, *, confidence_level: float 
         rows = md_intervals(treat.mean, treat.sd, treat.n, control.mean, control.sd,
                             control.n, confidence_level=confidence_level)
     effects = []
-    for method, label in (("pooled_t", "pooled-variance t interval"),
-                          ("welch_t", "Welch t interval")):
+    for method, label in ((mean_intervals.POOLED_T, "pooled-variance t interval"),
+                          (mean_intervals.WELCH_T, "Welch t interval")):
         diff, low, high = (float(np.ravel(x)[0]) for x in rows[method])
         effects.append(Effect("MD", diff, low, high, confidence_level, label))
     return effects[0], effects[1]

@@ -35,6 +35,7 @@ from reanalyse.kernels.printed import PrintedNumber, Rounding
 from reanalyse.kernels.statistic_p import FAMILIES, df_interval, magnitude_interval, \
     statistic_p_interval
 from reanalyse.rebuild.results import SpecResult, decide
+from reanalyse.model import tests
 from reanalyse.model.study import Estimate
 
 __all__ = ["statistic_p", "ci_p", "ci_centre_z", "ci_estimate_z", "estimate_off_centre"]
@@ -71,7 +72,7 @@ def statistic_p(family: str, statistic: PrintedNumber, df: tuple[PrintedNumber, 
     p_min, p, p_max = (float(x[0]) for x in statistic_p_interval(
         np.array([family], dtype=object), *magnitude, *dfs, alternative != "two-sided"))
     return SpecResult(
-        name="reported_statistic", label=f"p from the printed {family} statistic",
+        name=tests.REPORTED_STATISTIC, label=f"p from the printed {family} statistic",
         statistic=statistic.value, p=p, p_min=p_min, p_max=p_max,
         significant=decide(p_min, p_max, alpha), statistic_min=low, statistic_max=high,
         df=tuple(d.value for d in df), role="reported")
@@ -105,7 +106,7 @@ def ci_p(estimate: Estimate, *, rounding: Rounding | str, alpha: float = 0.05) -
             note = ways if note is None else f"{note}; {ways}"
             p_other = (low, high)
     return SpecResult(
-        name="ci_to_p", label=f"p implied by the {estimate.measure}'s {estimate.level:.0%} CI",
+        name=tests.CI_TO_P, label=f"p implied by the {estimate.measure}'s {estimate.level:.0%} CI",
         statistic=float(z_values[0]), p=float(p[0]), p_min=p_min, p_max=p_max,
         significant=significant, statistic_min=float(min(z_values)),
         statistic_max=float(max(z_values)), role="reported", note=note, p_other=p_other)

@@ -11,23 +11,7 @@ import os
 import re
 from pathlib import Path
 
-__all__ = ["project_root", "display_path", "scrub", "scrub_all"]
-
-
-def project_root(analysis_path) -> Path:
-    """The project an analysis file belongs to: the folder holding its ``analyses/`` folder.
-
-    That is the folder above the nearest folder named ``analyses`` that holds the file as it
-    is named (``<project>/analyses/<name>.yaml``); failing that, the folder above the file's
-    own.  The file's own symbolic link is not followed, so that a link in ``analyses/`` to a
-    file elsewhere cannot widen the project to the place it points to; the project folder is
-    returned with its links resolved, for comparison with resolved targets.
-    """
-    path = Path(os.path.abspath(analysis_path))
-    for folder in path.parents:
-        if folder.name == "analyses" and folder.parent != folder:
-            return folder.parent.resolve()
-    return path.parent.parent.resolve()
+__all__ = ["display_path", "scrub", "scrub_all"]
 
 
 def display_path(path, root) -> str:

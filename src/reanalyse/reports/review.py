@@ -18,7 +18,7 @@ import math
 
 from reanalyse.kernels.pformat import format_p
 from reanalyse.reports.markup import wrap
-from reanalyse.reports.paths import display_path, project_root
+from reanalyse.reports.paths import display_path
 from reanalyse.reports.report import (Html, VerdictTable, badge, figure_svg, legend,
                                       study_header)
 from reanalyse.reports.report.header import file_fact, provenance_section, sources_fact
@@ -52,7 +52,7 @@ def _sentence(text: str) -> str:
 def _relative(data: dict, analysis) -> dict:
     if analysis is None or analysis.path is None:
         return data
-    root = project_root(analysis.path)
+    root = analysis.root
     data = dict(data)
     data["path"] = display_path(data["path"], root)
     data["studies"] = {display_path(path, root): check
@@ -147,13 +147,13 @@ def leave_one_out_table(check) -> Html:
         return wrap("")
     labels = {study.id: study.label for study in check.studies}
     rows = []
-    for study, fit in check.leave_one_out:
-        significant = fit.pvalue < check.alpha
-        rows.append(f"<tr><td>{_e(labels.get(study, study))}</td>"
+    for left in check.leave_one_out:
+        fit = left.fit
+        rows.append(f"<tr><td>{_e(labels.get(left.study, left.study))}</td>"
                     f'<td class="num">{_n(fit.estimate)}</td>'
                     f'<td class="num">{_n(fit.ci_low)} to {_n(fit.ci_high)}</td>'
                     f'<td class="num">{format_p(fit.pvalue)}</td>'
-                    f"<td>{'significant' if significant else 'not significant'}</td></tr>")
+                    f"<td>{'significant' if left.significant else 'not significant'}</td></tr>")
     return wrap(f"<h4>Leave one out ({_e(check.primary)})</h4>" + _scroll(
         '<table class="rea-table rea-stack"><thead><tr><th>Left out</th><th>Estimate</th>'
         f"<th>95% CI</th><th>P</th><th>At alpha {check.alpha:g}</th></tr></thead>"
@@ -215,7 +215,7 @@ def review_provenance(result, analysis=None) -> Html:
     """The review file and the study files it includes (relative to the project) with their
     hashes, the sources of the numbers, the notes and the version, collapsed."""
     review = result.review
-    root = project_root(analysis.path) if analysis is not None and analysis.path else None
+    root = analysis.root if analysis is not None else None
     facts = [file_fact("Review file", review.path, root)]
     facts += [file_fact("Study file", path, root) for path in review.study_files]
     if review.sources:

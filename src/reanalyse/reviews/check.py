@@ -34,8 +34,8 @@ from reanalyse.reviews import pooling
 from reanalyse.reviews.verdicts import (ESTIMATOR_LABELS, EstimatorFacts, PoolFacts,
                                         decide_pool_verdict)
 
-__all__ = ["StudyInPool", "EstimatorResult", "PoolCheck", "ReviewCheck", "check_review",
-           "check_pool"]
+__all__ = ["StudyInPool", "EstimatorResult", "LeftOut", "PoolCheck", "ReviewCheck",
+           "check_review", "check_pool"]
 
 #: Verdicts from worst to best: a study's own verdict is the worst of its claims on the outcome.
 _SEVERITY = (Verdict.IMPOSSIBLE_INPUT, Verdict.DECISION_FLIP, Verdict.FRAGILE,
@@ -91,6 +91,20 @@ class EstimatorResult:
 
 
 @dataclass(frozen=True)
+class LeftOut:
+    """The primary estimator's pool with one study left out, and its decision at alpha
+    (:func:`reanalyse.kernels.pvalues.significant`)."""
+
+    study: str
+    fit: pooling.Fit
+    significant: bool
+
+    def to_dict(self) -> dict:
+        """JSON-ready form: the study, the fit's fields, and the decision."""
+        return {"study": self.study, **self.fit.to_dict(), "significant": self.significant}
+
+
+@dataclass(frozen=True)
 class PoolCheck:
     """A pooled line's verdict, its reason, and everything it rests on."""
 
@@ -102,7 +116,7 @@ class PoolCheck:
     primary: str
     studies: tuple[StudyInPool, ...]
     estimators: tuple[EstimatorResult, ...]
-    leave_one_out: tuple[tuple[str, pooling.Fit], ...] = ()
+    leave_one_out: tuple[LeftOut, ...] = ()
     without_impossible: pooling.Fit | None = None
     survives_without_impossible: bool | None = None
     notes: tuple[str, ...] = ()
@@ -119,8 +133,7 @@ class PoolCheck:
                 "measure": self.pool.measure, "printed": self.pool.printed.to_dict(),
                 "studies": [s.to_dict() for s in self.studies],
                 "estimators": [e.to_dict() for e in self.estimators],
-                "leave_one_out": [{"study": study, **fit.to_dict()}
-                                  for study, fit in self.leave_one_out],
+                "leave_one_out": [left.to_dict() for left in self.leave_one_out],
                 "without_impossible": None if self.without_impossible is None
                 else self.without_impossible.to_dict(),
                 "survives_without_impossible": self.survives_without_impossible,
@@ -249,8 +262,8 @@ def check_pool(pool: Pool, alpha: float, rounding: Rounding,
     significant = is_significant(main.fit.pvalue, alpha)
     loo, flipping = [], []
     for index, left in pooling.leave_one_out(inputs, primary, level=pool.printed.level):
-        loo.append((pool.studies[index].id, left))
-        if is_significant(left.pvalue, alpha) != significant:
+        loo.append(LeftOut(pool.studies[index].id, left, is_significant(left.pvalue, alpha)))
+        if loo[-1].significant != significant:
             flipping.append(pool.studies[index].id)
     without, survives = None, None
     if impossible:

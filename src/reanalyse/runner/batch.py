@@ -34,7 +34,8 @@ from reanalyse.errors import AnalysisFileError, ReanalyseError
 from reanalyse.runner import hashing
 from reanalyse.runner.earlier import earlier_runs, when_ran
 from reanalyse.runner.errors import RunError
-from reanalyse.reports.paths import project_root, scrub, scrub_all
+from reanalyse.model.project import project_root
+from reanalyse.reports.paths import scrub, scrub_all
 from reanalyse.io import write_atomic
 from reanalyse.runner.outputs import failed_files, report_files
 from reanalyse.runner.records import (BAD_INPUT, EARLIER, EARLIER_FAILED, EXECUTORS, FAILED,
@@ -238,15 +239,16 @@ def _earlier_run(out: Path, path: Path, result: dict | None, failed: bool) -> An
     expected = analysis.get("expected") if isinstance(analysis.get("expected"), dict) else {}
     files = _existing(out, path.stem)
     kind = "review" if is_review_file(path) else "analysis"
+    root = project_root(path)
     if result is None or failed:
         return AnalysisRun(path.stem, path, EARLIER_FAILED, expected=dict(expected),
                            study=_study_of(result) if result else None,
-                           title=analysis.get("title"), files=files, kind=kind)
+                           title=analysis.get("title"), files=files, kind=kind, root=root)
     verdicts, reasons = _verdicts(result)
     return AnalysisRun(path.stem, path, EARLIER, verdicts, reasons, dict(expected),
                        _study_of(result), analysis.get("title"),
                        duration=(result.get("run") or {}).get("duration_s"), files=files,
-                       kind=kind)
+                       kind=kind, root=root)
 
 
 def _execute(plan: "_Plan", options: RunOptions, kernel_start: str, notify) -> None:
@@ -369,9 +371,14 @@ class _Plan:
 
         name = path.stem
         _check_name(path)
-        analysis = review_analysis(load_review(path)) if is_review_file(path) \
-            else load_analysis(path)
-        project = project_root(path)
+        study = None
+        if is_review_file(path):
+            review = load_review(path)
+            analysis = review_analysis(review)
+            study = {"id": review.id, "citation": review.citation, "path": str(analysis.study)}
+        else:
+            analysis = load_analysis(path)
+        project = analysis.root
         self._projects.add(project)
         self._studies.update(p.resolve() for p in (analysis.study, *analysis.inputs))
         if not self.options.allow_outside:
@@ -389,7 +396,7 @@ class _Plan:
                 name, path, UP_TO_DATE, verdicts, reasons, analysis.expected,
                 _study_of(previous), analysis.title,
                 duration=previous["run"].get("duration_s"), files=_existing(self.out, name),
-                ran_at=when_ran(previous), kind=analysis.kind)
+                ran_at=when_ran(previous), kind=analysis.kind, root=project)
             return
         self.analyses[name] = analysis
         self.keys[name] = (key, inputs)
@@ -397,19 +404,21 @@ class _Plan:
             name=name, analysis_path=str(path), study_path=str(analysis.study),
             notebook_path=str(analysis.notebook), title=_title(analysis),
             parameters=dict(analysis.parameters), show_code=self.options.show_code,
-            timeout=self.options.timeout, kernel_start=self.kernel_start, kind=analysis.kind))
+            timeout=self.options.timeout, kernel_start=self.kernel_start, kind=analysis.kind,
+            study=study))
 
     def _bad_input(self, path: Path, problem: BaseException) -> AnalysisRun:
         from reanalyse.runner.outputs import error_page
 
         error = RunError.bad_analysis(problem)
         kind = "review" if is_review_file(path) else "analysis"
+        root = project_root(path)  # the file could not be read, so its path is all there is
         if self._paths.get(path.stem) != path:  # a duplicate name: the files are the other's
-            return AnalysisRun(path.stem, path, BAD_INPUT, error=error, kind=kind)
+            return AnalysisRun(path.stem, path, BAD_INPUT, error=error, kind=kind, root=root)
         self.folder.write(failed_files(self.out, path.stem)["html"],
-                          scrub_all(error_page(path.stem, error), project_root(path)))
+                          scrub_all(error_page(path.stem, error), root))
         return AnalysisRun(path.stem, path, BAD_INPUT, error=error,
-                           files=_existing(self.out, path.stem), kind=kind)
+                           files=_existing(self.out, path.stem), kind=kind, root=root)
 
 
 def _excerpt(text: str, limit: int = 200) -> str:
@@ -482,6 +491,8 @@ def _write_outcome(folder: _Folder, analysis: Analysis, outcome, key_inputs: tup
     key, inputs = key_inputs
     name = analysis.name
     good, failed = report_files(out, name), failed_files(out, name)
+    root = analysis.root
+    outside = _outside_folders(analysis, root)
     if outcome.status == OK:
         result = dict(outcome.result)
         result["analysis"] = analysis.to_dict()
@@ -492,8 +503,6 @@ def _write_outcome(folder: _Folder, analysis: Analysis, outcome, key_inputs: tup
                          "kernel_start": kernel_start,
                          "kernel_attempts": outcome.kernel_attempts, "show_code": show_code}
         problems = len(folder.problems)
-        root = project_root(analysis.path)
-        outside = _outside_folders(analysis, root)
         # The JSON goes last, and only after the others: it marks the run as good.
         written = folder.write(good["notebook"], scrub(outcome.notebook, root, *outside)) \
             and folder.write(good["html"], scrub(outcome.html, root, *outside)) \
@@ -508,15 +517,13 @@ def _write_outcome(folder: _Folder, analysis: Analysis, outcome, key_inputs: tup
             return AnalysisRun(name, analysis.path, RAN, verdicts, reasons, analysis.expected,
                                outcome.study or _study_of(result), analysis.title,
                                duration=outcome.duration, files=_existing(out, name),
-                               ran_at=outcome.started, kind=analysis.kind)
+                               ran_at=outcome.started, kind=analysis.kind, root=root)
         problem = folder.problems[problems]
         return AnalysisRun(name, analysis.path, FAILED, expected=analysis.expected,
                            study=outcome.study or _study_of(result), title=analysis.title,
                            error=RunError.output(problem),
                            duration=outcome.duration, files=_existing(out, name),
-                               kind=analysis.kind)
-    root = project_root(analysis.path)
-    outside = _outside_folders(analysis, root)
+                           kind=analysis.kind, root=root)
     if outcome.notebook is not None:
         folder.write(failed["notebook"], scrub(outcome.notebook, root, *outside))
     elif failed["notebook"].exists():
@@ -530,4 +537,4 @@ def _write_outcome(folder: _Folder, analysis: Analysis, outcome, key_inputs: tup
     return AnalysisRun(name, analysis.path, status, expected=analysis.expected,
                        study=outcome.study, title=analysis.title, error=outcome.error,
                        duration=outcome.duration, files=_existing(out, name),
-                               kind=analysis.kind)
+                       kind=analysis.kind, root=root)

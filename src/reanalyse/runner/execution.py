@@ -63,6 +63,9 @@ class Task:
     kernel_start: str = "fork"
     start_attempts: int = 3
     kind: str = "analysis"  # or "review": the review file is both analysis and study path
+    #: ``id``, ``citation``, ``path`` of the study when the batch has read it already (a review
+    #: file is read once, by the batch); else the worker reads the study file for them.
+    study: dict | None = None
 
 
 @dataclass(frozen=True)
@@ -236,28 +239,28 @@ def execute_task(task: Task) -> Outcome:
 
 def _check_inputs(task: Task):
     """``(problem, study)``: a :class:`RunError` for bad input (else None) and the study's
-    identity."""
+    identity.
+
+    The analysis file was read and checked by the batch that made the task (and is read once
+    more by the notebook, in its own kernel); here the files must still be there, the study
+    must read, and the notebook must take the parameters the task passes.
+    """
     import nbformat
     from papermill import inspect_notebook
 
-    from reanalyse.model.analysis import load_analysis
     from reanalyse.errors import InputFileError
-    from reanalyse.model.reviewfile import load_review
     from reanalyse.model.studyfile import load_study
 
     for path in (task.analysis_path, task.study_path, task.notebook_path):
         if not os.path.isfile(path):
             return RunError.missing_file(path), None
-    study = None
-    try:
-        if task.kind == "review":
-            loaded = load_review(task.study_path)
-        else:
-            load_analysis(task.analysis_path)
+    study = task.study
+    if study is None:
+        try:
             loaded = load_study(task.study_path)
+        except InputFileError as error:
+            return RunError.from_input_error(error), None
         study = {"id": loaded.id, "citation": loaded.citation, "path": task.study_path}
-    except InputFileError as error:
-        return RunError.from_input_error(error), study
     notebook = nbformat.read(task.notebook_path, as_version=4)
     if not any("parameters" in cell.get("metadata", {}).get("tags", ())
                for cell in notebook.cells):

@@ -15,7 +15,7 @@ from urllib.parse import quote
 
 from reanalyse.claims.labels import VERDICT_LABELS, verdict_label
 from reanalyse.reports.markup import BADGE_STYLE, badge, legend
-from reanalyse.reports.paths import project_root, scrub
+from reanalyse.reports.paths import scrub
 from reanalyse.io import write_atomic
 from reanalyse.runner.earlier import age
 from reanalyse.runner.outputs import PAGE_STYLE
@@ -61,7 +61,7 @@ footer { margin-top: 2rem; font-size: .85em; color: #57606a; overflow-wrap: anyw
 
 
 def _scrubbed(text: str, runs) -> str:
-    for root in {project_root(run.path) for run in runs if run.path is not None}:
+    for root in {run.root for run in runs if run.root is not None}:
         text = scrub(text, root)
     return text
 

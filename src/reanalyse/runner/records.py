@@ -55,7 +55,8 @@ class RunOptions:
         ``fork`` or ``spawn`` (see :mod:`reanalyse.runner.jupyter`); None: the platform's
         default.
     allow_outside : bool
-        Accept study files and notebooks outside the project (:func:`~reanalyse.reports.paths.project_root`).
+        Accept study files and notebooks outside the project
+        (:func:`~reanalyse.model.project.project_root`).
     """
 
     out: Path = Path("reports")
@@ -119,6 +120,10 @@ class AnalysisRun:
         ``earlier``: in its last run).
     kind : str
         ``analysis``, or ``review`` for a review file (its claims are its pooled lines).
+    root : Path or None
+        The project of the file (:attr:`reanalyse.model.analysis.Analysis.root`; for a file
+        that could not be read, derived from its path), the folder shared pages name files
+        relative to.
     """
 
     name: str
@@ -134,6 +139,7 @@ class AnalysisRun:
     files: dict = field(default_factory=dict)
     ran_at: float | None = None
     kind: str = "analysis"
+    root: Path | None = None
 
     @property
     def ok(self) -> bool:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from reanalyse.reports.markup import REPORT_STYLE, Html, escape, wrap
-from reanalyse.reports.paths import display_path, project_root
+from reanalyse.reports.paths import display_path
 from reanalyse.text import sentence
 
 __all__ = ["short_title", "study_header", "provenance", "file_fact", "sources_fact",
@@ -59,11 +59,10 @@ def provenance(study, analysis=None) -> Html:
     ----------
     study : Study
     analysis : Analysis, optional
-        Adds the analysis file and the options in force; its folder's project is the root the
-        paths are shown from.
+        Adds the analysis file and the options in force; its project (``analysis.root``) is
+        the folder the paths are shown from.
     """
-    root = (project_root(analysis.path) if analysis is not None and analysis.path is not None
-            else None)
+    root = analysis.root if analysis is not None else None
     facts = []
     if study.path is not None:
         facts.append(file_fact("Study file", study.path, root))

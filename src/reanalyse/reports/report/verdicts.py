@@ -7,7 +7,7 @@ from __future__ import annotations
 from reanalyse.claims.labels import VERDICT_LABELS
 from reanalyse.model.vocabulary import CHECK_MIMETYPE
 from reanalyse.reports.markup import Html, badge, escape, legend, scroll, wrap
-from reanalyse.reports.paths import display_path, project_root
+from reanalyse.reports.paths import display_path
 from reanalyse.reports.report.cutoffs import cutoff_finding
 from reanalyse.reports.report.header import study_header
 from reanalyse.text import sentence
@@ -95,7 +95,7 @@ def file_remarks_html(study, analysis=None) -> str:
     file and line (relative to the project), the fields to check, what disagrees."""
     if not study.remarks:
         return ""
-    root = project_root(analysis.path) if analysis is not None and analysis.path else None
+    root = analysis.root if analysis is not None else None
     items = []
     for remark in study.remarks:
         where = display_path(remark.path, root) if root is not None else remark.path.name
@@ -129,8 +129,8 @@ def summary(result, study, analysis=None) -> VerdictTable:
     expected = analysis.expected if analysis is not None else None
     data = result.to_dict()
     if data.get("path") is not None:
-        data["path"] = (display_path(data["path"], project_root(analysis.path))
-                        if analysis is not None and analysis.path is not None
+        data["path"] = (display_path(data["path"], analysis.root)
+                        if analysis is not None and analysis.root is not None
                         else study.path.name if study.path is not None else None)
     shown = {check.verdict.value for check in result.claims} | set((expected or {}).values())
     body = (study_header(study, analysis).text + '<div class="rea">'
