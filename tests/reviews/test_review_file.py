@@ -152,6 +152,7 @@ def test_the_run_reports_a_bad_review_with_exit_2(tmp_path, capsys):
     out = capsys.readouterr()
     assert status == 2
     assert "pools[0].measure" in out.out + out.err and "Traceback" not in out.out + out.err
+    assert "1 review: 0 ran, 0 up to date, 1 failed" in out.out + out.err  # not "1 analysis"
 @pytest.mark.parametrize("name", ["michael-2013", "hahn-2001"])
 def test_the_shipped_reviews_load(name):
     review = load_review(ROOT / "reviews" / f"{name}.yaml")

@@ -77,6 +77,8 @@ def test_the_index_lists_reviews_first_with_their_bottom_line(ran):
     assert rows == [REVIEW, "synthetic-clear-difference"]
     reason = next(run for run in report.runs if run.name == REVIEW).reasons["score"]
     assert reason.split(":")[0] in index
+    # one analysis file and one review file: counted as what they are
+    assert "<span>1 analysis and 1 review</span>" in index
 
 
 def test_an_unchanged_review_is_not_run_again_and_a_changed_study_file_runs_it(ran):

@@ -86,11 +86,12 @@ def format_summary(report) -> str:
     """The end-of-run summary: counts, failures, verdict changes, new claims, files that could
     not be written, study files no analysis names, where the index is."""
     from reanalyse.runner.progress import describe
+    from reanalyse.runner.records import runs_phrase
     from reanalyse.text import plural
 
     ran, fresh = report.count("ran"), report.count("up_to_date")
     failed = len(report.failures)
-    lines = [f"{plural(len(report.runs), 'analysis', 'analyses')}: {ran} ran, {fresh} up to "
+    lines = [f"{runs_phrase(report.runs)}: {ran} ran, {fresh} up to "
              f"date, {failed} failed ({report.duration:.1f} s)"]
     if report.failures:
         lines.append("Failed:")
@@ -123,7 +124,7 @@ def format_summary(report) -> str:
     if report.earlier:
         from reanalyse.runner.earlier import age
 
-        lines.append(f"The index also lists {plural(len(report.earlier), 'analysis', 'analyses')}"
+        lines.append(f"The index also lists {runs_phrase(report.earlier)}"
                      " not in this run, as last run: " + ", ".join(
                          f"{run.name} ({age(run.ran_at)}"
                          + (", failed" if run.status == "earlier_failed" else "") + ")"

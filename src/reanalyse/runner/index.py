@@ -19,6 +19,7 @@ from reanalyse.reports.paths import scrub
 from reanalyse.io import write_atomic
 from reanalyse.runner.earlier import age
 from reanalyse.runner.outputs import PAGE_STYLE
+from reanalyse.runner.records import runs_phrase
 from reanalyse.text import plural
 
 __all__ = ["write_index", "write_verdicts_csv", "index_html", "verdicts_csv", "CSV_COLUMNS"]
@@ -148,7 +149,7 @@ def _summary(runs) -> list[str]:
     changed = sum(len(run.changes) for run in runs)
     recorded = sum(claim in run.expected for run in runs if run.ok for claim in run.verdicts)
     new = sum(len(run.new_claims) for run in runs)
-    summary = [f"<span>{plural(len(runs), 'analysis', 'analyses')}</span>",
+    summary = [f"<span>{runs_phrase(runs)}</span>",
                f"<span>{counts['ran']} ran</span>",
                f"<span>{counts['up_to_date']} up to date</span>"]
     summary.append(f'<span class="status-failed">{failed} failed</span>' if failed

@@ -11,9 +11,10 @@ from pathlib import Path
 
 from reanalyse.errors import ReanalyseError
 from reanalyse.runner.errors import RunError
+from reanalyse.text import plural
 
-__all__ = ["RunOptions", "AnalysisRun", "RunReport", "default_jobs", "RAN", "UP_TO_DATE", "FAILED",
-           "BAD_INPUT", "EARLIER", "EARLIER_FAILED", "EXECUTORS"]
+__all__ = ["RunOptions", "AnalysisRun", "RunReport", "default_jobs", "runs_phrase", "RAN",
+           "UP_TO_DATE", "FAILED", "BAD_INPUT", "EARLIER", "EARLIER_FAILED", "EXECUTORS"]
 
 RAN, UP_TO_DATE, FAILED, BAD_INPUT = "ran", "up_to_date", "failed", "bad_input"
 #: Analyses a partial run did not include, listed from their last run (good, or failed).
@@ -27,6 +28,23 @@ def default_jobs() -> int:
         return len(os.sched_getaffinity(0))
     except AttributeError:  # not on Linux
         return os.cpu_count() or 1
+
+
+def runs_phrase(runs) -> str:
+    """How many analyses and reviews ``runs`` (of :class:`AnalysisRun`) hold.
+
+    Examples
+    --------
+    >>> from pathlib import Path
+    >>> runs = [AnalysisRun("a", Path("a.yaml"), RAN), AnalysisRun("b", Path("b.yaml"), RAN),
+    ...         AnalysisRun("r", Path("r.yaml"), RAN, kind="review")]
+    >>> runs_phrase(runs), runs_phrase(runs[:1]), runs_phrase(runs[2:]), runs_phrase([])
+    ('2 analyses and 1 review', '1 analysis', '1 review', '0 analyses')
+    """
+    reviews = sum(run.kind == "review" for run in runs)
+    analyses = len(runs) - reviews
+    parts = [plural(analyses, "analysis", "analyses")] if analyses or not reviews else []
+    return " and ".join(parts + ([plural(reviews, "review")] if reviews else []))
 
 
 @dataclass(frozen=True)
