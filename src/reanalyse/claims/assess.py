@@ -329,10 +329,17 @@ def check_claim(study: Study, claim: Claim, options: CheckOptions = CheckOptions
     adjustment = _rests_on_adjustment(claim, specs, claimed)
     if adjustment:
         crude = [spec for spec in specs if spec.role == "context" and spec.computed]
-        low, high = min(s.p_min for s in crude), max(s.p_max for s in crude)
-        reason += (" Its significance rests on the adjustment: every unadjusted test rebuilt "
+        # a test only bounded (Boschloo's, not run where Fisher's p decides) has no p of its
+        # own: its unknown lower end (0) is left out of the range quoted
+        quoted = [spec for spec in crude if spec.p is not None] or crude
+        low, high = min(s.p_min for s in quoted), max(s.p_max for s in quoted)
+        bounded = "".join(f", {spec.label} at most {format_p(spec.p_max)}"
+                          for spec in crude if spec not in quoted)
+        what = "significance" if claimed else "lack of significance"
+        reason += (f" Its {what} rests on the adjustment: every unadjusted test rebuilt "
                    f"from the printed summaries says the opposite ({format_p_interval(crude[0])}"
-                   f" for {crude[0].label}; p {format_p(low)} to {format_p(high)} over all).")
+                   f" for {crude[0].label}; p {format_p(low)} to {format_p(high)} over all"
+                   f"{bounded}).")
     return ClaimCheck(claim, result.verdict, reason, alpha, options, specs,
                       tuple(effects), missing,
                       tuple(impossible), result.matched_spec, sensitivity, tuple(notes),
