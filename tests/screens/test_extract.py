@@ -21,6 +21,7 @@ import json
 import math
 import subprocess
 import sys
+from html.parser import HTMLParser
 
 import pandas as pd
 import pytest
@@ -327,6 +328,41 @@ def test_html_article(tmp_path):
     latin.write_bytes(HTML.replace("<head>", "<head><meta charset=\"iso-8859-1\">")
                       .replace("Results", "R\xe9sultats").encode("latin-1", "xmlcharrefreplace"))
     assert len(screen_article(latin, "latin.html")) == 3
+
+
+class _StandardText(HTMLParser):
+    """The standard library's reading of the text of a page (the oracle of the HTML reader):
+    data outside tags; scripts, styles and the head skipped."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.parts, self.skipping = [], 0
+
+    def handle_starttag(self, tag, attrs):
+        self.skipping += tag in ("head", "script", "style")
+
+    def handle_endtag(self, tag):
+        self.skipping -= tag in ("head", "script", "style")
+
+    def handle_data(self, data):
+        if not self.skipping:
+            self.parts.append(data)
+
+
+@pytest.mark.parametrize("markup", [
+    '<p>Result <img alt="p > .05" src="x.png"> t(20) = 2.1, p = .048</p>',
+    "<p title='F > 4'>F(1, 40) = 4.2, p = .047</p>",
+    '<p><a href="#" data-x=\'"quoted" > here\' class="c">t(9) = 2.3</a>, p = .047</p>',
+    '<p><span a="1" b="2>3" c=\'>\'>r(28) = .41</span>, p = .02</p>',
+])
+def test_a_greater_than_sign_inside_a_quoted_attribute_does_not_end_the_tag(tmp_path, markup):
+    path = tmp_path / "article.html"
+    path.write_text(f"<html><head><title>x</title></head><body>{markup}</body></html>",
+                    encoding="utf-8")
+    text, _ = read_article(path)
+    oracle = _StandardText()
+    oracle.feed(path.read_text(encoding="utf-8"))
+    assert " ".join(text.split()) == " ".join("".join(oracle.parts).split())
 
 
 def _corpus(folder):

@@ -248,13 +248,14 @@ def _text_of_html(markup: str) -> str:
     """The text of an HTML document: block elements as lines, ``<sup>`` as ``^``, scripts,
     styles and the head left out, character references converted.
 
-    A tag ends at the first ``>`` after it (a ``>`` inside a quoted attribute value ends it
-    early); a comment at ``-->``; a ``<`` that opens no tag is text.
+    A tag ends at the first ``>`` outside its quoted attribute values (``<img alt="p > .05">``
+    is one tag); a tag with an unclosed quote ends at the first ``>`` after it; a comment ends
+    at ``-->``; a ``<`` that opens no tag is text.
     """
     parts: list[str] = []
     skipping = 0
     position, length = 0, len(markup)
-    next_close = -1  # position of the next ">" at or after the current position, or -1
+    close_at, double_at, single_at = _Next(markup, ">"), _Next(markup, '"'), _Next(markup, "'")
     while position < length:
         opening = markup.find("<", position)
         if opening < 0:
@@ -267,11 +268,10 @@ def _text_of_html(markup: str) -> str:
             close = markup.find("-->", opening + 4)
             position = length if close < 0 else close + 3
             continue
-        if next_close < opening:
-            next_close = markup.find(">", opening)
-            if next_close < 0:
-                next_close = length + 1
+        next_close = close_at(opening)
         tag = None if next_close > length else _TAG_NAME.match(markup, opening, next_close)
+        if tag is not None:
+            next_close = _tag_end(tag.end(), next_close, close_at, double_at, single_at)
         if next_close > length or (tag is None and not markup.startswith(("<!", "<?"), opening)):
             if not skipping:  # a "<" that opens nothing is text
                 parts.append("<")
@@ -294,6 +294,37 @@ def _text_of_html(markup: str) -> str:
             elif name == "sup" and not end_tag and not skipping:
                 parts.append("^")
     return "".join(parts)
+
+
+class _Next:
+    """The position of the next ``char`` at or after a position (``len + 1`` when none), each
+    search remembered, so that a left-to-right walk costs one pass over the markup."""
+
+    def __init__(self, markup: str, char: str):
+        self.markup, self.char = markup, char
+        self.start, self.found = 0, -1
+
+    def __call__(self, position: int) -> int:
+        if not self.start <= position <= self.found:
+            found = self.markup.find(self.char, position)
+            self.start, self.found = position, len(self.markup) + 1 if found < 0 else found
+        return self.found
+
+
+def _tag_end(start: int, first_close: int, close_at: _Next, double_at: _Next,
+             single_at: _Next) -> int:
+    """Where a tag whose name ends at ``start`` ends: its first ``>`` outside quoted values;
+    ``first_close`` (its first ``>``) when a quote before the end is never closed."""
+    position = start
+    while True:
+        close = close_at(position)
+        quote = min(double_at(position), single_at(position))
+        if close < quote:
+            return close
+        closing = (double_at if quote == double_at(position) else single_at)(quote + 1)
+        if closing > len(close_at.markup):
+            return first_close
+        position = closing + 1
 
 
 def _unescape(text: str) -> str:
