@@ -12,7 +12,7 @@ import yaml
 from reanalyse.claims.assess import check_file
 
 ROOT = Path(__file__).resolve().parents[2]
-STUDIES = ("steventon-2014", "pmc8762841", "begley-2011", "muirhead-2006")
+STUDIES = ("steventon-2014", "pmc8762841", "begley-2011", "muirhead-2006", "morrell-2000")
 
 
 def _claims(study):
@@ -124,3 +124,31 @@ def test_wald_risk_differences_with_a_zero_cell_rebuild(claims):
     wald = next(m for m in claim.estimate.methods if m.method == "wald")
     assert wald.at_printed[1] == pytest.approx(-0.666, abs=2e-3)
     assert wald.at_printed[2] == pytest.approx(4.237, abs=2e-3)
+
+
+def test_a_rank_tests_p_is_not_judged_by_a_ci_of_means(claims):
+    # Morrell 2000, Table 2, role limitation (physical) at six weeks: 65.2 (39.4), n = 275 v
+    # 73.2 (38.8), n = 260; mean difference -7.9 (-14.6 to 0.9), Mann-Whitney P = 0.008. The
+    # printed CI of the means straddles 0 while the rank test's P does not: the two test
+    # different things, so the CI's p is context and the claim cannot be judged from summaries.
+    # Welch's interval at the printed numbers, R:
+    # v1 <- 39.4^2/275; v2 <- 38.8^2/260; se <- sqrt(v1 + v2)
+    # df <- (v1 + v2)^2 / (v1^2/274 + v2^2/259)
+    # -8.0 + c(-1, 1) * qt(0.975, df) * se  # -14.64289 -1.357111
+    claim = claims["morrell-2000"]["role-physical-6w"]
+    assert claim.verdict.value == "insufficient_information"
+    assert claim.spec("ci_to_p").role == "context"
+    assert "Mann-Whitney U test" in claim.reason
+    assert "Besides, the printed MD -7.9 (95% CI -14.6 to 0.9) is rebuilt by no method" in \
+        claim.reason
+    welch = next(m for m in claim.estimate.methods if m.method == "welch_t")
+    assert welch.at_printed[1] == pytest.approx(-14.64289, abs=1e-4)
+    assert welch.at_printed[2] == pytest.approx(-1.357111, abs=1e-4)
+
+
+def test_a_printed_difference_outside_its_own_ci_is_said_first():
+    # Table 4, physical functioning at six months: "-1.5 (-1.2 to 4.2)"; 89.8 - 91.2 = -1.4
+    study = check_file(ROOT / "data" / "morrell-2000.yaml")
+    remarks = [remark for remark in study.study.remarks
+               if remark.claim == "physical-functioning-6m"]
+    assert remarks and "outside its own CI" in remarks[0].note()

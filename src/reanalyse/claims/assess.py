@@ -43,9 +43,21 @@ from reanalyse.claims.verdicts import Verdict, decide_verdict, format_p_interval
 
 #: Named tests whose printed result is an adjusted model's (see :func:`_rests_on_adjustment`).
 MODELS = ("regression", "ancova", "logistic")
+#: Rank tests: a printed difference of means (MD, SMD) is not their estimate, so the p its CI
+#: implies speaks to the means, not to what the rank test compares (see :func:`_reported_specs`).
+RANK_TESTS = ("mann_whitney",)
+MEAN_MEASURES = ("MD", "SMD")
 
 __all__ = ["CheckOptions", "ClaimCheck", "StudyCheck", "check_claim", "check_comparison",
            "check_study", "check_file"]
+
+
+def _means_beside_rank_test(claim: Claim) -> bool:
+    """Whether the claim's printed p is a rank test's and its printed estimate a difference of
+    means, whose CI tests another hypothesis than the rank test does."""
+    test, estimate = tests.lookup(claim.reported.test), claim.reported.estimate
+    return (test is not None and test.name in RANK_TESTS and estimate is not None
+            and estimate.measure in MEAN_MEASURES)
 
 
 def _missing_result(claim: Claim, specs) -> tuple[str, ...]:
@@ -60,6 +72,10 @@ def _missing_result(claim: Claim, specs) -> tuple[str, ...]:
     if estimate is not None and estimate.adjusted:
         what = (f"the confidence interval of the adjusted {estimate.measure} (an adjusted "
                 "estimate cannot be rebuilt from summary numbers)")
+    elif _means_beside_rank_test(claim):
+        what = (f"the test statistic of {test.phrase}, or its own estimate with a confidence "
+                f"interval (a shift, not the printed {estimate.measure}, whose CI compares "
+                "means; a rank test cannot be rebuilt from summary numbers)")
     elif test is not None and not test.rebuildable:
         what = (f"an estimate with its confidence interval, or the test statistic, of "
                 f"{test.phrase} (which cannot be rebuilt from summary numbers)")
@@ -252,7 +268,12 @@ def _reported_specs(claim: Claim, outcome: Outcome, arm_ids, alpha: float, round
         except ValueError as error:
             notes.append(f"the printed statistic could not be checked: {error}")
     if reported.estimate is not None and reported.estimate.ci is not None:
-        specs.append(ci_p(reported.estimate, rounding=rounding, alpha=alpha))
+        spec = ci_p(reported.estimate, rounding=rounding, alpha=alpha)
+        if _means_beside_rank_test(claim):
+            # shown, not judged: the printed p is the rank test's, which compares more than
+            # the means this CI speaks to
+            spec = replace(spec, role="context")
+        specs.append(spec)
     if reported.p is not None and reported.p.is_zero:
         notes.append(f"p printed as {reported.p}: no test gives p = 0; read as p < 0.0005")
     return specs

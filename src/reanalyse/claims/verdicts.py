@@ -279,6 +279,9 @@ def decide_verdict(*, claimed: bool, specs: tuple[SpecResult, ...], alpha: float
         if any(s.role == "context" and s.computed for s in specs):
             reason += (" The tests rebuilt from the printed summaries are shown as context, "
                        "not judged.")
+        failure = None if estimate is None else estimate.failure()
+        if failure is not None:
+            reason += f" Besides, {failure}."
         return result(Verdict.INSUFFICIENT_INFORMATION, reason)
     agree, against, straddle = ([by_name[name] for name in names] for names in
                                 (partition.agree, partition.against, partition.straddle))
