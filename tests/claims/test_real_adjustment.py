@@ -12,7 +12,8 @@ import yaml
 from reanalyse.claims.assess import check_file
 
 ROOT = Path(__file__).resolve().parents[2]
-STUDIES = ("steventon-2014", "pmc8762841", "begley-2011", "muirhead-2006", "morrell-2000")
+STUDIES = ("steventon-2014", "pmc8762841", "begley-2011", "muirhead-2006", "morrell-2000",
+           "khalifeh-2019")
 
 
 def _claims(study):
@@ -152,3 +153,18 @@ def test_a_printed_difference_outside_its_own_ci_is_said_first():
     remarks = [remark for remark in study.study.remarks
                if remark.claim == "physical-functioning-6m"]
     assert remarks and "outside its own CI" in remarks[0].note()
+
+
+def test_an_ancova_coefficient_off_its_own_centre_rests_on_adjustment(claims):
+    # Khalifeh 2019, STAI at four weeks: ANCOVA 5.1 (1.0 to 11.3) beside 44.8 (15.5) v 38.1
+    # (12.3), n = 23 each. Student's t, R:
+    # sp <- sqrt((22*15.5^2 + 22*12.3^2)/44); 2*pt(-6.7/(sp*sqrt(2/23)), 44)  # 0.1115476
+    # The interval's centre is (1.0 + 11.3) / 2 = 6.15, z = 6.15 / (10.3 / 3.919928) = 2.3405,
+    # p = 0.0193; from the printed 5.1, z = 1.9409, p = 0.0523
+    claim = claims["khalifeh-2019"]["stai-higher-t1"]
+    assert claim.rests_on_adjustment is True
+    assert claim.spec("student_t").p == pytest.approx(0.1115476, abs=1e-6)
+    ci = claim.spec("ci_to_p")
+    assert ci.p == pytest.approx(0.01926, abs=1e-4)
+    assert ci.p_other[0] < 0.0523 < ci.p_other[1]
+    assert "from the printed estimate with the CI's width" in claim.reason

@@ -339,7 +339,8 @@ def decide_verdict(*, claimed: bool, specs: tuple[SpecResult, ...], alpha: float
         if printed_p is None:
             return result(Verdict.REPRODUCED, f"No p is printed; the paper's own "
                           f"{reported[0].label} gives {format_p_interval(reported[0])}, "
-                          f"{claim_word} as claimed.", reported[0].name)
+                          f"{claim_word} as claimed{_other_reading(reported[0])}.",
+                          reported[0].name)
         return result(Verdict.REPRODUCED, f"The printed p follows from the paper's own "
                       f"{' and '.join(s.label for s in reported)}, and is {claim_word}.",
                       reported[0].name)
