@@ -18,8 +18,8 @@ def scenario(result, name):
 
 
 def test_binary_massage_arm_loses_seven_of_nineteen():
-    # The case: 7 of 19 lost from the massage arm, completers analysed.  Synthetic
-    # counts: 2/12 vs 9/15 in the clinical range.  R, fisher.test:
+    # The founding case's attrition: 7 of 19 lost from the massage arm, completers
+    # analysed.  Synthetic counts: 2/12 vs 9/15 in the clinical range.  R, fisher.test:
     #   analysed 2/12 vs 9/15            p = 0.04732804
     #   none of the 7 had the event       2/19 vs 9/15  p = 0.003459863
     #   all 7 had it                      9/19 vs 9/15  p = 0.5096000

@@ -15,7 +15,7 @@ from reanalyse.sensitivity import ANALYSES, NotComputed, claim_sensitivity
 from reanalyse.model.study import ContinuousArm
 from reanalyse.model.studyfile import load_study
 
-# The issue's shape: 7 of 19 lost from the massage arm, completers analysed, a binary
+# The founding case's shape: 7 of 19 lost from the massage arm, completers analysed, a binary
 # "clinical range" outcome cut from the continuous score, one baseline variable.
 ATTRITION_STUDY = """
 id: synthetic-sensitivity
