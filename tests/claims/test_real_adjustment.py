@@ -13,7 +13,7 @@ from reanalyse.claims.assess import check_file
 
 ROOT = Path(__file__).resolve().parents[2]
 STUDIES = ("steventon-2014", "pmc8762841", "begley-2011", "muirhead-2006", "morrell-2000",
-           "khalifeh-2019")
+           "khalifeh-2019", "pmc11423708")
 
 
 def _claims(study):
@@ -168,3 +168,17 @@ def test_an_ancova_coefficient_off_its_own_centre_rests_on_adjustment(claims):
     assert ci.p == pytest.approx(0.01926, abs=1e-4)
     assert ci.p_other[0] < 0.0523 < ci.p_other[1]
     assert "from the printed estimate with the CI's width" in claim.reason
+
+
+def test_means_printed_as_whole_numbers_leave_the_crude_decision_open(claims):
+    # PMC11423708, Table 2, intention to treat: 17 (10), n = 187 v 19 (9.8), n = 189 beside a
+    # mixed model -2.43 (-4.48 to -0.38), P 0.02. At the printed numbers Student's t gives,
+    # R: sp <- sqrt((186*10^2 + 188*9.8^2)/374)
+    # 2*pt(-2/(sp*sqrt(1/187 + 1/189)), 374)  # 0.05089816, not significant
+    # but each whole-number mean stands for a point-wide interval (a difference of 1 to 3), over
+    # which the crude tests reach both sides of 0.05: nothing rests on the adjustment
+    claim = claims["pmc11423708"]["lower-itt-minimal"]
+    student = claim.spec("student_t")
+    assert student.p == pytest.approx(0.05089816, abs=1e-6)
+    assert student.p_min < 0.05 < student.p_max
+    assert claim.rests_on_adjustment is False
