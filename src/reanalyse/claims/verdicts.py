@@ -116,9 +116,8 @@ def format_p_interval(spec: SpecResult) -> str:
     """``p = 0.034`` or ``p 0.031 to 0.037`` for a spec."""
     if spec.p_min is None:
         return "p not computed"
-    if format_p(spec.p_min) == format_p(spec.p_max):
-        return f"p = {format_p(spec.p_min)}"
-    return f"p {format_p(spec.p_min)} to {format_p(spec.p_max)}"
+    low, high = format_p(spec.p_min), format_p(spec.p_max)
+    return f"p = {low}" if low == high else f"p {low} to {high}"
 
 
 def _other_reading(spec: SpecResult) -> str:

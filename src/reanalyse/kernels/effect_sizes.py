@@ -61,7 +61,8 @@ from reanalyse.kernels.distributions import norm_ppf
 
 __all__ = ["MEASURES", "BINARY_MEASURES", "CONTINUOUS_MEASURES", "ZERO_CELLS", "VTYPES",
            "EffectSizes", "EffectSizeError", "hedges_correction", "mean_difference",
-           "standardised_mean_difference", "odds_ratio", "risk_ratio", "risk_difference",
+           "mean_difference_values", "standardised_mean_difference",
+           "standardised_mean_difference_values", "odds_ratio", "risk_ratio", "risk_difference",
            "peto_odds_ratio", "effect_sizes"]
 
 BINARY_MEASURES = ("OR", "RR", "RD", "PETO")
@@ -230,13 +231,25 @@ def mean_difference(treat_mean, treat_sd, treat_n, control_mean, control_sd, con
     _check_vtype("MD", vtype)
     m1, s1, n1, m2, s2, n2 = _continuous(treat_mean, treat_sd, treat_n, control_mean,
                                          control_sd, control_n)
-    if vtype == "HO":
-        pooled = ((n1 - 1) * s1 ** 2 + (n2 - 1) * s2 ** 2) / (n1 + n2 - 2)
-        vi = pooled * (1 / n1 + 1 / n2)
-    else:
-        vi = s1 ** 2 / n1 + s2 ** 2 / n2
+    yi, vi = mean_difference_values(m1, s1, n1, m2, s2, n2, vtype=vtype)
     none = np.zeros(m1.shape, dtype=bool)
-    return EffectSizes("MD", m1 - m2, vi, none, none, vtype=vtype)
+    return EffectSizes("MD", yi, vi, none, none, vtype=vtype)
+
+
+def mean_difference_values(treat_mean, treat_sd, treat_n, control_mean, control_sd, control_n,
+                           *, vtype: str = "LS") -> tuple[np.ndarray, np.ndarray]:
+    """``(yi, vi)`` of :func:`mean_difference`, without its checks of the inputs and of
+    ``vtype`` and without the record: for callers whose summaries are checked already (the
+    corners of a claim's rounding box), where the checks cost more than the formula.  Arrays
+    or floats, broadcast together by the arithmetic.
+    """
+    if vtype == "HO":
+        pooled = ((treat_n - 1) * treat_sd ** 2 + (control_n - 1) * control_sd ** 2) / (
+            treat_n + control_n - 2)
+        vi = pooled * (1 / treat_n + 1 / control_n)
+    else:
+        vi = treat_sd ** 2 / treat_n + control_sd ** 2 / control_n
+    return treat_mean - control_mean, vi
 
 
 def standardised_mean_difference(treat_mean, treat_sd, treat_n, control_mean, control_sd,
@@ -258,6 +271,19 @@ def standardised_mean_difference(treat_mean, treat_sd, treat_n, control_mean, co
     _check_vtype("SMD", vtype)
     m1, s1, n1, m2, s2, n2 = _continuous(treat_mean, treat_sd, treat_n, control_mean,
                                          control_sd, control_n)
+    g, vi = standardised_mean_difference_values(m1, s1, n1, m2, s2, n2, vtype=vtype)
+    none = np.zeros(m1.shape, dtype=bool)
+    return EffectSizes("SMD", g, vi, none, none, vtype=vtype)
+
+
+def standardised_mean_difference_values(treat_mean, treat_sd, treat_n, control_mean,
+                                        control_sd, control_n, *, vtype: str = "LS"
+                                        ) -> tuple[np.ndarray, np.ndarray]:
+    """``(yi, vi)`` of :func:`standardised_mean_difference` (Hedges' g and its variance),
+    without its checks and record, as :func:`mean_difference_values`; ``"AV"`` needs 1-d
+    arrays.
+    """
+    m1, s1, n1, m2, s2, n2 = treat_mean, treat_sd, treat_n, control_mean, control_sd, control_n
     df = n1 + n2 - 2
     with np.errstate(invalid="ignore", divide="ignore"):
         pooled_sd = np.sqrt(((n1 - 1) * s1 ** 2 + (n2 - 1) * s2 ** 2) / df)
@@ -275,8 +301,7 @@ def standardised_mean_difference(treat_mean, treat_sd, treat_n, control_mean, co
             usable = ~np.isnan(g)
             mean_g = np.sum(g[usable] * (n1 + n2)[usable]) / np.sum((n1 + n2)[usable])
             vi = base + mean_g ** 2 / (2 * (n1 + n2))
-    none = np.zeros(m1.shape, dtype=bool)
-    return EffectSizes("SMD", g, vi, none, none, vtype=vtype)
+    return g, vi
 
 
 def _cells(treat_events, treat_n, control_events, control_n, zero_cells: str):

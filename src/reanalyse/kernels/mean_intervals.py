@@ -30,7 +30,7 @@ from __future__ import annotations
 import numpy as np
 
 from reanalyse.kernels.distributions import norm_ppf, t_ppf
-from reanalyse.kernels.effect_sizes import hedges_correction, mean_difference, \
+from reanalyse.kernels.effect_sizes import hedges_correction, mean_difference_values, \
     standardised_mean_difference
 
 __all__ = ["POOLED_T", "WELCH_T", "NORMAL", "MD_METHODS", "SMD_METHODS", "md_intervals",
@@ -62,19 +62,27 @@ def welch_df(v1, v2, n1, n2):
 
 def md_intervals(treat_mean, treat_sd, treat_n, control_mean, control_sd, control_n, *,
                  confidence_level: float = 0.95) -> dict:
-    """Every :data:`MD_METHODS` interval: ``{name: (estimate, low, high)}`` of arrays."""
-    m1, s1, n1, m2, s2, n2 = np.broadcast_arrays(*(np.asarray(v, dtype=float) for v in (
-        treat_mean, treat_sd, treat_n, control_mean, control_sd, control_n)))
+    """Every :data:`MD_METHODS` interval: ``{name: (estimate, low, high)}`` of arrays.
+
+    The summaries are taken as checked (n >= 2, SD > 0, as a claim's rounding box holds
+    them); the difference and its escalc variance are
+    :func:`reanalyse.kernels.effect_sizes.mean_difference_values`.  Arm sizes may be single
+    numbers beside arrays of means and SDs.
+    """
+    m1, s1, n1, m2, s2, n2 = (np.asarray(v, dtype=float) for v in (
+        treat_mean, treat_sd, treat_n, control_mean, control_sd, control_n))
     level = (1 + confidence_level) / 2
-    effect = mean_difference(m1, s1, n1, m2, s2, n2)
+    yi, vi = mean_difference_values(m1, s1, n1, m2, s2, n2)
     df = n1 + n2 - 2
     pooled = ((n1 - 1) * s1**2 + (n2 - 1) * s2**2) / df
     v1, v2 = s1**2 / n1, s2**2 / n2
     halves = {POOLED_T: t_ppf(level, df) * np.sqrt(pooled * (1 / n1 + 1 / n2)),
               WELCH_T: t_ppf(level, welch_df(v1, v2, n1, n2)) * np.sqrt(v1 + v2),
-              NORMAL: norm_ppf(level) * effect.se}
-    return {name: (effect.yi, effect.yi - half, effect.yi + half)
-            for name, half in halves.items()}
+              NORMAL: norm_ppf(level) * np.sqrt(vi)}
+    shape = np.broadcast_shapes(*{half.shape for half in halves.values()}, yi.shape)
+    if yi.shape != shape:  # arm sizes of more studies than means
+        yi = np.broadcast_to(yi, shape)
+    return {name: (yi, yi - half, yi + half) for name, half in halves.items()}
 
 
 def smd_intervals(treat_mean, treat_sd, treat_n, control_mean, control_sd, control_n, *,

@@ -64,8 +64,8 @@ def magnitude_interval(family, value, low, high, relation=None):
         smallest = np.where(relation == "<", 0.0, smallest)
         largest = np.where(relation == ">", np.inf, largest)
     printed = np.abs(value)
-    is_r = family == "r"
-    if not np.any(is_r):
+    is_r = family == "r"  # a bool for one family, an array for a column of families
+    if not (is_r.any() if isinstance(is_r, np.ndarray) else is_r):
         return smallest, printed, largest
     return tuple(np.where(is_r, np.minimum(x, 1.0), x) for x in (smallest, printed, largest))
 
@@ -104,9 +104,9 @@ def statistic_p_interval(family, magnitude_low, magnitude, magnitude_high, df1, 
         at = slice(None) if rows == 1 else family == name
         d1 = [d[at] for d in df1]
         d2 = [d[at] for d in df2]
-        p_at[at] = statistic_two_sided_p(name, magnitude[at], d1[1], d2[1])
-        smallest = statistic_two_sided_p(name, magnitude_high[at], d1[1], d2[1])
-        largest = statistic_two_sided_p(name, magnitude_low[at], d1[1], d2[1])
+        # the largest |statistic| gives the smallest p, the smallest the largest
+        smallest, p_at[at], largest = statistic_two_sided_p(
+            name, np.array([magnitude_high[at], magnitude[at], magnitude_low[at]]), d1[1], d2[1])
         ranged = (d1[0] != d1[2]) | (d2[0] != d2[2])
         if ranged.any():
             for a in d1:
@@ -116,8 +116,10 @@ def statistic_p_interval(family, magnitude_low, magnitude, magnitude_high, df1, 
                     largest[ranged] = np.maximum(largest[ranged], statistic_two_sided_p(
                         name, magnitude_low[at][ranged], a[ranged], b[ranged]))
         p_min[at], p_max[at] = smallest, largest
-    halve = np.asarray(one_sided, dtype=bool) & np.logical_or.reduce(
-        [family == name for name in ONE_SIDED_FAMILIES])
+    one_sided = np.asarray(one_sided, dtype=bool)
+    if not one_sided.any():
+        return p_min, p_at, p_max
+    halve = one_sided & np.logical_or.reduce([family == name for name in ONE_SIDED_FAMILIES])
     if halve.any():
         for p in (p_min, p_at, p_max):
             p[halve] /= 2

@@ -30,8 +30,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from reanalyse.kernels.anova import anova_pvalues, ssb_range
-from reanalyse.kernels.distributions import f_sf, t_cdf, t_sf
-from reanalyse.kernels.effect_sizes import standardised_mean_difference
+from reanalyse.kernels.distributions import f_sf, norm_ppf, t_cdf, t_sf
+from reanalyse.kernels.effect_sizes import standardised_mean_difference_values
 from reanalyse.kernels import mean_intervals
 from reanalyse.kernels.mean_intervals import md_intervals, welch_df
 from reanalyse.rebuild.results import Effect, SpecResult, decide
@@ -70,14 +70,22 @@ class ArmBox:
         return cls(summary.n, mean, mean_low, mean_high, sd, sd_low, sd_high)
 
 
+#: Which end each row of :func:`box_corners` takes (0 printed, 1 low, 2 high) of the treatment
+#: mean, treatment SD, control mean and control SD: the printed point, then the 16 corners;
+#: as positions in the flattened 4 x 3 array of those ends.
+_CORNERS = 3 * np.arange(4)[:, None] + np.array(
+    [(0, 0, 0, 0)] + [(m1, s1, m2, s2) for m1 in (1, 2) for s1 in (1, 2) for m2 in (1, 2)
+                      for s2 in (1, 2)]).T
+
+
 def box_corners(treat: ArmBox, control: ArmBox) -> tuple[np.ndarray, ...]:
     """The printed point (row 0) and the 16 corners of two arms' mean and SD boxes, as the
     arrays ``(treat_mean, treat_sd, control_mean, control_sd)``."""
-    corners = [(treat.mean, treat.sd, control.mean, control.sd)] + [
-        (m1, s1, m2, s2) for m1 in (treat.mean_low, treat.mean_high)
-        for s1 in (treat.sd_low, treat.sd_high) for m2 in (control.mean_low, control.mean_high)
-        for s2 in (control.sd_low, control.sd_high)]
-    return tuple(np.array(corners).T)
+    ends = np.array([(treat.mean, treat.mean_low, treat.mean_high),
+                     (treat.sd, treat.sd_low, treat.sd_high),
+                     (control.mean, control.mean_low, control.mean_high),
+                     (control.sd, control.sd_low, control.sd_high)])
+    return tuple(ends.ravel()[_CORNERS])
 
 
 def _p_from_t(t, df, alternative):
@@ -129,20 +137,19 @@ def two_sample_tests(treat: ArmBox, control: ArmBox, *, alternative: str = "two-
 
     df_student = n1 + n2 - 2
     pooled = ((n1 - 1) * s1**2 + (n2 - 1) * s2**2) / df_student
-    t_student = d / np.sqrt(pooled * (1 / n1 + 1 / n2))
-    t_welch = d / np.sqrt(v1 + v2)
-    df_welch = welch_df(v1, v2, n1, n2)
-
-    results = []
-    for name, t, df in ((tests.STUDENT_T, t_student, np.full_like(d, df_student)),
-                        (tests.WELCH_T, t_welch, df_welch)):
-        p = _p_from_t(t, df, alternative)
-        results.append(SpecResult(
-            name=name, label=tests.label(name), statistic=float(t[0]), p=float(p[0]),
-            p_min=float(p.min()), p_max=float(p.max()),
-            significant=decide(float(p.min()), float(p.max()), alpha),
-            statistic_min=float(t.min()), statistic_max=float(t.max()), df=(float(df[0]),)))
-    return results[0], results[1]
+    # row 0 Student's t, row 1 Welch's, each over the grid
+    t = np.array([d / np.sqrt(pooled * (1 / n1 + 1 / n2)), d / np.sqrt(v1 + v2)])
+    df = np.array([np.full_like(d, df_student), welch_df(v1, v2, n1, n2)])
+    p = _p_from_t(t, df, alternative)
+    extremes = zip(*(x.tolist() for x in (t[:, 0], p[:, 0], p.min(axis=1), p.max(axis=1),
+                                          t.min(axis=1), t.max(axis=1), df[:, 0])))
+    student, welch = (
+        SpecResult(name=name, label=tests.label(name), statistic=t_at, p=p_at, p_min=p_min,
+                   p_max=p_max, significant=decide(p_min, p_max, alpha), statistic_min=t_min,
+                   statistic_max=t_max, df=(df_at,))
+        for name, (t_at, p_at, p_min, p_max, t_min, t_max, df_at)
+        in zip((tests.STUDENT_T, tests.WELCH_T), extremes))
+    return student, welch
 
 
 def k_sample_tests(arms: tuple[ArmBox, ...], *, alpha: float = 0.05
@@ -271,10 +278,13 @@ def hedges_g(treat: ArmBox, control: ArmBox, *, confidence_level: float = 0.95) 
 
     g = J(n1 + n2 - 2) * d with d the difference over the pooled SD and J the exact correction;
     its sampling variance is 1/n1 + 1/n2 + g**2 / (2 (n1 + n2)), as metafor's ``escalc("SMD")``
-    (:func:`reanalyse.kernels.effect_sizes.standardised_mean_difference`).
+    (:func:`reanalyse.kernels.effect_sizes.standardised_mean_difference_values`; the box's
+    summaries are checked already).
     """
-    effect = standardised_mean_difference(treat.mean, treat.sd, treat.n, control.mean,
-                                          control.sd, control.n)
-    low, high = effect.confidence_interval(confidence_level)
-    return Effect("SMD", float(effect.yi[0]), float(low[0]), float(high[0]), confidence_level,
+    g, vi = standardised_mean_difference_values(
+        *(np.array([value], dtype=float) for value in (treat.mean, treat.sd, treat.n,
+                                                        control.mean, control.sd, control.n)))
+    half = norm_ppf((1 + confidence_level) / 2) * np.sqrt(vi)
+    return Effect("SMD", float(g[0]), float(g[0] - half[0]), float(g[0] + half[0]),
+                  confidence_level,
                   "Hedges' g, exact correction; normal interval (as metafor escalc SMD)")

@@ -232,17 +232,19 @@ def _sides(low, high, null) -> np.ndarray:
     return np.where(low > null, 1, np.where(high < null, -1, 0))
 
 
-def _span(values: np.ndarray) -> tuple[float, float]:
-    """(smallest, largest) of the finite-or-infinite values, NaN left out."""
-    low, high = float(values.min()), float(values.max())
-    if math.isnan(low) or math.isnan(high):
-        low, high = float(np.nanmin(values)), float(np.nanmax(values))
-    return low, high
+def _spans(values: np.ndarray) -> list[tuple[float, float]]:
+    """(smallest, largest) of each row of ``values``, finite or infinite, NaN left out."""
+    low, high = values.min(axis=1), values.max(axis=1)
+    unknown = np.isnan(low) | np.isnan(high)
+    if unknown.any():
+        low[unknown], high[unknown] = (np.nanmin(values[unknown], axis=1),
+                                       np.nanmax(values[unknown], axis=1))
+    return list(zip(low.tolist(), high.tolist()))
 
 
 def _fits(name, rows, value, ends, null, ranged) -> MethodFit:
-    est, low, high = (np.asarray(x, dtype=float) for x in rows)
-    spans = [_span(x) for x in (est, low, high)]
+    values = np.array(rows, dtype=float)  # estimate, low and high, one row each
+    spans = _spans(values)
     if ranged:  # continuous corners: each quantity's range over the box
         estimate_fits = value is not None and spans[0][0] <= value[1] and spans[0][1] >= value[0]
         ci_fits = ends is not None and all(span[0] <= end[1] and span[1] >= end[0]
@@ -255,11 +257,12 @@ def _fits(name, rows, value, ends, null, ranged) -> MethodFit:
         if spans[1][0] <= null <= spans[2][1]:
             sides.add(0)
     else:  # count pairs: each pair's estimate and CI together
+        est, low, high = values
         estimate_fits = value is not None and bool(_meets(est, value).any())
         ci_fits = ends is not None and bool((_meets(low, ends[0]) & _meets(high, ends[1])).any())
         sides = set(int(s) for s in np.unique(_sides(low, high, null)))
     return MethodFit(name, _LABELS[name], spans[0], spans[1], spans[2],
-                     (float(est[0]), float(low[0]), float(high[0])), estimate_fits, ci_fits,
+                     tuple(values[:, 0].tolist()), estimate_fits, ci_fits,
                      tuple(sorted(sides)))
 
 

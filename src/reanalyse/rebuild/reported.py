@@ -64,9 +64,8 @@ def statistic_p(family: str, statistic: PrintedNumber, df: tuple[PrintedNumber, 
         raise ValueError(f"a {family} statistic needs {needed} degree(s) of freedom, "
                          f"got {len(df)}")
     low, high = statistic.interval(rounding)
-    magnitude = magnitude_interval(family, np.array([statistic.value]), np.array([low]),
-                                   np.array([high]))
-    dfs = [df_interval(np.array([d.value]), *(np.array([end]) for end in d.interval(rounding)),
+    magnitude = magnitude_interval(family, *np.array([[statistic.value], [low], [high]]))
+    dfs = [df_interval(*np.array([[d.value], *([end] for end in d.interval(rounding))]),
                        d.decimals) for d in df]
     dfs += [(np.ones(1),) * 3] * (2 - len(dfs))
     p_min, p, p_max = (float(x[0]) for x in statistic_p_interval(
@@ -113,8 +112,8 @@ def ci_p(estimate: Estimate, *, rounding: Rounding | str, alpha: float = 0.05) -
 
 
 def _span(low: float, high: float) -> str:
-    return format_p(low) if format_p(low) == format_p(high) else \
-        f"{format_p(low)} to {format_p(high)}"
+    low, high = format_p(low), format_p(high)
+    return low if low == high else f"{low} to {high}"
 
 
 def _scale(estimate: Estimate):

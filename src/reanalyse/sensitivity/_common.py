@@ -59,5 +59,5 @@ class NotComputed:
 def check_sizes(treat_n, control_n, minimum=2):
     """Refuse arm sizes that are not whole numbers of at least ``minimum`` (naming the arm)."""
     for name, n in (("treat_n", treat_n), ("control_n", control_n)):
-        if not (isinstance(n, numbers.Integral) and n >= minimum):
+        if not ((type(n) is int or isinstance(n, numbers.Integral)) and n >= minimum):
             raise ValueError(f"{name} must be a whole number of at least {minimum}, got {n!r}")
