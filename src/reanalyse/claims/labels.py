@@ -30,8 +30,8 @@ VERDICT_MEANINGS = {
         "the printed result follows from the printed numbers, but only with a defensible test "
         "other than the one the paper names",
     Verdict.INCONSISTENT.value:
-        "the claimed significance holds, but the printed statistic or p-value cannot be "
-        "rebuilt from the printed numbers",
+        "the claimed significance holds, but the printed statistic, p-value, estimate or "
+        "confidence interval cannot be rebuilt from the printed numbers",
     Verdict.DECISION_FLIP.value:
         "no defensible test gives the claimed significance from the printed numbers",
     Verdict.FRAGILE.value:

@@ -76,6 +76,10 @@ def _p_range(spec, decimals: int | None = None) -> str:
     if spec.p_min is None or spec.p_max is None:
         return "not computed"
     show = _p if decimals is None else (lambda value: _p_cell(value, decimals))
+    if spec.p is None and spec.p_min == 0 < spec.p_max:
+        # only bounded (Boschloo's test, not run where Fisher's p decides): its lower end is
+        # unknown, not 0
+        return f"at most {show(spec.p_max)}"
     low, high = show(spec.p_min), show(spec.p_max)
     return low if low == high else f"{low} to {high}"
 

@@ -27,6 +27,8 @@ def _names(specs) -> str:
 
 def _p_range_sentence(spec) -> str:
     text = _p_range(spec)
+    if text.startswith("at most"):
+        return f"p {text}"
     return f"p = {text}" if " to " not in text else f"p from {text}"
 
 
@@ -105,6 +107,10 @@ def explain(check, study) -> str:
         sentences += _own_result_sentences(check)
     sentences.append(f"Verdict: {VERDICT_LABELS.get(verdict, verdict)} — "
                      f"{VERDICT_MEANINGS.get(verdict, '')}.")
+    if check.rests_on_adjustment:
+        what = "significance" if claimed else "lack of significance"
+        sentences.append(f"Its {what} rests on the adjustment: every unadjusted test rebuilt "
+                         "from the printed summaries (shown as context) says the opposite.")
     finding = cutoff_finding(check)
     if finding:
         sentences.append(f"Beyond the cut-off: {finding[0].lower()}{finding[1:]}")
