@@ -79,9 +79,9 @@ def md_intervals(treat_mean, treat_sd, treat_n, control_mean, control_sd, contro
     halves = {POOLED_T: t_ppf(level, df) * np.sqrt(pooled * (1 / n1 + 1 / n2)),
               WELCH_T: t_ppf(level, welch_df(v1, v2, n1, n2)) * np.sqrt(v1 + v2),
               NORMAL: norm_ppf(level) * np.sqrt(vi)}
-    shape = np.broadcast_shapes(*{half.shape for half in halves.values()}, yi.shape)
-    if yi.shape != shape:  # arm sizes of more studies than means
-        yi = np.broadcast_to(yi, shape)
+    if any(half.shape != yi.shape for half in halves.values()):  # arm sizes of more studies
+        yi = np.broadcast_to(yi, np.broadcast_shapes(*(half.shape for half in halves.values()),
+                                                     yi.shape))
     return {name: (yi, yi - half, yi + half) for name, half in halves.items()}
 
 

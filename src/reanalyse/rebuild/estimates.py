@@ -242,9 +242,18 @@ def _spans(values: np.ndarray) -> list[tuple[float, float]]:
     return list(zip(low.tolist(), high.tolist()))
 
 
-def _fits(name, rows, value, ends, null, ranged) -> MethodFit:
-    values = np.array(rows, dtype=float)  # estimate, low and high, one row each
-    spans = _spans(values)
+def _method_values(rows: dict) -> dict:
+    """Each method's estimate, low and high as the rows of one array, with their spans
+    (:func:`_spans`; one reduction for all methods when they share their pairs or corners)."""
+    if len({len(row[0]) for row in rows.values()}) == 1:
+        values = np.array(list(rows.values()), dtype=float)
+        spans = _spans(values.reshape(-1, values.shape[-1]))
+        return {name: (values[k], spans[3 * k:3 * k + 3]) for k, name in enumerate(rows)}
+    return {name: (values, _spans(values)) for name, values in
+            ((name, np.array(row, dtype=float)) for name, row in rows.items())}
+
+
+def _fits(name, values, spans, value, ends, null, ranged) -> MethodFit:
     if ranged:  # continuous corners: each quantity's range over the box
         estimate_fits = value is not None and spans[0][0] <= value[1] and spans[0][1] >= value[0]
         ci_fits = ends is not None and all(span[0] <= end[1] and span[1] >= end[0]
@@ -325,12 +334,15 @@ def check_estimate(estimate, outcome_type: str, *, pairs=None, boxes=None,
         ranged = True
     null = 1.0 if estimate.is_ratio else 0.0
     other = "reciprocal" if estimate.is_ratio else "negated"
+    rows = _method_values(rows)
+
     def judged(direction):
         value, ends = _targets(estimate, rounding, direction)
         side = None
         if ends is not None:
             side = 1 if ends[0][0] > null else -1 if ends[1][1] < null else 0
-        methods = tuple(_fits(name, row, value, ends, null, ranged) for name, row in rows.items())
+        methods = tuple(_fits(name, values, spans, value, ends, null, ranged)
+                        for name, (values, spans) in rows.items())
         return EstimateCheck(estimate.measure, _printed_text(estimate), direction, methods,
                              estimate.value is not None, estimate.ci is not None, side, count,
                              estimate.level,

@@ -400,6 +400,11 @@ class Allowance:
     gives a continuous outcome the SMD part, a binary one the counts, and both when the
     outcome's per-arm numbers are not printed.
 
+    The SMD part is made when first read and kept, as the Bayes factors are: the SMD at
+    ``power`` is a root search over the noncentral t (about 0.1 ms, the most of a
+    continuous claim's sensitivity analyses), and no verdict reads it, so a batch that reads
+    only verdicts does not pay for it.
+
     Attributes
     ----------
     treat_n, control_n : int
@@ -407,13 +412,17 @@ class Allowance:
     alternative : str
     power : float
         The power level of ``smd_at_power``.
+    effects : tuple of float
+        The SMDs of ``power_at``.
+    smd : bool
+        Whether the SMD part was asked for.
+    counts : CountAllowance or None
     smallest_smd : float or None
         See :func:`smallest_significant_smd`.
     smd_at_power : float or None
         See :func:`smd_for_power`.
     power_at : tuple of (float, float)
         ``(smd, power)`` pairs.
-    counts : CountAllowance or None
     """
 
     treat_n: int
@@ -421,12 +430,33 @@ class Allowance:
     alpha: float
     alternative: str
     power: float
-    smallest_smd: float | None = None
-    smd_at_power: float | None = None
-    power_at: tuple[tuple[float, float], ...] = ()
+    effects: tuple[float, ...] = ()
+    smd: bool = False
     counts: CountAllowance | None = None
 
     computed = True
+
+    @functools.cached_property
+    def _smd_part(self) -> dict:
+        if not self.smd:
+            return {"smallest_smd": None, "smd_at_power": None, "power_at": ()}
+        return _smd_allowance(self.treat_n, self.control_n, self.alpha, self.alternative,
+                              self.power, self.effects)
+
+    @property
+    def smallest_smd(self) -> float | None:
+        """See :func:`smallest_significant_smd` (None without the SMD part)."""
+        return self._smd_part["smallest_smd"]
+
+    @property
+    def smd_at_power(self) -> float | None:
+        """See :func:`smd_for_power` (None without the SMD part)."""
+        return self._smd_part["smd_at_power"]
+
+    @property
+    def power_at(self) -> tuple[tuple[float, float], ...]:
+        """``(smd, power)`` at each of ``effects`` (empty without the SMD part)."""
+        return self._smd_part["power_at"]
 
     @property
     def explanation(self) -> str:
@@ -445,9 +475,11 @@ class Allowance:
 
     def to_dict(self) -> dict:
         """JSON-ready form."""
-        data = record_dict(self)
-        data["power_at"] = [{"smd": smd, "power": power} for smd, power in self.power_at]
-        data["computed"] = True
+        data = {"treat_n": self.treat_n, "control_n": self.control_n, "alpha": self.alpha,
+                "alternative": self.alternative, "power": self.power,
+                "smallest_smd": self.smallest_smd, "smd_at_power": self.smd_at_power,
+                "power_at": [{"smd": smd, "power": power} for smd, power in self.power_at],
+                "counts": self.counts, "explanation": self.explanation, "computed": True}
         return clean(data)
 
 
@@ -470,17 +502,19 @@ def minimal_detectable(treat_n: int, control_n: int, *, alpha: float = 0.05,
 
     ``effects`` are the SMDs at which power is reported (Cohen's small, medium and large by
     default).  ``smd`` and ``counts`` choose the parts: the continuous one (smallest
-    significant SMD, SMD at ``power``, power at ``effects``) and the smallest significant
-    count differences.  Both parts are cached per arm sizes, alpha and alternative.
+    significant SMD, SMD at ``power``, power at ``effects``; made when first read) and the
+    smallest significant count differences.  Both parts are cached per arm sizes, alpha and
+    alternative.
     """
     if not (smd or counts):
         raise ValueError("ask for at least one part: smd=True or counts=True")
     check_sizes(treat_n, control_n)
-    parts = {}
-    if smd:
-        parts.update(_smd_allowance(int(treat_n), int(control_n), alpha, alternative, power,
-                                    tuple(float(effect) for effect in effects)))
+    if smd and not alpha < power < 1:
+        raise ValueError(f"power must lie between alpha ({alpha}) and 1, got {power!r}")
+    allowance_counts = None
     if counts:
-        parts["counts"] = smallest_count_difference(int(treat_n), int(control_n), alpha=alpha,
-                                                    alternative=alternative)
-    return Allowance(int(treat_n), int(control_n), alpha, alternative, power, **parts)
+        allowance_counts = smallest_count_difference(int(treat_n), int(control_n), alpha=alpha,
+                                                     alternative=alternative)
+    return Allowance(int(treat_n), int(control_n), alpha, alternative, power,
+                     tuple(float(effect) for effect in effects) if smd else (), bool(smd),
+                     allowance_counts)
