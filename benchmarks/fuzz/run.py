@@ -36,13 +36,22 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import attrition_inputs  # noqa: E402
+import cli_inputs  # noqa: E402
 import generators  # noqa: E402
 
 CPU_LIMIT = 2.0
 #: Texts read as one column by the parsers surface (each counts as one input).
 PARSER_BATCH = 50
 MEMORY_LIMIT_MB = 500
-SURFACES = ("parsers", "study", "analysis", "screen", "tables", "text", "html", "pdf", "cli")
+#: The surfaces, the costliest first (so that two jobs finish together).
+SURFACES = ("study", "cli", "screen", "pdf", "tables", "html", "text", "attrition", "analysis",
+            "parsers", "cli-process")
+
+
+class _Finding(Exception):
+    """A finding that is not an exception of the code under test (an exit code, a traceback
+    printed on standard error)."""
 
 
 def _case(surface: str, rng: random.Random, folder: Path):
@@ -88,29 +97,70 @@ def _case(surface: str, rng: random.Random, folder: Path):
     if surface == "pdf":
         data = generators.article_pdf(rng)
         return data, lambda: generators.run_pdf(data)
+    if surface == "attrition":
+        text = attrition_inputs.attrition_study(rng)
+        path = folder / "synthetic-attrition.yaml"
+        path.write_text(text, encoding="utf-8")
+        return text, lambda: generators.run_check(path)
+    if surface == "cli":
+        work = folder / "cli"
+        work.mkdir(exist_ok=True)
+        arguments = cli_inputs.cli_arguments(rng, work)
+
+        def call():
+            code, stderr = cli_inputs.run_main(arguments, work)
+            if "Traceback" in stderr:
+                raise _Finding(f"traceback: {stderr.strip().splitlines()[-1][:80]}")
+            if code not in (0, 1, 2):
+                raise _Finding(f"exit {code!r}: {stderr[-200:]}")
+            if code == 2:
+                raise _Refused
+        return arguments, call
     raise ValueError(surface)
+
+
+class _Refused(Exception):
+    """The command line refused the input (exit 2)."""
 
 
 def _expected():
     from reanalyse.errors import ReanalyseError
     from reanalyse.screens.articles import UnreadableArticle
-    return (ReanalyseError, UnreadableArticle)
+    return (ReanalyseError, UnreadableArticle, _Refused)
+
+
+def _cpu() -> float:
+    """CPU seconds of this process and its finished children."""
+    own = time.process_time()
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own + children.ru_utime + children.ru_stime
+
+
+def _rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def run_surface(surface: str, seed: int, count: int, seconds: float, keep: Path) -> dict:
     """Run one in-process surface; return its counts, worst CPU time, peak memory, findings."""
     expected = _expected()
     rng = random.Random(f"{seed}:{surface}")
-    start_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    with tempfile.TemporaryDirectory() as folder:  # imports before the baseline, not counted
+        try:
+            _case(surface, random.Random(f"{seed}:warm-up"), Path(folder))[1]()
+        except Exception:  # noqa: BLE001 - the warm-up input is not one of the counted inputs
+            pass
+    start_rss = _rss_mb()
     deadline = time.monotonic() + seconds
     done = refused = 0
     worst = (0.0, None)
+    grew = (0.0, None)  # the largest rise of peak memory in one input, and that input
     findings: dict[str, dict] = {}
     with tempfile.TemporaryDirectory() as folder:
         folder = Path(folder)
         while done < count and time.monotonic() < deadline:
             description, call = _case(surface, rng, folder)
-            before = time.process_time()
+            rss_before = _rss_mb()
+            before = _cpu()
             try:
                 call()
             except expected:
@@ -118,28 +168,38 @@ def run_surface(surface: str, seed: int, count: int, seconds: float, keep: Path)
             except Exception as error:  # noqa: BLE001 - every other exception is a finding
                 frame = traceback.extract_tb(error.__traceback__)[-1]
                 key = f"{type(error).__name__} at {Path(frame.filename).name}:{frame.lineno}"
+                if isinstance(error, _Finding):
+                    key = str(error).split(":")[0]
                 if key not in findings:
                     findings[key] = {"message": str(error)[:200], "input": repr(description)[:300],
                                      "count": 0}
                     reproducer = keep / f"{surface}-{len(findings)}.txt"
                     reproducer.write_text(repr(description) + "\n\n" + traceback.format_exc())
                 findings[key]["count"] += 1
-            spent = time.process_time() - before
+            spent = _cpu() - before
+            rise = _rss_mb() - rss_before
             if spent > worst[0]:
                 worst = (spent, repr(description)[:120])
-            if spent > CPU_LIMIT:
-                key = f"over {CPU_LIMIT} s CPU"
-                findings.setdefault(key, {"message": f"{spent:.1f} s",
-                                          "input": repr(description)[:300], "count": 0})
-                findings[key]["count"] += 1
+            if rise > grew[0]:
+                grew = (rise, repr(description)[:120])
+            for over, key, amount in ((spent > CPU_LIMIT, f"over {CPU_LIMIT} s CPU", f"{spent:.1f} s"),
+                                      (rise > MEMORY_LIMIT_MB, f"over {MEMORY_LIMIT_MB} MB",
+                                       f"peak rose {rise:.0f} MB")):
+                if over:
+                    if key not in findings:
+                        (keep / f"{surface}-{key.replace(' ', '-')}.txt").write_text(
+                            repr(description) + "\n")
+                    findings.setdefault(key, {"message": amount,
+                                              "input": repr(description)[:300], "count": 0})
+                    findings[key]["count"] += 1
             done += PARSER_BATCH if surface == "parsers" else 1
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    if peak - start_rss > MEMORY_LIMIT_MB:
+    peak = _rss_mb()
+    if peak - start_rss > MEMORY_LIMIT_MB and f"over {MEMORY_LIMIT_MB} MB" not in findings:
         findings[f"over {MEMORY_LIMIT_MB} MB"] = {"message": f"peak {peak:.0f} MB",
                                                  "input": "", "count": 1}
     return {"surface": surface, "inputs": done, "refused": refused, "worst_cpu": worst[0],
             "worst_input": worst[1], "peak_mb": peak, "start_mb": start_rss,
-            "findings": findings}
+            "worst_rise_mb": grew[0], "rise_input": grew[1], "findings": findings}
 
 
 def _limit():
@@ -147,20 +207,44 @@ def _limit():
     resource.setrlimit(resource.RLIMIT_AS, (2 * 2**30, 2 * 2**30))
 
 
-def run_cli(seed: int, count: int, seconds: float, keep: Path) -> dict:
-    """One ``reanalyse`` process per input, under CPU and memory limits."""
-    rng = random.Random(f"{seed}:cli")
+#: Each ``reanalyse`` process of the process-per-call surface reports its own CPU time and
+#: peak memory on its last line of standard error, after this marker.
+_MARK = "@@fuzz-usage"
+_CHILD = ("import atexit, resource, sys\n"
+          "def usage():\n"
+          "    u = resource.getrusage(resource.RUSAGE_SELF)\n"
+          f"    sys.stderr.write('\\n{_MARK} %f %f\\n' % (u.ru_utime + u.ru_stime, "
+          "u.ru_maxrss / 1024))\n"
+          "atexit.register(usage)\n"
+          "from reanalyse.cli import main\n"
+          "sys.exit(main())\n")
+
+
+def _child_cpu(command: list[str], folder: Path) -> float:
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    subprocess.run(command, capture_output=True, cwd=folder, timeout=60, preexec_fn=_limit)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
+
+
+def run_cli_process(seed: int, count: int, seconds: float, keep: Path) -> dict:
+    """One ``reanalyse`` process per input, under CPU and memory limits: exit codes, signals,
+    tracebacks, and each process's own CPU time and peak memory."""
+    rng = random.Random(f"{seed}:cli-process")
     deadline = time.monotonic() + seconds
     done = refused = 0
     worst = (0.0, None)
-    peak = 0.0
+    peak = (0.0, None)
     findings: dict[str, dict] = {}
-    command = [sys.executable, "-c",
-               "import sys; from reanalyse.cli import main; sys.exit(main())"]
+    command = [sys.executable, "-c", _CHILD]
     with tempfile.TemporaryDirectory() as folder:
         folder = Path(folder)
+        # a process's own start (Python, NumPy, SciPy, pandas) is not the input's cost: the
+        # CPU limit applies to what a call spends beyond the most a refused call spends
+        startup = max(_child_cpu(command + ["check", str(folder / "none.yaml")], folder)
+                      for _ in range(3))
         while done < count and time.monotonic() < deadline:
-            arguments = generators.cli_arguments(rng, folder)
+            arguments = cli_inputs.cli_arguments(rng, folder)
             before = resource.getrusage(resource.RUSAGE_CHILDREN)
             try:
                 result = subprocess.run(command + arguments, capture_output=True, text=True,
@@ -171,32 +255,45 @@ def run_cli(seed: int, count: int, seconds: float, keep: Path) -> dict:
                 code, stderr = "timeout", ""
             after = resource.getrusage(resource.RUSAGE_CHILDREN)
             spent = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
-            peak = max(peak, after.ru_maxrss / 1024)
+            memory = 0.0
+            if _MARK in stderr:
+                stderr, usage = stderr.rsplit(_MARK, 1)
+                memory = float(usage.split()[1])
             done += 1
             if code == 2:
                 refused += 1
+            shown = " ".join(arguments)[:120]
             if spent > worst[0]:
-                worst = (spent, " ".join(arguments)[:120])
-            problem = None
+                worst = (spent, shown)
+            if memory > peak[0]:
+                peak = (memory, shown)
+            problems = []
             if "Traceback" in stderr:
-                last = stderr.strip().splitlines()[-1]
-                problem = f"traceback: {last[:80]}"
+                problems.append(f"traceback: {stderr.strip().splitlines()[-1][:80]}")
             elif code not in (0, 1, 2):
-                problem = f"exit {code}"
-            if problem:
-                findings.setdefault(problem, {"message": stderr[-300:],
+                problems.append(f"exit {code}")
+            if spent - startup > CPU_LIMIT:
+                problems.append(f"over {CPU_LIMIT} s CPU beyond the start")
+            if memory > MEMORY_LIMIT_MB:
+                problems.append(f"over {MEMORY_LIMIT_MB} MB")
+            for problem in problems:
+                if problem not in findings:
+                    (keep / f"cli-process-{len(findings) + 1}.txt").write_text(
+                        repr(arguments) + "\n\n" + stderr)
+                findings.setdefault(problem, {"message": f"{stderr[-250:]} ({spent:.1f} s, "
+                                                         f"{memory:.0f} MB)",
                                               "input": " ".join(arguments)[:300], "count": 0})
                 findings[problem]["count"] += 1
-                (keep / f"cli-{len(findings)}.txt").write_text(
-                    repr(arguments) + "\n\n" + stderr)
-    return {"surface": "cli", "inputs": done, "refused": refused, "worst_cpu": worst[0],
-            "worst_input": worst[1], "peak_mb": peak, "start_mb": 0.0, "findings": findings}
+    return {"surface": "cli-process", "inputs": done, "refused": refused,
+            "worst_cpu": worst[0] - startup, "startup_cpu": startup, "worst_input": worst[1], "peak_mb": peak[0],
+            "start_mb": 0.0, "worst_rise_mb": peak[0], "rise_input": peak[1],
+            "findings": findings}
 
 
 def _worker(job):
     surface, seed, count, seconds, keep = job
-    if surface == "cli":
-        return run_cli(seed, count, seconds, Path(keep))
+    if surface == "cli-process":
+        return run_cli_process(seed, count, seconds, Path(keep))
     return run_surface(surface, seed, count, seconds, Path(keep))
 
 
@@ -204,7 +301,8 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--seed", type=int, default=20)
     parser.add_argument("--count", type=int, default=100_000)
-    parser.add_argument("--cli-count", type=int, default=2_000)
+    parser.add_argument("--cli-count", type=int, default=3_000,
+                        help="inputs of the process-per-call surface (cli-process)")
     parser.add_argument("--minutes", type=float, default=10.0,
                         help="time budget of each surface")
     parser.add_argument("--surfaces", nargs="+", default=list(SURFACES), choices=SURFACES)
@@ -212,7 +310,7 @@ def main(argv=None) -> int:
     parser.add_argument("--keep", type=Path, default=Path("fuzz-findings"))
     args = parser.parse_args(argv)
     args.keep.mkdir(exist_ok=True)
-    jobs = [(surface, args.seed, args.cli_count if surface == "cli" else args.count,
+    jobs = [(surface, args.seed, args.cli_count if surface == "cli-process" else args.count,
              args.minutes * 60, str(args.keep)) for surface in args.surfaces]
     context = multiprocessing.get_context("spawn")
     total = 0
@@ -228,6 +326,10 @@ def main(argv=None) -> int:
                   f"{report['worst_cpu']:>13.2f}{report['peak_mb']:>9.0f}"
                   f"{len(report['findings']):>10}", flush=True)
             print(f"    slowest input: {report['worst_input']}")
+            if "startup_cpu" in report:
+                print(f"    (CPU beyond a process's start, {report['startup_cpu']:.2f} s)")
+            print(f"    largest rise of peak memory: {report['worst_rise_mb']:.0f} MB, "
+                  f"{report['rise_input']}")
             for key, finding in report["findings"].items():
                 print(f"    FINDING {key} (x{finding['count']}): {finding['message'][:160]}")
                 print(f"      input: {finding['input'][:200]}")

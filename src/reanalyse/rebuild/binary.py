@@ -54,7 +54,7 @@ from reanalyse.model.options import BOSCHLOO_POLICIES
 
 __all__ = ["feasible_events", "CountPairs", "binary_tests", "risk_effects", "boschloo_pvalues",
            "boschloo_within_size", "BOSCHLOO_POLICIES", "MAX_COUNT_PAIRS",
-           "BOSCHLOO_EXACT_TABLES"]
+           "BOSCHLOO_EXACT_TABLES", "BOSCHLOO_GRID_CELLS"]
 
 
 #: Most count pairs a claim's printed numbers may allow: every test is evaluated at each
@@ -68,12 +68,26 @@ MAX_COUNT_PAIRS = 1_000_000
 #: 0.5 s and 150 MB at this size (1,100 per arm); above it the spec says it was not computed
 #: and why, and only Fisher's p, which bounds Boschloo's from above (Boschloo 1970), is shown.
 BOSCHLOO_EXACT_TABLES = 2_500_000
+#: Largest binomial matrix (grid points x (n1 + n2 + 1), :func:`kernels.exact.default_grid_points`)
+#: Boschloo's search over the nuisance parameter evaluates: 64 MB.  Balanced arms reach
+#: :data:`BOSCHLOO_EXACT_TABLES` first (1.8 million cells at 1,100 per arm); this bounds very
+#: unequal arms (a 666,667-person arm beside a 2-person one would need 65 GB).
+BOSCHLOO_GRID_CELLS = 8_000_000
+
+
+def _boschloo_work(treat_n: int, control_n: int) -> tuple[int, int]:
+    """(tables of the sample space, cells of the search's binomial matrix)."""
+    total = treat_n + control_n
+    return ((total + 1) * (min(treat_n, control_n) + 1),
+            exact.default_grid_points(total) * (total + 1))
 
 
 def boschloo_within_size(treat_n: int, control_n: int) -> bool:
     """Whether Boschloo's exact p is computed at these arm sizes: the tables of its sample
-    space, ``(n1 + n2 + 1) (min(n1, n2) + 1)``, are at most :data:`BOSCHLOO_EXACT_TABLES`."""
-    return (treat_n + control_n + 1) * (min(treat_n, control_n) + 1) <= BOSCHLOO_EXACT_TABLES
+    space, ``(n1 + n2 + 1) (min(n1, n2) + 1)``, are at most :data:`BOSCHLOO_EXACT_TABLES` and
+    its search's binomial matrix at most :data:`BOSCHLOO_GRID_CELLS` cells."""
+    tables, cells = _boschloo_work(treat_n, control_n)
+    return tables <= BOSCHLOO_EXACT_TABLES and cells <= BOSCHLOO_GRID_CELLS
 
 
 def feasible_events(n: int, percent: PrintedNumber, rounding) -> np.ndarray:
@@ -197,12 +211,15 @@ def _boschloo(a, c, n1, n2, fisher_p, alternative, alpha, policy, count, note) -
     if policy == "never":
         return SpecResult(tests.BOSCHLOO_EXACT, label, None, None, None, None, None, tables=count,
                           note="not computed (switched off)")
-    size = (n1 + n2 + 1) * (min(n1, n2) + 1)
     if not boschloo_within_size(n1, n2):
+        size, cells = _boschloo_work(n1, n2)
+        work = (f"Fisher's p of all {size:,} tables of the sample space, above the "
+                f"{BOSCHLOO_EXACT_TABLES:,} computed" if size > BOSCHLOO_EXACT_TABLES else
+                f"a search over {cells:,} binomial probabilities (arms of {n1:,} and {n2:,}), "
+                f"above the {BOSCHLOO_GRID_CELLS:,} computed")
         return SpecResult(
             tests.BOSCHLOO_EXACT, label, None, None, None, None, None, tables=count,
-            note=(f"not computed: its p needs Fisher's p of all {size:,} tables of the sample "
-                  f"space, above the {BOSCHLOO_EXACT_TABLES:,} computed; it is never above "
+            note=(f"not computed: its p needs {work}; it is never above "
                   f"Fisher's p ({fisher_p[0]:.4g} at the printed counts)"))
     wanted = np.ones(a.size, dtype=bool) if policy == "always" else ~significant(fisher_p, alpha)
     # Boschloo's p is nondecreasing in Fisher's p: only the printed pair and the pairs with the

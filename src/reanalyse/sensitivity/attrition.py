@@ -186,6 +186,7 @@ class AttritionResult:
 
 
 def _sign(value: float) -> int:
+    value = float(value)  # a NumPy number's comparisons give NumPy booleans, which cannot subtract
     return (value > 0) - (value < 0)
 
 

@@ -50,6 +50,7 @@ def _walk(freq, t, B, q, q_low, q_high):
     """Raise Q from ``q`` into [q_low, q_high] by moves (u, v) -> (u - 1, v + 1) that keep the
     count at or above t and the sum, largest first, in bulk.  Returns the frequencies or None."""
     freq = list(freq)
+    present = [y for y, f in enumerate(freq) if f]  # kept up to date move by move: O(n), not O(B)
     for _ in range(4 * (B + 1) ** 2 + 64):
         if q >= q_low:
             return freq
@@ -57,7 +58,6 @@ def _walk(freq, t, B, q, q_low, q_high):
         widest = gap // 2 - 1  # v - u may be at most this
         if widest < 0:
             return None
-        present = [y for y, f in enumerate(freq) if f]
         ups = [v for v in present if v != B and v != t - 1]
         best, span = None, -1
         for u in present:
@@ -83,22 +83,36 @@ def _walk(freq, t, B, q, q_low, q_high):
         freq[u - 1] += times
         freq[v] -= times
         freq[v + 1] += times
+        _update(present, freq, (u - 1, u, v, v + 1))
         q += times * size
     return None
+
+
+def _update(present: list, freq: list, changed) -> None:
+    """Keep ``present`` (the sorted scores held by someone) in step with ``freq`` after the
+    scores ``changed`` changed their frequencies."""
+    for y in set(changed):
+        i = bisect.bisect_left(present, y)
+        held = i < len(present) and present[i] == y
+        if freq[y] and not held:
+            present.insert(i, y)
+        elif not freq[y] and held:
+            del present[i]
 
 
 def _walk_down(freq, t, B, q, q_low, q_high):
     """Lower Q from ``q`` into [q_low, q_high] by moves (u, v) -> (u + 1, v - 1), u < v - 1,
     that keep the count at or above t and the sum, largest first, in bulk."""
     freq = list(freq)
+    present = [y for y, f in enumerate(freq) if f]  # kept up to date move by move
     for _ in range(4 * (B + 1) ** 2 + 64):
         if q <= q_high:
             return freq
         widest = (q - q_low) // 2 + 1  # v - u may be at most this
         if widest < 2:
             return None
-        ups = [u for u in range(0, B) if freq[u] and u != t - 1]
-        downs = [v for v in range(1, B + 1) if freq[v] and v != t]
+        ups = [u for u in present if u < B and u != t - 1]
+        downs = [v for v in present if v >= 1 and v != t]
         best = None
         for u in ups:
             i = bisect.bisect_right(downs, u + widest) - 1
@@ -113,6 +127,7 @@ def _walk_down(freq, t, B, q, q_low, q_high):
         freq[u + 1] += times
         freq[v] -= times
         freq[v - 1] += times
+        _update(present, freq, (u, u + 1, v - 1, v))
         q -= times * size
     return None
 
