@@ -1,23 +1,28 @@
 """Generated-input run: many seeded hostile inputs per surface, looking for tracebacks and cost.
 
     nice -n 19 python benchmarks/fuzz/run.py [--seed 20] [--count 100000] [--minutes 10]
-        [--surfaces parsers study analysis screen tables text html pdf cli] [--cli-count 2000]
+        [--surfaces study cli screen pdf tables html text attrition analysis parsers cli-process]
+        [--cli-count 3000] [--jobs 2] [--keep fuzz-findings]
 
 Each surface runs in its own process (so that its peak memory is its own), generating inputs
-from ``random.Random(seed)`` with :mod:`generators` and passing each to the surface: the number
-parsers and column readers, study files through ``check_file``, analysis files loaded and
-their studies checked with their options, every screen
-(with its CSV, JSON and HTML output), ``read_table`` on CSV and Excel files, ``screen_text``
-on text, the HTML reader and the PDF reader.  The command line surface starts one process per
-call (``reanalyse ...``), under ``RLIMIT_CPU`` and ``RLIMIT_AS`` limits.
+from ``random.Random(f"{seed}:{surface}")`` with :mod:`generators`, :mod:`attrition_inputs`
+and :mod:`cli_inputs` and passing each to the surface: the number parsers and column readers,
+study files through ``check_file``, generated attrition studies through ``check_file``,
+analysis files loaded and their studies checked with their options, every screen (with its
+CSV, JSON and HTML output), ``read_table`` on CSV and Excel files, ``screen_text`` on text, the
+HTML reader and the PDF reader, and ``reanalyse.cli.main(argv)`` in the process (``cli``).  The
+``cli-process`` surface starts one ``reanalyse`` process per call under ``RLIMIT_CPU`` and
+``RLIMIT_AS`` limits, for exit codes, signals and limits.  Surfaces and options are described
+in ``benchmarks/fuzz/README.md``.
 
 A finding is an exception other than ``ReanalyseError`` (or ``UnreadableArticle`` for an
-article), a failed property (the column readers reading a number otherwise than
-``parse_number``), an input over 2 s of CPU, or a surface whose peak memory passes 500 MB over
-its start.  A surface stops at ``--count`` inputs or after ``--minutes``, whichever comes first;
-the counts reached are printed, with the seed, the worst CPU time of one input (of one column of
-:data:`PARSER_BATCH` texts for the parsers), the peak memory, and each finding (kind, message,
-and a reproducer kept under ``--keep``).
+article; exit code 2 on the command line), a traceback on standard error or an exit code other
+than 0, 1 or 2, a failed property (the column readers reading a number otherwise than
+``parse_number``), an input over 2 s of CPU, or an input that raises the peak memory by more
+than 500 MB.  A surface stops at ``--count`` inputs or after ``--minutes``, whichever comes
+first; the counts reached are printed, with the seed, the worst CPU time of one input (of one
+column of :data:`PARSER_BATCH` texts for the parsers), the peak memory and its largest rise in
+one input, and each finding (kind, message, and a reproducer kept under ``--keep``).
 """
 
 from __future__ import annotations

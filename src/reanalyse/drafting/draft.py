@@ -31,7 +31,7 @@ from reanalyse.model.studyfile import load_study
 
 __all__ = ["Draft", "Guess", "draft", "analysis_text"]
 
-_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+_ID = re.compile(r"^[a-z0-9][a-z0-9-]*\Z")
 #: How many times a draft is rendered again, leaving out values the study loader refused.
 _ROUNDS = 6
 #: Fields of a draft that may be left out when the loader refuses them (a path ends with one).

@@ -372,7 +372,21 @@ def record_expected(path, verdicts: dict) -> bool:
 
 
 def _yaml_key(claim: str) -> str:
+    """``claim`` as a YAML key that reads back as the same text: plain when it can be, else
+    double-quoted with every character outside printable ASCII escaped (a line break inside
+    quotes would otherwise be folded into a space)."""
     if _PLAIN_KEY.match(claim) and claim.lower() not in ("true", "false", "yes", "no", "null",
                                                           "on", "off", "y", "n"):
         return claim
-    return '"' + claim.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    return '"' + "".join(_escaped(character) for character in claim) + '"'
+
+
+def _escaped(character: str) -> str:
+    code = ord(character)
+    if character in '"\\':
+        return "\\" + character
+    if 0x20 <= code < 0x7F:
+        return character
+    if code <= 0xFF:
+        return f"\\x{code:02x}"
+    return f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}"

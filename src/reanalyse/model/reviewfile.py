@@ -70,8 +70,8 @@ from reanalyse.model.yamltext import Located, read_yaml
 
 __all__ = ["load_review"]
 
-_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
-_KEY_ID = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_-]*$")
+_ID = re.compile(r"^[a-z0-9][a-z0-9-]*\Z")
+_KEY_ID = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_-]*\Z")
 #: Most pools in a review and studies in a pool (a review with more is a typo or a table).
 MAX_POOLS, MAX_STUDIES = 200, 2000
 

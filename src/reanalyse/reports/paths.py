@@ -2,13 +2,21 @@
 
 A report, its JSON and the index travel to people who do not have the machine that made them.
 Files inside the project are named relative to it (``data/x.yaml``); a file outside it by its
-name alone; the home folder never appears.
+name alone; the home folder never appears, nor do the folders of the Python that ran (its
+prefixes, standard library and site-packages, where a traceback's frames lie), of this
+package's own source, or of temporary files: ``/venv/lib/python3.11/site-packages/papermill/
+execute.py`` is shown as ``papermill/execute.py``.
 """
 
 from __future__ import annotations
 
+import functools
 import os
 import re
+import site
+import sys
+import sysconfig
+import tempfile
 from pathlib import Path
 
 __all__ = ["display_path", "scrub", "scrub_all"]
@@ -29,12 +37,17 @@ def scrub(text: str, root, *folders) -> str:
     of the home folder ``~/...``; a path in one of ``folders`` (the folders of a study or
     notebook outside the project) becomes its file's name.
 
+    The folders of the machine's Python (:func:`_machine_prefixes`: site-packages, the
+    standard library, the prefixes), of this package's source and of temporary files are
+    taken out too, so that a traceback names ``papermill/execute.py``, not where it lies.
+
     The last line of defence for free text (error messages, papermill's record of the
-    parameters); structured fields use :func:`display_path`.
+    parameters, tracebacks); structured fields use :func:`display_path`.
     """
     prefixes = [(os.path.abspath(root), ""), (os.path.realpath(root), "")]
     prefixes += [(function(folder), "") for folder in folders
                  for function in (os.path.abspath, os.path.realpath)]
+    prefixes += _machine_prefixes()
     home = os.path.expanduser("~")
     if home not in ("", "/", "~"):
         prefixes.append((os.path.abspath(home), "~/"))
@@ -42,6 +55,22 @@ def scrub(text: str, root, *folders) -> str:
         if prefix != os.sep:
             text = text.replace(prefix.rstrip(os.sep) + os.sep, replacement)
     return text
+
+
+@functools.lru_cache(maxsize=1)
+def _machine_prefixes() -> tuple[tuple[str, str], ...]:
+    """(folder, "") for each folder of this machine a shared text must not show: the
+    site-packages and standard library folders, the interpreter's prefixes, the folder holding
+    this package (an editable install's source) and the temporary folder, each as written and
+    with its links resolved."""
+    folders = [*site.getsitepackages(), site.getusersitepackages(), sys.prefix, sys.exec_prefix,
+               sys.base_prefix, sys.base_exec_prefix, tempfile.gettempdir(),
+               str(Path(__file__).resolve().parents[2])]
+    folders += [path for name in ("stdlib", "platstdlib", "purelib", "platlib")
+                if (path := sysconfig.get_paths().get(name))]
+    found = {(function(folder), "") for folder in folders if folder
+             for function in (os.path.abspath, os.path.realpath)}
+    return tuple(item for item in found if item[0] != os.sep)
 
 
 # an absolute path of two parts or more, not part of a URL or of a relative path

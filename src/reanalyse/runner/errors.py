@@ -13,6 +13,8 @@ kind               made by
 ``missing_file``   :meth:`RunError.missing_file`: a worker does not see an input file
 ``notebook``       :meth:`RunError.no_parameters_cell`, :meth:`RunError.unknown_parameters`
 ``no_result``      :meth:`RunError.no_result`: the notebook ran but published no verdicts
+``bad_result``     :meth:`RunError.bad_result`: it published a claim id or verdict that
+                   cannot be recorded
 ``cell``           :meth:`RunError.cell_raised`: a cell raised
 ``timeout``        :meth:`RunError.timeout`: the notebook ran past its timeout
 ``dead_kernel``    :meth:`RunError.dead_kernel`: the kernel died while the notebook ran
@@ -150,6 +152,13 @@ class RunError:
         return cls("no_result", "the notebook published no verdicts",
                    "No output carried the check's result.",
                    hint="display reanalyse.reports.report.verdict_table(result) in the notebook")
+
+    @classmethod
+    def bad_result(cls, problem: str) -> "RunError":
+        """The notebook published verdicts that cannot be recorded (``problem`` says which)."""
+        return cls("bad_result", f"the notebook published {problem}", problem,
+                   hint="publish the check's result as the report does: "
+                        "reanalyse.reports.report.verdict_table(result)")
 
     @classmethod
     def cell_raised(cls, error) -> "RunError":

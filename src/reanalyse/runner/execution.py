@@ -25,6 +25,7 @@ from typing import NamedTuple
 from reanalyse.runner.errors import RunError
 
 __all__ = ["Task", "Outcome", "execute_task", "start_worker", "published_result",
+           "result_problem",
            "skip_unused_imports",
            "KERNEL_PRELOAD", "WORKER_PRELOAD", "KERNEL_STARTS", "default_kernel_start", "OK",
            "FAILED", "BAD_INPUT"]
@@ -216,6 +217,9 @@ def execute_task(task: Task) -> Outcome:
         result = published_result(notebook) if notebook is not None else None
         if error is None and result is None:
             error = RunError.no_result()
+        problem = None if result is None else result_problem(result)
+        if error is None and problem is not None:
+            error, result = RunError.bad_result(problem), None
         html = None
         if notebook is not None:
             from reanalyse.runner.outputs import render_html
@@ -384,3 +388,27 @@ def published_result(notebook) -> dict | None:
                     and CHECK_MIMETYPE in output.get("data", {}):
                 found = output["data"][CHECK_MIMETYPE]
     return None if found is None else dict(found)
+
+
+def result_problem(result: dict) -> str | None:
+    """What in a published result cannot be recorded (``claims``: a list of mappings, each
+    with an ``id`` that is a claim id, :data:`~reanalyse.model.vocabulary.CLAIM_ID`, and a
+    ``verdict`` of the vocabulary), or None."""
+    from reanalyse.errors import excerpt
+    from reanalyse.model.vocabulary import CLAIM_ID, Verdict
+
+    claims = result.get("claims")
+    if not isinstance(claims, list):
+        return f"claims = {excerpt(claims)!r}, not a list of claims"
+    verdicts = {verdict.value for verdict in Verdict}
+    for claim in claims:
+        if not isinstance(claim, dict):
+            return f"a claim {excerpt(claim)!r} that is not a mapping"
+        claim_id, verdict = claim.get("id"), claim.get("verdict")
+        if not isinstance(claim_id, str) or not CLAIM_ID.match(claim_id):
+            return (f"the claim id {excerpt(claim_id)!r}, which is not an id (a letter, digit "
+                    "or _, then letters, digits, _ and -, and nothing else)")
+        if not isinstance(verdict, str) or verdict not in verdicts:
+            return (f"the verdict {excerpt(verdict)!r} for claim {claim_id}, which is not one "
+                    f"of {', '.join(sorted(verdicts))}")
+    return None
