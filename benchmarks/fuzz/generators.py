@@ -251,11 +251,10 @@ def run_analysis(path: Path) -> None:
     options (what the notebook does first)."""
     from reanalyse.claims.assess import check_file
     from reanalyse.model.analysis import load_analysis
-    from reanalyse.reports.paths import project_root
     from reanalyse.runner.batch import _check_inside
 
     analysis = load_analysis(path)
-    _check_inside(analysis, project_root(path))
+    _check_inside(analysis, analysis.root)
     check_file(analysis.study, analysis.options).to_dict()
 
 
