@@ -38,8 +38,9 @@ def scrub(text: str, root, *folders) -> str:
     notebook outside the project) becomes its file's name.
 
     The folders of the machine's Python (:func:`_machine_prefixes`: site-packages, the
-    standard library, the prefixes), of this package's source and of temporary files are
-    taken out too, so that a traceback names ``papermill/execute.py``, not where it lies.
+    standard library, the prefixes) and of this package's source are taken out too, so that a
+    traceback names ``papermill/execute.py``, not where it lies; a path in the temporary
+    folder becomes its file's name.
 
     The last line of defence for free text (error messages, papermill's record of the
     parameters, tracebacks); structured fields use :func:`display_path`.
@@ -54,23 +55,37 @@ def scrub(text: str, root, *folders) -> str:
     for prefix, replacement in sorted(set(prefixes), key=lambda item: -len(item[0])):
         if prefix != os.sep:
             text = text.replace(prefix.rstrip(os.sep) + os.sep, replacement)
-    return text
+    return _TEMPORARY.sub("", text) if _TEMPORARY is not None else text
 
 
 @functools.lru_cache(maxsize=1)
 def _machine_prefixes() -> tuple[tuple[str, str], ...]:
     """(folder, "") for each folder of this machine a shared text must not show: the
-    site-packages and standard library folders, the interpreter's prefixes, the folder holding
-    this package (an editable install's source) and the temporary folder, each as written and
-    with its links resolved."""
+    site-packages and standard library folders, the interpreter's prefixes and the folder
+    holding this package (an editable install's source), each as written and with its links
+    resolved.  (A path in the temporary folder is cut to its file's name: :data:`_TEMPORARY`.)"""
     folders = [*site.getsitepackages(), site.getusersitepackages(), sys.prefix, sys.exec_prefix,
-               sys.base_prefix, sys.base_exec_prefix, tempfile.gettempdir(),
-               str(Path(__file__).resolve().parents[2])]
+               sys.base_prefix, sys.base_exec_prefix, str(Path(__file__).resolve().parents[2])]
     folders += [path for name in ("stdlib", "platstdlib", "purelib", "platlib")
                 if (path := sysconfig.get_paths().get(name))]
     found = {(function(folder), "") for folder in folders if folder
              for function in (os.path.abspath, os.path.realpath)}
     return tuple(item for item in found if item[0] != os.sep)
+
+
+def _temporary_paths() -> re.Pattern | None:
+    """The temporary folder and the folders under it, up to a file's name."""
+    folders = {function(tempfile.gettempdir()) for function in (os.path.abspath, os.path.realpath)}
+    folders = sorted((folder for folder in folders if folder != os.sep), key=len, reverse=True)
+    if not folders:
+        return None
+    return re.compile("(?:" + "|".join(re.escape(folder.rstrip(os.sep) + os.sep)
+                                       for folder in folders) + r")(?:[^\s/'\"<>&;:]+/)*")
+
+
+#: A path in the temporary folder, up to its file's name (``/tmp/rea-1-x/page.html`` becomes
+#: ``page.html``).
+_TEMPORARY = _temporary_paths()
 
 
 # an absolute path of two parts or more, not part of a URL or of a relative path
