@@ -72,6 +72,9 @@ def explain(check, study) -> str:
         missing = "; ".join(check.missing) if check.missing else "the numbers a test needs"
         sentences.append(f"The paper does not print {missing}, so no test can be rebuilt and "
                          "the claim can be neither confirmed nor refuted from its numbers.")
+        failure = check.estimate.failure() if check.estimate is not None else None
+        if failure:  # a printed unadjusted estimate is checked all the same
+            sentences.append(sentence(f"The printed estimate is checked all the same: {failure}"))
     elif verdict == "impossible_input":
         sentences.append("Some printed numbers cannot all be true: "
                          + "; ".join(check.impossible) + ". A reported result built on them "
