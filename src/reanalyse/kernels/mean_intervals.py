@@ -71,17 +71,20 @@ def md_intervals(treat_mean, treat_sd, treat_n, control_mean, control_sd, contro
     """
     m1, s1, n1, m2, s2, n2 = (np.asarray(v, dtype=float) for v in (
         treat_mean, treat_sd, treat_n, control_mean, control_sd, control_n))
+    if n1.ndim == n2.ndim == 0:  # one pair of arm sizes: plain numbers are quicker to use
+        n1, n2 = float(n1), float(n2)
     level = (1 + confidence_level) / 2
     yi, vi = mean_difference_values(m1, s1, n1, m2, s2, n2)
     df = n1 + n2 - 2
-    pooled = ((n1 - 1) * s1**2 + (n2 - 1) * s2**2) / df
-    v1, v2 = s1**2 / n1, s2**2 / n2
+    square1, square2 = s1**2, s2**2
+    pooled = ((n1 - 1) * square1 + (n2 - 1) * square2) / df
+    v1, v2 = square1 / n1, square2 / n2
     halves = {POOLED_T: t_ppf(level, df) * np.sqrt(pooled * (1 / n1 + 1 / n2)),
               WELCH_T: t_ppf(level, welch_df(v1, v2, n1, n2)) * np.sqrt(v1 + v2),
               NORMAL: norm_ppf(level) * np.sqrt(vi)}
-    if any(half.shape != yi.shape for half in halves.values()):  # arm sizes of more studies
-        yi = np.broadcast_to(yi, np.broadcast_shapes(*(half.shape for half in halves.values()),
-                                                     yi.shape))
+    if any(np.shape(half) != yi.shape for half in halves.values()):  # more arm sizes
+        yi = np.broadcast_to(yi, np.broadcast_shapes(*(np.shape(half) for half in
+                                                       halves.values()), yi.shape))
     return {name: (yi, yi - half, yi + half) for name, half in halves.items()}
 
 

@@ -128,15 +128,16 @@ def two_sample_tests(treat: ArmBox, control: ArmBox, *, alternative: str = "two-
     """
     n1, n2 = treat.n, control.n
     # grid: every candidate difference with every SD vertex; row 0 = printed values
-    d, s1, s2 = np.array(
-        [(treat.mean - control.mean, treat.sd, control.sd)]
-        + [(diff, sd1, sd2) for diff in _t_candidates(treat, control, alternative)
-           for sd1 in (treat.sd_low, treat.sd_high) for sd2 in (control.sd_low, control.sd_high)]
-    ).T
-    v1, v2 = s1**2 / n1, s2**2 / n2
+    candidates = _t_candidates(treat, control, alternative)
+    d = np.array([treat.mean - control.mean] + [diff for diff in candidates for _ in range(4)])
+    s1 = np.array([treat.sd] + [treat.sd_low, treat.sd_low, treat.sd_high, treat.sd_high]
+                  * len(candidates))
+    s2 = np.array([control.sd] + [control.sd_low, control.sd_high] * (2 * len(candidates)))
+    square1, square2 = s1**2, s2**2
+    v1, v2 = square1 / n1, square2 / n2
 
     df_student = n1 + n2 - 2
-    pooled = ((n1 - 1) * s1**2 + (n2 - 1) * s2**2) / df_student
+    pooled = ((n1 - 1) * square1 + (n2 - 1) * square2) / df_student
     # row 0 Student's t, row 1 Welch's, each over the grid
     t = np.array([d / np.sqrt(pooled * (1 / n1 + 1 / n2)), d / np.sqrt(v1 + v2)])
     df = np.array([np.full_like(d, df_student), welch_df(v1, v2, n1, n2)])
@@ -257,7 +258,7 @@ def mean_differences(treat: ArmBox, control: ArmBox, *, confidence_level: float 
     effects = []
     for method, label in ((mean_intervals.POOLED_T, "pooled-variance t interval"),
                           (mean_intervals.WELCH_T, "Welch t interval")):
-        diff, low, high = (float(np.ravel(x)[0]) for x in rows[method])
+        diff, low, high = (float(x.flat[0]) for x in rows[method])
         effects.append(Effect("MD", diff, low, high, confidence_level, label))
     return effects[0], effects[1]
 

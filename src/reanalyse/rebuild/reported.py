@@ -85,15 +85,16 @@ def ci_p(estimate: Estimate, *, rounding: Rounding | str, alpha: float = 0.05) -
     Tests H0: the measure equals its null value (1 for ratios, 0 for differences).
     """
     z_values = ci_centre_z(estimate, rounding)
+    printed = ci_estimate_z(estimate, rounding)
     straddles = min(z_values) < 0 < max(z_values)
-    p = 2 * norm_sf(np.abs(np.array(z_values)))
+    # the p of both readings in one call: the centre's first, then the printed estimate's
+    both = 2 * norm_sf(np.abs(np.array(z_values + (printed or []))))
+    p, printed_p = both[:len(z_values)], both[len(z_values):]
     p_min, p_max = float(p.min()), 1.0 if straddles else float(p.max())
     significant = decide(p_min, p_max, alpha)
     note = estimate_off_centre(estimate, rounding)
-    printed = ci_estimate_z(estimate, rounding)
     p_other = None
     if printed is not None:
-        printed_p = 2 * norm_sf(np.abs(np.array(printed)))
         low = 0.0 if min(printed) < 0 < max(printed) else float(printed_p.min())
         high = 1.0 if min(printed) < 0 < max(printed) else float(printed_p.max())
         if not (math.isclose(low, p_min, rel_tol=1e-3)

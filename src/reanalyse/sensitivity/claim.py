@@ -378,11 +378,10 @@ def _bayes_factor(outcome, summaries, sizes, claim, significant, rounding, stude
     if outcome.type != "continuous":
         return NotComputed("bayes_factor", "a Bayes factor from a t statistic needs a "
                            "continuous outcome")
-    boxes = [_box(s, rounding) for s in summaries]
-    if None not in boxes:
+    if not any(summary.missing() for summary in summaries):
         if student is None:
-            student, _ = two_sample_tests(*boxes)
-        return bayes_factor_t(student.statistic, boxes[0].n, boxes[1].n,
+            student, _ = two_sample_tests(*(ArmBox.from_arm(s, rounding) for s in summaries))
+        return bayes_factor_t(student.statistic, summaries[0].n, summaries[1].n,
                               t_min=student.statistic_min, t_max=student.statistic_max)
     reported = claim.reported
     if tests.family_of(reported.test) == "t" and reported.statistic is not None \
