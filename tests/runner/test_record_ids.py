@@ -100,3 +100,12 @@ def test_recorded_keys_read_back_as_the_same_text(tmp_path, claim_id):
 
     assert yaml.safe_load(path.read_text("utf-8"))["expected"] == {
         claim_id: "reproduced", "plain-id": "fragile"}
+
+
+def test_a_draft_refuses_a_study_id_with_a_line_break():
+    from reanalyse.drafting import draft
+
+    text = ("Sixty women were randomised to massage (n = 30) or routine care (n = 30). "
+            "Scores were lower after massage (8.1 vs 10.2, P = .01).")
+    with pytest.raises(ReanalyseError, match="is not a study id"):
+        draft(text, "smith-2020\n")
