@@ -112,6 +112,8 @@ class ArmCutoff:
         At each conventional cut-off.
     sweep : CutoffSweep or None
         At every scale point, in the analysis's direction.
+    sweep_skipped : str or None
+        Why there is no sweep when its work would pass its bound (``MAX_SWEEP_PAIRS``).
     fits : tuple of (bool or None)
         Per row of ``sweep``: whether a printed count is possible there.
     model : tuple of (str, float)
@@ -132,6 +134,7 @@ class ArmCutoff:
     sweep: CutoffSweep | None = field(default=None, repr=False)
     fits: tuple = ()
     model: tuple = ()
+    sweep_skipped: str | None = None
 
     def fitting_cutoffs(self) -> list:
         """The sweep's cut-offs at which a printed count is possible (exact)."""
@@ -155,6 +158,7 @@ class ArmCutoff:
                 "stated": None if self.stated is None else self.stated.to_dict(),
                 "stated_fits": self.stated_fits,
                 "candidates": [b.to_dict() for b in self.candidates], "sweep": sweep,
+                "sweep_skipped": self.sweep_skipped,
                 "normal_model": [{"cutoff": c, "expected_count": v} for c, v in self.model]}
 
 
@@ -278,6 +282,9 @@ class CutoffAnalysis:
         notes = []
         words = WORDS[self.relation]
         for arm in self.arms:
+            if arm.sweep_skipped is not None:
+                notes.append(f"{arm.printed} ({arm.label}): the cut-offs it fits were not "
+                             f"sought ({arm.sweep_skipped})")
             if arm.sweep is None or arm.feasible is False:
                 continue
             fitting = arm.fitting_cutoffs()
@@ -554,16 +561,22 @@ def exact_cutoff(study: Study, claim, outcome: Outcome, arm_ids, labels, *,
                 stated_fits = _fits(at_stated, counts, programmes)
             at_candidates = tuple(_bounds(n, mean, sd, scale, c.exact, c.relation, rounding,
                                           programmes) for c in candidates)
-            sweep = _sweep(n, mean, sd, scale, relation, rounding, programmes)
-            fits = tuple(_fits(b, counts, programmes) for b in sweep.bounds)
-            feasible = sweep.feasible
+            try:
+                sweep, skipped_sweep = _sweep(n, mean, sd, scale, relation, rounding,
+                                              programmes), None
+                fits, feasible = tuple(_fits(b, counts, programmes) for b in sweep.bounds), \
+                    sweep.feasible
+            except WorkBudgetExceeded as error:  # the bounds at stated cut-offs still stand
+                sweep, skipped_sweep, fits = None, str(error), ()
+                feasible = next((b.feasible for b in (at_stated, *at_candidates)
+                                 if b is not None and b.determined), None)
             model = _model(summary.mean.value, summary.sd.value,
                            ((stated,) if stated else ()) + candidates, n, continuous.scale,
                            step)
             arms.append(ArmCutoff(**common, counts=counts, printed=printed, feasible=feasible,
                                   stated=at_stated, stated_fits=stated_fits,
                                   candidates=at_candidates, sweep=sweep, fits=fits,
-                                  model=model))
+                                  model=model, sweep_skipped=skipped_sweep))
         except ValueError as error:
             skipped.append(f"exact bounds for {label} ({error})")
     if not arms:

@@ -71,9 +71,12 @@ part (``n - c`` values in ``0..t-1``) and a high part (``c`` values in ``t..B``)
    integer far below 2**53; the solution is rounded and re-checked in exact integers before
    it is returned, and a solution that fails the check is an error, never an answer.
 
-The number of pairs ``(c, S)`` examined is bounded (:data:`MAX_PAIRS`), as are n
+The number of pairs ``(c, S)`` examined is bounded (:data:`MAX_PAIRS` a cut-off,
+:data:`MAX_SWEEP_PAIRS` a sweep of every cut-off), as are n
 (:data:`MAX_N`) and the number of scale points (:data:`MAX_POINTS`); larger inputs are refused
-with a :class:`ValueError` naming what is too large.  Nothing lists datasets one by one.
+with a :class:`ValueError` naming what is too large (a sweep over more pairs raises
+:class:`~reanalyse.errors.WorkBudgetExceeded` before any work, and the bounds at single
+cut-offs still stand).  Nothing lists datasets one by one.
 
 Work budget (never a clock).  Steps 1 to 3 take milliseconds, and are bounded by counts of
 steps (:data:`DEFICIT_LIMIT`, ``_SMALL_PART_WORK``, ``_DECISION_WORK``, ``_LEVELS``).  Step 4
@@ -119,12 +122,13 @@ from reanalyse.kernels.cutoff_bounds.bounds import (CountDifference, CutoffBound
 from reanalyse.kernels.cutoff_bounds.decision import DEFICIT_LIMIT
 from reanalyse.kernels.cutoff_bounds.reverse import CountReading, count_reading
 from reanalyse.kernels.cutoff_bounds.scale import (DIRECTIONS, MAX_N, MAX_PAIRS, MAX_POINTS,
+                                                   MAX_SWEEP_PAIRS,
                                                    NODE_LIMIT, PROGRAMMES, Interval, Scale,
                                                    Witness)
 
 __all__ = [
     "Scale", "Interval", "Witness", "CutoffBounds", "CutoffSweep", "CountReading",
     "CountDifference", "cutoff_bounds", "cutoff_sweep", "count_reading", "count_difference",
-    "count_witness", "MAX_N", "MAX_POINTS", "MAX_PAIRS", "DIRECTIONS", "PROGRAMMES",
+    "count_witness", "MAX_N", "MAX_POINTS", "MAX_PAIRS", "MAX_SWEEP_PAIRS", "DIRECTIONS", "PROGRAMMES",
     "NODE_LIMIT", "DEFICIT_LIMIT",
 ]

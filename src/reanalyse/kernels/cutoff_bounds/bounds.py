@@ -13,7 +13,8 @@ import numpy as np
 from reanalyse.errors import WorkBudgetExceeded
 from reanalyse.kernels.cutoff_bounds.bracket import _Arm, _arm, _relaxed, _relaxed_all
 from reanalyse.kernels.cutoff_bounds.programme import _extreme, _possible, _threshold, _unmirror
-from reanalyse.kernels.cutoff_bounds.scale import (NODE_LIMIT, PROGRAMMES, Interval, Scale,
+from reanalyse.kernels.cutoff_bounds.scale import (MAX_SWEEP_PAIRS, NODE_LIMIT, PROGRAMMES,
+                                                   Interval, Scale,
                                                    Witness, _direction, _interval, _programmes)
 from reanalyse.kernels.printed import Rounding
 
@@ -240,18 +241,33 @@ def cutoff_sweep(n: int, mean, sd, scale, direction: str = ">=", *,
 
     ``programmes`` is the work budget of each cut-off (as for :func:`cutoff_bounds`), so that
     every row is the answer :func:`cutoff_bounds` gives with the same budget.
+
+    Raises
+    ------
+    WorkBudgetExceeded
+        Before any work, when the cut-offs together would examine more than
+        :data:`MAX_SWEEP_PAIRS` (count, sum) pairs: (n + 1) x the sums the mean allows x the
+        scale's points.
     """
     budget = _programmes(programmes)
     scale = _scale(scale)
     direction = _direction(direction)
     mean_iv, sd_iv = _interval(mean, rounding, "mean"), _interval(sd, rounding, "sd")
     arms = {}
-    out = []
+    rows = []
     for j in range(scale.points + 1):
         cutoff = scale.score(j)
         t, mirrored = _threshold(scale, cutoff, direction)
         if mirrored not in arms:
             arms[mirrored] = _arm(n, mean_iv, sd_iv, scale, mirrored, "each cut-off")
+        rows.append((cutoff, t, mirrored))
+    pairs = sum((n + 1) * len(arms[mirrored].sums) for _, _, mirrored in rows)
+    if pairs > MAX_SWEEP_PAIRS:
+        raise WorkBudgetExceeded(
+            f"n = {n}: every cut-off of the scale ({len(rows)}) together would examine "
+            f"{pairs:,} (count, sum) pairs, more than the {MAX_SWEEP_PAIRS:,} a sweep examines")
+    out = []
+    for cutoff, t, mirrored in rows:
         arms[mirrored].programmes = budget
         out.append(_bounds_at(arms[mirrored], t, mirrored, cutoff, direction))
     return CutoffSweep(direction, tuple(out))

@@ -12,7 +12,7 @@ from math import sqrt
 from reanalyse.kernels.cutoffs import RELATIONS, beyond, relation
 from reanalyse.kernels.printed import Rounding, parse_number
 
-__all__ = ["MAX_N", "MAX_POINTS", "MAX_PAIRS", "DIRECTIONS", "PROGRAMMES", "NODE_LIMIT", "Scale",
+__all__ = ["MAX_N", "MAX_POINTS", "MAX_PAIRS", "MAX_SWEEP_PAIRS", "DIRECTIONS", "PROGRAMMES", "NODE_LIMIT", "Scale",
            "Interval", "Witness"]
 
 #: Largest n per arm.
@@ -23,6 +23,11 @@ MAX_POINTS = 1_001
 
 #: Largest number of (count, sum) pairs examined for one arm and cut-off.
 MAX_PAIRS = 20_000_000
+
+#: Largest number of (count, sum) pairs a sweep of every cut-off of the scale examines for one
+#: arm, over all its cut-offs (a sweep of 1,001 scale points would otherwise examine up to
+#: 1,001 times :data:`MAX_PAIRS`).
+MAX_SWEEP_PAIRS = 10_000_000
 
 #: Cut-off directions: at or above, above, at or below, below.
 DIRECTIONS = RELATIONS
