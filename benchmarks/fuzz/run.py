@@ -185,6 +185,8 @@ def run_surface(surface: str, seed: int, count: int, seconds: float, keep: Path)
             rise = _rss_mb() - rss_before
             if spent > worst[0]:
                 worst = (spent, repr(description)[:120])
+                (keep / f"{surface}-slowest.txt").write_text(
+                    f"{spent:.2f} s CPU\n{description!r}\n")
             if rise > grew[0]:
                 grew = (rise, repr(description)[:120])
             for over, key, amount in ((spent > CPU_LIMIT, f"over {CPU_LIMIT} s CPU", f"{spent:.1f} s"),

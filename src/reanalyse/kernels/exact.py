@@ -61,7 +61,6 @@ testing the equality of two probabilities. Statistica Neerlandica 24(1), 1-9.
 
 from __future__ import annotations
 
-import functools
 import math
 import numbers
 from dataclasses import asdict, dataclass
@@ -69,6 +68,8 @@ from dataclasses import asdict, dataclass
 import numpy as np
 from scipy.optimize import minimize_scalar
 from scipy.special import gammaln
+
+from reanalyse.kernels.caching import array_cache
 
 __all__ = [
     "ALTERNATIVES",
@@ -404,7 +405,7 @@ class _Layout:
     pmf: np.ndarray           # (N + 1, K) P(A = lo(s) + j | A + C = s), 0 on padding
 
 
-@functools.lru_cache(maxsize=CACHE_SIZE)
+@array_cache(CACHE_SIZE)
 def _layout(treat_n: int, control_n: int) -> _Layout:
     """The conditional distributions of every total, in the (s, j) layout.
 
@@ -427,7 +428,7 @@ def _layout(treat_n: int, control_n: int) -> _Layout:
     return _Layout(lowest=lowest, feasible=feasible, pmf=pmf)
 
 
-@functools.lru_cache(maxsize=3 * CACHE_SIZE)
+@array_cache(3 * CACHE_SIZE)
 def _fisher_by_total(treat_n: int, control_n: int, alternative: str) -> np.ndarray:
     """Fisher's p of every table in the (s, j) layout; +inf on padding."""
     layout = _layout(treat_n, control_n)
@@ -442,7 +443,7 @@ def _fisher_by_total(treat_n: int, control_n: int, alternative: str) -> np.ndarr
     return pvalues
 
 
-@functools.lru_cache(maxsize=3 * CACHE_SIZE)
+@array_cache(3 * CACHE_SIZE)
 def _fisher_matrix(treat_n: int, control_n: int, alternative: str) -> np.ndarray:
     """Fisher's p of every table, element [a, c]."""
     layout = _layout(treat_n, control_n)
@@ -491,7 +492,7 @@ def _region_probability_by_total(treat_n: int, control_n: int, statistic_alterna
     return np.where(in_region, _layout(treat_n, control_n).pmf, 0.0).sum(axis=1)
 
 
-@functools.lru_cache(maxsize=3 * CACHE_SIZE)
+@array_cache(3 * CACHE_SIZE)
 def _log_choose(n: int) -> np.ndarray:
     """log C(n, k) for k = 0..n."""
     log_factorial = gammaln(np.arange(n + 1) + 1.0)
@@ -519,7 +520,7 @@ def _binomial_pmf(total_n: int, nuisance: np.ndarray) -> np.ndarray:
     return pmf
 
 
-@functools.lru_cache(maxsize=CACHE_SIZE)
+@array_cache(CACHE_SIZE)
 def _grid(total_n: int, points: int) -> tuple[np.ndarray, np.ndarray]:
     """The grid of pi (arcsine-spaced, ends included) and its binomial pmf matrix."""
     nuisance = np.sin(np.linspace(0.0, np.pi / 2, points)) ** 2

@@ -26,7 +26,6 @@ Costs and limits
 
 from __future__ import annotations
 
-import functools
 import math
 
 import numpy as np
@@ -35,6 +34,7 @@ from scipy.stats import hypergeom
 
 from reanalyse.errors import ReanalyseError
 from reanalyse.kernels import exact
+from reanalyse.kernels.caching import array_cache
 from reanalyse.kernels.distributions import norm_cdf, norm_sf
 
 __all__ = ["TESTS", "PEARSON_CHI2", "YATES_CHI2", "FISHER_EXACT", "Z_POOLED", "ALTERNATIVES",
@@ -312,7 +312,7 @@ def pvalue_window(test: str, treat_n: int, control_n: int, treat_events, control
     return pvalues(test, rows, treat_n, columns, control_n, alternative)
 
 
-@functools.lru_cache(maxsize=64)
+@array_cache(64)
 def _matrix(test: str, treat_n: int, control_n: int, alternative: str) -> np.ndarray:
     if test == FISHER_EXACT:
         return exact.fisher_pvalues(treat_n, control_n, alternative)    # cached, read-only
