@@ -325,6 +325,16 @@ def test_generated_study_files_slice(tmp_path):
     assert report["inputs"] > 0 and report["findings"] == {}
 
 
+@pytest.mark.parametrize("surface", ["cli", "attrition"])
+def test_generated_command_lines_and_attrition_studies_slice(surface, tmp_path):
+    # exceptions and exit codes only: the cost of an input is the run's to report, not a test's
+    import run as fuzz_run
+    report = fuzz_run.run_surface(surface, seed=7, count=30, seconds=300, keep=tmp_path)
+    assert report["inputs"] == 30
+    assert {key: finding for key, finding in report["findings"].items()
+            if not key.startswith("over ")} == {}
+
+
 # --- one bad piece among good files --------------------------------------------------------
 
 def test_a_claim_with_too_many_count_pairs_fails_its_file_only(tmp_path, capsys):
