@@ -30,3 +30,17 @@ def test_a_claim_keeps_its_stated_bounds_when_the_sweep_is_refused(monkeypatch):
             assert arm_after["feasible"] == arm_before["feasible"]
             assert any("were not sought" in note for note in kept["notes"])
     assert compared > 0
+
+
+def test_which_tests_reach_significance_for_a_one_sided_claim():
+    # A generated study made this raise ValueError: the chi-square tests have no one-sided
+    # form, so for a one-sided claim only Fisher's test and the pooled z-test are asked.
+    from reanalyse.kernels.cutoff_bounds import cutoff_bounds
+
+    treat = cutoff_bounds(60, "7.75", "2.18", (0, 30, 1), 13, ">=")
+    control = cutoff_bounds(60, "9.0", "3.0", (0, 30, 1), 13, ">=")
+    assert treat.feasible and control.feasible
+    names = [reach.name for reach in cutoff._reach(treat, control, "greater", 0.05)]
+    assert names == ["fisher_exact", "z_pooled"]
+    both = [reach.name for reach in cutoff._reach(treat, control, "two-sided", 0.05)]
+    assert set(both) == {"pearson_chi2", "yates_chi2", "fisher_exact", "z_pooled"}

@@ -46,7 +46,7 @@ from reanalyse.kernels.cutoff_bounds import (CountDifference, CutoffBounds, Cuto
                                              count_witness)
 from reanalyse.kernels.cutoffs import WORDS, parse_cutoff
 from reanalyse.kernels.printed import Rounding
-from reanalyse.kernels.twobytwo import TESTS, pvalue_window
+from reanalyse.kernels.twobytwo import TESTS, pvalue_window, two_sided_only
 from reanalyse.model import tests
 from reanalyse.model.study import Outcome, Study
 from reanalyse.kernels.pformat import format_p
@@ -473,6 +473,8 @@ def _reach(treat: CutoffBounds, control: CutoffBounds, alternative, alpha) -> tu
                (treat.count_min, control.count_min), (treat.count_max, control.count_max)}
     out = []
     for name in TESTS:
+        if alternative != "two-sided" and two_sided_only(name):
+            continue  # the chi-square tests have no one-sided form
         p = pvalue_window(name, treat.n, control.n, rows, columns, alternative)
         i, j = np.unravel_index(int(np.argmin(p)), p.shape)
         corner = min((float(pvalue_window(name, treat.n, control.n, [a], [c],
