@@ -123,12 +123,14 @@ from reanalyse.kernels.cutoff_bounds.decision import DEFICIT_LIMIT
 from reanalyse.kernels.cutoff_bounds.reverse import CountReading, count_reading
 from reanalyse.kernels.cutoff_bounds.scale import (DIRECTIONS, MAX_N, MAX_PAIRS, MAX_POINTS,
                                                    MAX_SWEEP_PAIRS,
-                                                   NODE_LIMIT, PROGRAMMES, Interval, Scale,
+                                                   NODE_LIMIT, PROGRAMMES, SWEEP_PROGRAMMES,
+                                                   Interval, Scale,
                                                    Witness)
 
 __all__ = [
     "Scale", "Interval", "Witness", "CutoffBounds", "CutoffSweep", "CountReading",
     "CountDifference", "cutoff_bounds", "cutoff_sweep", "count_reading", "count_difference",
     "count_witness", "MAX_N", "MAX_POINTS", "MAX_PAIRS", "MAX_SWEEP_PAIRS", "DIRECTIONS", "PROGRAMMES",
+    "SWEEP_PROGRAMMES",
     "NODE_LIMIT", "DEFICIT_LIMIT",
 ]

@@ -14,6 +14,7 @@ from reanalyse.errors import WorkBudgetExceeded
 from reanalyse.kernels.cutoff_bounds.bracket import _Arm, _arm, _relaxed, _relaxed_all
 from reanalyse.kernels.cutoff_bounds.programme import _extreme, _possible, _threshold, _unmirror
 from reanalyse.kernels.cutoff_bounds.scale import (MAX_SWEEP_PAIRS, NODE_LIMIT, PROGRAMMES,
+                                                   SWEEP_PROGRAMMES,
                                                    Interval, Scale,
                                                    Witness, _direction, _interval, _programmes)
 from reanalyse.kernels.printed import Rounding
@@ -236,11 +237,14 @@ class CutoffSweep:
 
 def cutoff_sweep(n: int, mean, sd, scale, direction: str = ">=", *,
                  rounding: "Rounding | str" = Rounding.NEAREST,
-                 programmes: int = PROGRAMMES) -> CutoffSweep:
+                 programmes: int = PROGRAMMES,
+                 sweep_programmes: int = SWEEP_PROGRAMMES) -> CutoffSweep:
     """:func:`cutoff_bounds` at every scale point as the cut-off (sums and windows shared).
 
-    ``programmes`` is the work budget of each cut-off (as for :func:`cutoff_bounds`), so that
-    every row is the answer :func:`cutoff_bounds` gives with the same budget.
+    ``programmes`` is the work budget of each cut-off (as for :func:`cutoff_bounds`) and
+    ``sweep_programmes`` that of the whole sweep, spent from the lowest cut-off up: a row is
+    the answer :func:`cutoff_bounds` gives with the budget left to it, so a row the spent
+    budget leaves unsettled is undetermined (only its bracket), never a different answer.
 
     Raises
     ------
@@ -249,7 +253,7 @@ def cutoff_sweep(n: int, mean, sd, scale, direction: str = ">=", *,
         :data:`MAX_SWEEP_PAIRS` (count, sum) pairs: (n + 1) x the sums the mean allows x the
         scale's points.
     """
-    budget = _programmes(programmes)
+    budget, left = _programmes(programmes), _programmes(sweep_programmes)
     scale = _scale(scale)
     direction = _direction(direction)
     mean_iv, sd_iv = _interval(mean, rounding, "mean"), _interval(sd, rounding, "sd")
@@ -268,8 +272,9 @@ def cutoff_sweep(n: int, mean, sd, scale, direction: str = ">=", *,
             f"{pairs:,} (count, sum) pairs, more than the {MAX_SWEEP_PAIRS:,} a sweep examines")
     out = []
     for cutoff, t, mirrored in rows:
-        arms[mirrored].programmes = budget
+        given = arms[mirrored].programmes = min(budget, left)
         out.append(_bounds_at(arms[mirrored], t, mirrored, cutoff, direction))
+        left -= given - arms[mirrored].programmes
     return CutoffSweep(direction, tuple(out))
 
 

@@ -36,6 +36,13 @@ DIRECTIONS = RELATIONS
 #: ends), one count's witness, or one end of a reverse reading.
 PROGRAMMES = 400
 
+#: Integer programmes a sweep of every cut-off of the scale solves in all, over its cut-offs
+#: (each cut-off still at most ``programmes``).  Most cut-offs are settled before any
+#: programme; where a small arm on a fine scale leaves many to programmes, the cut-offs
+#: reached after these are spent are undetermined (their bracket stands) instead of costing
+#: minutes.
+SWEEP_PROGRAMMES = 4
+
 #: Branch-and-bound nodes one integer programme may explore (HiGHS ``mip_max_nodes``).
 NODE_LIMIT = 10_000
 
