@@ -12,7 +12,8 @@ from fractions import Fraction
 
 from reanalyse.kernels.printed import MAX_TEXT, PrintedNumberError, parse_number
 
-__all__ = ["Cutoff", "parse_cutoff", "RELATIONS", "SPELLINGS", "WORDS", "relation", "beyond"]
+__all__ = ["Cutoff", "parse_cutoff", "RELATIONS", "SPELLINGS", "WORDS", "relation", "beyond",
+           "score_text", "cutoff_text", "score_runs"]
 
 #: The relations of a cut-off: at or above, above, at or below, below.
 RELATIONS = (">=", ">", "<=", "<")
@@ -98,3 +99,39 @@ def beyond(score, cutoff, relation: str) -> bool:
     """
     return {">=": score >= cutoff, ">": score > cutoff, "<=": score <= cutoff,
             "<": score < cutoff}[relation]
+
+
+def score_text(value: Fraction) -> str:
+    """A scale score as printed: ``8`` for a whole score, ``8.5`` for a fraction of one."""
+    return str(value) if value.denominator == 1 else f"{float(value):g}"
+
+
+def cutoff_text(relation: str, value: Fraction) -> str:
+    """A cut-off as printed: ``>= 13``."""
+    return f"{relation} {score_text(value)}"
+
+
+def score_runs(values) -> str:
+    """``8 to 11, 14`` for the scores 8, 9, 10, 11, 14 (consecutive scale points joined).
+
+    Examples
+    --------
+    >>> score_runs([Fraction(8), Fraction(9), Fraction(10), Fraction(11), Fraction(14)])
+    '8 to 11, 14'
+    >>> score_runs([Fraction(1, 2), Fraction(1), Fraction(3, 2)])
+    '0.5 to 1.5'
+    """
+    if not values:
+        return ""
+    parts, start, previous = [], values[0], values[0]
+    step = None
+    for value in values[1:]:
+        gap = value - previous
+        if step is None or gap == step:
+            step, previous = gap, value
+            continue
+        parts.append((start, previous))
+        start = previous = value
+    parts.append((start, previous))
+    return ", ".join(score_text(a) if a == b else f"{score_text(a)} to {score_text(b)}"
+                     for a, b in parts)

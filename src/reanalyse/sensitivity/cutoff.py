@@ -44,7 +44,7 @@ from reanalyse.rebuild.binary import feasible_events
 from reanalyse.kernels import cutoff_bounds as bounds_kernel
 from reanalyse.kernels.cutoff_bounds import (CountDifference, CutoffBounds, CutoffSweep, Scale,
                                              count_witness)
-from reanalyse.kernels.cutoffs import WORDS, parse_cutoff
+from reanalyse.kernels.cutoffs import WORDS, cutoff_text, parse_cutoff, score_runs, score_text
 from reanalyse.kernels.printed import Rounding
 from reanalyse.kernels.twobytwo import TESTS, pvalue_window, two_sided_only
 from reanalyse.model import tests
@@ -59,31 +59,6 @@ __all__ = ["ArmCutoff", "TestReach", "CutoffAnalysis", "exact_cutoff", "PROGRAMM
 
 #: Work budget of one exact question of a claim: integer programmes solved (see above).
 PROGRAMMES = 4
-
-
-def _score(value: Fraction) -> str:
-    return str(value) if value.denominator == 1 else f"{float(value):g}"
-
-
-def _cutoff_text(relation: str, value: Fraction) -> str:
-    return f"{relation} {_score(value)}"
-
-
-def score_runs(values) -> str:
-    """``8 to 11, 14`` for the scores 8, 9, 10, 11, 14 (consecutive scale points joined)."""
-    if not values:
-        return ""
-    parts, start, previous = [], values[0], values[0]
-    step = None
-    for value in values[1:]:
-        gap = value - previous
-        if step is None or gap == step:
-            step, previous = gap, value
-            continue
-        parts.append((start, previous))
-        start = previous = value
-    parts.append((start, previous))
-    return ", ".join(_score(a) if a == b else f"{_score(a)} to {_score(b)}" for a, b in parts)
 
 
 @dataclass(frozen=True)
@@ -228,7 +203,7 @@ class CutoffAnalysis:
     computed = True
 
     def _scale_text(self) -> str:
-        return (f"the {_score(self.scale.minimum)} to {_score(self.scale.maximum)} scale of "
+        return (f"the {score_text(self.scale.minimum)} to {score_text(self.scale.maximum)} scale of "
                 f"{self.scale_label}")
 
     def _mean_sd(self, arm: ArmCutoff) -> str:
@@ -257,7 +232,7 @@ class CutoffAnalysis:
                     allowed = (f"those allow at most {bounds.bracket[1]} and at least "
                                f"{bounds.bracket[0]}")
                 reasons.append(
-                    f"{arm.printed} in {arm.label} {words} {_score(bounds.cutoff)} cannot "
+                    f"{arm.printed} in {arm.label} {words} {score_text(bounds.cutoff)} cannot "
                     f"coexist with {self._mean_sd(arm)} on {self._scale_text()}: {allowed}")
         return tuple(reasons)
 
@@ -299,7 +274,7 @@ class CutoffAnalysis:
                 if bounds.determined and bounds.feasible:
                     span = (f"at most {bounds.count_max} could be" if bounds.count_min == 0
                             else f"{bounds.count_min} to {bounds.count_max} could be")
-                    cut = _cutoff_text(bounds.direction, bounds.cutoff)
+                    cut = cutoff_text(bounds.direction, bounds.cutoff)
                     text += f"; at the conventional {cut} {span}"
             undetermined = arm.undetermined_cutoffs()
             if undetermined:
@@ -353,7 +328,7 @@ class CutoffAnalysis:
                     + (f"exactly {b.count_min}" if b.count_min == b.count_max
                        else f"{b.count_min} to {b.count_max}")
                     + f" scores {WORDS[b.direction]} "
-                    f"{_score(b.cutoff)} are possible; {arm.printed} is among them.")
+                    f"{score_text(b.cutoff)} are possible; {arm.printed} is among them.")
             elif self.outcome_type != "binary" and arm.feasible:
                 sentences.append(f"Exact bounds: some dataset of {arm.n} scores on "
                                  f"{self._scale_text()} has {self._mean_sd(arm)} "

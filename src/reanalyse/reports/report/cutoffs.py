@@ -33,7 +33,7 @@ def cutoff_takeaway(analysis) -> str | None:
     the conventional cut-offs they exclude would allow.
     """
     from reanalyse.kernels.cutoffs import WORDS
-    from reanalyse.sensitivity.cutoff import score_runs
+    from reanalyse.kernels.cutoffs import score_runs
 
     if analysis is None:
         return None
