@@ -181,3 +181,16 @@ def test_record_appends_a_block_when_there_is_none(tmp_path):
     record_expected(path, {"lower-score": "reproduced"})
     assert load_analysis(path).expected == {"lower-score": "reproduced"}
     assert path.read_text(encoding="utf-8").endswith("expected:\n  lower-score: reproduced\n")
+
+
+def test_the_project_is_derived_from_the_analysis_file_and_again_when_it_changes(tmp_path):
+    from dataclasses import replace
+
+    from reanalyse.model.analysis import Analysis
+
+    one, two = tmp_path / "one", tmp_path / "two"
+    analysis = Analysis(name="x", path=one / "analyses" / "x.yaml", study=one / "data" / "s.yaml")
+    assert analysis.root == one.resolve()
+    assert replace(analysis, path=two / "analyses" / "x.yaml").root == two.resolve()
+    assert replace(analysis, study=two / "data" / "s.yaml").root == one.resolve()
+    assert Analysis(name="x", path=None, study=one / "data" / "s.yaml").root is None

@@ -98,11 +98,10 @@ class Analysis:
     expected: dict = field(default_factory=dict)
     inputs: tuple = ()
     kind: str = "analysis"
-    root: Path | None = field(default=None, compare=False)
+    root: Path | None = field(default=None, init=False, compare=False)
 
-    def __post_init__(self):
-        if self.root is None and self.path is not None:
-            object.__setattr__(self, "root", project_root(self.path))
+    def __post_init__(self):  # derived from the path, so replace() derives it anew
+        object.__setattr__(self, "root", None if self.path is None else project_root(self.path))
 
     def to_dict(self) -> dict:
         """JSON-ready form."""
