@@ -26,19 +26,7 @@ from pathlib import Path
 import pytest
 
 from reanalyse.runner import RunOptions, run_analyses
-
-FIXTURES = Path(__file__).parents[1] / "fixtures" / "run"
-VERDICTS = {"synthetic-clear-difference": {"lower-score": "reproduced"},
-            "synthetic-no-difference": {"lower-score": "decision_flip"},
-            "synthetic-counts": {"fewer-relapses": "fragile"}}
-
-
-@pytest.fixture
-def workspace(tmp_path):
-    """A copy of the fixtures (studies, notebooks, analyses) and an empty report folder."""
-    for part in ("studies", "notebooks", "analyses"):
-        shutil.copytree(FIXTURES / part, tmp_path / part)
-    return tmp_path
+from run_fixtures import VERDICTS
 
 
 def analysis(workspace, name, study, notebook="synthetic_minimal", extra=""):

@@ -21,17 +21,9 @@ import pytest
 
 from reanalyse.runner import RunOptions, run_analyses
 from reanalyse.runner.batch import AnalysisRun
+from run_fixtures import FIXTURES
 
-FIXTURES = Path(__file__).parents[1] / "fixtures" / "run"
 SOURCES = str(Path(__file__).resolve().parents[2] / "src")
-
-
-@pytest.fixture
-def workspace(tmp_path):
-    """A project: the fixtures' studies, notebooks and analyses, and an empty report folder."""
-    for part in ("studies", "notebooks", "analyses"):
-        shutil.copytree(FIXTURES / part, tmp_path / part)
-    return tmp_path
 
 
 def analysis(workspace, name, study="../studies/synthetic-counts.yaml",

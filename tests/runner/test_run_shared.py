@@ -8,7 +8,6 @@ import csv
 import html
 import io
 import re
-import shutil
 from pathlib import Path
 
 import pytest
@@ -17,19 +16,7 @@ from reanalyse.cli import main
 from reanalyse.errors import ReanalyseError
 from reanalyse.runner import RunOptions, run_analyses
 from reanalyse.runner.batch import collect_analyses
-
-FIXTURES = Path(__file__).parents[1] / "fixtures" / "run"
-VERDICTS = {"synthetic-clear-difference": {"lower-score": "reproduced"},
-            "synthetic-no-difference": {"lower-score": "decision_flip"},
-            "synthetic-counts": {"fewer-relapses": "fragile"}}
-
-
-@pytest.fixture
-def workspace(tmp_path):
-    """A copy of the fixtures (studies, notebooks, analyses) and an empty report folder."""
-    for part in ("studies", "notebooks", "analyses"):
-        shutil.copytree(FIXTURES / part, tmp_path / part)
-    return tmp_path
+from run_fixtures import FIXTURES, VERDICTS
 
 
 def record_by_hand(workspace, name):
